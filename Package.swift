@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// hpo: a distributed training and hyperparameter-search coordinator.
+// Module map and the rules that keep it honest: README.md, "Modules".
+import PackageDescription
+
+let package = Package(
+  name: "hpo",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "hpo", targets: ["hpo"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+  ],
+  targets: [
+    // C behind a wall: one system-library target per C library, each imported
+    // `private`ly by exactly one Swift module.
+    .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
+    .systemLibrary(
+      name: "CLinearAlgebra", pkgConfig: "lapacke",
+      providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+
+    // The vocabulary: experiment spec and its validation, search space, trials.
+    .target(name: "HPOCore"),
+    // The only module with BLAS/LAPACK pointers.
+    .target(name: "HPOLinearAlgebra", dependencies: ["CLinearAlgebra"]),
+    // The only module with libzmq handles.
+    .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ"]),
+
+    // The executable: a thin CLI tree over the modules above.
+    .executableTarget(
+      name: "hpo",
+      dependencies: [
+        "HPOCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
+    .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
+    .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
+    .testTarget(
+      name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore"],
+      resources: [.copy("Fixtures")]),
+  ]
+)

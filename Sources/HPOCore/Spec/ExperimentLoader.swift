@@ -1,0 +1,137 @@
+import Foundation
+
+/// An experiment spec together with the file it came from, so that paths in
+/// the spec can be resolved (they are relative to the file) and warnings shown.
+public struct LoadedExperiment: Sendable, Equatable {
+  public var spec: ExperimentSpec
+  /// The experiment file as the user named it (for messages).
+  public var file: String
+  /// The folder holding the experiment file; relative paths start here.
+  public var baseDirectory: URL
+  /// Findings that do not stop a run (a grid larger than the budget, ...).
+  public var warnings: [SpecDiagnostic]
+
+  /// `path` resolved against the experiment file's folder (absolute paths stay).
+  public func resolve(_ path: String) -> URL {
+    path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path).standardizedFileURL
+  }
+
+  /// The data file.
+  public var dataURL: URL { resolve(spec.data.path) }
+  /// The output folder.
+  public var outputURL: URL { resolve(spec.output.dir) }
+}
+
+/// Reads and validates experiment files in full before anything runs.
+///
+/// Every problem is reported, not only the first, each naming its JSON path,
+/// line and column, the bad value and what is accepted. Nothing is written.
+public enum ExperimentLoader {
+  /// The top-level keys of an experiment.
+  static let topLevelKeys = [
+    "name", "description", "data", "model", "space", "objective", "search",
+    "early_stopping", "validation", "output",
+  ]
+
+  /// Loads the experiment at `path` (relative to the current directory or absolute).
+  /// - Throws: ``ExperimentError`` listing every problem; warnings come back in
+  ///   ``LoadedExperiment/warnings``.
+  public static func load(path: String) throws(ExperimentError) -> LoadedExperiment {
+    let url = URL(fileURLWithPath: path)
+    let bytes: [UInt8]
+    do {
+      var isDirectory: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        throw ExperimentError(file: path, diagnostics: [
+          SpecDiagnostic(.error, path: "", position: .unknown, message: "no such file; give the path of an experiment JSON file"),
+        ])
+      }
+      if isDirectory.boolValue {
+        throw ExperimentError(file: path, diagnostics: [
+          SpecDiagnostic(.error, path: "", position: .unknown, message: "is a directory; give the path of an experiment JSON file"),
+        ])
+      }
+      bytes = Array(try Data(contentsOf: url))
+    } catch let error as ExperimentError {
+      throw error
+    } catch {
+      throw ExperimentError(file: path, diagnostics: [
+        SpecDiagnostic(.error, path: "", position: .unknown, message: "cannot read the file: \(error.localizedDescription)"),
+      ])
+    }
+    return try load(bytes: bytes, file: path, baseDirectory: url.deletingLastPathComponent())
+  }
+
+  /// Validates an experiment given as JSON bytes; `file` names it in messages
+  /// and `baseDirectory` anchors its relative paths.
+  public static func load(bytes: [UInt8], file: String, baseDirectory: URL) throws(ExperimentError) -> LoadedExperiment {
+    let document: JSONValue
+    do {
+      document = try JSONParser.parse(bytes)
+    } catch {
+      throw ExperimentError(file: file, diagnostics: [
+        SpecDiagnostic(.error, path: "", position: error.position, message: "malformed JSON: \(error.message)"),
+      ])
+    }
+    let diagnostics = SpecDiagnostics()
+    let context = SpecContext(root: document, baseDirectory: baseDirectory, diagnostics: diagnostics)
+    let spec = context.experiment(SpecNode(value: document, path: ""))
+    let errors = diagnostics.items.filter { $0.severity == .error }
+    let warnings = diagnostics.items.filter { $0.severity == .warning }
+    guard let spec, errors.isEmpty else {
+      assert(!errors.isEmpty, "validation failed without reporting why")
+      throw ExperimentError(file: file, diagnostics: errors + warnings)
+    }
+    return LoadedExperiment(spec: spec, file: file, baseDirectory: baseDirectory, warnings: warnings)
+  }
+}
+
+/// The state of one validation pass: where relative paths start, and the findings.
+struct SpecContext {
+  /// The whole document, for positions of values found by key later.
+  let root: JSONValue
+  let baseDirectory: URL
+  let diagnostics: SpecDiagnostics
+
+  /// The whole experiment; `nil` when a required part could not be read.
+  func experiment(_ root: SpecNode) -> ExperimentSpec? {
+    guard let r = ObjectReader(root, accepting: ExperimentLoader.topLevelKeys, diagnostics,
+                               what: "an experiment object {\"name\": ..., \"data\": ..., ...}")
+    else { return nil }
+    defer { r.finish() }
+
+    let name = r.required("name", accepted: "a name of letters, digits, '.', '_' and '-'").flatMap(experimentName)
+    let description = r.optional("description").flatMap { diagnostics.string($0, nonEmpty: false) }
+    let data = r.required("data", accepted: "an object {\"path\": ..., \"task\": ...}").flatMap(self.data)
+    let model = r.required("model", accepted: "an object {\"kind\": \"ridge\" | \"softmax\" | \"mlp\", ...}").flatMap(self.model)
+    let space = r.required("space", accepted: "an object of parameters {\"learning_rate\": {\"type\": \"float\", ...}}").flatMap(self.space)
+    let objective = r.required("objective", accepted: "an object {\"metric\": ..., \"direction\": ...}")
+      .flatMap { self.objective($0, task: data?.task) }
+    let search = r.required("search", accepted: "an object {\"strategy\": ..., \"trials\": ...}").flatMap(self.search)
+    let earlyStopping = r.optional("early_stopping").flatMap(self.earlyStopping)
+    let validation = r.optional("validation").flatMap { self.validation($0, task: data?.task) }
+    let output = r.optional("output").flatMap { self.output($0, name: name) }
+      ?? name.map { OutputSpec(dir: "runs/\($0)") }
+
+    guard let name, let data, let model, let space, let objective, let search, let output else { return nil }
+    if diagnostics.hasErrors { return nil }
+    let spec = ExperimentSpec(
+      name: name, description: description, data: data, model: model, space: space,
+      objective: objective, search: search, earlyStopping: earlyStopping, validation: validation,
+      output: output)
+    crossChecks(spec)
+    return spec
+  }
+
+  private func experimentName(_ node: SpecNode) -> String? {
+    guard let s = diagnostics.string(node) else { return nil }
+    let allowed = s.unicodeScalars.allSatisfy { c in
+      (c.value < 128 && (c.properties.isAlphabetic || c.properties.numericType != nil)) || c == "." || c == "_" || c == "-"
+    }
+    guard allowed, s.count <= 100, !s.hasPrefix(".") else {
+      diagnostics.error(node, "\(node.shown) is not a valid name; accepted: 1 to 100 letters, digits, '.', '_' and '-', not starting with '.'")
+      return nil
+    }
+    return s
+  }
+}

@@ -1,0 +1,302 @@
+/// An experiment as its file describes it: what to train on, which model, the
+/// space to search, the objective, the search budget, early stopping, the
+/// release gates and where the results go.
+///
+/// Values are as written in the file (paths stay relative to the file; see
+/// ``LoadedExperiment`` for resolved paths), with defaults filled in. A spec
+/// only exists after ``ExperimentLoader`` has validated it in full, so code
+/// downstream may rely on every documented invariant.
+public struct ExperimentSpec: Sendable, Equatable, Codable {
+  /// Letters, digits, `.`, `_` and `-`; names the output folder and the registry entry.
+  public var name: String
+  public var description: String?
+  public var data: DataSpec
+  public var model: ModelSpec
+  public var space: SearchSpace
+  public var objective: ObjectiveSpec
+  public var search: SearchSpec
+  public var earlyStopping: EarlyStoppingSpec?
+  public var validation: ValidationSpec?
+  public var output: OutputSpec
+
+  public init(
+    name: String, description: String? = nil, data: DataSpec, model: ModelSpec,
+    space: SearchSpace, objective: ObjectiveSpec, search: SearchSpec,
+    earlyStopping: EarlyStoppingSpec? = nil, validation: ValidationSpec? = nil, output: OutputSpec
+  ) {
+    self.name = name
+    self.description = description
+    self.data = data
+    self.model = model
+    self.space = space
+    self.objective = objective
+    self.search = search
+    self.earlyStopping = earlyStopping
+    self.validation = validation
+    self.output = output
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case name, description, data, model, space, objective, search
+    case earlyStopping = "early_stopping"
+    case validation, output
+  }
+}
+
+/// Where the data is and how to cut it.
+public struct DataSpec: Sendable, Equatable, Codable {
+  /// The CSV file, relative to the experiment file.
+  public var path: String
+  /// The label column's name; `nil` means the last column.
+  public var label: String?
+  public var task: Task
+  public var split: SplitSpec
+  /// How many shard files the training split is written as (≥ 1).
+  public var shards: Int
+  public var missing: MissingPolicy
+
+  public init(
+    path: String, label: String? = nil, task: Task, split: SplitSpec = SplitSpec(),
+    shards: Int = 1, missing: MissingPolicy = .reject
+  ) {
+    self.path = path
+    self.label = label
+    self.task = task
+    self.split = split
+    self.shards = shards
+    self.missing = missing
+  }
+}
+
+/// Fractions of the rows held out for validation (what the search optimises)
+/// and test (what only the winner sees), and the seed of the shuffle.
+/// Invariant: each in (0, 1), their sum < 1.
+public struct SplitSpec: Sendable, Equatable, Codable {
+  public var validation: Double
+  public var test: Double
+  public var seed: UInt64
+
+  public init(validation: Double = 0.2, test: Double = 0.2, seed: UInt64 = 0) {
+    self.validation = validation
+    self.test = test
+    self.seed = seed
+  }
+}
+
+/// Supervised learning task.
+public enum Task: String, Sendable, Codable, CaseIterable {
+  case classification, regression
+}
+
+/// What to do with missing or non-finite feature values.
+public enum MissingPolicy: String, Sendable, Codable, CaseIterable {
+  /// Refuse the data, naming the first bad cell (the default).
+  case reject
+  /// Impute the training split's mean or median.
+  case mean, median
+  /// Drop rows with a missing value.
+  case drop
+}
+
+/// The model family and its training budget.
+public struct ModelSpec: Sendable, Equatable, Codable {
+  public var kind: ModelKind
+  /// Maximum epochs (the early-stopping resource); `nil` for closed-form models.
+  public var epochs: Int?
+  public var precision: Precision
+
+  public init(kind: ModelKind, epochs: Int? = nil, precision: Precision = .float32) {
+    self.kind = kind
+    self.epochs = epochs
+    self.precision = precision
+  }
+}
+
+/// Floating-point precision of iterative training.
+public enum Precision: String, Sendable, Codable, CaseIterable {
+  case float32, float64
+}
+
+/// The metric to optimise on the validation split, and which way.
+public struct ObjectiveSpec: Sendable, Equatable, Codable {
+  public var metric: Metric
+  public var direction: Direction
+
+  public init(metric: Metric, direction: Direction? = nil) {
+    self.metric = metric
+    self.direction = direction ?? metric.naturalDirection
+  }
+}
+
+/// Whether larger or smaller objective values are better.
+public enum Direction: String, Sendable, Codable, CaseIterable {
+  case minimize, maximize
+}
+
+/// The search strategy and its budget.
+public struct SearchSpec: Sendable, Equatable, Codable {
+  public var strategy: Strategy
+  /// Total number of trials (≥ 1).
+  public var trials: Int
+  /// Trials running at once (≥ 1).
+  public var parallel: Int
+  /// Seed of every random choice of the search.
+  public var seed: UInt64
+  /// Same trial table and winner whatever the number of workers and their timing.
+  public var reproducible: Bool
+  /// Options of the TPE sampler (only with `strategy: tpe`).
+  public var tpe: TPEOptions?
+
+  public init(
+    strategy: Strategy, trials: Int, parallel: Int = 1, seed: UInt64 = 0,
+    reproducible: Bool = false, tpe: TPEOptions? = nil
+  ) {
+    self.strategy = strategy
+    self.trials = trials
+    self.parallel = parallel
+    self.seed = seed
+    self.reproducible = reproducible
+    self.tpe = tpe
+  }
+}
+
+/// How the next configurations are chosen.
+public enum Strategy: String, Sendable, Codable, CaseIterable {
+  case grid, random, sobol, tpe, gp
+}
+
+/// Options of the tree-structured Parzen estimator.
+public struct TPEOptions: Sendable, Equatable, Codable {
+  /// Random trials before the model is used (≥ 1).
+  public var startupTrials: Int
+  /// Candidates drawn from the good density per suggestion (≥ 1).
+  public var candidates: Int
+  /// Joint kernels over all parameters (true) or one per parameter.
+  public var multivariate: Bool
+  /// Pending trials count as bad outcomes, so parallel suggestions spread out.
+  public var constantLiar: Bool
+  /// Fraction of finished trials treated as good, in (0, 1].
+  public var gamma: Double
+
+  public init(
+    startupTrials: Int = 10, candidates: Int = 24, multivariate: Bool = true,
+    constantLiar: Bool = true, gamma: Double = 0.1
+  ) {
+    self.startupTrials = startupTrials
+    self.candidates = candidates
+    self.multivariate = multivariate
+    self.constantLiar = constantLiar
+    self.gamma = gamma
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case startupTrials = "startup_trials"
+    case candidates, multivariate
+    case constantLiar = "constant_liar"
+    case gamma
+  }
+}
+
+/// Early stopping of bad trials, with epochs as the resource.
+public struct EarlyStoppingSpec: Sendable, Equatable, Codable {
+  public var scheduler: SchedulerKind
+  /// Epochs before the first decision (the first rung), ≥ 1 and ≤ `model.epochs`.
+  public var minEpochs: Int
+  /// η: each rung keeps the top 1/η (≥ 2).
+  public var reductionFactor: Int
+  /// Median rule: epochs during which no trial is stopped.
+  public var warmupEpochs: Int
+  /// Median rule: finished trials needed before stopping anyone.
+  public var minTrials: Int
+
+  public init(
+    scheduler: SchedulerKind, minEpochs: Int = 1, reductionFactor: Int = 3,
+    warmupEpochs: Int = 0, minTrials: Int = 5
+  ) {
+    self.scheduler = scheduler
+    self.minEpochs = minEpochs
+    self.reductionFactor = reductionFactor
+    self.warmupEpochs = warmupEpochs
+    self.minTrials = minTrials
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case scheduler
+    case minEpochs = "min_epochs"
+    case reductionFactor = "reduction_factor"
+    case warmupEpochs = "warmup_epochs"
+    case minTrials = "min_trials"
+  }
+}
+
+/// Early-stopping schedulers.
+public enum SchedulerKind: String, Sendable, Codable, CaseIterable {
+  case median, asha, hyperband, bohb
+}
+
+/// The release gates the winner must pass on the held-out test split.
+public struct ValidationSpec: Sendable, Equatable, Codable {
+  public var gates: [Gate]
+  /// Largest allowed |validation − test| of the objective metric (overfitting gate).
+  public var maxGap: Double?
+  /// Registry entry of the model in production, relative to the experiment file.
+  public var champion: String?
+  /// How much worse than the champion the winner may be.
+  public var championTolerance: Double
+  /// How much better than the champion the winner must be, if set.
+  public var minImprovement: Double?
+  /// Refit the winner on train + validation before the test evaluation.
+  public var refit: Bool
+
+  public init(
+    gates: [Gate] = [], maxGap: Double? = nil, champion: String? = nil,
+    championTolerance: Double = 0, minImprovement: Double? = nil, refit: Bool = false
+  ) {
+    self.gates = gates
+    self.maxGap = maxGap
+    self.champion = champion
+    self.championTolerance = championTolerance
+    self.minImprovement = minImprovement
+    self.refit = refit
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case gates
+    case maxGap = "max_gap"
+    case champion
+    case championTolerance = "champion_tolerance"
+    case minImprovement = "min_improvement"
+    case refit
+  }
+}
+
+/// A threshold on one test-split metric: `min ≤ value ≤ max` (either may be absent, not both).
+public struct Gate: Sendable, Equatable, Codable {
+  public var metric: Metric
+  public var min: Double?
+  public var max: Double?
+
+  public init(metric: Metric, min: Double? = nil, max: Double? = nil) {
+    self.metric = metric
+    self.min = min
+    self.max = max
+  }
+}
+
+/// Where results go.
+public struct OutputSpec: Sendable, Equatable, Codable {
+  /// Output folder, relative to the experiment file.
+  public var dir: String
+  /// How many of the best checkpoints are kept on disk (≥ 0).
+  public var keepTop: Int
+
+  public init(dir: String, keepTop: Int = 3) {
+    self.dir = dir
+    self.keepTop = keepTop
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case dir
+    case keepTop = "keep_top"
+  }
+}

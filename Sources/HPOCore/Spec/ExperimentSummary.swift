@@ -1,0 +1,133 @@
+/// The human-readable summary `hpo validate` prints: each section on one line,
+/// a table of parameters (kind, domain, scale, condition), the grid size and
+/// the condition structure. Deterministic text, no terminal codes.
+public struct ExperimentSummary {
+  public let experiment: LoadedExperiment
+
+  public init(_ experiment: LoadedExperiment) { self.experiment = experiment }
+
+  /// The whole summary, ending with a newline.
+  public var text: String {
+    let spec = experiment.spec
+    var lines = ["\(spec.name): valid"]
+    let sections = sectionLines(spec)
+    let width = sections.map(\.0.count).max() ?? 0
+    for (label, value) in sections {
+      lines.append("  " + label.padding(to: width) + "  " + value)
+    }
+    lines.append("")
+    lines.append("parameters (\(spec.space.parameters.count))")
+    lines += parameterTable(spec.space).map { "  " + $0 }
+    lines.append("")
+    lines.append(gridLine(spec.space))
+    lines.append(conditionLine(spec.space))
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  private func sectionLines(_ spec: ExperimentSpec) -> [(String, String)] {
+    let d = spec.data
+    let train = 1 - d.split.validation - d.split.test
+    var out: [(String, String)] = []
+    out.append(("data", [
+      d.path, d.task.rawValue,
+      "label " + (d.label.map { "\"\($0)\"" } ?? "(last column)"),
+      "split \(percent(train))/\(percent(d.split.validation))/\(percent(d.split.test)) train/validation/test (seed \(d.split.seed))",
+      "\(d.shards) shard\(d.shards == 1 ? "" : "s")",
+      "missing values: \(d.missing.rawValue)",
+    ].joined(separator: " · ")))
+    var model = [spec.model.kind.rawValue]
+    if let e = spec.model.epochs { model.append("\(e) epoch\(e == 1 ? "" : "s")") }
+    if spec.model.kind.isIterative { model.append(spec.model.precision.rawValue) }
+    out.append(("model", model.joined(separator: " · ")))
+    out.append(("objective", "\(spec.objective.direction.rawValue) \(spec.objective.metric.rawValue) on the validation split"))
+    var search = [spec.search.strategy.rawValue, "\(spec.search.trials) trials", "\(spec.search.parallel) parallel", "seed \(spec.search.seed)"]
+    if spec.search.reproducible { search.append("reproducible") }
+    if let t = spec.search.tpe {
+      search.append("\(t.startupTrials) startup trials, \(t.candidates) candidates, gamma \(Wording.number(t.gamma))"
+        + (t.multivariate ? ", multivariate" : ", independent") + (t.constantLiar ? ", constant liar" : ""))
+    }
+    out.append(("search", search.joined(separator: " · ")))
+    if let es = spec.earlyStopping, let epochs = spec.model.epochs {
+      var parts = [es.scheduler.rawValue]
+      if es.scheduler == .median {
+        parts += ["warm-up \(es.warmupEpochs) epochs", "at least \(es.minTrials) trials"]
+      } else {
+        parts += ["min \(es.minEpochs) epoch\(es.minEpochs == 1 ? "" : "s")", "reduction factor \(es.reductionFactor)",
+                  "rungs at epochs " + rungs(min: es.minEpochs, factor: es.reductionFactor, max: epochs).map(String.init).joined(separator: ", ")]
+      }
+      out.append(("early stopping", parts.joined(separator: " · ")))
+    }
+    if let v = spec.validation {
+      var parts = v.gates.map { g in
+        [g.min.map { "\(g.metric.rawValue) ≥ \(Wording.number($0))" }, g.max.map { "\(g.metric.rawValue) ≤ \(Wording.number($0))" }]
+          .compactMap { $0 }.joined(separator: " and ")
+      }
+      if let gap = v.maxGap { parts.append("validation−test gap ≤ \(Wording.number(gap))") }
+      if let c = v.champion { parts.append("champion \(c) (tolerance \(Wording.number(v.championTolerance)))") }
+      if v.refit { parts.append("refit on train+validation") }
+      out.append(("gates", parts.isEmpty ? "none" : parts.joined(separator: " · ")))
+    }
+    out.append(("output", "\(spec.output.dir) · keep top \(spec.output.keepTop) checkpoints"))
+    return out
+  }
+
+  /// Epochs at which successive halving decides: min·η^k up to `max`.
+  private func rungs(min: Int, factor: Int, max: Int) -> [Int] {
+    var r: [Int] = []
+    var e = min
+    while e < max {
+      r.append(e)
+      e *= factor
+    }
+    return r + [max]
+  }
+
+  private func parameterTable(_ space: SearchSpace) -> [String] {
+    let rows: [[String]] = [["name", "kind", "domain", "scale", "active when"]] + space.parameters.map { p in
+      let (domain, scale): (String, String)
+      switch p.domain {
+      case .float(let r):
+        domain = "\(Wording.number(r.low)) … \(Wording.number(r.high))" + (r.step.map { " step \(Wording.number($0))" } ?? "")
+          + (r.gridPoints.map { " (\($0) grid points)" } ?? "")
+        scale = r.log ? "log" : "linear"
+      case .int(let r):
+        domain = "\(r.low) … \(r.high)" + (r.step > 1 ? " step \(r.step)" : "") + (r.gridPoints.map { " (\($0) grid points)" } ?? "")
+        scale = r.log ? "log" : "linear"
+      case .categorical(let c):
+        domain = c.map(\.plainText).joined(separator: " | ")
+        scale = ""
+      case .fixed(let v):
+        domain = v.plainText
+        scale = ""
+      }
+      let when = p.condition?.requirements.map { r in
+        "\(r.parent) " + (r.values.count == 1 ? "= \(r.values[0].plainText)" : "∈ {\(r.values.map(\.plainText).joined(separator: ", "))}")
+      }.joined(separator: " and ") ?? ""
+      return [p.name, p.domain.kindName, domain, scale, when]
+    }
+    let widths = (0..<5).map { c in rows.map { $0[c].count }.max() ?? 0 }
+    return rows.map { row in
+      var line = ""
+      for c in 0..<5 { line += (c == 4 ? row[c] : row[c].padding(to: widths[c]) + "  ") }
+      return String(line.trimmingSpaces)
+    }
+  }
+
+  private func gridLine(_ space: SearchSpace) -> String {
+    if let n = space.gridSize { return "grid size: \(n == Int.max ? "more than \(Int.max)" : String(n)) configurations" }
+    let open = space.parameters.filter { $0.domain.gridValues == nil }.map(\.name)
+    return "grid size: unbounded (\(Wording.list(open, conjunction: "and")) \(open.count == 1 ? "is" : "are") continuous; add \"grid_points\" for a grid search)"
+  }
+
+  private func conditionLine(_ space: SearchSpace) -> String {
+    let edges = space.parameters.flatMap { p in (p.condition?.parents ?? []).map { "\($0) → \(p.name)" } }
+    return edges.isEmpty ? "conditions: none (every parameter is always active)" : "conditions: " + edges.joined(separator: ", ")
+  }
+
+  private func percent(_ x: Double) -> String { Wording.number((x * 100).rounded()) }
+}
+
+extension String {
+  /// The string padded with spaces to `width` characters.
+  func padding(to width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

@@ -1,0 +1,28 @@
+/// Metrics an objective or a gate can name.
+public enum Metric: String, Sendable, Codable, CaseIterable {
+  case accuracy
+  case balancedAccuracy = "balanced_accuracy"
+  case f1Macro = "f1_macro"
+  case logLoss = "log_loss"
+  case rocAUC = "roc_auc"
+  case rmse, mae, r2
+
+  /// The task the metric measures.
+  public var task: Task {
+    switch self {
+    case .accuracy, .balancedAccuracy, .f1Macro, .logLoss, .rocAUC: return .classification
+    case .rmse, .mae, .r2: return .regression
+    }
+  }
+
+  /// Which way is better.
+  public var naturalDirection: Direction {
+    switch self {
+    case .accuracy, .balancedAccuracy, .f1Macro, .rocAUC, .r2: return .maximize
+    case .logLoss, .rmse, .mae: return .minimize
+    }
+  }
+
+  /// Metrics of `task`, in declaration order.
+  public static func metrics(for task: Task) -> [Metric] { allCases.filter { $0.task == task } }
+}

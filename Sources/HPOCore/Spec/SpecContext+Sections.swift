@@ -1,0 +1,207 @@
+import Foundation
+
+/// Readers of the experiment's sections other than `space`.
+extension SpecContext {
+  func data(_ node: SpecNode) -> DataSpec? {
+    guard let r = ObjectReader(node, accepting: ["path", "label", "task", "split", "shards", "missing"], diagnostics)
+    else { return nil }
+    defer { r.finish() }
+    let path = r.required("path", accepted: "the data file's path, relative to the experiment file").flatMap(existingFile)
+    let label = r.optional("label").flatMap { diagnostics.string($0) }
+    let task = r.required("task", accepted: "\"classification\" or \"regression\"")
+      .flatMap { diagnostics.choice($0, Task.self, what: "a task") }
+    let split = r.optional("split").map(self.split) ?? SplitSpec()
+    let shards = r.optional("shards").map { diagnostics.int($0, min: 1, max: 4096) } ?? 1
+    let missing = r.optional("missing").map { diagnostics.choice($0, MissingPolicy.self, what: "a missing-value policy") }
+      ?? .reject
+    guard let path, let task, let split, let shards, let missing else { return nil }
+    return DataSpec(path: path, label: label, task: task, split: split, shards: shards, missing: missing)
+  }
+
+  private func existingFile(_ node: SpecNode) -> String? {
+    guard let path = diagnostics.string(node) else { return nil }
+    let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path).standardizedFileURL
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+      diagnostics.error(node, "\(node.shown) does not exist (looked for \(url.path)); accepted: a file path relative to the experiment file")
+      return nil
+    }
+    if isDirectory.boolValue {
+      diagnostics.error(node, "\(node.shown) is a directory; accepted: a data file")
+      return nil
+    }
+    return path
+  }
+
+  private func split(_ node: SpecNode) -> SplitSpec? {
+    guard let r = ObjectReader(node, accepting: ["validation", "test", "seed"], diagnostics) else { return nil }
+    defer { r.finish() }
+    let fraction = "a number in (0, 1)"
+    let validation = r.optional("validation").map { diagnostics.number($0, accepted: fraction) { $0 > 0 && $0 < 1 } } ?? 0.2
+    let test = r.optional("test").map { diagnostics.number($0, accepted: fraction) { $0 > 0 && $0 < 1 } } ?? 0.2
+    let seed = r.optional("seed").map(diagnostics.seed) ?? 0
+    guard let validation, let test, let seed else { return nil }
+    if validation + test >= 1 {
+      diagnostics.error(node, "validation \(Wording.number(validation)) + test \(Wording.number(test)) = \(Wording.number(validation + test)) leaves no rows to train on; accepted: fractions whose sum is below 1")
+      return nil
+    }
+    return SplitSpec(validation: validation, test: test, seed: seed)
+  }
+
+  func model(_ node: SpecNode) -> ModelSpec? {
+    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision"], diagnostics) else { return nil }
+    defer { r.finish() }
+    let kind = r.required("kind", accepted: Wording.list(ModelKind.allCases.map { "\"\($0.rawValue)\"" }))
+      .flatMap { diagnostics.choice($0, ModelKind.self, what: "a model kind") }
+    let epochsNode = r.optional("epochs")
+    let epochs = epochsNode.flatMap { diagnostics.int($0, min: 1, max: 100_000) }
+    let precision = r.optional("precision").map { diagnostics.choice($0, Precision.self, what: "a precision") } ?? .float32
+    guard let kind, let precision else { return nil }
+    if kind.isIterative, epochsNode == nil {
+      diagnostics.error(node.path(of: "epochs"), node.value.position, "missing required field for \(kind.rawValue); accepted: an integer from 1 to 100000")
+      return nil
+    }
+    if !kind.isIterative, let epochsNode {
+      diagnostics.error(epochsNode, "\(kind.rawValue) trains in closed form and has no epochs; remove \"epochs\"")
+      return nil
+    }
+    if epochsNode != nil && epochs == nil { return nil }
+    return ModelSpec(kind: kind, epochs: epochs, precision: precision)
+  }
+
+  func objective(_ node: SpecNode, task: Task?) -> ObjectiveSpec? {
+    guard let r = ObjectReader(node, accepting: ["metric", "direction"], diagnostics) else { return nil }
+    defer { r.finish() }
+    let metricNode = r.required("metric", accepted: Wording.list(Metric.allCases.map { "\"\($0.rawValue)\"" }))
+    guard let metricNode, let metric = metric(metricNode, task: task) else { return nil }
+    guard let directionNode = r.optional("direction") else { return ObjectiveSpec(metric: metric) }
+    guard let direction = diagnostics.choice(directionNode, Direction.self, what: "a direction") else { return nil }
+    if direction != metric.naturalDirection {
+      let better = metric.naturalDirection == .maximize ? "higher" : "lower"
+      diagnostics.error(directionNode, "\"\(direction.rawValue)\" is the wrong way for \(metric.rawValue), where \(better) is better; accepted: \"\(metric.naturalDirection.rawValue)\" or leave \"direction\" out")
+      return nil
+    }
+    return ObjectiveSpec(metric: metric, direction: direction)
+  }
+
+  /// A metric that fits `task` (any metric when the task is unknown).
+  private func metric(_ node: SpecNode, task: Task?) -> Metric? {
+    guard let metric = diagnostics.choice(node, Metric.self, what: "a metric") else { return nil }
+    if let task, metric.task != task {
+      let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
+      diagnostics.error(node, "\"\(metric.rawValue)\" is a \(metric.task.rawValue) metric but data.task is \"\(task.rawValue)\"; accepted: \(Wording.list(fitting))")
+      return nil
+    }
+    return metric
+  }
+
+  func search(_ node: SpecNode) -> SearchSpec? {
+    guard let r = ObjectReader(node, accepting: ["strategy", "trials", "parallel", "seed", "reproducible", "tpe"], diagnostics)
+    else { return nil }
+    defer { r.finish() }
+    let strategy = r.required("strategy", accepted: Wording.list(Strategy.allCases.map { "\"\($0.rawValue)\"" }))
+      .flatMap { diagnostics.choice($0, Strategy.self, what: "a search strategy") }
+    let trials = r.required("trials", accepted: "an integer from 1 to 1000000").flatMap { diagnostics.int($0, min: 1, max: 1_000_000) }
+    let parallel = r.optional("parallel").map { diagnostics.int($0, min: 1, max: 10_000) } ?? 1
+    let seed = r.optional("seed").map(diagnostics.seed) ?? 0
+    let reproducible = r.optional("reproducible").map(diagnostics.bool) ?? false
+    let tpeNode = r.optional("tpe")
+    let tpe = tpeNode.flatMap(tpeOptions)
+    guard let strategy, let trials, let parallel, let seed, let reproducible else { return nil }
+    if let tpeNode, strategy != .tpe {
+      diagnostics.error(tpeNode, "TPE options given but search.strategy is \"\(strategy.rawValue)\"; accepted: \"tpe\" options only with strategy \"tpe\"")
+      return nil
+    }
+    if tpeNode != nil && tpe == nil { return nil }
+    return SearchSpec(
+      strategy: strategy, trials: trials, parallel: parallel, seed: seed, reproducible: reproducible,
+      tpe: tpe ?? (strategy == .tpe ? TPEOptions() : nil))
+  }
+
+  private func tpeOptions(_ node: SpecNode) -> TPEOptions? {
+    guard let r = ObjectReader(node, accepting: ["startup_trials", "candidates", "multivariate", "constant_liar", "gamma"], diagnostics)
+    else { return nil }
+    defer { r.finish() }
+    let d = TPEOptions()
+    let startup = r.optional("startup_trials").map { diagnostics.int($0, min: 1, max: 100_000) } ?? d.startupTrials
+    let candidates = r.optional("candidates").map { diagnostics.int($0, min: 1, max: 100_000) } ?? d.candidates
+    let multivariate = r.optional("multivariate").map(diagnostics.bool) ?? d.multivariate
+    let liar = r.optional("constant_liar").map(diagnostics.bool) ?? d.constantLiar
+    let gamma = r.optional("gamma").map { diagnostics.number($0, accepted: "a number in (0, 1]") { $0 > 0 && $0 <= 1 } } ?? d.gamma
+    guard let startup, let candidates, let multivariate, let liar, let gamma else { return nil }
+    return TPEOptions(startupTrials: startup, candidates: candidates, multivariate: multivariate, constantLiar: liar, gamma: gamma)
+  }
+
+  func earlyStopping(_ node: SpecNode) -> EarlyStoppingSpec? {
+    guard let r = ObjectReader(node, accepting: ["scheduler", "min_epochs", "reduction_factor", "warmup_epochs", "min_trials"], diagnostics)
+    else { return nil }
+    defer { r.finish() }
+    let d = EarlyStoppingSpec(scheduler: .asha)
+    let scheduler = r.required("scheduler", accepted: Wording.list(SchedulerKind.allCases.map { "\"\($0.rawValue)\"" }))
+      .flatMap { diagnostics.choice($0, SchedulerKind.self, what: "a scheduler") }
+    let minEpochs = r.optional("min_epochs").map { diagnostics.int($0, min: 1) } ?? d.minEpochs
+    let factor = r.optional("reduction_factor").map { diagnostics.int($0, min: 2, max: 100) } ?? d.reductionFactor
+    let warmup = r.optional("warmup_epochs").map { diagnostics.int($0, min: 0) } ?? d.warmupEpochs
+    let minTrials = r.optional("min_trials").map { diagnostics.int($0, min: 1) } ?? d.minTrials
+    guard let scheduler, let minEpochs, let factor, let warmup, let minTrials else { return nil }
+    return EarlyStoppingSpec(scheduler: scheduler, minEpochs: minEpochs, reductionFactor: factor, warmupEpochs: warmup, minTrials: minTrials)
+  }
+
+  func validation(_ node: SpecNode, task: Task?) -> ValidationSpec? {
+    guard let r = ObjectReader(node, accepting: ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit"], diagnostics)
+    else { return nil }
+    defer { r.finish() }
+    let gates = r.optional("gates").map { self.gates($0, task: task) } ?? []
+    let nonNegative = "a number ≥ 0"
+    let maxGap = r.optional("max_gap").flatMap { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } }
+    let champion = r.optional("champion").flatMap { diagnostics.string($0) }
+    let tolerance = r.optional("champion_tolerance").map { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } } ?? 0
+    let improvement = r.optional("min_improvement").flatMap { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } }
+    let refit = r.optional("refit").map(diagnostics.bool) ?? false
+    guard let gates, let tolerance, let refit else { return nil }
+    return ValidationSpec(gates: gates, maxGap: maxGap, champion: champion, championTolerance: tolerance, minImprovement: improvement, refit: refit)
+  }
+
+  private func gates(_ node: SpecNode, task: Task?) -> [Gate]? {
+    guard case .array(let items) = node.value.kind else {
+      diagnostics.typeMismatch(node, expected: "an array of gates [{\"metric\": ..., \"min\": ...}]")
+      return nil
+    }
+    var gates: [Gate] = []
+    var failed = false
+    for (i, item) in items.enumerated() {
+      let itemNode = SpecNode(value: item, path: node.path(at: i))
+      guard let r = ObjectReader(itemNode, accepting: ["metric", "min", "max"], diagnostics, what: "a gate {\"metric\": ..., \"min\": ...}") else {
+        failed = true
+        continue
+      }
+      defer { r.finish() }
+      let metric = r.required("metric", accepted: "a metric name").flatMap { self.metric($0, task: task) }
+      let min = r.optional("min").flatMap(diagnostics.number)
+      let max = r.optional("max").flatMap(diagnostics.number)
+      guard let metric else {
+        failed = true
+        continue
+      }
+      if min == nil && max == nil {
+        diagnostics.error(itemNode, "a gate needs a threshold; accepted: \"min\", \"max\" or both")
+        failed = true
+      } else if let min, let max, min > max {
+        diagnostics.error(itemNode, "min \(Wording.number(min)) is above max \(Wording.number(max)); no value can pass; accepted: min ≤ max")
+        failed = true
+      } else {
+        gates.append(Gate(metric: metric, min: min, max: max))
+      }
+    }
+    return failed ? nil : gates
+  }
+
+  func output(_ node: SpecNode, name: String?) -> OutputSpec? {
+    guard let r = ObjectReader(node, accepting: ["dir", "keep_top"], diagnostics) else { return nil }
+    defer { r.finish() }
+    let dir = r.optional("dir").flatMap { diagnostics.string($0) } ?? name.map { "runs/\($0)" }
+    let keepTop = r.optional("keep_top").map { diagnostics.int($0, min: 0, max: 10_000) } ?? 3
+    guard let dir, let keepTop else { return nil }
+    return OutputSpec(dir: dir, keepTop: keepTop)
+  }
+}

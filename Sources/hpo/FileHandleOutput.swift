@@ -1,0 +1,10 @@
+import Foundation
+
+/// Writing lines to standard output and standard error.
+enum FileHandleOutput {
+  /// Writes `text` (plus a newline unless it ends with one) to standard error.
+  static func standardError(_ text: String) {
+    let line = text.hasSuffix("\n") ? text : text + "\n"
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+}
