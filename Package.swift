@@ -11,6 +11,7 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
   ],
   targets: [
     // C behind a wall: one system-library target per C library, each imported
@@ -19,6 +20,7 @@ let package = Package(
     .systemLibrary(
       name: "CLinearAlgebra", pkgConfig: "lapacke",
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
+    .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // The vocabulary: experiment spec and its validation, search space, trials.
     .target(name: "HPOCore"),
@@ -26,6 +28,22 @@ let package = Package(
     .target(name: "HPOLinearAlgebra", dependencies: ["CLinearAlgebra"]),
     // The only module with libzmq handles.
     .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ"]),
+    // Pure, seeded search algorithms: samplers and schedulers.
+    .target(name: "HPOSearch", dependencies: ["HPOCore", "HPOLinearAlgebra"]),
+    // Reading, validating, splitting and sharding data.
+    .target(
+      name: "HPOData",
+      dependencies: [
+        "HPOCore", "HPOLinearAlgebra", "CZlib",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    // Trainable models, losses, optimizers, metrics, checkpoints.
+    .target(
+      name: "HPOModels",
+      dependencies: [
+        "HPOCore", "HPOLinearAlgebra", "HPOData",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
 
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
@@ -38,8 +56,10 @@ let package = Package(
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
-    .testTarget(
-      name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore"],
-      resources: [.copy("Fixtures")]),
+    .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),
+    .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
+    .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
+    // Runs the built `hpo` binary as a user would.
+    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore"]),
   ]
 )

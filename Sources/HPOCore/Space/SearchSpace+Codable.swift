@@ -51,7 +51,7 @@ private struct ParameterEncoding: Codable {
     case .float(let r):
       (low, high, log, step, gridPoints) = (.float(r.low), .float(r.high), r.log, r.step.map(ParameterValue.float), r.gridPoints)
     case .int(let r):
-      (low, high, log, step, gridPoints) = (.int(r.low), .int(r.high), r.log, .int(r.step), r.gridPoints)
+      (low, high, log, step, gridPoints) = (.int(r.low), .int(r.high), r.log, r.step > 1 ? .int(r.step) : nil, r.gridPoints)
     case .categorical(let c): choices = c
     case .fixed(let v): value = v
     }

@@ -46,11 +46,11 @@ extension SpecContext {
     let values: [ParameterValue]
     switch domain {
     case .float(let r):
-      if case .integer = rule { return "a float range" }
-      if case .choice = rule { return "a numeric range" }
+      if case .integer = rule { return "a float range is not accepted" }
+      if case .choice = rule { return "a numeric range is not accepted" }
       values = [.float(r.low), .float(r.high)]
     case .int(let r):
-      if case .choice = rule { return "a numeric range" }
+      if case .choice = rule { return "a numeric range is not accepted" }
       values = [.int(r.low), .int(r.high)]
     case .categorical(let choices): values = choices
     case .fixed(let v): values = [v]

@@ -1,0 +1,163 @@
+import Testing
+@testable import HPOCore
+
+/// The bad-input table: each case is one mistake a user makes, and the whole
+/// message they see (file:line:column: error: path: what is wrong; what is accepted).
+@Suite struct ExperimentLoaderErrorTests {
+  struct ErrorCase: CustomTestStringConvertible, Sendable {
+    let id: String
+    let document: @Sendable () -> String
+    let expected: String
+    var testDescription: String { id }
+
+    /// `expected` without its location, which is where `anchor` first occurs in
+    /// the document (the document's start when `nil`), as line:column.
+    init(_ id: String, _ fixture: @autoclosure @escaping @Sendable () -> ExperimentFixture, at anchor: String?, _ expected: String) {
+      self.id = id
+      let text = fixture().text
+      self.document = { text }
+      self.expected = "experiment.json:\(Self.location(of: anchor, in: text)): " + expected
+    }
+
+    static func location(of anchor: String?, in text: String) -> String {
+      guard let anchor else { return "1:1" }
+      // A '^' in the anchor marks the spot; otherwise its first character does.
+      let parts = anchor.split(separator: "^", maxSplits: 1, omittingEmptySubsequences: false)
+      let plain = parts.joined()
+      guard let range = text.range(of: plain) else { return "anchor not found" }
+      let spot = text.index(range.lowerBound, offsetBy: parts.count == 2 ? parts[0].count : 0)
+      let before = text[..<spot]
+      let line = before.filter { $0 == "\n" }.count + 1
+      let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+      return "\(line):\(column)"
+    }
+
+    init(_ id: String, text: String, _ expected: String) {
+      self.id = id
+      self.document = { text }
+      self.expected = expected
+    }
+  }
+
+  static let base = ExperimentFixture()
+
+  static let cases: [ErrorCase] = [
+    ErrorCase("malformed JSON", text: "{\n\"name\": \"t\",\n\"data\": {\"path\": \"data.csv\",}\n}",
+              "experiment.json:3:29: error: malformed JSON: trailing comma before '}'; remove the last ','"),
+    ErrorCase("not an object", text: "[1, 2]",
+              "experiment.json:1:1: error: expected an experiment object {\"name\": ..., \"data\": ..., ...}, found an array [1, 2]"),
+    ErrorCase("unknown top-level key", base.with("serach", "{}"),
+              at: String(#""serach""#), "error: serach: unknown field \"serach\"; did you mean \"search\"? accepted: name, description, data, model, space, objective, search, early_stopping, validation or output"),
+    ErrorCase("unknown key in data", base.with("data", #"{"path": "data.csv", "task": "classification", "lable": "y"}"#),
+              at: String(#""lable""#), "error: data.lable: unknown field \"lable\"; did you mean \"label\"? accepted: path, label, task, split, shards or missing"),
+    ErrorCase("missing required name", base.without("name"),
+              at: nil, "error: name: missing required field; accepted: a name of letters, digits, '.', '_' and '-'"),
+    ErrorCase("missing task", base.with("data", #"{"path": "data.csv"}"#),
+              at: String(#"{"path": "data.csv"}"#), "error: data.task: missing required field; accepted: \"classification\" or \"regression\""),
+    ErrorCase("wrong type for trials", base.with("search", #"{"strategy": "random", "trials": "10"}"#),
+              at: String(#""10""#), "error: search.trials: expected an integer from 1 to 1000000, found a string \"10\""),
+    ErrorCase("fractional trials", base.with("search", #"{"strategy": "random", "trials": 10.5}"#),
+              at: String(#"10.5"#), "error: search.trials: 10.5 is not an integer; accepted: an integer from 1 to 1000000"),
+    ErrorCase("trials below 1", base.with("search", #"{"strategy": "random", "trials": 0}"#),
+              at: String(#""trials": ^0"#), "error: search.trials: 0 is out of range; accepted: an integer from 1 to 1000000"),
+    ErrorCase("parallel below 1", base.with("search", #"{"strategy": "random", "trials": 5, "parallel": 0}"#),
+              at: String(#""parallel": ^0"#), "error: search.parallel: 0 is out of range; accepted: an integer from 1 to 10000"),
+    ErrorCase("unknown strategy", base.with("search", #"{"strategy": "bayes", "trials": 5}"#),
+              at: String(#""bayes""#), "error: search.strategy: \"bayes\" is not a search strategy; accepted: \"grid\", \"random\", \"sobol\", \"tpe\" or \"gp\""),
+    ErrorCase("strategy typo", base.with("search", #"{"strategy": "tpee", "trials": 5}"#),
+              at: String(#""tpee""#), "error: search.strategy: \"tpee\" is not a search strategy; did you mean \"tpe\"? accepted: \"grid\", \"random\", \"sobol\", \"tpe\" or \"gp\""),
+    ErrorCase("unknown model kind", base.with("model", #"{"kind": "cnn", "epochs": 3}"#),
+              at: String(#""cnn""#), "error: model.kind: \"cnn\" is not a model kind; accepted: \"ridge\", \"softmax\" or \"mlp\""),
+    ErrorCase("unknown metric", base.with("objective", #"{"metric": "precision"}"#),
+              at: String(#""precision""#), "error: objective.metric: \"precision\" is not a metric; accepted: \"accuracy\", \"balanced_accuracy\", \"f1_macro\", \"log_loss\", \"roc_auc\", \"rmse\", \"mae\" or \"r2\""),
+    ErrorCase("metric does not fit the task", base.with("objective", #"{"metric": "rmse"}"#),
+              at: String(#""rmse""#), "error: objective.metric: \"rmse\" is a regression metric but data.task is \"classification\"; accepted: \"accuracy\", \"balanced_accuracy\", \"f1_macro\", \"log_loss\" or \"roc_auc\""),
+    ErrorCase("direction against the metric", base.with("objective", #"{"metric": "accuracy", "direction": "minimize"}"#),
+              at: String(#""minimize""#), "error: objective.direction: \"minimize\" is the wrong way for accuracy, where higher is better; accepted: \"maximize\" or leave \"direction\" out"),
+    ErrorCase("unknown scheduler", base.with("early_stopping", #"{"scheduler": "pbt"}"#),
+              at: String(#""pbt""#), "error: early_stopping.scheduler: \"pbt\" is not a scheduler; accepted: \"median\", \"asha\", \"hyperband\" or \"bohb\""),
+    ErrorCase("data path does not exist", base.with("data", #"{"path": "nope.csv", "task": "classification"}"#),
+              at: String(#""nope.csv""#), "error: data.path: \"nope.csv\" does not exist (looked for \(ExperimentFixture.directory.path)/nope.csv); accepted: a file path relative to the experiment file"),
+    ErrorCase("split sums to 1", base.with("data", #"{"path": "data.csv", "task": "classification", "split": {"validation": 0.5, "test": 0.5}}"#),
+              at: String(#"{"validation": 0.5"#), "error: data.split: validation 0.5 + test 0.5 = 1 leaves no rows to train on; accepted: fractions whose sum is below 1"),
+    ErrorCase("split fraction out of range", base.with("data", #"{"path": "data.csv", "task": "classification", "split": {"test": 1.5}}"#),
+              at: String(#"1.5"#), "error: data.split.test: 1.5 is out of range; accepted: a number in (0, 1)"),
+    ErrorCase("low not below high", base.with("space", #"{"learning_rate": {"type": "float", "low": 0.5, "high": 0.1}}"#),
+              at: String(#"0.5"#), "error: space.learning_rate.low: low 0.5 is not below high 0.1; accepted: low < high"),
+    ErrorCase("log with low 0", base.with("space", #"{"learning_rate": {"type": "float", "low": 0, "high": 0.1, "log": true}}"#),
+              at: String(#"0, "high""#), "error: space.learning_rate.low: low 0 on a log scale; accepted: low > 0 with \"log\": true"),
+    ErrorCase("step does not divide", base.with("space", #"{"batch_size": {"type": "int", "low": 16, "high": 100, "step": 16}}"#),
+              at: String(#"16}"#), "error: space.batch_size.step: 16 does not divide the range 16...100 (84 is not a multiple of 16); accepted: a step that divides high − low"),
+    ErrorCase("float step does not divide", base.with("space", #"{"momentum": {"type": "float", "low": 0, "high": 0.9, "step": 0.4}}"#),
+              at: String(#"0.4"#), "error: space.momentum.step: 0.4 does not divide the range 0...0.9 (0.9 / 0.4 = 2.25); accepted: a step that divides high − low"),
+    ErrorCase("empty choices", base.with("space", #"{"activation": {"type": "categorical", "choices": []}}"#),
+              at: String(#"[]"#), "error: space.activation.choices: no choices; accepted: a non-empty array of distinct strings, numbers or booleans"),
+    ErrorCase("duplicate choices", base.with("space", #"{"activation": {"type": "categorical", "choices": ["relu", "tanh", "relu"]}}"#),
+              at: String(#""relu"]"#), "error: space.activation.choices[2]: \"relu\" is a duplicate of choice 0; accepted: distinct choices"),
+    ErrorCase("unknown parameter type", base.with("space", #"{"learning_rate": {"type": "double", "low": 0.1, "high": 1}}"#),
+              at: String(#""double""#), "error: space.learning_rate.type: \"double\" is not a parameter type; accepted: \"float\", \"int\", \"categorical\" or \"fixed\""),
+    ErrorCase("unknown key in a parameter", base.with("space", #"{"learning_rate": {"type": "float", "low": 0.1, "high": 1, "lg": true}}"#),
+              at: String(#""lg""#), "error: space.learning_rate.lg: unknown field \"lg\"; did you mean \"log\"? accepted: type, low, high, log, step, grid_points, when or default"),
+    ErrorCase("when names an unknown parameter", base.with("space", #"{"optimizer": {"type": "categorical", "choices": ["sgd", "adam"]}, "momentum": {"type": "float", "low": 0, "high": 0.9, "when": {"optimiser": "sgd"}}}"#),
+              at: String(#""optimiser""#), "error: space.momentum.when.optimiser: \"optimiser\" is not a parameter of the space; did you mean \"optimizer\"? accepted: optimizer"),
+    ErrorCase("when with a value the parent never takes", base.with("space", #"{"optimizer": {"type": "categorical", "choices": ["sgd", "adam"]}, "momentum": {"type": "float", "low": 0, "high": 0.9, "when": {"optimizer": "rmsprop"}}}"#),
+              at: String(#""rmsprop""#), "error: space.momentum.when.optimizer: \"rmsprop\" is a value optimizer can never take; accepted: \"sgd\" or \"adam\""),
+    ErrorCase("cyclic conditions", base.with("space", #"{"optimizer": {"type": "categorical", "choices": ["sgd", "adam"], "when": {"schedule": "cosine"}}, "schedule": {"type": "categorical", "choices": ["constant", "cosine"], "when": {"optimizer": "sgd"}}}"#),
+              at: String(#"{"schedule": "cosine"}"#), "error: space.optimizer.when: conditions form a cycle: optimizer → schedule → optimizer; accepted: conditions whose parents do not depend on their children"),
+    ErrorCase("parameter the model does not read", base.with("space", #"{"learning_rat": {"type": "float", "low": 0.001, "high": 0.1}}"#),
+              at: String(#"{"type": "float", "low": 0.001, "high": 0.1}"#), "error: space.learning_rat: \"learning_rat\" is not a hyperparameter of mlp; did you mean \"learning_rate\"? accepted: activation, batch_size, dropout, hidden_units, init, l2, layers, learning_rate, momentum, optimizer or schedule"),
+    ErrorCase("choice the model does not accept", base.with("space", #"{"activation": {"type": "categorical", "choices": ["relu", "sigmoid"]}}"#),
+              at: String(#"{"type": "categorical", "choices": ["relu", "sigmoid"]}"#), "error: space.activation: \"sigmoid\" is not accepted for mlp's activation; accepted: \"relu\", \"tanh\" or \"gelu\""),
+    ErrorCase("float range for an integer hyperparameter", base.with("space", #"{"layers": {"type": "float", "low": 1, "high": 3}}"#),
+              at: String(#"{"type": "float", "low": 1, "high": 3}"#), "error: space.layers: a float range is not accepted for mlp's layers; accepted: an integer from 1 to 4"),
+    ErrorCase("epochs missing for an iterative model", base.with("model", #"{"kind": "mlp"}"#),
+              at: String(#"{"kind": "mlp"}"#), "error: model.epochs: missing required field for mlp; accepted: an integer from 1 to 100000"),
+    ErrorCase("epochs for ridge", base.with("model", #"{"kind": "ridge", "epochs": 5}"#).with("space", #"{"alpha": {"type": "float", "low": 0.01, "high": 10, "log": true}}"#),
+              at: String(#"5}"#), "error: model.epochs: ridge trains in closed form and has no epochs; remove \"epochs\""),
+    ErrorCase("early stopping on ridge", base.with("model", #"{"kind": "ridge"}"#).with("space", #"{"alpha": {"type": "float", "low": 0.01, "high": 10, "log": true}}"#).with("early_stopping", #"{"scheduler": "asha"}"#),
+              at: String(#"{"scheduler": "asha"}"#), "error: early_stopping: ridge trains in closed form and has no epochs to stop early; accepted: early stopping with \"softmax\" or \"mlp\", or remove \"early_stopping\""),
+    ErrorCase("reduction factor below 2", base.with("early_stopping", #"{"scheduler": "asha", "reduction_factor": 1}"#),
+              at: String(#"1}"#), "error: early_stopping.reduction_factor: 1 is out of range; accepted: an integer from 2 to 100"),
+    ErrorCase("min_epochs above epochs", base.with("early_stopping", #"{"scheduler": "asha", "min_epochs": 20}"#),
+              at: String(#"20}"#), "error: early_stopping.min_epochs: 20 is more than model.epochs 10; accepted: an integer from 1 to 10"),
+    ErrorCase("grid over a float without grid points", base.with("search", #"{"strategy": "grid", "trials": 10}"#),
+              at: String(#"{"type": "float", "low": 0.001"#), "error: space.learning_rate: grid search needs a finite grid but this float has neither \"grid_points\" nor \"step\"; accepted: add \"grid_points\" (for example 5) or \"step\", or use strategy \"random\", \"sobol\" or \"tpe\""),
+    ErrorCase("tpe options with another strategy", base.with("search", #"{"strategy": "random", "trials": 10, "tpe": {"gamma": 0.2}}"#),
+              at: String(#"{"gamma": 0.2}"#), "error: search.tpe: TPE options given but search.strategy is \"random\"; accepted: \"tpe\" options only with strategy \"tpe\""),
+    ErrorCase("gate without a threshold", base.with("validation", #"{"gates": [{"metric": "accuracy"}]}"#),
+              at: String(#"[^{"metric": "accuracy"}"#), "error: validation.gates[0]: a gate needs a threshold; accepted: \"min\", \"max\" or both"),
+    ErrorCase("invalid name", base.with("name", #""my experiment""#),
+              at: String(#""my experiment""#), "error: name: \"my experiment\" is not a valid name; accepted: 1 to 100 letters, digits, '.', '_' and '-', not starting with '.'"),
+  ]
+
+  @Test(arguments: cases)
+  func load_rejectsWithWholeMessage(_ c: ErrorCase) {
+    do {
+      let loaded = try ExperimentLoader.load(bytes: Array(c.document().utf8), file: "experiment.json", baseDirectory: ExperimentFixture.directory)
+      Issue.record("accepted: \(loaded.spec.name)")
+    } catch {
+      #expect(error.rendered == c.expected)
+    }
+  }
+
+  @Test func load_reportsEveryErrorNotOnlyTheFirst() {
+    let fixture = Self.base
+      .with("search", #"{"strategy": "random", "trials": 0, "parallel": 0}"#)
+      .with("model", #"{"kind": "cnn", "epochs": 3}"#)
+    do {
+      _ = try fixture.load()
+      Issue.record("accepted")
+    } catch {
+      #expect(error.errors.map(\.path) == ["model.kind", "search.trials", "search.parallel"])
+    }
+  }
+
+  @Test func load_missingFile() {
+    do {
+      _ = try ExperimentLoader.load(path: "/nonexistent/experiment.json")
+      Issue.record("accepted")
+    } catch {
+      #expect(error.rendered == "/nonexistent/experiment.json: error: no such file; give the path of an experiment JSON file")
+    }
+  }
+}
