@@ -76,8 +76,13 @@ public enum ExperimentLoader {
     let diagnostics = SpecDiagnostics()
     let context = SpecContext(root: document, baseDirectory: baseDirectory, diagnostics: diagnostics)
     let spec = context.experiment(SpecNode(value: document, path: ""))
-    let errors = diagnostics.items.filter { $0.severity == .error }
-    let warnings = diagnostics.items.filter { $0.severity == .warning }
+    // Errors first, then warnings, each in document order (as a compiler lists them).
+    let ordered = diagnostics.items.enumerated().sorted { a, b in
+      let (pa, pb) = (a.element.position, b.element.position)
+      return (pa.line, pa.column, a.offset) < (pb.line, pb.column, b.offset)
+    }.map(\.element)
+    let errors = ordered.filter { $0.severity == .error }
+    let warnings = ordered.filter { $0.severity == .warning }
     guard let spec, errors.isEmpty else {
       assert(!errors.isEmpty, "validation failed without reporting why")
       throw ExperimentError(file: file, diagnostics: errors + warnings)

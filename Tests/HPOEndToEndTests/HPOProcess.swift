@@ -1,0 +1,64 @@
+import Foundation
+
+/// Runs the built `hpo` binary as a user would and captures what they see.
+struct HPOProcess {
+  struct Result {
+    var exitCode: Int32
+    var standardOutput: String
+    var standardError: String
+  }
+
+  /// The `hpo` executable built next to this test bundle.
+  static let executable: URL = {
+    var candidates: [URL] = []
+    if let bundle = Bundle.main.executableURL { candidates.append(bundle.deletingLastPathComponent()) }
+    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+    for dir in candidates {
+      // The test bundle may sit in a `.xctest` directory or next to the products.
+      for base in [dir, dir.deletingLastPathComponent(), dir.deletingLastPathComponent().deletingLastPathComponent()] {
+        let url = base.appendingPathComponent("hpo")
+        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+      }
+    }
+    fatalError("the hpo binary was not found next to the tests (looked in \(candidates.map(\.path)))")
+  }()
+
+  /// The repository's root folder.
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// Runs `hpo arguments…` in `directory` with no standard input and waits for it.
+  static func run(_ arguments: [String], in directory: URL = repository, timeout: TimeInterval = 60) throws -> Result {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.currentDirectoryURL = directory
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+    // Read both pipes concurrently so a full pipe never blocks the child.
+    let group = DispatchGroup()
+    nonisolated(unsafe) var outData = Data(), errData = Data()
+    group.enter()
+    DispatchQueue.global().async { outData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    group.enter()
+    DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    if group.wait(timeout: .now() + timeout) == .timedOut {
+      process.terminate()
+      throw NSError(domain: "hpo", code: 1, userInfo: [NSLocalizedDescriptionKey: "hpo \(arguments) did not finish in \(timeout) s"])
+    }
+    process.waitUntilExit()
+    return Result(exitCode: process.terminationStatus,
+                  standardOutput: String(decoding: outData, as: UTF8.self),
+                  standardError: String(decoding: errData, as: UTF8.self))
+  }
+
+  /// A fresh temporary folder for one test.
+  static func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import Testing
+
+/// `hpo validate` and `hpo --version`, run as the built binary.
+@Suite struct ValidateCommandTests {
+  @Test func version_printsTheVersion() throws {
+    let r = try HPOProcess.run(["--version"])
+    #expect(r.exitCode == 0)
+    #expect(r.standardOutput == "0.1.0\n")
+  }
+
+  @Test func validate_exampleExperimentPrintsItsSummary() throws {
+    let r = try HPOProcess.run(["validate", "Experiments/digits-mlp.json"])
+    #expect(r.exitCode == 0)
+    #expect(r.standardError == "")
+    #expect(r.standardOutput == """
+      digits-mlp: valid
+        data            data/digits.csv · classification · label "label" · split 60/20/20 train/validation/test (seed 0) · 4 shards · missing values: reject
+        model           mlp · 27 epochs · float32
+        objective       maximize accuracy on the validation split
+        search          tpe · 40 trials · 4 parallel · seed 42 · 10 startup trials, 24 candidates, gamma 0.1, multivariate, constant liar
+        early stopping  asha · min 1 epoch · reduction factor 3 · rungs at epochs 1, 3, 9, 27
+        gates           accuracy ≥ 0.95 · champion registry/digits-mlp (tolerance 0)
+        output          runs/digits-mlp · keep top 3 checkpoints
+
+      parameters (8)
+        name           kind         domain         scale   active when
+        activation     categorical  relu | tanh
+        batch_size     categorical  32 | 64 | 128
+        hidden_units   int          16 … 256       log
+        l2             float        1e-06 … 0.01   log
+        layers         int          1 … 3          linear
+        learning_rate  float        0.0001 … 0.3   log
+        momentum       float        0 … 0.99       linear  optimizer = sgd
+        optimizer      categorical  sgd | adam
+
+      grid size: unbounded (l2, learning_rate and momentum are continuous; add "grid_points" for a grid search)
+      conditions: optimizer → momentum
+
+      """)
+  }
+
+  @Test func validate_pathsAreRelativeToTheExperimentFile() throws {
+    // Run from another folder: data/digits.csv must still resolve next to the experiment.
+    let elsewhere = try HPOProcess.temporaryDirectory()
+    let r = try HPOProcess.run(["validate", HPOProcess.repository.appendingPathComponent("Experiments/digits-mlp.json").path], in: elsewhere)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+  }
+
+  struct BadInput: CustomTestStringConvertible, Sendable {
+    let id: String
+    let json: String?
+    let arguments: [String]
+    let expectedError: String
+    var testDescription: String { id }
+  }
+
+  static let badInputs: [BadInput] = [
+    BadInput(id: "malformed JSON", json: "{\"name\": \"x\",\n \"data\": [}", arguments: [],
+             expectedError: "exp.json:2:11: error: malformed JSON: unexpected '}'; expected a value (object, array, string, number, true, false or null)\n"),
+    BadInput(id: "unknown key", json: #"{"name": "x", "dta": {}}"#, arguments: [],
+             expectedError: """
+               exp.json:1:1: error: data: missing required field; accepted: an object {"path": ..., "task": ...}
+               exp.json:1:1: error: model: missing required field; accepted: an object {"kind": "ridge" | "softmax" | "mlp", ...}
+               exp.json:1:1: error: space: missing required field; accepted: an object of parameters {"learning_rate": {"type": "float", ...}}
+               exp.json:1:1: error: objective: missing required field; accepted: an object {"metric": ..., "direction": ...}
+               exp.json:1:1: error: search: missing required field; accepted: an object {"strategy": ..., "trials": ...}
+               exp.json:1:15: error: dta: unknown field "dta"; did you mean "data"? accepted: name, description, data, model, space, objective, search, early_stopping, validation or output
+
+               """),
+    BadInput(id: "missing experiment file", json: nil, arguments: ["missing.json"],
+             expectedError: "missing.json: error: no such file; give the path of an experiment JSON file\n"),
+  ]
+
+  @Test(arguments: badInputs)
+  func validate_badInputExitsTwoWithTheMessageAndWritesNothing(_ c: BadInput) throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    if let json = c.json { try json.write(to: dir.appendingPathComponent("exp.json"), atomically: true, encoding: .utf8) }
+    let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    let r = try HPOProcess.run(["validate"] + (c.arguments.isEmpty ? ["exp.json"] : c.arguments), in: dir)
+    #expect(r.exitCode == 2)
+    #expect(r.standardError == c.expectedError)
+    #expect(r.standardOutput == "")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == before, "validate writes nothing")
+  }
+
+  @Test func validate_semanticErrorEndToEnd() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    try "a,label\n1,0\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+    let json = """
+      {"name": "x", "data": {"path": "d.csv", "task": "regression"}, "model": {"kind": "ridge"},
+       "space": {"alpha": {"type": "float", "low": 10, "high": 1}},
+       "objective": {"metric": "accuracy"}, "search": {"strategy": "random", "trials": 5}}
+      """
+    try json.write(to: dir.appendingPathComponent("exp.json"), atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["validate", "exp.json"], in: dir)
+    #expect(r.exitCode == 2)
+    #expect(r.standardError == """
+      exp.json:2:46: error: space.alpha.low: low 10 is not below high 1; accepted: low < high
+      exp.json:3:26: error: objective.metric: "accuracy" is a classification metric but data.task is "regression"; accepted: "rmse", "mae" or "r2"
+
+      """)
+  }
+
+  @Test func validate_gridLargerThanBudgetIsAWarningNotAnError() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    try "a,label\n1,0\n".write(to: dir.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
+    let json = """
+      {"name": "g", "data": {"path": "d.csv", "task": "classification"}, "model": {"kind": "softmax", "epochs": 5},
+       "space": {"learning_rate": {"type": "float", "low": 0.001, "high": 0.1, "log": true, "grid_points": 5},
+                 "batch_size": {"type": "categorical", "choices": [32, 64]}},
+       "objective": {"metric": "accuracy"}, "search": {"strategy": "grid", "trials": 4}}
+      """
+    try json.write(to: dir.appendingPathComponent("exp.json"), atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["validate", "exp.json"], in: dir)
+    #expect(r.exitCode == 0)
+    #expect(r.standardError == "exp.json:4:80: warning: search.trials: the grid has 10 configurations but the budget is 4 trials; only 4 will be tried\n")
+    #expect(r.standardOutput.contains("grid size: 10 configurations\n"))
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    let r = try HPOProcess.run(["validate"])
+    #expect(r.exitCode == 2)
+    #expect(r.standardError.hasPrefix("Error: Missing expected argument '<experiment>'"))
+    let unknown = try HPOProcess.run(["frobnicate"])
+    #expect(unknown.exitCode == 2)
+  }
+}
