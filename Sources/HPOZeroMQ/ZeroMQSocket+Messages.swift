@@ -28,8 +28,9 @@ extension ZeroMQSocket {
     try send(message.frames, dontWait: true)
   }
 
-  /// Receives one whole multipart message (reading `ZMQ_RCVMORE` per frame
-  /// via `zmq_msg_t`), blocking for at most ``receiveTimeout``.
+  /// Receives one whole multipart message, frame by frame into a `zmq_msg_t`
+  /// (`zmq_msg_more`, the per-frame form of `ZMQ_RCVMORE`, says whether more
+  /// follow), blocking for at most ``receiveTimeout``.
   /// - Throws: ``ZeroMQError``: `EAGAIN` (``ZeroMQError/isTimeout``) on
   ///   timeout; `EMSGSIZE` with ``ZeroMQError/receiveLimit`` set when the
   ///   message broke `limits` (it was fully drained and dropped); `EFSM`,

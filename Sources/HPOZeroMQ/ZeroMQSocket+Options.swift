@@ -7,7 +7,8 @@ public struct ZeroMQHeartbeat: Sendable, Hashable {
   /// How often a PING is sent; `nil` disables heartbeats.
   public var interval: Duration?
   /// How long to wait for any traffic after a PING before dropping the
-  /// connection; `nil` means "same as `interval`" (libzmq's default).
+  /// connection; `nil` means "same as `interval`" (libzmq's default). When
+  /// setting, `nil` leaves the current value: libzmq cannot reset it.
   public var timeout: Duration?
   /// The time-to-live asked of the peer (it drops us after that long without
   /// traffic); whole deciseconds, at most 6553.5 s; `nil` means none.
@@ -83,15 +84,17 @@ extension ZeroMQSocket {
     get throws(ZeroMQError) { .milliseconds(try getInt32(ZMQ_RECONNECT_IVL_MAX, "zmq_getsockopt(ZMQ_RECONNECT_IVL_MAX)")) }
   }
 
-  /// Sets `ZMQ_HEARTBEAT_IVL`, `ZMQ_HEARTBEAT_TIMEOUT` and `ZMQ_HEARTBEAT_TTL`
-  /// (ttl is truncated to deciseconds by libzmq). Set before connect/bind;
-  /// applies to connections made afterwards.
+  /// Sets `ZMQ_HEARTBEAT_IVL` (`nil`: off), `ZMQ_HEARTBEAT_TIMEOUT` (`nil`:
+  /// left as it is) and `ZMQ_HEARTBEAT_TTL` (`nil`: none; truncated to
+  /// deciseconds, at most 6553.5 s). Set before connect/bind; applies to
+  /// connections made afterwards. Values are checked before any is set.
   public func setHeartbeat(interval: Duration?, timeout: Duration? = nil, ttl: Duration? = nil) throws(ZeroMQError) {
     let ivl = try interval.map { (d) throws(ZeroMQError) in try d.zmqMilliseconds("zmq_setsockopt(ZMQ_HEARTBEAT_IVL)") } ?? 0
-    let tmo = try timeout.map { (d) throws(ZeroMQError) in try d.zmqMilliseconds("zmq_setsockopt(ZMQ_HEARTBEAT_TIMEOUT)") } ?? -1
+    let tmo = try timeout.map { (d) throws(ZeroMQError) in try d.zmqMilliseconds("zmq_setsockopt(ZMQ_HEARTBEAT_TIMEOUT)") }
     let ttlMs = try ttl.map { (d) throws(ZeroMQError) in try d.zmqMilliseconds("zmq_setsockopt(ZMQ_HEARTBEAT_TTL)") } ?? 0
+    guard ttlMs <= 6_553_599 else { throw ZeroMQError(code: EINVAL, operation: "zmq_setsockopt(ZMQ_HEARTBEAT_TTL)") }
     try setInt32(ZMQ_HEARTBEAT_IVL, ivl, "zmq_setsockopt(ZMQ_HEARTBEAT_IVL)")
-    try setInt32(ZMQ_HEARTBEAT_TIMEOUT, tmo, "zmq_setsockopt(ZMQ_HEARTBEAT_TIMEOUT)")
+    if let tmo { try setInt32(ZMQ_HEARTBEAT_TIMEOUT, tmo, "zmq_setsockopt(ZMQ_HEARTBEAT_TIMEOUT)") }
     try setInt32(ZMQ_HEARTBEAT_TTL, ttlMs, "zmq_setsockopt(ZMQ_HEARTBEAT_TTL)")
   }
 

@@ -14,8 +14,11 @@ import Testing
       let listening = try monitor.waitFor(.listening, timeout: patience)
       #expect(listening?.endpoint == endpoint)
 
-      let dealer = try makeDealer(context, id: "m", endpoint: endpoint)
+      // Monitor before connecting, or the first events may be missed.
+      let dealer = try ZeroMQSocket(.dealer, context: context)
       let dealerMonitor = try dealer.monitor(events: [.connected, .handshakeSucceeded])
+      try dealer.connect(endpoint)
+      #expect(try dealerMonitor.waitFor(.connected, timeout: patience)?.endpoint == endpoint)
       #expect(try monitor.waitFor(.accepted, timeout: patience)?.endpoint == endpoint)
       #expect(try monitor.waitFor(.handshakeSucceeded, timeout: patience) != nil)
       #expect(try dealerMonitor.waitFor(.handshakeSucceeded, timeout: patience) != nil)
@@ -48,7 +51,6 @@ import Testing
       let events = try monitor.events(for: .milliseconds(300))
       #expect(clock.now - start < .seconds(1))
       #expect(events.contains { $0.kind == .connectRetried })
-      #expect(try monitor.next(timeout: .zero) != nil || true)
       monitor.close()
       let error = #expect(throws: ZeroMQError.self) { _ = try monitor.next(timeout: .zero) }
       #expect(error?.isClosed == true)

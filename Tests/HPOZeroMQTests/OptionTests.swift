@@ -9,8 +9,15 @@ import Testing
       #expect(try socket.heartbeat == ZeroMQHeartbeat(interval: nil, timeout: nil, ttl: nil))
       try socket.setHeartbeat(interval: .milliseconds(250), timeout: .seconds(1), ttl: .milliseconds(1500))
       #expect(try socket.heartbeat == ZeroMQHeartbeat(interval: .milliseconds(250), timeout: .seconds(1), ttl: .milliseconds(1500)))
-      try socket.setHeartbeat(ZeroMQHeartbeat(interval: nil))
-      #expect(try socket.heartbeat == ZeroMQHeartbeat(interval: nil, timeout: nil, ttl: nil))
+      // Deciseconds only for the ttl; nil timeout keeps the previous one.
+      try socket.setHeartbeat(ZeroMQHeartbeat(interval: .milliseconds(100), ttl: .milliseconds(1234)))
+      #expect(try socket.heartbeat == ZeroMQHeartbeat(interval: .milliseconds(100), timeout: .seconds(1), ttl: .milliseconds(1200)))
+      try socket.setHeartbeat(interval: nil)
+      #expect(try socket.heartbeat.interval == nil)
+      #expect(try socket.heartbeat.ttl == nil)
+      let error = #expect(throws: ZeroMQError.self) { try socket.setHeartbeat(interval: .seconds(1), ttl: .seconds(7000)) }
+      #expect(error?.isInvalidArgument == true)
+      #expect(try socket.heartbeat.interval == nil)
     }
   }
 
