@@ -12,6 +12,7 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     // C behind a wall: one system-library target per C library, each imported
@@ -45,6 +46,13 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
+    // The experiment store: SQLite through GRDB, written only by the coordinator.
+    .target(
+      name: "HPOStore",
+      dependencies: ["HPOCore", .product(name: "GRDB", package: "GRDB.swift")]),
+    // Protocol messages between coordinator, workers and clients, and their codec.
+    .target(name: "HPOWire", dependencies: ["HPOCore"]),
+
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
       name: "hpo",
@@ -56,6 +64,8 @@ let package = Package(
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
+    .testTarget(name: "HPOStoreTests", dependencies: ["HPOStore", "HPOCore"]),
+    .testTarget(name: "HPOWireTests", dependencies: ["HPOWire", "HPOCore"]),
     .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
