@@ -168,3 +168,24 @@ private struct GridCounter {
     return total
   }
 }
+
+extension SearchSpace {
+  /// `configuration` with each value given the type its domain expects: JSON
+  /// cannot tell `1.0` from `1` once encoded by Foundation, so a float
+  /// parameter read back as `.int(1)` becomes `.float(1.0)` again. Unknown
+  /// names and other values are kept as they are.
+  public func normalized(_ configuration: Configuration) -> Configuration {
+    var out = configuration
+    for (name, value) in configuration.values {
+      guard let p = self[name] else { continue }
+      switch (p.domain, value) {
+      case (.float, .int(let i)): out[name] = .float(Double(i))
+      case (.categorical(let choices), .int(let i)) where !choices.contains(value) && choices.contains(.float(Double(i))):
+        out[name] = .float(Double(i))
+      case (.fixed(.float(let f)), .int(let i)) where f == Double(i): out[name] = .float(f)
+      default: break
+      }
+    }
+    return out
+  }
+}

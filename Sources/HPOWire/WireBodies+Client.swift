@@ -1,0 +1,125 @@
+import HPOCore
+
+/// `hpo submit`: run this experiment.
+public struct SubmitRequest: Sendable, Equatable, Codable {
+  public var spec: ExperimentSpec
+  /// Absolute folder the spec's relative paths start from (on the coordinator's machine).
+  public var baseDirectory: String
+  /// Continue an experiment of the same name instead of refusing it.
+  public var resume: Bool
+
+  public init(spec: ExperimentSpec, baseDirectory: String, resume: Bool) {
+    self.spec = spec
+    self.baseDirectory = baseDirectory
+    self.resume = resume
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case spec, baseDirectory = "base_directory", resume }
+}
+
+/// The coordinator's answer to a submission.
+public struct SubmitReply: Sendable, Equatable, Codable {
+  public var experiment: String
+  public var accepted: Bool
+  public var message: String
+
+  public init(experiment: String, accepted: Bool, message: String) {
+    self.experiment = experiment
+    self.accepted = accepted
+    self.message = message
+  }
+}
+
+/// `hpo status` / progress polling: one experiment, or all when `nil`.
+public struct StatusRequest: Sendable, Equatable, Codable {
+  public var experiment: String?
+  /// Include every trial (for `hpo trials`).
+  public var includeTrials: Bool
+
+  public init(experiment: String?, includeTrials: Bool = false) {
+    self.experiment = experiment
+    self.includeTrials = includeTrials
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case experiment, includeTrials = "include_trials" }
+}
+
+/// The state of experiments, as `hpo status` shows it.
+public struct StatusReply: Sendable, Equatable, Codable {
+  public var experiments: [ExperimentStatus]
+  public var workers: Int
+
+  public init(experiments: [ExperimentStatus], workers: Int) {
+    self.experiments = experiments
+    self.workers = workers
+  }
+}
+
+/// One experiment's progress.
+public struct ExperimentStatus: Sendable, Equatable, Codable {
+  public var name: String
+  public var state: String
+  public var budget: Int
+  /// Trial counts by state name ("complete", "running", ...).
+  public var counts: [String: Int]
+  public var bestValue: Double?
+  public var bestTrial: Int?
+  public var bestConfiguration: Configuration?
+  public var elapsedSeconds: Double
+  public var trials: [TrialSummary]?
+
+  public init(
+    name: String, state: String, budget: Int, counts: [String: Int], bestValue: Double?, bestTrial: Int?,
+    bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil
+  ) {
+    self.name = name
+    self.state = state
+    self.budget = budget
+    self.counts = counts
+    self.bestValue = bestValue
+    self.bestTrial = bestTrial
+    self.bestConfiguration = bestConfiguration
+    self.elapsedSeconds = elapsedSeconds
+    self.trials = trials
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case name, state, budget, counts, bestValue = "best_value", bestTrial = "best_trial"
+    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials
+  }
+}
+
+/// One row of `hpo trials`.
+public struct TrialSummary: Sendable, Equatable, Codable {
+  public var number: Int
+  public var state: String
+  public var configuration: Configuration
+  public var value: Double?
+  public var metrics: [String: Double]
+  public var epochs: Int
+  public var attempts: Int
+  public var worker: String?
+  public var reason: String?
+
+  public init(
+    number: Int, state: String, configuration: Configuration, value: Double?, metrics: [String: Double],
+    epochs: Int, attempts: Int, worker: String?, reason: String?
+  ) {
+    self.number = number
+    self.state = state
+    self.configuration = configuration
+    self.value = value
+    self.metrics = metrics
+    self.epochs = epochs
+    self.attempts = attempts
+    self.worker = worker
+    self.reason = reason
+  }
+}
+
+/// `hpo cancel`: stop an experiment; running trials are stopped at their next report.
+public struct CancelRequest: Sendable, Equatable, Codable {
+  public var experiment: String
+
+  public init(experiment: String) { self.experiment = experiment }
+}

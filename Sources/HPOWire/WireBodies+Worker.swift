@@ -1,0 +1,268 @@
+import HPOCore
+
+/// A worker announces itself: who it is, how many trials it runs at once, and
+/// which versions it speaks. The first message on every (re)connection.
+public struct WorkerHello: Sendable, Equatable, Codable {
+  public var workerID: String
+  public var slots: Int
+  /// The worker's hpo version, for logs.
+  public var hpoVersion: String
+  public var host: String
+
+  public init(workerID: String, slots: Int, hpoVersion: String = HPOVersion.current, host: String) {
+    self.workerID = workerID
+    self.slots = slots
+    self.hpoVersion = hpoVersion
+    self.host = host
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case workerID = "worker_id", slots, hpoVersion = "hpo_version", host
+  }
+}
+
+/// The coordinator accepts a worker and tells it how often to show it is alive.
+public struct Welcome: Sendable, Equatable, Codable {
+  public var coordinatorID: String
+  /// Send a heartbeat at least this often while running a trial (milliseconds).
+  public var heartbeatMilliseconds: Int
+  /// A lease not renewed within this time is lost (milliseconds).
+  public var leaseMilliseconds: Int
+
+  public init(coordinatorID: String, heartbeatMilliseconds: Int, leaseMilliseconds: Int) {
+    self.coordinatorID = coordinatorID
+    self.heartbeatMilliseconds = heartbeatMilliseconds
+    self.leaseMilliseconds = leaseMilliseconds
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case coordinatorID = "coordinator_id", heartbeatMilliseconds = "heartbeat_ms", leaseMilliseconds = "lease_ms"
+  }
+}
+
+/// A worker has a free slot and asks for a trial.
+public struct WorkRequest: Sendable, Equatable, Codable {
+  public var workerID: String
+  /// Content hashes of the shards the worker already holds (so the
+  /// coordinator can prefer trials whose data is cached there).
+  public var cachedShards: [String]
+
+  public init(workerID: String, cachedShards: [String] = []) {
+    self.workerID = workerID
+    self.cachedShards = cachedShards
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case workerID = "worker_id", cachedShards = "cached_shards"
+  }
+}
+
+/// Identifies one attempt of one trial: a result or progress report for an
+/// older attempt (after the trial was re-leased) is ignored.
+public struct TrialKey: Sendable, Hashable, Codable, CustomStringConvertible {
+  public var experiment: String
+  public var trial: Int
+  public var attempt: Int
+
+  public init(experiment: String, trial: Int, attempt: Int) {
+    self.experiment = experiment
+    self.trial = trial
+    self.attempt = attempt
+  }
+
+  public var description: String { "\(experiment)#\(trial).\(attempt)" }
+}
+
+/// A content-addressed piece of data a trial needs.
+public struct ShardReference: Sendable, Equatable, Codable {
+  /// Hex SHA-256 of the shard file.
+  public var sha256: String
+  public var bytes: Int
+  /// The shard's role: "train", "validation".
+  public var role: String
+
+  public init(sha256: String, bytes: Int, role: String) {
+    self.sha256 = sha256
+    self.bytes = bytes
+    self.role = role
+  }
+}
+
+/// The coordinator leases a trial to a worker.
+public struct TrialAssignment: Sendable, Equatable, Codable {
+  public var key: TrialKey
+  public var configuration: Configuration
+  public var model: ModelSpec
+  public var task: Task
+  public var objective: ObjectiveSpec
+  /// Training data by content hash: fetched from the coordinator when not cached.
+  public var shards: [ShardReference]
+  /// Epoch budget of this attempt (≤ model.epochs).
+  public var epochs: Int?
+  /// Seed of every random choice of this trial's training.
+  public var seed: UInt64
+  /// Report progress after every epoch and wait for a decision.
+  public var reportEveryEpoch: Bool
+
+  public init(
+    key: TrialKey, configuration: Configuration, model: ModelSpec, task: Task, objective: ObjectiveSpec,
+    shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool
+  ) {
+    self.key = key
+    self.configuration = configuration
+    self.model = model
+    self.task = task
+    self.objective = objective
+    self.shards = shards
+    self.epochs = epochs
+    self.seed = seed
+    self.reportEveryEpoch = reportEveryEpoch
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case key, configuration, model, task, objective, shards, epochs, seed
+    case reportEveryEpoch = "report_every_epoch"
+  }
+}
+
+/// No trial is ready; ask again after a while.
+public struct NoWork: Sendable, Equatable, Codable {
+  public var retryAfterMilliseconds: Int
+
+  public init(retryAfterMilliseconds: Int) { self.retryAfterMilliseconds = retryAfterMilliseconds }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case retryAfterMilliseconds = "retry_after_ms" }
+}
+
+/// Metrics after one epoch of a running trial. Also renews its lease.
+public struct TrialProgress: Sendable, Equatable, Codable {
+  public var key: TrialKey
+  public var epoch: Int
+  /// Validation metrics by name; the objective's metric is always present.
+  public var metrics: [String: Double]
+
+  public init(key: TrialKey, epoch: Int, metrics: [String: Double]) {
+    self.key = key
+    self.epoch = epoch
+    self.metrics = metrics
+  }
+}
+
+/// The coordinator's answer to a progress report.
+public struct TrialDecision: Sendable, Equatable, Codable {
+  public enum Verdict: String, Sendable, Codable { case `continue`, stop }
+
+  public var key: TrialKey
+  public var verdict: Verdict
+  /// Why the trial is stopped (for `stop`).
+  public var reason: String?
+
+  public init(key: TrialKey, verdict: Verdict, reason: String? = nil) {
+    self.key = key
+    self.verdict = verdict
+    self.reason = reason
+  }
+}
+
+/// How a trial ended on the worker.
+public struct TrialResult: Sendable, Equatable, Codable {
+  public enum Status: String, Sendable, Codable { case complete, stopped, failed }
+
+  public var key: TrialKey
+  public var status: Status
+  /// Final validation metrics (empty when failed before any epoch).
+  public var metrics: [String: Double]
+  public var epochs: Int
+  public var seconds: Double
+  /// What went wrong (for `failed`).
+  public var error: String?
+  /// Whether a checkpoint follows in a ``CheckpointTransfer``.
+  public var hasCheckpoint: Bool
+
+  public init(
+    key: TrialKey, status: Status, metrics: [String: Double], epochs: Int, seconds: Double,
+    error: String? = nil, hasCheckpoint: Bool = false
+  ) {
+    self.key = key
+    self.status = status
+    self.metrics = metrics
+    self.epochs = epochs
+    self.seconds = seconds
+    self.error = error
+    self.hasCheckpoint = hasCheckpoint
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case key, status, metrics, epochs, seconds, error, hasCheckpoint = "has_checkpoint"
+  }
+}
+
+/// A trial's checkpoint: header in the body, the bytes in the binary frame.
+public struct CheckpointTransfer: Sendable, Equatable {
+  public var key: TrialKey
+  public var sha256: String
+  public var bytes: [UInt8]
+
+  public init(key: TrialKey, sha256: String, bytes: [UInt8]) {
+    self.key = key
+    self.sha256 = sha256
+    self.bytes = bytes
+  }
+}
+
+/// A worker asks for a shard it lacks.
+public struct ShardRequest: Sendable, Equatable, Codable {
+  public var sha256: String
+
+  public init(sha256: String) { self.sha256 = sha256 }
+}
+
+/// A shard's bytes, sent by content hash.
+public struct ShardTransfer: Sendable, Equatable {
+  public var sha256: String
+  public var bytes: [UInt8]
+
+  public init(sha256: String, bytes: [UInt8]) {
+    self.sha256 = sha256
+    self.bytes = bytes
+  }
+}
+
+/// The worker is alive; renews the leases of its running trials.
+public struct Heartbeat: Sendable, Equatable, Codable {
+  public var workerID: String
+  public var running: [TrialKey]
+
+  public init(workerID: String, running: [TrialKey]) {
+    self.workerID = workerID
+    self.running = running
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case workerID = "worker_id", running }
+}
+
+/// The worker leaves; trials it names are handed back.
+public struct Goodbye: Sendable, Equatable, Codable {
+  public var workerID: String
+  public var reason: String
+  public var handedBack: [TrialKey]
+
+  public init(workerID: String, reason: String, handedBack: [TrialKey] = []) {
+    self.workerID = workerID
+    self.reason = reason
+    self.handedBack = handedBack
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case workerID = "worker_id", reason, handedBack = "handed_back" }
+}
+
+/// A refusal or failure the other side should log (unknown version, bad message, ...).
+public struct WireFailure: Sendable, Equatable, Codable {
+  public var code: String
+  public var message: String
+
+  public init(code: String, message: String) {
+    self.code = code
+    self.message = message
+  }
+}

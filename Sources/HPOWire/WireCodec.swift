@@ -1,0 +1,213 @@
+import Foundation
+import HPOCore
+
+/// Size limits applied before anything is decoded.
+public struct WireLimits: Sendable, Equatable {
+  /// Largest JSON body frame.
+  public var maxBodyBytes: Int
+  /// Largest binary frame (a checkpoint or a shard).
+  public var maxBinaryBytes: Int
+
+  public init(maxBodyBytes: Int = 1 << 20, maxBinaryBytes: Int = 256 << 20) {
+    self.maxBodyBytes = maxBodyBytes
+    self.maxBinaryBytes = maxBinaryBytes
+  }
+
+  public static let standard = WireLimits()
+}
+
+/// Encodes and decodes ``WireMessage``s as frames.
+///
+/// Frame 0 is a 5-byte header: `H` `P` `O`, the protocol version, the message
+/// type. Frame 1 is the body: UTF-8 JSON, keys sorted, snake_case. Checkpoint
+/// and shard messages carry their bytes in frame 2. Decoding is strict: exact
+/// frame counts, size limits checked first, unknown versions and types refused,
+/// unknown or missing keys refused. Stateless and thread-safe.
+public enum WireCodec {
+  /// The protocol version this build speaks.
+  public static let version: UInt8 = 1
+  static let magic: [UInt8] = Array("HPO".utf8)
+
+  /// The frames of `message`.
+  public static func encode(_ message: WireMessage) -> [[UInt8]] {
+    let header = magic + [version, message.type.rawValue]
+    switch message {
+    case .hello(let b): return [header, json(b)]
+    case .askForWork(let b): return [header, json(b)]
+    case .progress(let b): return [header, json(b)]
+    case .result(let b): return [header, json(b)]
+    case .checkpoint(let c):
+      return [header, json(BinaryHeader(key: c.key, sha256: c.sha256, bytes: c.bytes.count)), c.bytes]
+    case .shardRequest(let b): return [header, json(b)]
+    case .heartbeat(let b): return [header, json(b)]
+    case .goodbye(let b): return [header, json(b)]
+    case .welcome(let b): return [header, json(b)]
+    case .assignment(let b): return [header, json(b)]
+    case .noWork(let b): return [header, json(b)]
+    case .decision(let b): return [header, json(b)]
+    case .shard(let s): return [header, json(BinaryHeader(key: nil, sha256: s.sha256, bytes: s.bytes.count)), s.bytes]
+    case .error(let b): return [header, json(b)]
+    case .submit(let b): return [header, json(b)]
+    case .submitted(let b): return [header, json(b)]
+    case .statusRequest(let b): return [header, json(b)]
+    case .status(let b): return [header, json(b)]
+    case .cancel(let b): return [header, json(b)]
+    }
+  }
+
+  /// The message in `frames`.
+  /// - Throws: ``WireDecodingError`` saying what is wrong; nothing is half-decoded.
+  public static func decode(_ frames: [[UInt8]], limits: WireLimits = .standard) throws(WireDecodingError) -> WireMessage {
+    guard frames.count >= 2 else { throw .frameCount(expected: "at least 2", got: frames.count) }
+    let header = frames[0]
+    guard header.count == 5, Array(header[0..<3]) == magic else { throw .badHeader(header.count) }
+    guard header[3] == version else { throw .unsupportedVersion(got: header[3], supported: version) }
+    guard let type = WireMessageType(rawValue: header[4]) else { throw .unknownType(header[4]) }
+    let body = frames[1]
+    guard body.count <= limits.maxBodyBytes else { throw .tooLarge(frame: 1, bytes: body.count, limit: limits.maxBodyBytes) }
+    let binary = type == .checkpoint || type == .shard
+    let expectedFrames = binary ? 3 : 2
+    guard frames.count == expectedFrames else { throw .frameCount(expected: "\(expectedFrames) for \(type.name)", got: frames.count) }
+    if binary, frames[2].count > limits.maxBinaryBytes {
+      throw .tooLarge(frame: 2, bytes: frames[2].count, limit: limits.maxBinaryBytes)
+    }
+    switch type {
+    case .hello: return .hello(try decodeBody(body, type))
+    case .askForWork: return .askForWork(try decodeBody(body, type))
+    case .progress: return .progress(try validated(try decodeBody(body, type) as TrialProgress))
+    case .result: return .result(try validated(try decodeBody(body, type) as TrialResult))
+    case .checkpoint:
+      let h: BinaryHeader = try decodeBody(body, type)
+      guard let key = h.key, h.bytes == frames[2].count else { throw .invalid(type.name, "byte count does not match the payload") }
+      return .checkpoint(CheckpointTransfer(key: key, sha256: h.sha256, bytes: frames[2]))
+    case .shardRequest: return .shardRequest(try decodeBody(body, type))
+    case .heartbeat: return .heartbeat(try decodeBody(body, type))
+    case .goodbye: return .goodbye(try decodeBody(body, type))
+    case .welcome: return .welcome(try decodeBody(body, type))
+    case .assignment: return .assignment(try decodeBody(body, type))
+    case .noWork: return .noWork(try decodeBody(body, type))
+    case .decision: return .decision(try decodeBody(body, type))
+    case .shard:
+      let h: BinaryHeader = try decodeBody(body, type)
+      guard h.bytes == frames[2].count else { throw .invalid(type.name, "byte count does not match the payload") }
+      return .shard(ShardTransfer(sha256: h.sha256, bytes: frames[2]))
+    case .error: return .error(try decodeBody(body, type))
+    case .submit: return .submit(try decodeBody(body, type))
+    case .submitted: return .submitted(try decodeBody(body, type))
+    case .statusRequest: return .statusRequest(try decodeBody(body, type))
+    case .status: return .status(try decodeBody(body, type))
+    case .cancel: return .cancel(try decodeBody(body, type))
+    }
+  }
+
+  /// The header of a checkpoint or shard message; the bytes travel in frame 2.
+  struct BinaryHeader: Codable {
+    var key: TrialKey?
+    var sha256: String
+    var bytes: Int
+  }
+
+  private static let encoder: JSONEncoder = {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return e
+  }()
+
+  private static func json<T: Encodable>(_ value: T) -> [UInt8] {
+    // Encoding plain value types cannot fail: no custom throwing encoders are involved.
+    Array((try? encoder.encode(value)) ?? Data("{}".utf8))
+  }
+
+  private static func decodeBody<T: Codable>(_ body: [UInt8], _ type: WireMessageType) throws(WireDecodingError) -> T {
+    // Strictness JSONDecoder lacks: one JSON object, no duplicate keys
+    // (JSONParser refuses them), and no key the message type does not have.
+    let parsed: JSONValue
+    do {
+      parsed = try JSONParser.parse(body)
+    } catch {
+      throw .invalid(type.name, "malformed JSON body: \(error)")
+    }
+    guard case .object = parsed.kind else { throw .invalid(type.name, "the body is not a JSON object") }
+    let decoder = JSONDecoder()
+    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    let value: T
+    do {
+      value = try decoder.decode(T.self, from: Data(body))
+    } catch {
+      throw .invalid(type.name, describe(error))
+    }
+    guard let canonical = try? JSONParser.parse(json(value)) else { return value }
+    if let key = firstUnknownKey(parsed, canonical, path: "") {
+      throw .invalid(type.name, "unknown key \"\(key)\"")
+    }
+    return value
+  }
+
+  /// A key of `received` (not null-valued) that the canonical re-encoding of
+  /// the decoded value lacks: a field this protocol version does not have.
+  private static func firstUnknownKey(_ received: JSONValue, _ canonical: JSONValue, path: String) -> String? {
+    switch (received.kind, canonical.kind) {
+    case (.object(let r), .object):
+      for m in r where m.value.kind != .null {
+        let p = path.isEmpty ? m.key : "\(path).\(m.key)"
+        guard let c = canonical[m.key] else { return p }
+        if let deeper = firstUnknownKey(m.value, c, path: p) { return deeper }
+      }
+      return nil
+    case (.array(let r), .array(let c)) where r.count == c.count:
+      for (i, pair) in zip(r, c).enumerated() {
+        if let deeper = firstUnknownKey(pair.0, pair.1, path: "\(path)[\(i)]") { return deeper }
+      }
+      return nil
+    default:
+      return nil
+    }
+  }
+
+  private static func validated(_ p: TrialProgress) throws(WireDecodingError) -> TrialProgress {
+    guard p.epoch >= 0, p.key.trial >= 0, p.key.attempt >= 0 else { throw .invalid("progress", "negative epoch, trial or attempt") }
+    return p
+  }
+
+  private static func validated(_ r: TrialResult) throws(WireDecodingError) -> TrialResult {
+    guard r.epochs >= 0, r.seconds >= 0, r.key.trial >= 0, r.key.attempt >= 0 else {
+      throw .invalid("result", "negative epochs, seconds, trial or attempt")
+    }
+    return r
+  }
+
+  private static func describe(_ error: any Error) -> String {
+    guard let e = error as? DecodingError else { return "\(error)" }
+    func path(_ c: [any CodingKey]) -> String { c.map(\.stringValue).joined(separator: ".") }
+    switch e {
+    case .keyNotFound(let key, let ctx): return "missing key \"\(path(ctx.codingPath + [key]))\""
+    case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx), .dataCorrupted(let ctx):
+      return "bad value at \"\(path(ctx.codingPath))\": \(ctx.debugDescription)"
+    @unknown default: return "\(error)"
+    }
+  }
+}
+
+/// Why a message was refused. The receiver logs it, answers with an `error`
+/// message when it can, and keeps serving.
+public enum WireDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+  case frameCount(expected: String, got: Int)
+  case badHeader(Int)
+  case unsupportedVersion(got: UInt8, supported: UInt8)
+  case unknownType(UInt8)
+  case tooLarge(frame: Int, bytes: Int, limit: Int)
+  case invalid(String, String)
+
+  public var description: String {
+    switch self {
+    case .frameCount(let expected, let got): return "expected \(expected) frames, got \(got)"
+    case .badHeader(let n): return "not an hpo message (header of \(n) bytes without the HPO magic)"
+    case .unsupportedVersion(let got, let supported):
+      return "protocol version \(got) is not supported; this hpo (\(HPOVersion.current)) speaks version \(supported); run the same hpo version on coordinator and workers"
+    case .unknownType(let t): return "unknown message type \(t)"
+    case .tooLarge(let frame, let bytes, let limit): return "frame \(frame) has \(bytes) bytes, over the limit of \(limit)"
+    case .invalid(let type, let why): return "invalid \(type) message: \(why)"
+    }
+  }
+}
