@@ -93,7 +93,7 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
   public var key: TrialKey
   public var configuration: Configuration
   public var model: ModelSpec
-  public var task: Task
+  public var task: LearningTask
   public var objective: ObjectiveSpec
   /// Training data by content hash: fetched from the coordinator when not cached.
   public var shards: [ShardReference]
@@ -105,7 +105,7 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
   public var reportEveryEpoch: Bool
 
   public init(
-    key: TrialKey, configuration: Configuration, model: ModelSpec, task: Task, objective: ObjectiveSpec,
+    key: TrialKey, configuration: Configuration, model: ModelSpec, task: LearningTask, objective: ObjectiveSpec,
     shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool
   ) {
     self.key = key

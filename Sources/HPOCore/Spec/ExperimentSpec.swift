@@ -49,14 +49,14 @@ public struct DataSpec: Sendable, Equatable, Codable {
   public var path: String
   /// The label column's name; `nil` means the last column.
   public var label: String?
-  public var task: Task
+  public var task: LearningTask
   public var split: SplitSpec
   /// How many shard files the training split is written as (≥ 1).
   public var shards: Int
   public var missing: MissingPolicy
 
   public init(
-    path: String, label: String? = nil, task: Task, split: SplitSpec = SplitSpec(),
+    path: String, label: String? = nil, task: LearningTask, split: SplitSpec = SplitSpec(),
     shards: Int = 1, missing: MissingPolicy = .reject
   ) {
     self.path = path
@@ -84,7 +84,7 @@ public struct SplitSpec: Sendable, Equatable, Codable {
 }
 
 /// Supervised learning task.
-public enum Task: String, Sendable, Codable, CaseIterable {
+public enum LearningTask: String, Sendable, Codable, CaseIterable {
   case classification, regression
 }
 

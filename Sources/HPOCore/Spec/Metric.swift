@@ -8,7 +8,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
   case rmse, mae, r2
 
   /// The task the metric measures.
-  public var task: Task {
+  public var task: LearningTask {
     switch self {
     case .accuracy, .balancedAccuracy, .f1Macro, .logLoss, .rocAUC: return .classification
     case .rmse, .mae, .r2: return .regression
@@ -24,5 +24,5 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
   }
 
   /// Metrics of `task`, in declaration order.
-  public static func metrics(for task: Task) -> [Metric] { allCases.filter { $0.task == task } }
+  public static func metrics(for task: LearningTask) -> [Metric] { allCases.filter { $0.task == task } }
 }

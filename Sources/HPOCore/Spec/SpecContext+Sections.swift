@@ -9,7 +9,7 @@ extension SpecContext {
     let path = r.required("path", accepted: "the data file's path, relative to the experiment file").flatMap(existingFile)
     let label = r.optional("label").flatMap { diagnostics.string($0) }
     let task = r.required("task", accepted: "\"classification\" or \"regression\"")
-      .flatMap { diagnostics.choice($0, Task.self, what: "a task") }
+      .flatMap { diagnostics.choice($0, LearningTask.self, what: "a task") }
     let split = r.optional("split").map(self.split) ?? SplitSpec()
     let shards = r.optional("shards").map { diagnostics.int($0, min: 1, max: 4096) } ?? 1
     let missing = r.optional("missing").map { diagnostics.choice($0, MissingPolicy.self, what: "a missing-value policy") }
@@ -69,7 +69,7 @@ extension SpecContext {
     return ModelSpec(kind: kind, epochs: epochs, precision: precision)
   }
 
-  func objective(_ node: SpecNode, task: Task?) -> ObjectiveSpec? {
+  func objective(_ node: SpecNode, task: LearningTask?) -> ObjectiveSpec? {
     guard let r = ObjectReader(node, accepting: ["metric", "direction"], diagnostics) else { return nil }
     defer { r.finish() }
     let metricNode = r.required("metric", accepted: Wording.list(Metric.allCases.map { "\"\($0.rawValue)\"" }))
@@ -85,7 +85,7 @@ extension SpecContext {
   }
 
   /// A metric that fits `task` (any metric when the task is unknown).
-  private func metric(_ node: SpecNode, task: Task?) -> Metric? {
+  private func metric(_ node: SpecNode, task: LearningTask?) -> Metric? {
     guard let metric = diagnostics.choice(node, Metric.self, what: "a metric") else { return nil }
     if let task, metric.task != task {
       let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
@@ -147,7 +147,7 @@ extension SpecContext {
     return EarlyStoppingSpec(scheduler: scheduler, minEpochs: minEpochs, reductionFactor: factor, warmupEpochs: warmup, minTrials: minTrials)
   }
 
-  func validation(_ node: SpecNode, task: Task?) -> ValidationSpec? {
+  func validation(_ node: SpecNode, task: LearningTask?) -> ValidationSpec? {
     guard let r = ObjectReader(node, accepting: ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit"], diagnostics)
     else { return nil }
     defer { r.finish() }
@@ -162,7 +162,7 @@ extension SpecContext {
     return ValidationSpec(gates: gates, maxGap: maxGap, champion: champion, championTolerance: tolerance, minImprovement: improvement, refit: refit)
   }
 
-  private func gates(_ node: SpecNode, task: Task?) -> [Gate]? {
+  private func gates(_ node: SpecNode, task: LearningTask?) -> [Gate]? {
     guard case .array(let items) = node.value.kind else {
       diagnostics.typeMismatch(node, expected: "an array of gates [{\"metric\": ..., \"min\": ...}]")
       return nil

@@ -1,0 +1,113 @@
+import Foundation
+import HPOCore
+import Testing
+@testable import HPOWire
+
+@Suite struct WireCodecTests {
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v1")
+
+  /// A fixture file: one line per frame, hex for the header and binary
+  /// frames, the JSON text for the body.
+  static func fixtureText(_ frames: [[UInt8]]) -> String {
+    var lines = [frames[0].map { String(format: "%02x", $0) }.joined()]
+    lines.append(String(decoding: frames[1], as: UTF8.self))
+    for f in frames.dropFirst(2) { lines.append(f.map { String(format: "%02x", $0) }.joined()) }
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  @Test(arguments: WireSamples.all.map(\.0))
+  func golden_encodingIsStableAndDecodesBack(_ name: String) throws {
+    let message = WireSamples.all.first { $0.0 == name }!.1
+    let frames = WireCodec.encode(message)
+    let url = Self.fixtures.appendingPathComponent("\(name).frames")
+    if ProcessInfo.processInfo.environment["HPO_RECORD_FIXTURES"] == "1" {
+      try Self.fixtureText(frames).write(to: url, atomically: true, encoding: .utf8)
+    }
+    let golden = try String(contentsOf: url, encoding: .utf8)
+    #expect(Self.fixtureText(frames) == golden, "encoding of \(name) changed: a wire change needs a new protocol version")
+    #expect(try WireCodec.decode(frames) == message)
+  }
+
+  @Test func decode_configurationFloatsNeedTheSpaceToKeepTheirType() throws {
+    let space = SearchSpace([Parameter(name: "lr", domain: .float(FloatRange(low: 0, high: 2)))])
+    let message = WireMessage.progress(TrialProgress(key: WireSamples.key, epoch: 1, metrics: [:]))
+    _ = message
+    let a = TrialAssignment(key: WireSamples.key, configuration: Configuration(["lr": .float(1.0)]),
+                            model: ModelSpec(kind: .softmax, epochs: 3), task: .classification,
+                            objective: ObjectiveSpec(metric: .accuracy), shards: [], epochs: 3, seed: 1, reportEveryEpoch: false)
+    guard case .assignment(let back) = try WireCodec.decode(WireCodec.encode(.assignment(a))) else {
+      Issue.record("not an assignment")
+      return
+    }
+    #expect(back.configuration["lr"] == .int(1), "JSON loses 1.0 vs 1")
+    #expect(space.normalized(back.configuration) == a.configuration)
+  }
+
+  struct BadFrames: CustomTestStringConvertible, Sendable {
+    let id: String
+    let frames: [[UInt8]]
+    let expected: String
+    var testDescription: String { id }
+  }
+
+  static let header: [UInt8] = Array("HPO".utf8) + [1, WireMessageType.noWork.rawValue]
+  static let bad: [BadFrames] = [
+    BadFrames(id: "one frame", frames: [header], expected: "expected at least 2 frames, got 1"),
+    BadFrames(id: "no magic", frames: [Array("XYZ".utf8) + [1, 22], Array("{}".utf8)], expected: "not an hpo message (header of 5 bytes without the HPO magic)"),
+    BadFrames(id: "short header", frames: [[72, 80], Array("{}".utf8)], expected: "not an hpo message (header of 2 bytes without the HPO magic)"),
+    BadFrames(id: "future version", frames: [Array("HPO".utf8) + [9, 22], Array("{}".utf8)],
+              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version 1; run the same hpo version on coordinator and workers"),
+    BadFrames(id: "unknown type", frames: [Array("HPO".utf8) + [1, 200], Array("{}".utf8)], expected: "unknown message type 200"),
+    BadFrames(id: "extra frame", frames: [header, Array(#"{"retry_after_ms": 1}"#.utf8), [1]], expected: "expected 2 for noWork frames, got 3"),
+    BadFrames(id: "body not JSON", frames: [header, Array("{retry".utf8)], expected: "invalid noWork message: malformed JSON body: 1:2: malformed JSON: unexpected 'r'; expected a key in double quotes"),
+    BadFrames(id: "body an array", frames: [header, Array("[]".utf8)], expected: "invalid noWork message: the body is not a JSON object"),
+    BadFrames(id: "missing key", frames: [header, Array("{}".utf8)], expected: "invalid noWork message: missing key \"retry_after_ms\""),
+    BadFrames(id: "wrong type", frames: [header, Array(#"{"retry_after_ms": "soon"}"#.utf8)],
+              expected: "invalid noWork message: bad value at \"retry_after_ms\": Expected to decode Int but found a string instead."),
+    BadFrames(id: "unknown key", frames: [header, Array(#"{"retry_after_ms": 1, "extra": 2}"#.utf8)], expected: "invalid noWork message: unknown key \"extra\""),
+    BadFrames(id: "duplicate key", frames: [header, Array(#"{"retry_after_ms": 1, "retry_after_ms": 2}"#.utf8)],
+              expected: "invalid noWork message: malformed JSON body: 1:23: malformed JSON: duplicate key \"retry_after_ms\" (first at line 1); each key may appear once"),
+    BadFrames(id: "oversized body", frames: [header, Array(repeating: 32, count: (1 << 20) + 1)], expected: "frame 1 has 1048577 bytes, over the limit of 1048576"),
+    BadFrames(id: "negative epoch", frames: [Array("HPO".utf8) + [1, WireMessageType.progress.rawValue],
+                                             Array(#"{"epoch": -1, "key": {"attempt": 0, "experiment": "e", "trial": 0}, "metrics": {}}"#.utf8)],
+              expected: "invalid progress message: negative epoch, trial or attempt"),
+    BadFrames(id: "checkpoint size mismatch", frames: [Array("HPO".utf8) + [1, WireMessageType.checkpoint.rawValue],
+                                                       Array(#"{"bytes": 5, "key": {"attempt": 0, "experiment": "e", "trial": 0}, "sha256": "x"}"#.utf8), [1, 2]],
+              expected: "invalid checkpoint message: byte count does not match the payload"),
+  ]
+
+  @Test(arguments: bad)
+  func decode_refusesMalformedMessages(_ c: BadFrames) {
+    #expect(throws: WireDecodingError.self) { try WireCodec.decode(c.frames) }
+    do {
+      _ = try WireCodec.decode(c.frames)
+    } catch {
+      #expect(error.description == c.expected)
+    }
+  }
+
+  @Test func decode_binaryFrameOverTheLimitIsRefused() {
+    let frames = WireCodec.encode(.shard(ShardTransfer(sha256: "a", bytes: Array(repeating: 0, count: 100))))
+    #expect(throws: WireDecodingError.tooLarge(frame: 2, bytes: 100, limit: 64)) {
+      try WireCodec.decode(frames, limits: WireLimits(maxBodyBytes: 1 << 20, maxBinaryBytes: 64))
+    }
+  }
+
+  @Test func decode_randomBytesNeverCrash() {
+    var rng = SeededGenerator(seed: 11)
+    let valid = WireSamples.all.map { WireCodec.encode($0.1) }
+    for i in 0..<3_000 {
+      var frames = valid[i % valid.count]
+      // Flip, cut or extend one frame at random.
+      let f = Int(rng.next() % UInt64(frames.count))
+      switch rng.next() % 3 {
+      case 0 where !frames[f].isEmpty:
+        let at = Int(rng.next() % UInt64(frames[f].count))
+        frames[f][at] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
+      case 1: frames[f] = Array(frames[f].prefix(Int(rng.next() % UInt64(frames[f].count + 1))))
+      default: frames[f] += (0..<Int(rng.next() % 8)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
+      }
+      _ = try? WireCodec.decode(frames)
+    }
+  }
+}

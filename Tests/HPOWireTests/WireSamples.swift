@@ -1,0 +1,36 @@
+import HPOCore
+import HPOWire
+
+/// One message of every type, with values that exercise each field (floats,
+/// optional fields set and unset, binary payloads). The golden fixtures under
+/// Fixtures/v1 are these messages encoded by protocol version 1.
+enum WireSamples {
+  static let key = TrialKey(experiment: "digits-mlp", trial: 7, attempt: 2)
+  static let configuration = Configuration([
+    "learning_rate": .float(0.0125), "layers": .int(2), "activation": .string("relu"), "nesterov": .bool(true),
+  ])
+
+  static let all: [(String, WireMessage)] = [
+    ("hello", .hello(WorkerHello(workerID: "w-1", slots: 2, hpoVersion: "0.1.0", host: "node-3"))),
+    ("ask", .askForWork(WorkRequest(workerID: "w-1", cachedShards: ["ab12", "cd34"]))),
+    ("progress", .progress(TrialProgress(key: key, epoch: 3, metrics: ["accuracy": 0.9375, "log_loss": 0.25]))),
+    ("result", .result(TrialResult(key: key, status: .complete, metrics: ["accuracy": 0.96875], epochs: 27, seconds: 12.5, hasCheckpoint: true))),
+    ("result-failed", .result(TrialResult(key: key, status: .failed, metrics: [:], epochs: 0, seconds: 0.5, error: "loss diverged (NaN) at epoch 1"))),
+    ("checkpoint", .checkpoint(CheckpointTransfer(key: key, sha256: "00ff", bytes: [0, 1, 2, 255]))),
+    ("shard-request", .shardRequest(ShardRequest(sha256: "ab12"))),
+    ("heartbeat", .heartbeat(Heartbeat(workerID: "w-1", running: [key]))),
+    ("goodbye", .goodbye(Goodbye(workerID: "w-1", reason: "SIGTERM", handedBack: [key]))),
+    ("welcome", .welcome(Welcome(coordinatorID: "c-1", heartbeatMilliseconds: 500, leaseMilliseconds: 5000))),
+    ("assignment", .assignment(TrialAssignment(
+      key: key, configuration: configuration, model: ModelSpec(kind: .mlp, epochs: 27),
+      task: .classification, objective: ObjectiveSpec(metric: .accuracy),
+      shards: [ShardReference(sha256: "ab12", bytes: 4096, role: "train")], epochs: 9, seed: 1234567890123, reportEveryEpoch: true))),
+    ("no-work", .noWork(NoWork(retryAfterMilliseconds: 250))),
+    ("decision-stop", .decision(TrialDecision(key: key, verdict: .stop, reason: "asha: below the top 1/3 at rung 1 (epoch 3)"))),
+    ("shard", .shard(ShardTransfer(sha256: "ab12", bytes: Array(repeating: 7, count: 16)))),
+    ("error", .error(WireFailure(code: "unsupported_version", message: "protocol version 9 is not supported"))),
+    ("status-request", .statusRequest(StatusRequest(experiment: nil))),
+    ("cancel", .cancel(CancelRequest(experiment: "digits-mlp"))),
+    ("submitted", .submitted(SubmitReply(experiment: "digits-mlp", accepted: false, message: "an experiment named digits-mlp exists; use --resume"))),
+  ]
+}
