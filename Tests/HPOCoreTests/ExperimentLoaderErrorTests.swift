@@ -67,9 +67,9 @@ import Testing
     ErrorCase("strategy typo", base.with("search", #"{"strategy": "tpee", "trials": 5}"#),
               at: String(#""tpee""#), "error: search.strategy: \"tpee\" is not a search strategy; did you mean \"tpe\"? accepted: \"grid\", \"random\", \"sobol\", \"tpe\" or \"gp\""),
     ErrorCase("unknown model kind", base.with("model", #"{"kind": "cnn", "epochs": 3}"#),
-              at: String(#""cnn""#), "error: model.kind: \"cnn\" is not a model kind; accepted: \"ridge\", \"softmax\" or \"mlp\""),
+              at: String(#""cnn""#), "error: model.kind: \"cnn\" is not a model kind; accepted: \"ridge\", \"softmax\", \"mlp\" or \"function\""),
     ErrorCase("unknown metric", base.with("objective", #"{"metric": "precision"}"#),
-              at: String(#""precision""#), "error: objective.metric: \"precision\" is not a metric; accepted: \"accuracy\", \"balanced_accuracy\", \"f1_macro\", \"log_loss\", \"roc_auc\", \"rmse\", \"mae\" or \"r2\""),
+              at: String(#""precision""#), "error: objective.metric: \"precision\" is not a metric; accepted: \"accuracy\", \"balanced_accuracy\", \"f1_macro\", \"log_loss\", \"roc_auc\", \"rmse\", \"mae\", \"r2\" or \"value\""),
     ErrorCase("metric does not fit the task", base.with("objective", #"{"metric": "rmse"}"#),
               at: String(#""rmse""#), "error: objective.metric: \"rmse\" is a regression metric but data.task is \"classification\"; accepted: \"accuracy\", \"balanced_accuracy\", \"f1_macro\", \"log_loss\" or \"roc_auc\""),
     ErrorCase("direction against the metric", base.with("objective", #"{"metric": "accuracy", "direction": "minimize"}"#),
@@ -115,7 +115,7 @@ import Testing
     ErrorCase("epochs for ridge", base.with("model", #"{"kind": "ridge", "epochs": 5}"#).with("space", #"{"alpha": {"type": "float", "low": 0.01, "high": 10, "log": true}}"#),
               at: String(#"5}"#), "error: model.epochs: ridge trains in closed form and has no epochs; remove \"epochs\""),
     ErrorCase("early stopping on ridge", base.with("model", #"{"kind": "ridge"}"#).with("space", #"{"alpha": {"type": "float", "low": 0.01, "high": 10, "log": true}}"#).with("early_stopping", #"{"scheduler": "asha"}"#),
-              at: String(#"{"scheduler": "asha"}"#), "error: early_stopping: ridge trains in closed form and has no epochs to stop early; accepted: early stopping with \"softmax\" or \"mlp\", or remove \"early_stopping\""),
+              at: String(#"{"scheduler": "asha"}"#), "error: early_stopping: ridge trains in closed form and has no epochs to stop early; accepted: early stopping with \"softmax\" or \"mlp\" (or a function with epochs), or remove \"early_stopping\""),
     ErrorCase("reduction factor below 2", base.with("early_stopping", #"{"scheduler": "asha", "reduction_factor": 1}"#),
               at: String(#"1}"#), "error: early_stopping.reduction_factor: 1 is out of range; accepted: an integer from 2 to 100"),
     ErrorCase("min_epochs above epochs", base.with("early_stopping", #"{"scheduler": "asha", "min_epochs": 20}"#),
@@ -158,6 +158,44 @@ import Testing
       Issue.record("accepted")
     } catch {
       #expect(error.rendered == "/nonexistent/experiment.json: error: no such file; give the path of an experiment JSON file")
+    }
+  }
+}
+
+/// The `function` model kind: no data, metric `value`, a named function.
+@Suite struct FunctionModelTests {
+  static let function = ExperimentFixture().without("data")
+    .with("model", #"{"kind": "function", "function": "branin"}"#)
+    .with("space", #"{"x1": {"type": "float", "low": -5, "high": 10}, "x2": {"type": "float", "low": 0, "high": 15}}"#)
+    .with("objective", #"{"metric": "value"}"#)
+
+  @Test func function_needsNoDataAndAcceptsAnyParameterName() throws {
+    let spec = try Self.function.load().spec
+    #expect(spec.data == nil)
+    #expect(spec.model.function == .branin)
+    #expect(spec.objective.direction == .minimize)
+  }
+
+  @Test func function_rejectsAnotherMetricAndData() {
+    do {
+      _ = try Self.function.with("objective", #"{"metric": "accuracy"}"#).with("data", #"{"path": "data.csv", "task": "classification"}"#).load()
+      Issue.record("accepted")
+    } catch {
+      #expect(error.errors.map(\.description) == [
+        "objective.metric: a function model reports only its value; accepted: \"value\"",
+        "data: a function model trains on no data; accepted: no \"data\" with model kind \"function\"",
+      ])
+    }
+  }
+
+  @Test func function_needsItsName() {
+    do {
+      _ = try Self.function.with("model", #"{"kind": "function", "function": "himmelblau"}"#).load()
+      Issue.record("accepted")
+    } catch {
+      #expect(error.errors.map(\.description) == [
+        "model.function: \"himmelblau\" is not a built-in function; accepted: \"branin\", \"rosenbrock\", \"sphere\" or \"sleep\"",
+      ])
     }
   }
 }

@@ -60,8 +60,8 @@ import Testing
              expectedError: "exp.json:2:11: error: malformed JSON: unexpected '}'; expected a value (object, array, string, number, true, false or null)\n"),
     BadInput(id: "unknown key", json: #"{"name": "x", "dta": {}}"#, arguments: [],
              expectedError: """
+               exp.json:1:1: error: model: missing required field; accepted: an object {"kind": "ridge" | "softmax" | "mlp" | "function", ...}
                exp.json:1:1: error: data: missing required field; accepted: an object {"path": ..., "task": ...}
-               exp.json:1:1: error: model: missing required field; accepted: an object {"kind": "ridge" | "softmax" | "mlp", ...}
                exp.json:1:1: error: space: missing required field; accepted: an object of parameters {"learning_rate": {"type": "float", ...}}
                exp.json:1:1: error: objective: missing required field; accepted: an object {"metric": ..., "direction": ...}
                exp.json:1:1: error: search: missing required field; accepted: an object {"strategy": ..., "trials": ...}

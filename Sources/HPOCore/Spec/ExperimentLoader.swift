@@ -17,7 +17,7 @@ public struct LoadedExperiment: Sendable, Equatable {
   }
 
   /// The data file.
-  public var dataURL: URL { resolve(spec.data.path) }
+  public var dataURL: URL? { spec.data.map { resolve($0.path) } }
   /// The output folder.
   public var outputURL: URL { resolve(spec.output.dir) }
 }
@@ -107,18 +107,28 @@ struct SpecContext {
 
     let name = r.required("name", accepted: "a name of letters, digits, '.', '_' and '-'").flatMap(experimentName)
     let description = r.optional("description").flatMap { diagnostics.string($0, nonEmpty: false) }
-    let data = r.required("data", accepted: "an object {\"path\": ..., \"task\": ...}").flatMap(self.data)
-    let model = r.required("model", accepted: "an object {\"kind\": \"ridge\" | \"softmax\" | \"mlp\", ...}").flatMap(self.model)
+    let dataNode = r.optional("data")
+    let data = dataNode.flatMap(self.data)
+    let model = r.required("model", accepted: "an object {\"kind\": \"ridge\" | \"softmax\" | \"mlp\" | \"function\", ...}").flatMap(self.model)
+    // Judge by what the file says even when the model section has other errors.
+    let isFunction = model?.kind == .function || root.value["model"]?["kind"]?.kind == .string("function")
+    if dataNode == nil, !isFunction {
+      diagnostics.error("data", root.value.position, "missing required field; accepted: an object {\"path\": ..., \"task\": ...}")
+    }
+    if let dataNode, model?.kind == .function {
+      diagnostics.error(dataNode, "a function model trains on no data; accepted: no \"data\" with model kind \"function\"")
+    }
     let space = r.required("space", accepted: "an object of parameters {\"learning_rate\": {\"type\": \"float\", ...}}").flatMap(self.space)
     let objective = r.required("objective", accepted: "an object {\"metric\": ..., \"direction\": ...}")
-      .flatMap { self.objective($0, task: data?.task) }
+      .flatMap { self.objective($0, task: data?.task, kind: model?.kind) }
     let search = r.required("search", accepted: "an object {\"strategy\": ..., \"trials\": ...}").flatMap(self.search)
     let earlyStopping = r.optional("early_stopping").flatMap(self.earlyStopping)
     let validation = r.optional("validation").flatMap { self.validation($0, task: data?.task) }
     let output = r.optional("output").flatMap { self.output($0, name: name) }
       ?? name.map { OutputSpec(dir: "runs/\($0)") }
 
-    guard let name, let data, let model, let space, let objective, let search, let output else { return nil }
+    guard let name, let model, let space, let objective, let search, let output, data != nil || model.kind == .function
+    else { return nil }
     if diagnostics.hasErrors { return nil }
     let spec = ExperimentSpec(
       name: name, description: description, data: data, model: model, space: space,

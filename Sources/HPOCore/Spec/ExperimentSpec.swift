@@ -10,7 +10,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
   /// Letters, digits, `.`, `_` and `-`; names the output folder and the registry entry.
   public var name: String
   public var description: String?
-  public var data: DataSpec
+  /// The data; absent only for the `function` model kind, which trains on nothing.
+  public var data: DataSpec?
   public var model: ModelSpec
   public var space: SearchSpace
   public var objective: ObjectiveSpec
@@ -20,7 +21,7 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
   public var output: OutputSpec
 
   public init(
-    name: String, description: String? = nil, data: DataSpec, model: ModelSpec,
+    name: String, description: String? = nil, data: DataSpec?, model: ModelSpec,
     space: SearchSpace, objective: ObjectiveSpec, search: SearchSpec,
     earlyStopping: EarlyStoppingSpec? = nil, validation: ValidationSpec? = nil, output: OutputSpec
   ) {
@@ -104,12 +105,18 @@ public struct ModelSpec: Sendable, Equatable, Codable {
   /// Maximum epochs (the early-stopping resource); `nil` for closed-form models.
   public var epochs: Int?
   public var precision: Precision
+  /// The function evaluated by the `function` kind.
+  public var function: BuiltinFunction?
 
-  public init(kind: ModelKind, epochs: Int? = nil, precision: Precision = .float32) {
+  public init(kind: ModelKind, epochs: Int? = nil, precision: Precision = .float32, function: BuiltinFunction? = nil) {
     self.kind = kind
     self.epochs = epochs
     self.precision = precision
+    self.function = function
   }
+
+  /// Whether trials report per epoch (iterative models, and functions given epochs).
+  public var hasEpochs: Bool { epochs != nil }
 }
 
 /// Floating-point precision of iterative training.

@@ -25,17 +25,19 @@ public struct ExperimentSummary {
   }
 
   private func sectionLines(_ spec: ExperimentSpec) -> [(String, String)] {
-    let d = spec.data
-    let train = 1 - d.split.validation - d.split.test
     var out: [(String, String)] = []
-    out.append(("data", [
+    if let d = spec.data {
+      let train = 1 - d.split.validation - d.split.test
+      out.append(("data", [
       d.path, d.task.rawValue,
       "label " + (d.label.map { "\"\($0)\"" } ?? "(last column)"),
       "split \(percent(train))/\(percent(d.split.validation))/\(percent(d.split.test)) train/validation/test (seed \(d.split.seed))",
       "\(d.shards) shard\(d.shards == 1 ? "" : "s")",
       "missing values: \(d.missing.rawValue)",
-    ].joined(separator: " · ")))
+      ].joined(separator: " · ")))
+    }
     var model = [spec.model.kind.rawValue]
+    if let f = spec.model.function { model.append(f.rawValue) }
     if let e = spec.model.epochs { model.append("\(e) epoch\(e == 1 ? "" : "s")") }
     if spec.model.kind.isIterative { model.append(spec.model.precision.rawValue) }
     out.append(("model", model.joined(separator: " · ")))

@@ -6,12 +6,15 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
   case logLoss = "log_loss"
   case rocAUC = "roc_auc"
   case rmse, mae, r2
+  /// The value of a built-in function (model kind `function`).
+  case value
 
-  /// The task the metric measures.
-  public var task: LearningTask {
+  /// The task the metric measures; `nil` for a function's value.
+  public var task: LearningTask? {
     switch self {
     case .accuracy, .balancedAccuracy, .f1Macro, .logLoss, .rocAUC: return .classification
     case .rmse, .mae, .r2: return .regression
+    case .value: return nil
     }
   }
 
@@ -19,7 +22,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
   public var naturalDirection: Direction {
     switch self {
     case .accuracy, .balancedAccuracy, .f1Macro, .rocAUC, .r2: return .maximize
-    case .logLoss, .rmse, .mae: return .minimize
+    case .logLoss, .rmse, .mae, .value: return .minimize
     }
   }
 

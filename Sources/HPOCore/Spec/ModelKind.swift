@@ -6,12 +6,17 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
   case softmax
   /// Multi-layer perceptron.
   case mlp
+  /// A built-in function of the configuration instead of training (for tests
+  /// and benchmarks of the search and the coordinator); see ``BuiltinFunction``.
+  case function
 
   /// Whether the model trains in epochs (and so can report per epoch and be stopped early).
-  public var isIterative: Bool { self != .ridge }
+  /// A function may run in epochs when `model.epochs` is given.
+  public var isIterative: Bool { self == .softmax || self == .mlp }
 
-  /// The hyperparameters the model reads from a configuration, with what each accepts.
-  public var hyperparameters: [String: HyperparameterRule] {
+  /// The hyperparameters the model reads from a configuration, with what each
+  /// accepts; `nil` when any name is accepted (functions).
+  public var hyperparameters: [String: HyperparameterRule]? {
     let optimisation: [String: HyperparameterRule] = [
       "learning_rate": .positive,
       "l2": .nonNegative,
@@ -20,6 +25,8 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
       "schedule": .choice(["constant", "cosine", "step"]),
     ]
     switch self {
+    case .function:
+      return nil
     case .ridge:
       return ["alpha": .nonNegative]
     case .softmax:
@@ -73,4 +80,19 @@ public enum HyperparameterRule: Sendable, Equatable {
     default: return false
     }
   }
+}
+
+/// Functions the `function` model kind evaluates. Each reads its variables
+/// from the configuration by name and is minimised.
+public enum BuiltinFunction: String, Sendable, Codable, CaseIterable {
+  /// Branin-Hoo on x1 ∈ [−5, 10], x2 ∈ [0, 15]; minimum 0.397887.
+  case branin
+  /// Rosenbrock over every numeric parameter whose name starts with `x`
+  /// (in name order); minimum 0 at (1, …, 1).
+  case rosenbrock
+  /// Σ xᵢ² over every numeric parameter; minimum 0.
+  case sphere
+  /// Sleeps `seconds` (a parameter, default 0.1) then returns `value` (a
+  /// parameter, default the trial number): measures the coordinator alone.
+  case sleep
 }

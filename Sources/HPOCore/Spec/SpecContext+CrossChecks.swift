@@ -26,7 +26,7 @@ extension SpecContext {
 
   /// Every parameter must be one the model reads, with values it accepts.
   private func checkHyperparameters(_ spec: ExperimentSpec) {
-    let rules = spec.model.kind.hyperparameters
+    guard let rules = spec.model.kind.hyperparameters else { return }
     let known = rules.keys.sorted()
     for p in spec.space.parameters {
       let path = "space.\(p.name)"
@@ -95,9 +95,10 @@ extension SpecContext {
 
   private func checkEarlyStopping(_ spec: ExperimentSpec) {
     guard let es = spec.earlyStopping else { return }
-    guard let epochs = spec.model.epochs, spec.model.kind.isIterative else {
+    guard let epochs = spec.model.epochs else {
+      let why = spec.model.kind == .ridge ? "trains in closed form and has no epochs to stop early" : "has no model.epochs to stop early"
       diagnostics.error("early_stopping", position("early_stopping"),
-                        "\(spec.model.kind.rawValue) trains in closed form and has no epochs to stop early; accepted: early stopping with \"softmax\" or \"mlp\", or remove \"early_stopping\"")
+                        "\(spec.model.kind.rawValue) \(why); accepted: early stopping with \"softmax\" or \"mlp\" (or a function with epochs), or remove \"early_stopping\"")
       return
     }
     if es.minEpochs > epochs {

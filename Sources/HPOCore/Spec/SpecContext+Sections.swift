@@ -49,34 +49,53 @@ extension SpecContext {
   }
 
   func model(_ node: SpecNode) -> ModelSpec? {
-    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision"], diagnostics) else { return nil }
+    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision", "function"], diagnostics) else { return nil }
     defer { r.finish() }
     let kind = r.required("kind", accepted: Wording.list(ModelKind.allCases.map { "\"\($0.rawValue)\"" }))
       .flatMap { diagnostics.choice($0, ModelKind.self, what: "a model kind") }
     let epochsNode = r.optional("epochs")
     let epochs = epochsNode.flatMap { diagnostics.int($0, min: 1, max: 100_000) }
     let precision = r.optional("precision").map { diagnostics.choice($0, Precision.self, what: "a precision") } ?? .float32
+    let functionNode = r.optional("function")
     guard let kind, let precision else { return nil }
+    var function: BuiltinFunction?
+    if kind == .function {
+      guard let functionNode = r.required("function", accepted: Wording.list(BuiltinFunction.allCases.map { "\"\($0.rawValue)\"" })),
+        let f = diagnostics.choice(functionNode, BuiltinFunction.self, what: "a built-in function")
+      else { return nil }
+      function = f
+    } else if let functionNode {
+      diagnostics.error(functionNode, "only the \"function\" model kind evaluates a function; accepted: remove \"function\" or use kind \"function\"")
+      return nil
+    }
     if kind.isIterative, epochsNode == nil {
       diagnostics.error(node.path(of: "epochs"), node.value.position, "missing required field for \(kind.rawValue); accepted: an integer from 1 to 100000")
       return nil
     }
-    if !kind.isIterative, let epochsNode {
+    if kind == .ridge, let epochsNode {
       diagnostics.error(epochsNode, "\(kind.rawValue) trains in closed form and has no epochs; remove \"epochs\"")
       return nil
     }
     if epochsNode != nil && epochs == nil { return nil }
-    return ModelSpec(kind: kind, epochs: epochs, precision: precision)
+    return ModelSpec(kind: kind, epochs: epochs, precision: precision, function: function)
   }
 
-  func objective(_ node: SpecNode, task: LearningTask?) -> ObjectiveSpec? {
+  func objective(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ObjectiveSpec? {
     guard let r = ObjectReader(node, accepting: ["metric", "direction"], diagnostics) else { return nil }
     defer { r.finish() }
     let metricNode = r.required("metric", accepted: Wording.list(Metric.allCases.map { "\"\($0.rawValue)\"" }))
     guard let metricNode, let metric = metric(metricNode, task: task) else { return nil }
+    if kind == .function, metric != .value {
+      diagnostics.error(metricNode, "a function model reports only its value; accepted: \"value\"")
+      return nil
+    }
+    if let kind, kind != .function, metric == .value {
+      diagnostics.error(metricNode, "\"value\" is the metric of function models, not of \(kind.rawValue); accepted: a metric of data.task")
+      return nil
+    }
     guard let directionNode = r.optional("direction") else { return ObjectiveSpec(metric: metric) }
     guard let direction = diagnostics.choice(directionNode, Direction.self, what: "a direction") else { return nil }
-    if direction != metric.naturalDirection {
+    if direction != metric.naturalDirection, metric != .value {
       let better = metric.naturalDirection == .maximize ? "higher" : "lower"
       diagnostics.error(directionNode, "\"\(direction.rawValue)\" is the wrong way for \(metric.rawValue), where \(better) is better; accepted: \"\(metric.naturalDirection.rawValue)\" or leave \"direction\" out")
       return nil
@@ -87,9 +106,9 @@ extension SpecContext {
   /// A metric that fits `task` (any metric when the task is unknown).
   private func metric(_ node: SpecNode, task: LearningTask?) -> Metric? {
     guard let metric = diagnostics.choice(node, Metric.self, what: "a metric") else { return nil }
-    if let task, metric.task != task {
+    if let task, let metricTask = metric.task, metricTask != task {
       let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
-      diagnostics.error(node, "\"\(metric.rawValue)\" is a \(metric.task.rawValue) metric but data.task is \"\(task.rawValue)\"; accepted: \(Wording.list(fitting))")
+      diagnostics.error(node, "\"\(metric.rawValue)\" is a \(metricTask.rawValue) metric but data.task is \"\(task.rawValue)\"; accepted: \(Wording.list(fitting))")
       return nil
     }
     return metric
