@@ -94,7 +94,7 @@ extension LinearAlgebraError {
     throw LinearAlgebraError(.illegalArgument(position: -info, routine: routine), operation: operation)
   }
 
-  /// Throws `.dimensionMismatch(detail)` for `operation`.
+  /// A `.dimensionMismatch(detail)` error for `operation`, to throw.
   static func mismatch(_ detail: String, _ operation: String) -> LinearAlgebraError {
     LinearAlgebraError(.dimensionMismatch(detail), operation: operation)
   }
