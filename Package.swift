@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
   ],
   targets: [
     // C behind a wall: one system-library target per C library, each imported
@@ -28,7 +29,8 @@ let package = Package(
     // The only module with BLAS/LAPACK pointers.
     .target(name: "HPOLinearAlgebra", dependencies: ["CLinearAlgebra"]),
     // The only module with libzmq handles.
-    .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ"]),
+    // It implements HPOWire's transports over ROUTER/DEALER sockets.
+    .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ", "HPOWire"]),
     // Pure, seeded search algorithms: samplers and schedulers.
     .target(name: "HPOSearch", dependencies: ["HPOCore", "HPOLinearAlgebra"]),
     // Reading, validating, splitting and sharding data.
@@ -53,19 +55,39 @@ let package = Package(
     // Protocol messages between coordinator, workers and clients, and their codec.
     .target(name: "HPOWire", dependencies: ["HPOCore"]),
 
+    // The coordinator service: experiments, leases, dispatch, decisions, checkpoints.
+    .target(
+      name: "HPOCoordinator",
+      dependencies: [
+        "HPOCore", "HPOSearch", "HPOStore", "HPOWire",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+    // The worker service: trial runner, shard cache, progress reports.
+    .target(
+      name: "HPOWorker",
+      dependencies: [
+        "HPOCore", "HPOWire", "HPOData", "HPOModels",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
       name: "hpo",
       dependencies: [
-        "HPOCore",
+        "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch",
+        "HPOData", "HPOModels",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
 
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
-    .testTarget(name: "HPOStoreTests", dependencies: ["HPOStore", "HPOCore"]),
-    .testTarget(name: "HPOWireTests", dependencies: ["HPOWire", "HPOCore"]),
+    .testTarget(name: "HPOStoreTests", dependencies: ["HPOStore", "HPOCore"], exclude: ["Fixtures"]),
+    .testTarget(name: "HPOWireTests", dependencies: ["HPOWire", "HPOCore"], exclude: ["Fixtures"]),
+    .testTarget(name: "HPOCoordinatorTests", dependencies: ["HPOCoordinator", "HPOStore", "HPOWire", "HPOCore", "HPOSearch"]),
     .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),

@@ -8,3 +8,10 @@ enum FileHandleOutput {
     FileHandle.standardError.write(Data(line.utf8))
   }
 }
+
+extension FileHandleOutput {
+  /// Writes `text` as it is (no newline added) to standard error.
+  static func standardErrorRaw(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+  }
+}

@@ -17,7 +17,9 @@ struct HPOCommand: AsyncParsableCommand {
       arguments), 3 infrastructure failure.
       """,
     version: HPOVersion.current,
-    subcommands: [Validate.self])
+    subcommands: [
+      Validate.self, Run.self, Coordinator.self, Worker.self, Submit.self, Status.self, Trials.self, Cancel.self,
+    ])
 
   /// Runs the command tree, mapping argument errors to exit code 2 (bad input)
   /// instead of ArgumentParser's 64, so every kind of bad input exits alike.

@@ -47,6 +47,16 @@ public enum Domain: Sendable, Hashable {
     }
   }
 
+  /// How many values a grid search visits (``gridValues``' count, without
+  /// listing them), or `nil` when the domain has no finite grid.
+  public var gridCount: Int? {
+    switch self {
+    case .float(let r) where r.gridPoints != nil: return r.gridPoints
+    case .int(let r) where r.gridPoints != nil: return gridValues?.count
+    default: return cardinality
+    }
+  }
+
   /// The values a grid search visits, or `nil` when the domain has no finite grid
   /// (a float with neither `step` nor `gridPoints`). Ints and stepped floats
   /// enumerate every value; `gridPoints` overrides them with evenly spaced points.

@@ -149,14 +149,14 @@ private struct GridCounter {
       c.parents.allSatisfy { partial[$0] != nil } && c.isSatisfied(by: partial)
     } ?? true
     if !active { return count(index: index + 1, order: order, partial: partial) }
-    guard let values = p.domain.gridValues else { return nil }
     // Only parents' values change what follows; others multiply.
     let isParent = order.contains { $0.condition?.parents.contains(p.name) ?? false }
     if !isParent {
-      guard let rest = count(index: index + 1, order: order, partial: partial) else { return nil }
-      let (product, overflow) = values.count.multipliedReportingOverflow(by: rest)
+      guard let n = p.domain.gridCount, let rest = count(index: index + 1, order: order, partial: partial) else { return nil }
+      let (product, overflow) = n.multipliedReportingOverflow(by: rest)
       return overflow ? Int.max : product
     }
+    guard let values = p.domain.gridValues else { return nil }
     var total = 0
     for v in values {
       var next = partial

@@ -29,7 +29,7 @@ public struct LoadedExperiment: Sendable, Equatable {
 public enum ExperimentLoader {
   /// The top-level keys of an experiment.
   static let topLevelKeys = [
-    "name", "description", "data", "model", "space", "objective", "search",
+    "$schema", "name", "description", "data", "model", "space", "objective", "search",
     "early_stopping", "validation", "output",
   ]
 
@@ -106,6 +106,8 @@ struct SpecContext {
     defer { r.finish() }
 
     let name = r.required("name", accepted: "a name of letters, digits, '.', '_' and '-'").flatMap(experimentName)
+    // Editors link the JSON Schema with "$schema"; hpo reads nothing from it.
+    _ = r.optional("$schema").flatMap { diagnostics.string($0) }
     let description = r.optional("description").flatMap { diagnostics.string($0, nonEmpty: false) }
     let dataNode = r.optional("data")
     let data = dataNode.flatMap(self.data)
@@ -123,7 +125,7 @@ struct SpecContext {
       .flatMap { self.objective($0, task: data?.task, kind: model?.kind) }
     let search = r.required("search", accepted: "an object {\"strategy\": ..., \"trials\": ...}").flatMap(self.search)
     let earlyStopping = r.optional("early_stopping").flatMap(self.earlyStopping)
-    let validation = r.optional("validation").flatMap { self.validation($0, task: data?.task) }
+    let validation = r.optional("validation").flatMap { self.validation($0, task: data?.task, kind: model?.kind) }
     let output = r.optional("output").flatMap { self.output($0, name: name) }
       ?? name.map { OutputSpec(dir: "runs/\($0)") }
 

@@ -117,7 +117,7 @@ public struct ExperimentSummary {
 
   private func gridLine(_ space: SearchSpace) -> String {
     if let n = space.gridSize { return "grid size: \(n == Int.max ? "more than \(Int.max)" : String(n)) configurations" }
-    let open = space.parameters.filter { $0.domain.gridValues == nil }.map(\.name)
+    let open = space.parameters.filter { $0.domain.gridCount == nil }.map(\.name)
     return "grid size: unbounded (\(Wording.list(open, conjunction: "and")) \(open.count == 1 ? "is" : "are") continuous; add \"grid_points\" for a grid search)"
   }
 

@@ -64,7 +64,7 @@ extension SpecContext {
     switch spec.search.strategy {
     case .grid:
       guard let size = spec.space.gridSize else {
-        let open = spec.space.parameters.first { $0.domain.gridValues == nil }!
+        let open = spec.space.parameters.first { $0.domain.gridCount == nil }!
         diagnostics.error("space.\(open.name)", position("space", open.name),
                           "grid search needs a finite grid but this float has neither \"grid_points\" nor \"step\"; accepted: add \"grid_points\" (for example 5) or \"step\", or use strategy \"random\", \"sobol\" or \"tpe\"")
         return

@@ -84,15 +84,7 @@ extension SpecContext {
     guard let r = ObjectReader(node, accepting: ["metric", "direction"], diagnostics) else { return nil }
     defer { r.finish() }
     let metricNode = r.required("metric", accepted: Wording.list(Metric.allCases.map { "\"\($0.rawValue)\"" }))
-    guard let metricNode, let metric = metric(metricNode, task: task) else { return nil }
-    if kind == .function, metric != .value {
-      diagnostics.error(metricNode, "a function model reports only its value; accepted: \"value\"")
-      return nil
-    }
-    if let kind, kind != .function, metric == .value {
-      diagnostics.error(metricNode, "\"value\" is the metric of function models, not of \(kind.rawValue); accepted: a metric of data.task")
-      return nil
-    }
+    guard let metricNode, let metric = metric(metricNode, task: task, kind: kind) else { return nil }
     guard let directionNode = r.optional("direction") else { return ObjectiveSpec(metric: metric) }
     guard let direction = diagnostics.choice(directionNode, Direction.self, what: "a direction") else { return nil }
     if direction != metric.naturalDirection, metric != .value {
@@ -103,9 +95,17 @@ extension SpecContext {
     return ObjectiveSpec(metric: metric, direction: direction)
   }
 
-  /// A metric that fits `task` (any metric when the task is unknown).
-  private func metric(_ node: SpecNode, task: LearningTask?) -> Metric? {
+  /// A metric that fits `task` and the model `kind` (unknown ones are not checked).
+  private func metric(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> Metric? {
     guard let metric = diagnostics.choice(node, Metric.self, what: "a metric") else { return nil }
+    if kind == .function, metric != .value {
+      diagnostics.error(node, "a function model reports only its value; accepted: \"value\"")
+      return nil
+    }
+    if let kind, kind != .function, metric == .value {
+      diagnostics.error(node, "\"value\" is the metric of function models, not of \(kind.rawValue); accepted: a metric of data.task")
+      return nil
+    }
     if let task, let metricTask = metric.task, metricTask != task {
       let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
       diagnostics.error(node, "\"\(metric.rawValue)\" is a \(metricTask.rawValue) metric but data.task is \"\(task.rawValue)\"; accepted: \(Wording.list(fitting))")
@@ -166,11 +166,11 @@ extension SpecContext {
     return EarlyStoppingSpec(scheduler: scheduler, minEpochs: minEpochs, reductionFactor: factor, warmupEpochs: warmup, minTrials: minTrials)
   }
 
-  func validation(_ node: SpecNode, task: LearningTask?) -> ValidationSpec? {
+  func validation(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ValidationSpec? {
     guard let r = ObjectReader(node, accepting: ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit"], diagnostics)
     else { return nil }
     defer { r.finish() }
-    let gates = r.optional("gates").map { self.gates($0, task: task) } ?? []
+    let gates = r.optional("gates").map { self.gates($0, task: task, kind: kind) } ?? []
     let nonNegative = "a number ≥ 0"
     let maxGap = r.optional("max_gap").flatMap { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } }
     let champion = r.optional("champion").flatMap { diagnostics.string($0) }
@@ -181,7 +181,7 @@ extension SpecContext {
     return ValidationSpec(gates: gates, maxGap: maxGap, champion: champion, championTolerance: tolerance, minImprovement: improvement, refit: refit)
   }
 
-  private func gates(_ node: SpecNode, task: LearningTask?) -> [Gate]? {
+  private func gates(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [Gate]? {
     guard case .array(let items) = node.value.kind else {
       diagnostics.typeMismatch(node, expected: "an array of gates [{\"metric\": ..., \"min\": ...}]")
       return nil
@@ -195,7 +195,7 @@ extension SpecContext {
         continue
       }
       defer { r.finish() }
-      let metric = r.required("metric", accepted: "a metric name").flatMap { self.metric($0, task: task) }
+      let metric = r.required("metric", accepted: "a metric name").flatMap { self.metric($0, task: task, kind: kind) }
       let min = r.optional("min").flatMap(diagnostics.number)
       let max = r.optional("max").flatMap(diagnostics.number)
       guard let metric else {

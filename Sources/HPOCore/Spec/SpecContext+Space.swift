@@ -119,6 +119,10 @@ extension SpecContext {
     guard checkBounds(r, low: low, high: high, log: log, stepNode: stepNode) else { return nil }
     if let step, let stepNode {
       let k = (high - low) / step
+      if !k.isFinite || k > 1e9 {
+        diagnostics.error(stepNode, "\(stepNode.shown) gives more than 1000000000 values over \(Wording.number(low))...\(Wording.number(high)); accepted: a step of at least (high − low) / 1000000000")
+        return nil
+      }
       if abs(k - k.rounded()) > 1e-9 * Swift.max(1, k) {
         diagnostics.error(stepNode, "\(stepNode.shown) does not divide the range \(Wording.number(low))...\(Wording.number(high)) (\(Wording.number(high - low)) / \(stepNode.shown) = \(k)); accepted: a step that divides high − low")
         return nil
@@ -137,7 +141,13 @@ extension SpecContext {
     let gridPoints = gridNode.flatMap { diagnostics.int($0, min: 2, max: 10_000) }
     guard let low, let high, let log, let step, gridNode == nil || gridPoints != nil else { return nil }
     guard checkBounds(r, low: Double(low), high: Double(high), log: log, stepNode: stepNode) else { return nil }
-    if let stepNode, (high - low) % step != 0 {
+    let (width, overflow) = high.subtractingReportingOverflow(low)
+    if overflow || width > 1 << 53 {
+      diagnostics.error(r.node.path(of: "high"), r.node.value["high"]?.position ?? r.node.value.position,
+                        "the range \(low)...\(high) is too wide; accepted: high − low of at most 2^53")
+      return nil
+    }
+    if let stepNode, width % step != 0 {
       diagnostics.error(stepNode, "\(step) does not divide the range \(low)...\(high) (\(high - low) is not a multiple of \(step)); accepted: a step that divides high − low")
       return nil
     }

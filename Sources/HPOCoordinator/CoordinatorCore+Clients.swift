@@ -1,0 +1,151 @@
+import Foundation
+import HPOCore
+import HPOStore
+import HPOWire
+
+extension CoordinatorCore {
+  /// A new experiment (or, with `resume`, the continuation of one with the
+  /// same name and spec). Its data is validated and sharded before it is
+  /// accepted; the acceptance is durable before it is answered.
+  func submit(_ s: SubmitRequest, now: Date) throws -> SubmitReply {
+    let spec = absolutePaths(s.spec, base: URL(fileURLWithPath: s.baseDirectory))
+    let name = spec.name
+    if let existing = try store.experiment(named: name) {
+      guard s.resume else {
+        let counts = existing.trialCounts
+        return SubmitReply(experiment: name, accepted: false, message: "an experiment named \(name) exists in this coordinator's store (\(existing.state.rawValue), \(counts.finished) of \(existing.spec.search.trials) trials finished); use --resume to continue it, or choose another name")
+      }
+      guard existing.specSHA256 == (try SpecDigest.sha256(of: spec)) else {
+        return SubmitReply(experiment: name, accepted: false, message: "the experiment \(name) in the store has a different spec; --resume continues only the same experiment; choose another name to run this one")
+      }
+      if existing.state == .cancelled || existing.state == .failed {
+        _ = try store.apply(.setExperimentState(experiment: name, .running), at: now)
+      }
+      try load(name, now: now)
+      let e = experiments[name]!
+      return SubmitReply(experiment: name, accepted: true, message: "resumed \(name): \(e.finishedCount) of \(e.budget) trials finished")
+    }
+    let shards: [ShardReference]
+    do {
+      shards = try spec.data == nil ? [] : (data?.prepare(spec) ?? [])
+    } catch {
+      return SubmitReply(experiment: name, accepted: false, message: "the data of \(name) cannot be used: \(error)")
+    }
+    _ = try store.apply(.createExperiment(spec, seed: spec.search.seed), at: now)
+    register(ExperimentRuntime(
+      spec: spec, state: .queued, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: [],
+      attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now, shards: shards))
+    logger.info("experiment submitted", metadata: ["experiment": "\(name)", "trials": "\(spec.search.trials)"])
+    return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(spec.search.trials) trials, \(spec.search.parallel) at a time")
+  }
+
+  /// The spec with its file paths made absolute against the experiment file's folder.
+  private func absolutePaths(_ spec: ExperimentSpec, base: URL) -> ExperimentSpec {
+    var spec = spec
+    func absolute(_ path: String) -> String {
+      path.hasPrefix("/") ? path : base.appendingPathComponent(path).standardizedFileURL.path
+    }
+    if var d = spec.data {
+      d.path = absolute(d.path)
+      spec.data = d
+    }
+    spec.output.dir = absolute(spec.output.dir)
+    if var v = spec.validation, let champion = v.champion {
+      v.champion = absolute(champion)
+      spec.validation = v
+    }
+    return spec
+  }
+
+  func register(_ runtime: ExperimentRuntime) {
+    if experiments[runtime.name] == nil { order.append(runtime.name) }
+    experiments[runtime.name] = runtime
+  }
+
+  /// The state of one or all experiments.
+  func status(_ r: StatusRequest, now: Date) throws -> StatusReply {
+    var names = order
+    if let name = r.experiment {
+      if experiments[name] == nil, try store.experiment(named: name) != nil { try load(name, now: now, activate: false) }
+      names = experiments[name] == nil ? [] : [name]
+    }
+    let statuses = try names.compactMap { name -> ExperimentStatus? in
+      guard let e = experiments[name] else { return nil }
+      var counts: [String: Int] = [:]
+      for t in e.trials { counts[t.state.rawValue, default: 0] += 1 }
+      var trials: [TrialSummary]?
+      if r.includeTrials {
+        trials = try store.storedTrials(of: name).map { t in
+          TrialSummary(number: t.number, state: t.state.rawValue, configuration: e.spec.space.normalized(t.record.configuration),
+                       value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
+                       reason: t.reason)
+        }
+      }
+      let best = e.best
+      return ExperimentStatus(
+        name: name, state: e.state.rawValue, budget: e.budget, counts: counts, bestValue: best?.value,
+        bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.timeIntervalSince(e.startedAt),
+        trials: trials)
+    }
+    return StatusReply(experiments: statuses, workers: workers.count)
+  }
+
+  /// Cancels an experiment: no new trials; running ones stop at their next report.
+  func cancel(_ c: CancelRequest, now: Date) throws -> SubmitReply {
+    guard var e = experiments[c.experiment] else {
+      return SubmitReply(experiment: c.experiment, accepted: false, message: "no running experiment named \(c.experiment)")
+    }
+    _ = try store.apply(.setExperimentState(experiment: c.experiment, .cancelled), at: now)
+    e.state = .cancelled
+    for number in e.queue {
+      _ = try store.apply(.failTrial(TrialID(experiment: c.experiment, number: number), lease: nil, reason: "the experiment was cancelled"), at: now)
+      e.trials[number].state = .failed
+    }
+    e.queue = []
+    experiments[c.experiment] = e
+    return SubmitReply(experiment: c.experiment, accepted: true, message: "cancelled \(c.experiment); \(e.runningCount) running trials stop at their next report")
+  }
+
+  // MARK: Resume
+
+  /// Loads every unfinished experiment of the store.
+  func resume(now: Date) throws {
+    for stored in try store.experiments() where !stored.state.isFinished {
+      try load(stored.name, now: now)
+    }
+  }
+
+  /// Rebuilds one experiment from the store. Trials that were running under a
+  /// previous coordinator (or pending) go to the queue, to be leased again.
+  func load(_ name: String, now: Date, activate: Bool = true) throws {
+    guard let stored = try store.experiment(named: name) else { return }
+    let spec = stored.spec
+    let storedTrials = try store.storedTrials(of: name)
+    var changes: [StoreChange] = []
+    var queue: [Int] = []
+    var trials: [TrialRecord] = []
+    var attempts: [Int: Int] = [:]
+    for t in storedTrials {
+      var record = t.record
+      record.configuration = spec.space.normalized(record.configuration)
+      attempts[t.number] = t.attempts
+      if activate, t.state == .running, let lease = t.lease {
+        changes.append(.requeueTrial(t.id, lease: lease, reason: "the coordinator restarted"))
+        record.state = .pending
+        record.intermediate = []
+      }
+      if activate, record.state == .pending { queue.append(t.number) }
+      trials.append(record)
+    }
+    if !changes.isEmpty { _ = try store.apply(changes, at: now) }
+    var shards: [ShardReference] = []
+    if activate, spec.data != nil, !stored.state.isFinished { shards = (try? data?.prepare(spec)) ?? [] }
+    register(ExperimentRuntime(
+      spec: spec, state: stored.state, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: trials,
+      attempts: attempts, leases: [:], queue: queue, exhausted: false, startedAt: stored.createdAt, shards: shards))
+    if activate {
+      logger.info("experiment resumed", metadata: ["experiment": "\(name)", "finished": "\(trials.count { $0.state.isFinished })", "requeued": "\(queue.count)"])
+      try finishIfDone(name, now: now)
+    }
+  }
+}

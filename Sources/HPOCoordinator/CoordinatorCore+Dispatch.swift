@@ -1,0 +1,137 @@
+import Foundation
+import HPOCore
+import HPOStore
+import HPOWire
+
+extension CoordinatorCore {
+  /// A worker has a free slot: lease it the next trial of the next experiment
+  /// (round-robin over experiments with capacity), or tell it to come back.
+  func askForWork(_ r: WorkRequest, from peer: PeerID, now: Date) throws -> [Outgoing] {
+    workers[r.workerID] = WorkerInfo(peer: peer, lastSeen: now)
+    // A worker id runs one trial at a time: an ask from a worker that already
+    // holds a lease (its earlier ask or our answer was lost, or it reconnected)
+    // gets the same assignment again rather than a second trial.
+    if let held = heldAssignment(of: r.workerID) { return [Outgoing(peer: peer, message: .assignment(held))] }
+    guard !draining, !order.isEmpty else { return [noWork(peer)] }
+    for offset in 0..<order.count {
+      let name = order[(cursor + offset) % order.count]
+      guard let assignment = try nextAssignment(in: name, for: r.workerID, now: now) else { continue }
+      cursor = (cursor + offset + 1) % order.count
+      return [Outgoing(peer: peer, message: .assignment(assignment))]
+    }
+    return [noWork(peer)]
+  }
+
+  /// The assignment of the trial `worker` currently holds, if any.
+  private func heldAssignment(of worker: String) -> TrialAssignment? {
+    for name in order {
+      guard let e = experiments[name] else { continue }
+      for (number, lease) in e.leases where lease.worker == worker {
+        return assignment(e, number: number, attempt: lease.attempt)
+      }
+    }
+    return nil
+  }
+
+  private func assignment(_ e: ExperimentRuntime, number: Int, attempt: Int) -> TrialAssignment {
+    TrialAssignment(
+      key: TrialKey(experiment: e.name, trial: number, attempt: attempt), configuration: e.trials[number].configuration,
+      model: e.spec.model, task: e.spec.data?.task ?? .regression, objective: e.spec.objective, shards: e.shards,
+      epochs: e.spec.model.epochs, seed: trialSeed(e, number), reportEveryEpoch: e.spec.model.hasEpochs)
+  }
+
+  private func noWork(_ peer: PeerID) -> Outgoing {
+    Outgoing(peer: peer, message: .noWork(NoWork(retryAfterMilliseconds: configuration.noWorkRetry.milliseconds)))
+  }
+
+  /// Leases a requeued trial, or a new one from the sampler; `nil` when the
+  /// experiment has nothing to run now.
+  private func nextAssignment(in name: String, for worker: String, now: Date) throws -> TrialAssignment? {
+    guard var e = experiments[name], e.hasCapacity else { return nil }
+    var changes: [StoreChange] = []
+    let number: Int
+    if let queued = e.queue.first {
+      number = queued
+      e.queue.removeFirst()
+    } else {
+      guard e.trials.count < e.budget, !e.exhausted else { return nil }
+      number = e.trials.count
+      guard let configuration = try suggest(&e, number: number) else {
+        experiments[name] = e
+        try finishIfDone(name, now: now)
+        return nil
+      }
+      let record = TrialRecord(number: number, configuration: configuration, state: .pending)
+      e.trials.append(record)
+      changes.append(.insertTrial(TrialID(experiment: name, number: number), configuration: configuration,
+                                  seed: trialSeed(e, number)))
+    }
+    let attempt = (e.attempts[number] ?? 0) + 1
+    let deadline = now.addingTimeInterval(self.configuration.leaseDuration.timeInterval)
+    changes.append(.leaseTrial(TrialID(experiment: name, number: number), lease: Lease(worker: worker, attempt: attempt), deadline: deadline))
+    // Durable before the worker hears of it.
+    _ = try store.apply(changes, at: now)
+    if e.state == .queued {
+      _ = try store.apply(.setExperimentState(experiment: name, .running), at: now)
+      e.state = .running
+    }
+    e.attempts[number] = attempt
+    e.leases[number] = ExperimentRuntime.ActiveLease(worker: worker, attempt: attempt, deadline: deadline)
+    e.trials[number].state = .running
+    experiments[name] = e
+    logger.debug("trial leased", metadata: ["trial": "\(name)#\(number)", "attempt": "\(attempt)", "worker.id": "\(worker)"])
+    return assignment(e, number: number, attempt: attempt)
+  }
+
+  /// The sampler's proposal for trial `number`, or `nil` when it has none now
+  /// (marking the experiment exhausted when it will never have one).
+  ///
+  /// The generator is the experiment seed's stream for this trial number, so a
+  /// proposal depends only on the seed, the number and the history it is shown.
+  /// In reproducible mode the history is trials `0 ..< number − parallel + 1`,
+  /// all finished (otherwise it waits): the same whatever the workers' timing.
+  private func suggest(_ e: inout ExperimentRuntime, number: Int) throws -> Configuration? {
+    var history = e.trials
+    if e.spec.search.reproducible {
+      let visible = max(0, number - e.spec.search.parallel + 1)
+      guard e.trials.prefix(visible).allSatisfy({ $0.state.isFinished }) else { return nil }
+      history = Array(e.trials.prefix(visible))
+    }
+    var rng = SeededGenerator(seed: e.spec.search.seed, stream: UInt64(number))
+    switch try e.sampler.suggest(in: e.spec.space, history: history, using: &rng) {
+    case .configuration(let c): return e.spec.space.normalized(c)
+    case .exhausted:
+      e.exhausted = true
+      return nil
+    case .notNow:
+      return nil
+    }
+  }
+
+  /// The training seed of trial `number`: derived from the experiment seed and
+  /// the number only.
+  func trialSeed(_ e: ExperimentRuntime, _ number: Int) -> UInt64 {
+    var g = SeededGenerator(seed: e.spec.search.seed, stream: 0x7472_6961_6C00_0000 | UInt64(number))
+    return g.next() >> 1
+  }
+
+  /// Marks the experiment finished once every trial it will have is finished.
+  func finishIfDone(_ name: String, now: Date) throws {
+    guard let e = experiments[name], e.state == .running || e.state == .queued, e.isDone else { return }
+    _ = try store.apply(.setExperimentState(experiment: name, .finished), at: now)
+    experiments[name]?.state = .finished
+    let best = e.best
+    logger.info("experiment finished", metadata: [
+      "experiment": "\(name)", "trials": "\(e.trials.count)",
+      "best": "\(best.map { "trial \($0.number) = \($0.value!)" } ?? "none")",
+    ])
+  }
+
+  /// A shard's bytes for a worker that lacks them.
+  func shard(_ r: ShardRequest, to peer: PeerID) -> [Outgoing] {
+    guard let bytes = data?.shardBytes(sha256: r.sha256) else {
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: "unknown_shard", message: "no shard with SHA-256 \(r.sha256)")))]
+    }
+    return [Outgoing(peer: peer, message: .shard(ShardTransfer(sha256: r.sha256, bytes: bytes)))]
+  }
+}

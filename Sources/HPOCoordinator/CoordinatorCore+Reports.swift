@@ -1,0 +1,131 @@
+import Crypto
+import Foundation
+import HPOCore
+import HPOStore
+import HPOWire
+
+extension CoordinatorCore {
+  /// The lease `key` answers, if it is still the trial's current one.
+  private func currentLease(_ key: TrialKey) -> ExperimentRuntime.ActiveLease? {
+    guard let lease = experiments[key.experiment]?.leases[key.trial], lease.attempt == key.attempt else { return nil }
+    return lease
+  }
+
+  /// An epoch's metrics: recorded (durably), the lease renewed, and the
+  /// scheduler's continue-or-stop decision returned in the same round trip.
+  func progress(_ p: TrialProgress, from peer: PeerID, now: Date) throws -> [Outgoing] {
+    let key = p.key
+    guard let lease = currentLease(key), var e = experiments[key.experiment] else {
+      return [Outgoing(peer: peer, message: .decision(TrialDecision(key: key, verdict: .stop, reason: "this attempt no longer holds the trial's lease")))]
+    }
+    let value = p.metrics[e.spec.objective.metric.rawValue] ?? .nan
+    let outcome = try store.apply(.recordIntermediate(TrialID(experiment: key.experiment, number: key.trial),
+                                                      lease: Lease(worker: lease.worker, attempt: lease.attempt),
+                                                      step: p.epoch, value: value, metrics: p.metrics), at: now)
+    guard outcome.isApplied else {
+      return [Outgoing(peer: peer, message: .decision(TrialDecision(key: key, verdict: .stop, reason: "stale attempt")))]
+    }
+    e.trials[key.trial].intermediate.append(IntermediateReport(step: p.epoch, value: value))
+    experiments[key.experiment] = e
+    renew(key, worker: lease.worker, now: now)
+    let verdict: TrialDecision
+    if e.state == .cancelled {
+      verdict = TrialDecision(key: key, verdict: .stop, reason: "the experiment was cancelled")
+    } else if case .stop(let reason)? = e.scheduler?.decide(
+      for: e.trials[key.trial], report: IntermediateReport(step: p.epoch, value: value), history: e.trials)
+    {
+      verdict = TrialDecision(key: key, verdict: .stop, reason: reason)
+    } else {
+      verdict = TrialDecision(key: key, verdict: .continue)
+    }
+    if verdict.verdict == .stop { stopReasons[key] = verdict.reason }
+    return [Outgoing(peer: peer, message: .decision(verdict))]
+  }
+
+  /// A trial's end: complete (with its objective), stopped (pruned at its last
+  /// report) or failed. A result for an attempt that no longer holds the
+  /// lease is ignored, so a re-leased trial is never counted twice.
+  func result(_ r: TrialResult, now: Date) throws -> [Outgoing] {
+    let key = r.key
+    guard let lease = currentLease(key), var e = experiments[key.experiment] else {
+      logger.info("late result ignored", metadata: ["trial": "\(key)"])
+      return []
+    }
+    let id = TrialID(experiment: key.experiment, number: key.trial)
+    let storeLease = Lease(worker: lease.worker, attempt: lease.attempt)
+    let change: StoreChange
+    let metricName = e.spec.objective.metric.rawValue
+    switch r.status {
+    case .complete:
+      if let value = r.metrics[metricName], value.isFinite {
+        change = .completeTrial(id, lease: storeLease, value: value, metrics: r.metrics, seconds: r.seconds, epochs: r.epochs)
+        e.trials[key.trial].state = .complete
+        e.trials[key.trial].value = value
+      } else {
+        let reason = "the objective \(metricName) is \(r.metrics[metricName].map { "\($0)" } ?? "missing") after \(r.epochs) epochs"
+        change = .failTrial(id, lease: storeLease, reason: reason)
+        e.trials[key.trial].state = .failed
+      }
+    case .stopped:
+      let last = e.trials[key.trial].intermediate.last?.value
+      let reason = stopReasons[key] ?? "stopped"
+      change = .pruneTrial(id, lease: storeLease, value: last, rung: r.epochs, reason: reason, epochs: r.epochs)
+      e.trials[key.trial].state = .pruned
+      e.trials[key.trial].value = last
+    case .failed:
+      change = .failTrial(id, lease: storeLease, reason: r.error ?? "the worker reported a failure")
+      e.trials[key.trial].state = .failed
+    }
+    let outcome = try store.apply(change, at: now)
+    stopReasons[key] = nil
+    guard outcome.isApplied else { return [] }
+    e.leases[key.trial] = nil
+    if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }
+    experiments[key.experiment] = e
+    logger.info("trial ended", metadata: [
+      "trial": "\(key)", "state": "\(e.trials[key.trial].state.rawValue)",
+      "value": "\(e.trials[key.trial].value.map { "\($0)" } ?? "-")", "seconds": "\(r.seconds)",
+    ])
+    try finishIfDone(key.experiment, now: now)
+    return []
+  }
+
+  /// A completed trial's checkpoint: verified, written atomically under
+  /// `output.dir/checkpoints/`, and only the best `keep_top` are kept.
+  func checkpoint(_ c: CheckpointTransfer, now: Date) throws -> [Outgoing] {
+    guard var e = experiments[c.key.experiment], e.awaitingCheckpoint.remove(c.key) != nil else {
+      logger.info("unexpected checkpoint ignored", metadata: ["trial": "\(c.key)"])
+      return []
+    }
+    experiments[c.key.experiment] = e
+    let digest = SHA256.hash(data: c.bytes).map { String(format: "%02x", $0) }.joined()
+    guard digest == c.sha256 else {
+      logger.warning("checkpoint checksum mismatch; discarded", metadata: ["trial": "\(c.key)"])
+      return []
+    }
+    guard e.spec.output.keepTop > 0 else { return [] }
+    let dir = URL(fileURLWithPath: e.spec.output.dir).appendingPathComponent("checkpoints")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let file = dir.appendingPathComponent("trial-\(c.key.trial).ckpt")
+    try Data(c.bytes).write(to: file, options: .atomic)
+    let id = TrialID(experiment: c.key.experiment, number: c.key.trial)
+    _ = try store.apply(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now)
+    try pruneCheckpoints(&e, now: now)
+    experiments[c.key.experiment] = e
+    return []
+  }
+
+  /// Deletes checkpoints outside the best `keep_top` complete trials.
+  private func pruneCheckpoints(_ e: inout ExperimentRuntime, now: Date) throws {
+    let stored = try store.checkpoints(of: e.name)
+    let sign: Double = e.spec.objective.direction == .minimize ? 1 : -1
+    let ranked = stored.sorted { a, b in
+      let va = sign * (e.trials[a.trial.number].value ?? .infinity), vb = sign * (e.trials[b.trial.number].value ?? .infinity)
+      return (va, a.trial.number) < (vb, b.trial.number)
+    }
+    for doomed in ranked.dropFirst(e.spec.output.keepTop) {
+      _ = try store.apply(.deleteCheckpoint(doomed.trial), at: now)
+      try? FileManager.default.removeItem(atPath: doomed.path)
+    }
+  }
+}

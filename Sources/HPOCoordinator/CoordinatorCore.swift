@@ -1,0 +1,179 @@
+import Foundation
+import HPOCore
+import HPOStore
+import HPOWire
+import Logging
+
+/// The coordinator's logic: a single-threaded state machine that turns each
+/// incoming message (and the passage of time) into store changes and replies.
+///
+/// Every state change is committed to the store before the reply that
+/// depends on it is returned, so an acknowledged lease, result or submission
+/// survives a crash; ``init(store:configuration:samplerFactory:schedulerFactory:data:logger:now:)``
+/// rebuilds everything from the store. Not thread-safe: one thread owns it
+/// (the ``CoordinatorService`` loop).
+public final class CoordinatorCore {
+  /// A reply to send.
+  public struct Outgoing: Sendable {
+    public var peer: PeerID
+    public var message: WireMessage
+  }
+
+  let store: ExperimentStore
+  let configuration: CoordinatorConfiguration
+  let samplerFactory: SamplerFactory
+  let schedulerFactory: SchedulerFactory
+  let data: (any ExperimentDataSource)?
+  let logger: Logger
+
+  /// Experiments by name, and their names in submission order (fair dispatch
+  /// walks this list round-robin from ``cursor``).
+  var experiments: [String: ExperimentRuntime] = [:]
+  var order: [String] = []
+  var cursor = 0
+  /// Connected workers by id.
+  var workers: [String: WorkerInfo] = [:]
+  /// Stop reasons decided for running trials, reported when their result arrives.
+  var stopReasons: [TrialKey: String] = [:]
+  /// Set when the coordinator is shutting down: no new trials are handed out.
+  public var draining = false
+
+  struct WorkerInfo {
+    var peer: PeerID
+    var lastSeen: Date
+  }
+
+  /// A coordinator over `store`, resuming every unfinished experiment in it:
+  /// trials that were running when the previous coordinator stopped go back to
+  /// the queue (their next lease is a new attempt).
+  public init(
+    store: ExperimentStore, configuration: CoordinatorConfiguration, samplerFactory: @escaping SamplerFactory,
+    schedulerFactory: @escaping SchedulerFactory = { _ in nil }, data: (any ExperimentDataSource)? = nil,
+    logger: Logger = Logger(label: "hpo.coordinator"), now: Date = Date()
+  ) throws {
+    self.store = store
+    self.configuration = configuration
+    self.samplerFactory = samplerFactory
+    self.schedulerFactory = schedulerFactory
+    self.data = data
+    self.logger = logger
+    try resume(now: now)
+  }
+
+  /// Handles one message and returns the replies to send, in order.
+  public func handle(_ incoming: Incoming, now: Date) -> [Outgoing] {
+    let peer = incoming.peer
+    let message: WireMessage
+    switch incoming.message {
+    case .failure(let error):
+      logger.warning("refused a message", metadata: ["peer": "\(peer)", "error": "\(error)"])
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: "bad_message", message: error.description)))]
+    case .success(let m):
+      message = m
+    }
+    do {
+      switch message {
+      case .hello(let h): return hello(h, from: peer, now: now)
+      case .askForWork(let r): return try askForWork(r, from: peer, now: now)
+      case .progress(let p): return try progress(p, from: peer, now: now)
+      case .result(let r): return try result(r, now: now)
+      case .checkpoint(let c): return try checkpoint(c, now: now)
+      case .shardRequest(let r): return shard(r, to: peer)
+      case .heartbeat(let h): return heartbeat(h, from: peer, now: now)
+      case .goodbye(let g): return try goodbye(g, now: now)
+      case .submit(let s): return [Outgoing(peer: peer, message: .submitted(try submit(s, now: now)))]
+      case .statusRequest(let r): return [Outgoing(peer: peer, message: .status(try status(r, now: now)))]
+      case .cancel(let c): return [Outgoing(peer: peer, message: .submitted(try cancel(c, now: now)))]
+      case .welcome, .assignment, .noWork, .decision, .shard, .submitted, .status:
+        return [Outgoing(peer: peer, message: .error(WireFailure(code: "unexpected", message: "\(message.type.name) is sent by a coordinator, not to it")))]
+      case .error(let e):
+        logger.warning("peer reported an error", metadata: ["peer": "\(peer)", "code": "\(e.code)", "message": "\(e.message)"])
+        return []
+      }
+    } catch {
+      logger.error("could not handle \(message.type.name)", metadata: ["error": "\(error)"])
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: "internal", message: "\(error)")))]
+    }
+  }
+
+  /// Expires leases whose deadline has passed: their trials go back to the
+  /// queue, or fail once they have used every attempt.
+  public func tick(now: Date) throws {
+    for name in order {
+      guard var e = experiments[name] else { continue }
+      let expired = e.leases.filter { $0.value.deadline < now }.sorted { $0.key < $1.key }
+      guard !expired.isEmpty else { continue }
+      var changes: [StoreChange] = []
+      for (number, lease) in expired {
+        let id = TrialID(experiment: name, number: number)
+        let storeLease = Lease(worker: lease.worker, attempt: lease.attempt)
+        e.leases[number] = nil
+        if lease.attempt >= configuration.maxAttempts {
+          let reason = "lost worker \(lease.worker) (no heartbeat for \(configuration.leaseDuration)) on attempt \(lease.attempt) of \(configuration.maxAttempts)"
+          changes.append(.failTrial(id, lease: storeLease, reason: reason))
+          e.trials[number].state = .failed
+          logger.warning("trial failed", metadata: ["trial": "\(name)#\(number)", "reason": "\(reason)"])
+        } else {
+          changes.append(.requeueTrial(id, lease: storeLease, reason: "lease of \(lease.worker) expired"))
+          e.trials[number].state = .pending
+          e.trials[number].intermediate = []
+          e.queue.append(number)
+          logger.warning("lease expired; trial requeued", metadata: ["trial": "\(name)#\(number)", "worker": "\(lease.worker)"])
+        }
+      }
+      _ = try store.apply(changes, at: now)
+      experiments[name] = e
+      try finishIfDone(name, now: now)
+    }
+  }
+
+  /// Whether no trial is running anywhere (a draining coordinator may stop).
+  public var isIdle: Bool { experiments.values.allSatisfy { $0.leases.isEmpty } }
+
+  /// Whether every experiment has ended.
+  public var allFinished: Bool { experiments.values.allSatisfy { $0.state.isFinished } }
+
+  // MARK: Workers
+
+  private func hello(_ h: WorkerHello, from peer: PeerID, now: Date) -> [Outgoing] {
+    workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
+    logger.info("worker joined", metadata: ["worker.id": "\(h.workerID)", "worker.host": "\(h.host)", "worker.version": "\(h.hpoVersion)"])
+    return [Outgoing(peer: peer, message: .welcome(Welcome(
+      coordinatorID: configuration.coordinatorID, heartbeatMilliseconds: configuration.heartbeatInterval.milliseconds,
+      leaseMilliseconds: configuration.leaseDuration.milliseconds)))]
+  }
+
+  private func heartbeat(_ h: Heartbeat, from peer: PeerID, now: Date) -> [Outgoing] {
+    workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
+    for key in h.running { renew(key, worker: h.workerID, now: now) }
+    return []
+  }
+
+  /// Extends the lease of `key` when `worker` still holds that attempt.
+  func renew(_ key: TrialKey, worker: String, now: Date) {
+    guard var e = experiments[key.experiment], var lease = e.leases[key.trial],
+      lease.attempt == key.attempt, lease.worker == worker
+    else { return }
+    lease.deadline = now.addingTimeInterval(configuration.leaseDuration.timeInterval)
+    e.leases[key.trial] = lease
+    experiments[key.experiment] = e
+  }
+
+  private func goodbye(_ g: Goodbye, now: Date) throws -> [Outgoing] {
+    logger.info("worker left", metadata: ["worker.id": "\(g.workerID)", "reason": "\(g.reason)"])
+    workers[g.workerID] = nil
+    for key in g.handedBack {
+      guard var e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
+      let outcome = try store.apply(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
+                                                  lease: Lease(worker: lease.worker, attempt: lease.attempt),
+                                                  reason: "handed back by \(g.workerID): \(g.reason)"), at: now)
+      guard outcome.isApplied else { continue }
+      e.leases[key.trial] = nil
+      e.trials[key.trial].state = .pending
+      e.trials[key.trial].intermediate = []
+      e.queue.insert(key.trial, at: 0)
+      experiments[key.experiment] = e
+    }
+    return []
+  }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import HPOCore
+import HPOWire
+import Logging
+
+/// The coordinator's run loop: receives messages from the transport, lets the
+/// ``CoordinatorCore`` handle them, sends the replies, and expires leases.
+///
+/// Runs on the calling thread (which then owns the transport) until `stop` is
+/// raised; then it drains: no new trials are handed out, running trials may
+/// still report and finish, until none runs or `drainTimeout` passes. A
+/// restart on the same store resumes whatever was left running.
+public final class CoordinatorService {
+  private let core: CoordinatorCore
+  private let transport: any ServerTransport
+  private let logger: Logger
+  private let drainTimeout: Duration
+  private let tickInterval: Duration
+
+  public init(core: CoordinatorCore, transport: any ServerTransport, drainTimeout: Duration = .seconds(30),
+              tickInterval: Duration = .milliseconds(100), logger: Logger = Logger(label: "hpo.coordinator")) {
+    self.core = core
+    self.transport = transport
+    self.drainTimeout = drainTimeout
+    self.tickInterval = tickInterval
+    self.logger = logger
+  }
+
+  /// Serves until `stop` is raised (then drains) or, when `exitWhenFinished`,
+  /// until every experiment has ended.
+  /// - Throws: transport or store failures (the caller exits with code 3).
+  public func run(stop: StopSignal, exitWhenFinished: Bool = false) throws {
+    var lastTick = Date()
+    var drainDeadline: Date?
+    while true {
+      let now = Date()
+      if stop.isRaised, drainDeadline == nil {
+        core.draining = true
+        drainDeadline = now.addingTimeInterval(drainTimeout.timeInterval)
+        logger.info("draining: no new trials; waiting for running ones", metadata: ["reason": "\(stop.why)"])
+      }
+      if let deadline = drainDeadline, core.isIdle || now > deadline {
+        logger.info(core.isIdle ? "drained; stopping" : "drain timeout; stopping with trials still running (they resume on restart)")
+        return
+      }
+      if exitWhenFinished, core.allFinished, core.isIdle { return }
+      if let incoming = try transport.receive(timeout: tickInterval) {
+        for out in core.handle(incoming, now: Date()) {
+          try transport.send(out.message, to: out.peer)
+        }
+      }
+      if Date().timeIntervalSince(lastTick) >= tickInterval.timeInterval {
+        lastTick = Date()
+        try core.tick(now: lastTick)
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import Foundation
+import HPOCore
+import HPOWire
+
+/// Prepares an experiment's data when it is submitted (validation, split,
+/// shards) and serves shard bytes by content hash to workers that lack them.
+/// Implemented over HPOData by the executable; injected so the coordinator's
+/// logic can be tested without files.
+public protocol ExperimentDataSource: Sendable {
+  /// Validates and shards the data of `spec` (paths absolute) and returns the
+  /// shards a trial needs. Idempotent: the same data and seed give the same shards.
+  /// - Throws: an error whose description names the file, row and column at fault.
+  func prepare(_ spec: ExperimentSpec) throws -> [ShardReference]
+
+  /// The bytes of the shard with this SHA-256, or `nil` when unknown.
+  func shardBytes(sha256: String) -> [UInt8]?
+}

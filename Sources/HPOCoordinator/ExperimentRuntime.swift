@@ -1,0 +1,58 @@
+import Foundation
+import HPOCore
+import HPOStore
+import HPOWire
+
+/// What the coordinator keeps in memory about one experiment; the store holds
+/// the same facts durably, and ``init(stored:trials:)`` rebuilds this from it.
+struct ExperimentRuntime {
+  var spec: ExperimentSpec
+  var state: ExperimentState
+  var sampler: any Sampler
+  var scheduler: (any Scheduler)?
+  /// Every trial, indexed by number.
+  var trials: [TrialRecord]
+  /// Attempts so far per trial number.
+  var attempts: [Int: Int]
+  /// Current lease per running trial number.
+  var leases: [Int: ActiveLease]
+  /// Pending trials waiting for a worker (requeued after a lost lease), oldest first.
+  var queue: [Int]
+  /// The sampler said it has nothing more to propose (a used-up grid).
+  var exhausted: Bool
+  var startedAt: Date
+  /// Completed trials whose checkpoint is announced but not yet received.
+  var awaitingCheckpoint: Set<TrialKey> = []
+  /// Training data by content hash, served to workers that lack it.
+  var shards: [ShardReference]
+
+  struct ActiveLease {
+    var worker: String
+    var attempt: Int
+    var deadline: Date
+  }
+
+  var name: String { spec.name }
+  var budget: Int { spec.search.trials }
+
+  /// Trials that will not change any more.
+  var finishedCount: Int { trials.count { $0.state.isFinished } }
+  var runningCount: Int { leases.count }
+
+  /// Whether every trial the experiment will ever have has finished.
+  var isDone: Bool {
+    (trials.count >= budget || exhausted) && queue.isEmpty && leases.isEmpty && trials.allSatisfy { $0.state.isFinished }
+  }
+
+  /// Whether it may start one more trial now (under its `parallel` limit).
+  var hasCapacity: Bool { (state == .running || state == .queued) && runningCount < spec.search.parallel }
+
+  /// The best finished trial by the objective (complete trials only; non-finite values never win).
+  var best: TrialRecord? {
+    let complete = trials.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
+    switch spec.objective.direction {
+    case .minimize: return complete.min { ($0.value!, $0.number) < ($1.value!, $1.number) }
+    case .maximize: return complete.min { (-$0.value!, $0.number) < (-$1.value!, $1.number) }
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import Foundation
+import HPOCore
+import HPOWire
+import Logging
+
+/// One slot of a worker: its own connection, one trial at a time.
+struct SlotLoop {
+  let service: WorkerService
+  let slotID: String
+  let stop: StopSignal
+  var logger: Logger { service.logger }
+
+  func run() throws {
+    let transport = try service.makeTransport()
+    try greet(transport)
+    var idleSince = Date()
+    while !stop.isRaised {
+      try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards())))
+      let reply = try awaitMessage(transport, timeout: .seconds(3)) { m -> WireMessage? in
+        switch m {
+        case .assignment, .noWork, .error: return m
+        default: return nil
+        }
+      }
+      switch reply {
+      case .assignment(let a)?:
+        try runTrial(a, transport)
+        idleSince = Date()
+      case .noWork(let n)?:
+        if let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval {
+          logger.info("no work for \(limit); exiting", metadata: ["worker.id": "\(slotID)"])
+          break
+        }
+        sleep(milliseconds: n.retryAfterMilliseconds)
+      case .error(let e)?:
+        logger.warning("coordinator refused", metadata: ["code": "\(e.code)", "message": "\(e.message)"])
+        sleep(milliseconds: 500)
+      default:
+        logger.warning("no answer from the coordinator; asking again", metadata: ["coordinator": "\(service.options.endpoint)", "worker.id": "\(slotID)"])
+      }
+      if case .noWork? = reply, let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval { break }
+    }
+    try? transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.isRaised ? stop.why : "idle")))
+  }
+
+  /// Says hello until the coordinator answers, logging each retry with the address.
+  private func greet(_ transport: any ClientTransport) throws {
+    var attempt = 1
+    while !stop.isRaised {
+      try transport.send(.hello(WorkerHello(workerID: slotID, slots: 1, host: ProcessInfo.processInfo.hostName)))
+      if case .welcome(let w)? = try awaitMessage(transport, timeout: .seconds(2), { m -> WireMessage? in
+        if case .welcome = m { return m }
+        return nil
+      }) {
+        service.running.heartbeatInterval = .milliseconds(max(50, w.heartbeatMilliseconds))
+        logger.info("connected", metadata: ["coordinator": "\(service.options.endpoint)", "coordinator.id": "\(w.coordinatorID)", "worker.id": "\(slotID)"])
+        return
+      }
+      logger.warning("no answer from the coordinator; retrying", metadata: ["coordinator": "\(service.options.endpoint)", "attempt": "\(attempt)", "worker.id": "\(slotID)"])
+      attempt += 1
+    }
+  }
+
+  /// Receives until `match` accepts a message or `timeout` passes.
+  private func awaitMessage<T>(_ transport: any ClientTransport, timeout: Duration, _ match: (WireMessage) -> T?) throws -> T? {
+    let deadline = Date().addingTimeInterval(timeout.timeInterval)
+    while Date() < deadline {
+      let left = Duration.milliseconds(max(1, Int(deadline.timeIntervalSinceNow * 1000)))
+      guard let received = try transport.receive(timeout: min(left, .milliseconds(200))) else {
+        if stop.isRaised && timeout > .seconds(1) { return nil }
+        continue
+      }
+      switch received {
+      case .success(let m): if let t = match(m) { return t }
+      case .failure(let e): logger.warning("refused a message from the coordinator", metadata: ["error": "\(e)"])
+      }
+    }
+    return nil
+  }
+
+  private func runTrial(_ a: TrialAssignment, _ transport: any ClientTransport) throws {
+    let key = a.key
+    service.running.set(slotID, key)
+    defer { service.running.set(slotID, nil) }
+    let started = Date()
+    var handedBack = false
+    let outcome: Result<TrialRun, any Error>
+    do {
+      let files = try fetchShards(a.shards, transport)
+      outcome = .success(try service.runner.run(a, shardFiles: files) { epoch, metrics in
+        try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
+        let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
+          if case .decision(let d) = m, d.key == key { return d }
+          return nil
+        }
+        if stop.isRaised {
+          handedBack = true
+          return false
+        }
+        return decision?.verdict != .stop
+      })
+    } catch {
+      outcome = .failure(error)
+    }
+    let seconds = Date().timeIntervalSince(started)
+    if handedBack {
+      try transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.why, handedBack: [key])))
+      logger.info("trial handed back", metadata: ["trial": "\(key)"])
+      return
+    }
+    switch outcome {
+    case .success(let run):
+      let checkpoint = run.checkpoint
+      try transport.send(.result(TrialResult(
+        key: key, status: run.stopped ? .stopped : .complete, metrics: run.metrics, epochs: run.epochs, seconds: seconds,
+        hasCheckpoint: checkpoint != nil && !run.stopped)))
+      if let checkpoint, !run.stopped {
+        try transport.send(.checkpoint(CheckpointTransfer(key: key, sha256: sha256Hex(checkpoint), bytes: checkpoint)))
+      }
+      logger.info("trial done", metadata: ["trial": "\(key)", "stopped": "\(run.stopped)", "seconds": "\(seconds)"])
+    case .failure(let error):
+      try transport.send(.result(TrialResult(key: key, status: .failed, metrics: [:], epochs: 0, seconds: seconds, error: "\(error)")))
+      logger.warning("trial failed", metadata: ["trial": "\(key)", "error": "\(error)"])
+    }
+  }
+
+  // MARK: Shards
+
+  private func cachedShards() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: service.options.cacheDirectory.path)) ?? []
+    return names.filter { $0.count == 64 }.sorted()
+  }
+
+  /// Local files for every shard, fetched from the coordinator when missing
+  /// and verified against their hash before use.
+  private func fetchShards(_ shards: [ShardReference], _ transport: any ClientTransport) throws -> [String: URL] {
+    var files: [String: URL] = [:]
+    for shard in shards {
+      let url = service.options.cacheDirectory.appendingPathComponent(shard.sha256)
+      if FileManager.default.fileExists(atPath: url.path) {
+        files[shard.sha256] = url
+        continue
+      }
+      try transport.send(.shardRequest(ShardRequest(sha256: shard.sha256)))
+      let reply = try awaitMessage(transport, timeout: .seconds(60)) { m -> Result<ShardTransfer, TrialRunError>? in
+        if case .shard(let s) = m, s.sha256 == shard.sha256 { return .success(s) }
+        if case .error(let e) = m, e.code == "unknown_shard" { return .failure(TrialRunError(e.message)) }
+        return nil
+      }
+      guard let reply else { throw TrialRunError("the coordinator did not send shard \(shard.sha256) within 60 s") }
+      let transfer = try reply.get()
+      guard sha256Hex(transfer.bytes) == shard.sha256 else {
+        throw TrialRunError("shard \(shard.sha256) arrived corrupted (its SHA-256 differs)")
+      }
+      let temporary = url.appendingPathExtension("partial-\(slotID)")
+      try Data(transfer.bytes).write(to: temporary)
+      _ = try? FileManager.default.replaceItemAt(url, withItemAt: temporary)
+      if !FileManager.default.fileExists(atPath: url.path) { try FileManager.default.moveItem(at: temporary, to: url) }
+      logger.info("shard fetched", metadata: ["shard": "\(shard.sha256.prefix(12))", "bytes": "\(transfer.bytes.count)"])
+      files[shard.sha256] = url
+    }
+    return files
+  }
+
+  private func sleep(milliseconds: Int) {
+    let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
+    while !stop.isRaised, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+  }
+}

@@ -1,0 +1,149 @@
+import Crypto
+import Foundation
+import HPOCore
+import HPOWire
+import Logging
+
+/// A worker process: one thread per slot, each with its own connection to
+/// the coordinator, taking trials, fetching missing shards by hash, running
+/// them and reporting; plus one thread sending heartbeats that renew the
+/// leases of running trials.
+///
+/// Holds no state that matters: killing a worker loses only its running
+/// trials, which the coordinator re-leases when their leases expire. On
+/// `stop` (SIGTERM) each slot hands its trial back at the next epoch boundary
+/// (or finishes a trial that has no epochs) and says goodbye.
+public final class WorkerService: Sendable {
+  public struct Options: Sendable {
+    /// Where the coordinator listens (for messages).
+    public var endpoint: String
+    /// Base of the slot ids: slot k is "\(workerID)-k".
+    public var workerID: String
+    public var slots: Int
+    /// Where shards fetched from the coordinator are kept, by hash.
+    public var cacheDirectory: URL
+    /// Exit once the coordinator has had no work for this long (`nil`: never).
+    public var idleExit: Duration?
+
+    public init(endpoint: String, workerID: String, slots: Int, cacheDirectory: URL, idleExit: Duration? = nil) {
+      self.endpoint = endpoint
+      self.workerID = workerID
+      self.slots = slots
+      self.cacheDirectory = cacheDirectory
+      self.idleExit = idleExit
+    }
+  }
+
+  let options: Options
+  let runner: any TrialRunner
+  let makeTransport: @Sendable () throws -> any ClientTransport
+  let logger: Logger
+  let running = RunningTrials()
+
+  public init(options: Options, runner: any TrialRunner, logger: Logger = Logger(label: "hpo.worker"),
+              makeTransport: @escaping @Sendable () throws -> any ClientTransport) {
+    self.options = options
+    self.runner = runner
+    self.makeTransport = makeTransport
+    self.logger = logger
+  }
+
+  /// Runs every slot until `stop` is raised (or the idle exit), then returns.
+  public func run(stop: StopSignal) throws {
+    try FileManager.default.createDirectory(at: options.cacheDirectory, withIntermediateDirectories: true)
+    let slotsDone = StopSignal()
+    let group = DispatchGroup()
+    let errors = ErrorBox()
+    for slot in 0..<options.slots {
+      group.enter()
+      let thread = Thread { [self] in
+        defer { group.leave() }
+        do {
+          try SlotLoop(service: self, slotID: "\(options.workerID)-\(slot)", stop: stop).run()
+        } catch {
+          errors.set(error)
+          stop.raise("slot failed: \(error)")
+        }
+      }
+      thread.name = "hpo-slot-\(slot)"
+      thread.start()
+    }
+    let heartbeat = Thread { [self] in
+      do { try heartbeatLoop(until: slotsDone) } catch { logger.warning("heartbeats stopped", metadata: ["error": "\(error)"]) }
+    }
+    heartbeat.name = "hpo-heartbeat"
+    heartbeat.start()
+    group.wait()
+    slotsDone.raise("slots finished")
+    if let error = errors.value { throw error }
+  }
+
+  /// Every second (or as the coordinator asked), one heartbeat per running
+  /// trial's slot, renewing its lease while an epoch runs.
+  private func heartbeatLoop(until done: StopSignal) throws {
+    let transport = try makeTransport()
+    while !done.isRaised {
+      for (slot, key) in running.snapshot() {
+        try transport.send(.heartbeat(Heartbeat(workerID: slot, running: [key])))
+      }
+      // Drain anything addressed to this connection (nothing is expected).
+      _ = try transport.receive(timeout: running.heartbeatInterval)
+    }
+  }
+}
+
+/// The trial each slot is running, shared with the heartbeat thread.
+final class RunningTrials: @unchecked Sendable {
+  // @unchecked: every access holds `lock`.
+  private let lock = NSLock()
+  private var bySlot: [String: TrialKey] = [:]
+  private var interval: Duration = .seconds(1)
+
+  func set(_ slot: String, _ key: TrialKey?) {
+    lock.lock()
+    bySlot[slot] = key
+    lock.unlock()
+  }
+
+  func snapshot() -> [(String, TrialKey)] {
+    lock.lock()
+    defer { lock.unlock() }
+    return bySlot.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+  }
+
+  var heartbeatInterval: Duration {
+    get { lock.lock(); defer { lock.unlock() }; return interval }
+    set { lock.lock(); interval = newValue; lock.unlock() }
+  }
+}
+
+/// The first error of any slot.
+final class ErrorBox: @unchecked Sendable {
+  // @unchecked: every access holds `lock`.
+  private let lock = NSLock()
+  private var error: (any Error)?
+
+  func set(_ e: any Error) {
+    lock.lock()
+    if error == nil { error = e }
+    lock.unlock()
+  }
+
+  var value: (any Error)? {
+    lock.lock()
+    defer { lock.unlock() }
+    return error
+  }
+}
+
+extension Duration {
+  var timeInterval: TimeInterval {
+    let (s, atto) = components
+    return TimeInterval(s) + TimeInterval(atto) / 1e18
+  }
+}
+
+/// Hex SHA-256 of `bytes`.
+func sha256Hex(_ bytes: [UInt8]) -> String {
+  SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+}

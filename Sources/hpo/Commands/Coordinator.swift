@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import HPOCoordinator
+import HPOStore
+import HPOZeroMQ
+import Logging
+
+extension HPOCommand {
+  /// `hpo coordinator`: serves workers and clients until SIGTERM, then drains.
+  struct Coordinator: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run the coordinator: hand out trials to workers and keep every result in the store.",
+      discussion: "Resumes every unfinished experiment of the store. SIGTERM (or Ctrl-C) stops handing out trials and waits for running ones up to --drain-timeout.")
+
+    @Option(help: "Endpoint to listen on for workers and clients.")
+    var bind = "tcp://127.0.0.1:5555"
+
+    @Option(help: "The experiment store (SQLite); created if missing.")
+    var store: String
+
+    @Option(help: "Seconds without a heartbeat after which a worker's trial is re-leased.")
+    var lease: Double = 10
+
+    @Option(help: "Attempts per trial before it is marked failed.")
+    var maxAttempts = 3
+
+    @Option(help: "Seconds to wait for running trials after SIGTERM.")
+    var drainTimeout: Double = 30
+
+    @Flag(help: "Exit once every experiment in the store has ended (used by `hpo run`).")
+    var exitWhenFinished = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+      guard lease > 0 else { throw ValidationError("--lease \(lease) must be above 0 seconds") }
+      guard maxAttempts >= 1 else { throw ValidationError("--max-attempts \(maxAttempts) must be at least 1") }
+    }
+
+    func run() throws {
+      Bootstrap.logging(logging.logLevel)
+      let stop = Bootstrap.stopSignal()
+      let logger = Logger(label: "hpo.coordinator")
+      do {
+        let url = URL(fileURLWithPath: store)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let experimentStore = try ExperimentStore.open(path: store)
+        defer { try? experimentStore.close() }
+        let configuration = CoordinatorConfiguration(
+          coordinatorID: "\(ProcessInfo.processInfo.hostName)-\(getpid())",
+          leaseDuration: .milliseconds(Int(lease * 1000)), heartbeatInterval: .milliseconds(Int(min(1000, lease * 250))),
+          maxAttempts: maxAttempts)
+        let core = try CoordinatorCore(
+          store: experimentStore, configuration: configuration, samplerFactory: Components.samplers,
+          schedulerFactory: Components.schedulers, data: Components.dataSource, logger: logger)
+        let context = try ZeroMQContext()
+        defer { context.close() }
+        let transport = try ZeroMQServerTransport(context: context, endpoint: bind)
+        defer { transport.close() }
+        logger.info("listening", metadata: ["endpoint": "\(transport.endpoint)", "store": "\(store)"])
+        FileHandle.standardOutput.write(Data("listening on \(transport.endpoint)\n".utf8))
+        try CoordinatorService(core: core, transport: transport, drainTimeout: .milliseconds(Int(drainTimeout * 1000)), logger: logger)
+          .run(stop: stop, exitWhenFinished: exitWhenFinished)
+      } catch let error as StoreError {
+        FileHandleOutput.standardError("error: \(error)")
+        if case .newerSchema = error.kind { throw HPOExitCode.badInput }
+        throw HPOExitCode.infrastructure
+      } catch {
+        FileHandleOutput.standardError("error: \(error)")
+        throw HPOExitCode.infrastructure
+      }
+    }
+  }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import HPOCore
+import HPOWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension HPOCommand {
+  /// `hpo run EXPERIMENT.json --workers N`: a coordinator, N workers and the
+  /// submission in one command — the train stage of a pipeline.
+  struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run an experiment end to end on this machine: coordinator, workers and submission in one command.",
+      discussion: """
+        The coordinator and the workers are child processes of this command (each worker with one BLAS \
+        thread). The store is OUTPUT_DIR/store.sqlite, so an interrupted run continues with --resume. \
+        Exit codes: 0 done, 2 bad input, 3 infrastructure failure.
+        """)
+
+    @Argument(help: "The experiment file (JSON).")
+    var experiment: String
+
+    @Option(help: "Worker processes to start.")
+    var workers = 2
+
+    @Flag(help: "Continue the experiment from its store instead of refusing an existing one.")
+    var resume = false
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+      guard workers >= 1 else { throw ValidationError("--workers \(workers) must be at least 1") }
+    }
+
+    func run() throws {
+      let loaded = try loadExperiment(experiment)
+      let output = loaded.outputURL
+      do { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) } catch {
+        FileHandleOutput.standardError("error: cannot create the output folder \(output.path): \(error)")
+        throw HPOExitCode.infrastructure
+      }
+      let endpoint = "ipc://\(FileManager.default.temporaryDirectory.path)/hpo-run-\(getpid()).ipc"
+      let stop = Bootstrap.stopSignal()
+      let children = ChildProcesses()
+      defer { children.terminateAll() }
+      let level = logging.logLevel.rawValue
+      do {
+        try children.start(["coordinator", "--bind", endpoint, "--store", output.appendingPathComponent("store.sqlite").path,
+                            "--exit-when-finished", "--log-level", level], name: "coordinator")
+        for k in 0..<workers {
+          try children.start(["worker", "--connect", endpoint, "--id", "local-\(k)", "--idle-exit", "5", "--log-level", level], name: "worker \(k)")
+        }
+      } catch {
+        FileHandleOutput.standardError("error: cannot start the local processes: \(error)")
+        throw HPOExitCode.infrastructure
+      }
+      let client = try connect(ConnectionOptions.local(endpoint))
+      let reply = try ask(client, .submit(SubmitRequest(spec: loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume))) { m -> SubmitReply? in
+        if case .submitted(let r) = m { return r }
+        return nil
+      }
+      guard reply.accepted else {
+        FileHandleOutput.standardError("error: \(reply.message)")
+        throw HPOExitCode.badInput
+      }
+      FileHandleOutput.standardError(reply.message)
+      let watcher = Thread {
+        while !stop.isRaised, children.allRunning { Thread.sleep(forTimeInterval: 0.2) }
+      }
+      watcher.start()
+      if stop.isRaised { throw HPOExitCode.infrastructure }
+      try ProgressFollower(client: client, experiment: loaded.spec.name).follow()
+    }
+  }
+}
+
+extension ConnectionOptions {
+  /// Options for a coordinator this process started itself.
+  static func local(_ endpoint: String) -> ConnectionOptions {
+    var o = ConnectionOptions()
+    o.endpoint = endpoint
+    o.timeout = 30
+    return o
+  }
+}
+
+/// Child `hpo` processes started by `hpo run`: stopped with SIGTERM (then
+/// SIGKILL after a grace period) when the command ends, whatever the reason.
+final class ChildProcesses: @unchecked Sendable {
+  // @unchecked: every access to `processes` holds `lock`.
+  private let lock = NSLock()
+  private var processes: [(String, Process)] = []
+  private let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+
+  func start(_ arguments: [String], name: String) throws {
+    let p = Process()
+    p.executableURL = executable
+    p.arguments = arguments
+    var environment = ProcessInfo.processInfo.environment
+    environment["OPENBLAS_NUM_THREADS"] = environment["OPENBLAS_NUM_THREADS"] ?? "1"
+    p.environment = environment
+    p.standardInput = FileHandle.nullDevice
+    p.standardOutput = FileHandle.nullDevice
+    try p.run()
+    lock.lock()
+    processes.append((name, p))
+    lock.unlock()
+  }
+
+  var allRunning: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return processes.allSatisfy { $0.1.isRunning }
+  }
+
+  func terminateAll() {
+    lock.lock()
+    let all = processes
+    lock.unlock()
+    // Workers first, then the coordinator, so trials are handed back before it drains.
+    for (_, p) in all.reversed() where p.isRunning { p.terminate() }
+    let deadline = Date().addingTimeInterval(10)
+    while Date() < deadline, all.contains(where: { $0.1.isRunning }) { Thread.sleep(forTimeInterval: 0.05) }
+    for (_, p) in all where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+  }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import HPOCore
+import HPOWire
+
+extension HPOCommand {
+  /// `hpo submit`: hands an experiment to a running coordinator and follows it.
+  struct Submit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Submit an experiment to a coordinator and follow its progress.",
+      discussion: "Exit codes: 0 the experiment finished, 2 bad input (the experiment file, or a name that exists without --resume), 3 the coordinator did not answer or the experiment was cancelled.")
+
+    @Argument(help: "The experiment file (JSON).")
+    var experiment: String
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Return once the coordinator has accepted the experiment.")
+    var detach = false
+
+    @Flag(help: "Continue an experiment of the same name and spec instead of refusing it.")
+    var resume = false
+
+    func run() throws {
+      let loaded = try loadExperiment(experiment)
+      let client = try connect(connection)
+      let reply = try ask(client, .submit(SubmitRequest(
+        spec: loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume))) { m -> SubmitReply? in
+        if case .submitted(let r) = m { return r }
+        return nil
+      }
+      guard reply.accepted else {
+        FileHandleOutput.standardError("error: \(reply.message)")
+        throw HPOExitCode.badInput
+      }
+      FileHandleOutput.standardError(reply.message)
+      if detach { return }
+      try ProgressFollower(client: client, experiment: loaded.spec.name).follow()
+    }
+  }
+}
+
+/// Loads an experiment file, printing its problems and exiting 2 when it is invalid.
+func loadExperiment(_ path: String) throws -> LoadedExperiment {
+  do {
+    let loaded = try ExperimentLoader.load(path: path)
+    for w in loaded.warnings { FileHandleOutput.standardError(w.rendered(file: path)) }
+    return loaded
+  } catch {
+    FileHandleOutput.standardError(error.rendered)
+    throw HPOExitCode.badInput
+  }
+}
+
+/// A connection to the coordinator, or exit 3 with the reason.
+func connect(_ options: ConnectionOptions) throws -> CoordinatorClient {
+  do { return try CoordinatorClient(options) } catch {
+    FileHandleOutput.standardError("error: cannot connect to \(options.endpoint): \(error)")
+    throw HPOExitCode.infrastructure
+  }
+}
+
+/// One request and its reply, or exit 3 (no answer) with the reason.
+func ask<T>(_ client: CoordinatorClient, _ message: WireMessage, _ match: (WireMessage) -> T?) throws -> T {
+  do { return try client.request(message, match) } catch {
+    FileHandleOutput.standardError("error: \(error)")
+    throw HPOExitCode.infrastructure
+  }
+}

@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import HPOCore
+import HPOWire
+
+extension HPOCommand {
+  /// `hpo trials EXPERIMENT --format table|csv|json`.
+  struct Trials: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List the trials of an experiment.")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+
+    @Argument(help: "The experiment.")
+    var experiment: String
+
+    @Option(help: "Output format: table, csv or json.")
+    var format: Format = .table
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+      let client = try connect(connection)
+      let reply = try ask(client, .statusRequest(StatusRequest(experiment: experiment, includeTrials: true))) { m -> StatusReply? in
+        if case .status(let s) = m { return s }
+        return nil
+      }
+      guard let s = reply.experiments.first, let trials = s.trials else {
+        FileHandleOutput.standardError("error: the coordinator has no experiment named \(experiment)")
+        throw HPOExitCode.badInput
+      }
+      print(TrialTable(trials: trials).render(format), terminator: "")
+    }
+  }
+}
+
+/// Renders trial summaries as a table, CSV (RFC 4180) or JSON lines.
+struct TrialTable {
+  let trials: [TrialSummary]
+
+  func render(_ format: HPOCommand.Trials.Format) -> String {
+    let parameterNames = Array(Set(trials.flatMap { $0.configuration.values.keys })).sorted()
+    let metricNames = Array(Set(trials.flatMap { $0.metrics.keys })).sorted()
+    switch format {
+    case .json:
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys]
+      return trials.map { String(decoding: (try? encoder.encode($0)) ?? Data(), as: UTF8.self) + "\n" }.joined()
+    case .csv, .table:
+      let header = ["number", "state", "value"] + parameterNames + metricNames.map { "metric:\($0)" } + ["epochs", "attempts", "worker", "reason"]
+      let rows = trials.map { t -> [String] in
+        var row: [String] = [String(t.number), t.state, t.value.map(number) ?? ""]
+        for name in parameterNames { row.append(t.configuration[name]?.plainText ?? "") }
+        for name in metricNames { row.append(t.metrics[name].map(number) ?? "") }
+        row += [String(t.epochs), String(t.attempts), t.worker ?? "", t.reason ?? ""]
+        return row
+      }
+      if format == .csv {
+        return ([header] + rows).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
+      }
+      let all = [header] + rows
+      var widths = [Int](repeating: 0, count: header.count)
+      for row in all { for c in row.indices { widths[c] = max(widths[c], row[c].count) } }
+      var out = ""
+      for row in all {
+        var cells: [String] = []
+        for c in row.indices { cells.append(c == row.count - 1 ? row[c] : row[c].padding(toLength: widths[c], withPad: " ", startingAt: 0)) }
+        out += cells.joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
+      }
+      return out
+    }
+  }
+
+  private func number(_ x: Double) -> String { String(format: "%.6g", x) }
+
+  private func csvField(_ s: String) -> String {
+    s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+  }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+import HPOCore
+import HPOWorker
+import HPOZeroMQ
+import Logging
+
+extension HPOCommand {
+  /// `hpo worker`: takes trials from a coordinator and runs them.
+  struct Worker: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Run a worker: take trials from the coordinator, train, report.",
+      discussion: "Reconnects by itself when the coordinator restarts. SIGTERM hands the running trial back at its next epoch and exits.")
+
+    @Option(help: "The coordinator's endpoint.")
+    var connect = "tcp://127.0.0.1:5555"
+
+    @Option(help: "Trials to run at once (one thread each).")
+    var slots = 1
+
+    @Option(help: "This worker's name in logs and in the store (default: HOST-PID).")
+    var id: String?
+
+    @Option(help: "Folder for data shards fetched from the coordinator.")
+    var cache: String?
+
+    @Option(help: "Exit after this many seconds without work (default: never).")
+    var idleExit: Double?
+
+    @OptionGroup var logging: LoggingOptions
+
+    func validate() throws {
+      guard slots >= 1 else { throw ValidationError("--slots \(slots) must be at least 1") }
+    }
+
+    func run() throws {
+      Bootstrap.logging(logging.logLevel)
+      Bootstrap.singleThreadedBLAS()
+      let stop = Bootstrap.stopSignal()
+      let context: ZeroMQContext
+      do { context = try ZeroMQContext() } catch {
+        FileHandleOutput.standardError("error: \(error)")
+        throw HPOExitCode.infrastructure
+      }
+      defer { context.close() }
+      let endpoint = connect
+      let cacheURL = URL(fileURLWithPath: cache ?? FileManager.default.temporaryDirectory.appendingPathComponent("hpo-shards").path)
+      let options = WorkerService.Options(
+        endpoint: endpoint, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", slots: slots,
+        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) })
+      let service = WorkerService(options: options, runner: Components.Runner(), logger: Logger(label: "hpo.worker")) {
+        try ZeroMQClientTransport(context: context, endpoint: endpoint)
+      }
+      do {
+        try service.run(stop: stop)
+      } catch {
+        FileHandleOutput.standardError("error: \(error)")
+        throw HPOExitCode.infrastructure
+      }
+    }
+  }
+}

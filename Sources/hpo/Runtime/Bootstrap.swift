@@ -1,0 +1,52 @@
+import Dispatch
+import Foundation
+import HPOCore
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Process-wide set-up shared by the long-running commands: logging to
+/// standard error, one BLAS thread per process, and SIGTERM/SIGINT raising
+/// a ``StopSignal`` (a second signal exits at once).
+enum Bootstrap {
+  nonisolated(unsafe) private static var signalSources: [any DispatchSourceSignal] = []
+  private static let once: Void = {
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = currentLevel
+      return handler
+    }
+  }()
+  nonisolated(unsafe) private static var currentLevel: Logger.Level = .info
+
+  /// Configures logging at `level` (once per process).
+  static func logging(_ level: LogLevelArgument) {
+    currentLevel = Logger.Level(rawValue: level.rawValue) ?? .info
+    _ = once
+  }
+
+  /// A stop signal raised by SIGTERM or SIGINT.
+  static func stopSignal() -> StopSignal {
+    let stop = StopSignal()
+    for sig in [SIGTERM, SIGINT] {
+      signal(sig, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+      source.setEventHandler {
+        if stop.isRaised { exit(128 + sig) }
+        stop.raise(sig == SIGTERM ? "SIGTERM" : "SIGINT")
+      }
+      source.resume()
+      signalSources.append(source)
+    }
+    return stop
+  }
+
+  /// Keeps BLAS to one thread unless the user chose otherwise: workers share cores.
+  static func singleThreadedBLAS() {
+    if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
+      setenv("OPENBLAS_NUM_THREADS", "1", 1)
+    }
+  }
+}

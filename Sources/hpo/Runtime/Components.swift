@@ -1,0 +1,82 @@
+import Foundation
+import HPOCoordinator
+import HPOCore
+import HPOSearch
+import HPOWire
+import HPOWorker
+import HPOZeroMQ
+
+/// The concrete parts the executable composes: which samplers, schedulers,
+/// runners and transports exist.
+enum Components {
+  static let samplers: SamplerFactory = { spec in
+    makeSampler(for: spec.search, direction: spec.objective.direction)
+  }
+
+  static let schedulers: SchedulerFactory = { _ in nil }
+
+  /// Runs functions itself; model kinds go to the trainer.
+  struct Runner: TrialRunner {
+    func run(_ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool) throws -> TrialRun {
+      switch a.model.kind {
+      case .function: return try FunctionRunner().run(a, shardFiles: shardFiles, report: report)
+      case .ridge, .softmax, .mlp:
+        throw TrialRunError("this worker cannot train \(a.model.kind.rawValue) models yet")
+      }
+    }
+  }
+}
+
+/// A client connection that is closed when the command ends.
+final class CoordinatorClient {
+  let context: ZeroMQContext
+  let transport: ZeroMQClientTransport
+  let endpoint: String
+  let timeout: Duration
+
+  init(_ options: ConnectionOptions) throws {
+    context = try ZeroMQContext()
+    transport = try ZeroMQClientTransport(context: context, endpoint: options.endpoint)
+    endpoint = options.endpoint
+    timeout = .milliseconds(Int(options.timeout * 1000))
+  }
+
+  deinit {
+    transport.close()
+    context.close()
+  }
+
+  /// Sends `message` and waits for the first reply `match` accepts.
+  /// - Throws: ``ClientError/noAnswer`` after the timeout (exit code 3).
+  func request<T>(_ message: WireMessage, _ match: (WireMessage) -> T?) throws -> T {
+    try transport.send(message)
+    let deadline = Date().addingTimeInterval(Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18)
+    while Date() < deadline {
+      guard let received = try transport.receive(timeout: .milliseconds(100)) else { continue }
+      switch received {
+      case .success(.error(let e)): throw ClientError.refused(e.message)
+      case .success(let m): if let t = match(m) { return t }
+      case .failure(let e): throw ClientError.refused("unreadable answer: \(e)")
+      }
+    }
+    throw ClientError.noAnswer(endpoint: endpoint, seconds: Double(timeout.components.seconds))
+  }
+}
+
+enum ClientError: Error, CustomStringConvertible {
+  case noAnswer(endpoint: String, seconds: Double)
+  case refused(String)
+
+  var description: String {
+    switch self {
+    case .noAnswer(let endpoint, let seconds):
+      return "the coordinator at \(endpoint) did not answer within \(Int(seconds)) s; is `hpo coordinator` running there? (--coordinator sets the address)"
+    case .refused(let why): return "the coordinator refused: \(why)"
+    }
+  }
+}
+
+extension Components {
+  /// Prepares and serves experiment data (nil until the data module is wired in).
+  static let dataSource: (any ExperimentDataSource)? = nil
+}

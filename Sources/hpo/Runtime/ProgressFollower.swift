@@ -1,0 +1,75 @@
+import Foundation
+import HPOCore
+import HPOWire
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Follows one experiment until it ends: on a terminal a live status line
+/// (done/running/failed, best so far, trials per second, ETA) and the best
+/// configuration; otherwise a plain log line whenever the counts change.
+struct ProgressFollower {
+  let client: CoordinatorClient
+  let experiment: String
+  var interval: TimeInterval = 0.5
+
+  /// Returns when the experiment has finished; exit 3 when it was cancelled
+  /// or failed, or when the coordinator stops answering.
+  func follow() throws {
+    let live = isatty(STDERR_FILENO) == 1
+    var last = ""
+    while true {
+      let reply = try ask(client, .statusRequest(StatusRequest(experiment: experiment))) { m -> StatusReply? in
+        if case .status(let s) = m { return s }
+        return nil
+      }
+      guard let s = reply.experiments.first else {
+        FileHandleOutput.standardError("error: the coordinator no longer knows \(experiment)")
+        throw HPOExitCode.infrastructure
+      }
+      let line = Self.line(s, workers: reply.workers)
+      if live {
+        FileHandleOutput.standardErrorRaw("\r\u{1B}[2K" + line)
+      } else if line != last {
+        FileHandleOutput.standardError(line)
+      }
+      last = line
+      if ["finished", "cancelled", "failed"].contains(s.state) {
+        if live { FileHandleOutput.standardErrorRaw("\n") }
+        print(Self.summary(s))
+        if s.state != "finished" { throw HPOExitCode.infrastructure }
+        return
+      }
+      Thread.sleep(forTimeInterval: interval)
+    }
+  }
+
+  /// `digits-mlp  23/40 done · 4 running · 0 failed · best 0.9611 (trial 17) · 2.3 trials/s · ETA 7 s`
+  static func line(_ s: ExperimentStatus, workers: Int) -> String {
+    let done = ["complete", "pruned", "failed"].reduce(0) { $0 + (s.counts[$1] ?? 0) }
+    var parts = ["\(s.name)  \(done)/\(s.budget) done", "\(s.counts["running"] ?? 0) running", "\(s.counts["failed"] ?? 0) failed"]
+    if let pruned = s.counts["pruned"], pruned > 0 { parts.append("\(pruned) pruned") }
+    if let best = s.bestValue, let trial = s.bestTrial { parts.append("best \(format(best)) (trial \(trial))") }
+    if s.elapsedSeconds > 0, done > 0 {
+      let rate = Double(done) / s.elapsedSeconds
+      parts.append(String(format: "%.1f trials/s", rate))
+      if done < s.budget, s.state == "running" { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
+    }
+    parts.append("\(workers) workers")
+    return parts.joined(separator: " · ")
+  }
+
+  static func summary(_ s: ExperimentStatus) -> String {
+    var lines = ["\(s.name): \(s.state)"]
+    if let best = s.bestValue, let trial = s.bestTrial, let config = s.bestConfiguration {
+      lines.append("best: trial \(trial), value \(format(best))")
+      lines.append("configuration: \(config)")
+    } else {
+      lines.append("no trial completed")
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func format(_ x: Double) -> String { String(format: "%.6g", x) }
+}
