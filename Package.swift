@@ -85,7 +85,9 @@ let package = Package(
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
-    .testTarget(name: "HPOStoreTests", dependencies: ["HPOStore", "HPOCore"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "HPOStoreTests",
+      dependencies: ["HPOStore", "HPOCore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     .testTarget(name: "HPOWireTests", dependencies: ["HPOWire", "HPOCore"], exclude: ["Fixtures"]),
     .testTarget(name: "HPOCoordinatorTests", dependencies: ["HPOCoordinator", "HPOStore", "HPOWire", "HPOCore", "HPOSearch"]),
     .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),

@@ -130,8 +130,8 @@ public final class CoordinatorCore {
   /// Whether no trial is running anywhere (a draining coordinator may stop).
   public var isIdle: Bool { experiments.values.allSatisfy { $0.leases.isEmpty } }
 
-  /// Whether every experiment has ended.
-  public var allFinished: Bool { experiments.values.allSatisfy { $0.state.isFinished } }
+  /// Whether there is at least one experiment and every experiment has ended.
+  public var allFinished: Bool { !experiments.isEmpty && experiments.values.allSatisfy { $0.state.isFinished } }
 
   // MARK: Workers
 

@@ -1,0 +1,67 @@
+import Foundation
+import HPOCore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The exclusive lock that makes the coordinator a store's only writer: `flock(LOCK_EX)` on
+/// `<store>.lock`, held from open until close (or until the process ends, however it ends: the
+/// kernel drops the lock with the file descriptor, so a killed coordinator leaves no stale
+/// lock). The file also says who holds it ("pid 4242, hpo 0.1.0"), for the refusal message.
+///
+/// The file is never deleted (deleting it would let two processes lock two different files).
+/// Its descriptor is close-on-exec, so workers started by the coordinator do not inherit it.
+/// `flock` is reliable on local file systems; on NFS keep stores on a local disk.
+final class StoreLock: @unchecked Sendable {
+  /// Guarded by `mutex`; -1 once released.
+  private var fd: Int32
+  private let mutex = NSLock()
+  let lockPath: String
+
+  /// Takes the lock of the store at `storePath` without waiting.
+  /// - Throws: `.locked` if another open store holds it, `.cannotOpen` if the file cannot be made.
+  init(storePath: String) throws(StoreError) {
+    lockPath = storePath + ".lock"
+    let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      let reason = String(cString: strerror(errno))
+      throw StoreError(path: storePath, kind: .cannotOpen(reason: "cannot create the lock file \(lockPath): \(reason)"))
+    }
+    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+      let code = errno
+      let holder = StoreLock.readHolder(fd)
+      close(fd)
+      if code == EWOULDBLOCK {
+        throw StoreError(path: storePath, kind: .locked(lockFile: lockPath, holder: holder))
+      }
+      throw StoreError(path: storePath, kind: .cannotOpen(
+        reason: "cannot lock \(lockPath): \(String(cString: strerror(code)))"))
+    }
+    self.fd = fd
+    let note = "pid \(getpid()), hpo \(HPOVersion.current)\n"
+    _ = ftruncate(fd, 0)
+    _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
+  }
+
+  deinit { release() }
+
+  /// Drops the lock; idempotent.
+  func release() {
+    mutex.lock()
+    defer { mutex.unlock() }
+    guard fd >= 0 else { return }
+    close(fd)  // closing the descriptor releases the flock
+    fd = -1
+  }
+
+  private static func readHolder(_ fd: Int32) -> String? {
+    var buffer = [UInt8](repeating: 0, count: 200)
+    let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+    guard n > 0 else { return nil }
+    let text = String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    return text.isEmpty ? nil : text
+  }
+}

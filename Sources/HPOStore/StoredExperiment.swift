@@ -1,0 +1,90 @@
+import Foundation
+import HPOCore
+
+/// The life cycle of an experiment in the store.
+public enum ExperimentState: String, Sendable, Codable, CaseIterable {
+  /// Submitted, no trial dispatched yet.
+  case queued
+  case running
+  /// The budget of trials is done.
+  case finished
+  /// Stopped by `hpo cancel`.
+  case cancelled
+  /// Stopped by an error that concerns the whole experiment.
+  case failed
+
+  /// Whether the experiment has ended (it may still be resumed).
+  public var isFinished: Bool { self == .finished || self == .cancelled || self == .failed }
+}
+
+/// How many trials of an experiment are in each state.
+public struct TrialCounts: Sendable, Equatable {
+  public var pending = 0
+  public var running = 0
+  public var complete = 0
+  public var pruned = 0
+  public var failed = 0
+
+  public init() {}
+
+  public subscript(state: TrialState) -> Int {
+    get {
+      switch state {
+      case .pending: return pending
+      case .running: return running
+      case .complete: return complete
+      case .pruned: return pruned
+      case .failed: return failed
+      }
+    }
+    set {
+      switch state {
+      case .pending: pending = newValue
+      case .running: running = newValue
+      case .complete: complete = newValue
+      case .pruned: pruned = newValue
+      case .failed: failed = newValue
+      }
+    }
+  }
+
+  /// All trials; also the next trial number, since numbers are dense.
+  public var total: Int { pending + running + complete + pruned + failed }
+  /// Trials that will not change any more.
+  public var finished: Int { complete + pruned + failed }
+}
+
+/// One experiment as stored, with its trial counts.
+public struct StoredExperiment: Sendable, Equatable {
+  public var name: String
+  /// Decoded from ``specJSON``.
+  public var spec: ExperimentSpec
+  /// The canonical JSON the spec was stored as (``SpecDigest/canonicalJSON(of:)``).
+  public var specJSON: String
+  /// SHA-256 of ``specJSON``, 64 lowercase hex digits.
+  public var specSHA256: String
+  public var seed: UInt64
+  public var state: ExperimentState
+  public var createdAt: Date
+  /// The last state change.
+  public var updatedAt: Date
+  /// When the experiment entered its finished state; `nil` unless finished.
+  public var finishedAt: Date?
+  public var trialCounts: TrialCounts
+
+  public init(
+    name: String, spec: ExperimentSpec, specJSON: String, specSHA256: String, seed: UInt64,
+    state: ExperimentState, createdAt: Date, updatedAt: Date, finishedAt: Date?, trialCounts: TrialCounts
+  ) {
+    self.name = name
+    self.spec = spec
+    self.specJSON = specJSON
+    self.specSHA256 = specSHA256
+    self.seed = seed
+    self.state = state
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt
+    self.finishedAt = finishedAt
+    self.trialCounts = trialCounts
+  }
+}
