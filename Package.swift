@@ -94,6 +94,6 @@ let package = Package(
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
     // Runs the built `hpo` binary as a user would.
-    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore"]),
+    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]
 )

@@ -16,6 +16,8 @@ public final class CoordinatorService {
   private let logger: Logger
   private let drainTimeout: Duration
   private let tickInterval: Duration
+  /// How long a coordinator run with `exitWhenFinished` keeps serving after the last experiment ended.
+  public var finishLinger: Duration = .seconds(3)
 
   public init(core: CoordinatorCore, transport: any ServerTransport, drainTimeout: Duration = .seconds(30),
               tickInterval: Duration = .milliseconds(100), logger: Logger = Logger(label: "hpo.coordinator")) {
@@ -32,6 +34,7 @@ public final class CoordinatorService {
   public func run(stop: StopSignal, exitWhenFinished: Bool = false) throws {
     var lastTick = Date()
     var drainDeadline: Date?
+    var finishedAt: Date?
     while true {
       let now = Date()
       if stop.isRaised, drainDeadline == nil {
@@ -43,7 +46,11 @@ public final class CoordinatorService {
         logger.info(core.isIdle ? "drained; stopping" : "drain timeout; stopping with trials still running (they resume on restart)")
         return
       }
-      if exitWhenFinished, core.allFinished, core.isIdle { return }
+      if exitWhenFinished, core.allFinished, core.isIdle {
+        // Keep answering a little longer so clients can read the final state.
+        if finishedAt == nil { finishedAt = now }
+        if now.timeIntervalSince(finishedAt!) > finishLinger.timeInterval { return }
+      }
       if let incoming = try transport.receive(timeout: tickInterval) {
         for out in core.handle(incoming, now: Date()) {
           try transport.send(out.message, to: out.peer)

@@ -69,7 +69,11 @@ public final class WorkerService: Sendable {
       thread.start()
     }
     let heartbeat = Thread { [self] in
-      do { try heartbeatLoop(until: slotsDone) } catch { logger.warning("heartbeats stopped", metadata: ["error": "\(error)"]) }
+      do { try heartbeatLoop(until: slotsDone) } catch {
+        // The context is terminated at shutdown; anything else is worth a warning.
+        if slotsDone.isRaised || stop.isRaised { return }
+        logger.warning("heartbeats stopped", metadata: ["error": "\(error)"])
+      }
     }
     heartbeat.name = "hpo-heartbeat"
     heartbeat.start()

@@ -28,7 +28,8 @@ extension HPOCommand {
     @Flag(help: "Continue the experiment from its store instead of refusing an existing one.")
     var resume = false
 
-    @OptionGroup var logging: LoggingOptions
+    @Option(help: "Log level of the coordinator and workers: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: LogLevelArgument = .warning
 
     func validate() throws {
       guard workers >= 1 else { throw ValidationError("--workers \(workers) must be at least 1") }
@@ -45,10 +46,10 @@ extension HPOCommand {
       let stop = Bootstrap.stopSignal()
       let children = ChildProcesses()
       defer { children.terminateAll() }
-      let level = logging.logLevel.rawValue
+      let level = logLevel.rawValue
       do {
         try children.start(["coordinator", "--bind", endpoint, "--store", output.appendingPathComponent("store.sqlite").path,
-                            "--exit-when-finished", "--log-level", level], name: "coordinator")
+                            "--log-level", level], name: "coordinator")
         for k in 0..<workers {
           try children.start(["worker", "--connect", endpoint, "--id", "local-\(k)", "--idle-exit", "5", "--log-level", level], name: "worker \(k)")
         }

@@ -1,0 +1,162 @@
+import Foundation
+import HPOStore
+import HPOWire
+import HPOZeroMQ
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The coordinator, workers and clients as real processes over real sockets:
+/// crashes, restarts, draining, reproducibility and bad peers.
+@Suite(.serialized) struct DistributedTests {
+  static func numbers(_ trials: [[String: Any]]) -> [Int] { trials.compactMap { $0["number"] as? Int }.sorted() }
+  static func states(_ trials: [[String: Any]]) -> [String] { trials.compactMap { $0["state"] as? String } }
+
+  @Test func run_functionExperimentEndToEnd() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    let path = dir.appendingPathComponent("fn.json").path
+    try """
+      {"name": "fn", "model": {"kind": "function", "function": "branin"},
+       "space": {"x1": {"type": "float", "low": -5, "high": 10}, "x2": {"type": "float", "low": 0, "high": 15}},
+       "objective": {"metric": "value"}, "search": {"strategy": "tpe", "trials": 20, "parallel": 2, "seed": 1},
+       "output": {"dir": "out", "keep_top": 0}}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["run", path, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    #expect(r.standardOutput.hasPrefix("fn: finished\nbest: trial "))
+    #expect(r.standardError.contains("fn  20/20 done"))
+    let again = try HPOProcess.run(["run", path, "--workers", "1"], in: dir, timeout: 120)
+    #expect(again.exitCode == 2, "an existing experiment is refused without --resume")
+    #expect(again.standardError.contains("use --resume to continue it"))
+  }
+
+  @Test func killedWorker_itsTrialIsRerunAndTheCountStaysExact() throws {
+    let c = try TestCoordinator(lease: 1)
+    let exp = try c.experiment("k", sleepExperiment("k", trials: 6, parallel: 2, seconds: 0.8))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    let victim = try c.worker("victim")
+    let survivor = try c.worker("survivor")
+    // Wait until the victim holds a trial, then kill it mid-trial.
+    #expect(try c.waitForTrials("k", timeout: 30) { ts in ts.contains { ($0["worker"] as? String) == "victim-0" && ($0["state"] as? String) == "running" } })
+    victim.signal(SIGKILL)
+    #expect(try c.waitForTrials("k", timeout: 60) { Self.states($0).count == 6 && Self.states($0).allSatisfy { $0 == "complete" } })
+    let trials = try c.trials("k")
+    #expect(Self.numbers(trials) == Array(0..<6), "no trial lost, none duplicated")
+    #expect(trials.contains { ($0["attempts"] as? Int ?? 0) >= 2 }, "the killed worker's trial ran again")
+    survivor.stop()
+  }
+
+  @Test func killedCoordinator_restartContinuesAndLosesNothing() throws {
+    let c = try TestCoordinator(lease: 2)
+    let exp = try c.experiment("r", sleepExperiment("r", trials: 8, parallel: 1, seconds: 0.3))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    let worker = try c.worker("w")
+    #expect(try c.waitForTrials("r", timeout: 30) { Self.states($0).filter { $0 == "complete" }.count >= 2 })
+    let before = try c.trials("r").filter { ($0["state"] as? String) == "complete" }
+    c.process.signal(SIGKILL)
+    _ = c.process.waitForExit(timeout: 5)
+    try c.restart()
+    #expect(try c.waitForTrials("r", timeout: 60) { Self.states($0).count == 8 && Self.states($0).allSatisfy { $0 == "complete" } })
+    let after = try c.trials("r")
+    for t in before {
+      let same = after.first { ($0["number"] as? Int) == (t["number"] as? Int) }
+      #expect((same?["value"] as? Double) == (t["value"] as? Double), "finished trials survive the crash")
+    }
+    #expect(Self.numbers(after) == Array(0..<8))
+    worker.stop()
+  }
+
+  @Test func sigterm_drainsRunningTrialsThenExits() throws {
+    let c = try TestCoordinator(lease: 5)
+    let exp = try c.experiment("d", sleepExperiment("d", trials: 4, parallel: 1, seconds: 1.5))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    let worker = try c.worker("w")
+    #expect(try c.waitForTrials("d", timeout: 30) { Self.states($0).contains("running") })
+    c.process.signal(SIGTERM)
+    #expect(c.process.waitForExit(timeout: 30) == 0)
+    #expect(c.process.standardError.contains("draining: no new trials"))
+    #expect(c.process.standardError.contains("drained; stopping"))
+    worker.stop()
+    let store = try ExperimentStore.open(path: c.store)
+    defer { try? store.close() }
+    let states = try store.trials(of: "d").map(\.state)
+    #expect(states.first == .complete, "the running trial finished during the drain")
+    #expect(!states.contains(.running))
+  }
+
+  @Test func reproducibleMode_sameTrialTableWithOneAndFourWorkers() throws {
+    func table(workers: Int) throws -> [String] {
+      let dir = try HPOProcess.temporaryDirectory()
+      let path = dir.appendingPathComponent("rep.json").path
+      try """
+        {"name": "rep", "model": {"kind": "function", "function": "branin"},
+         "space": {"x1": {"type": "float", "low": -5, "high": 10}, "x2": {"type": "float", "low": 0, "high": 15}},
+         "objective": {"metric": "value"},
+         "search": {"strategy": "tpe", "trials": 24, "parallel": 4, "seed": 9, "reproducible": true, "tpe": {"startup_trials": 5}},
+         "output": {"dir": "out", "keep_top": 0}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+      let r = try HPOProcess.run(["run", path, "--workers", String(workers)], in: dir, timeout: 120)
+      #expect(r.exitCode == 0, "\(r.standardError)")
+      let store = try ExperimentStore.open(path: dir.appendingPathComponent("out/store.sqlite").path)
+      defer { try? store.close() }
+      return try store.trials(of: "rep").map { "\($0.number) \($0.configuration) \($0.value.map { "\($0)" } ?? "-")" }
+    }
+    let one = try table(workers: 1)
+    let four = try table(workers: 4)
+    #expect(one.count == 24)
+    #expect(one == four)
+  }
+
+  @Test func submit_toACoordinatorThatDoesNotAnswer_exitsThreeInBoundedTime() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    let started = Date()
+    let r = try HPOProcess.run(["submit", HPOProcess.repository.appendingPathComponent("Experiments/branin-tpe.json").path,
+                                "--coordinator", "tcp://127.0.0.1:9", "--timeout", "1"], in: dir)
+    #expect(r.exitCode == 3)
+    #expect(r.standardError == "error: the coordinator at tcp://127.0.0.1:9 did not answer within 1 s; is `hpo coordinator` running there? (--coordinator sets the address)\n")
+    #expect(Date().timeIntervalSince(started) < 15)
+  }
+
+  @Test func worker_withAWrongAddressLogsItsRetriesWithTheAddress() throws {
+    let w = try LiveProcess(["worker", "--connect", "tcp://127.0.0.1:9", "--id", "lost"])
+    #expect(w.waitFor(timeout: 20) { _, err in err.components(separatedBy: "no answer from the coordinator; retrying").count >= 3 })
+    #expect(w.standardError.contains("coordinator=tcp://127.0.0.1:9"))
+    w.signal(SIGTERM)
+    #expect(w.waitForExit(timeout: 10) != nil)
+  }
+
+  @Test func submit_existingNameIsRefusedUnlessResumed() throws {
+    let c = try TestCoordinator()
+    let exp = try c.experiment("dup", sleepExperiment("dup", trials: 2, parallel: 1, seconds: 0))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    let again = try c.run(["submit", exp, "--detach"])
+    #expect(again.exitCode == 2)
+    #expect(again.standardError == "error: an experiment named dup exists in this coordinator's store (queued, 0 of 2 trials finished); use --resume to continue it, or choose another name\n")
+    #expect(try c.run(["submit", exp, "--detach", "--resume"]).exitCode == 0)
+  }
+
+  @Test func malformedMessages_areRefusedAndTheCoordinatorKeepsServing() throws {
+    let c = try TestCoordinator()
+    let context = try ZeroMQContext()
+    defer { context.close() }
+    let socket = try ZeroMQSocket(.dealer, context: context, connect: [c.endpoint])
+    defer { socket.close() }
+    try socket.setReceiveTimeout(.seconds(5))
+    let garbage: [[[UInt8]]] = [
+      [[1, 2, 3]], [Array("HPO".utf8) + [9, 1], Array("{}".utf8)], [Array("HPO".utf8) + [1, 250], Array("{}".utf8)],
+      [Array("HPO".utf8) + [1, 2], Array("{\"worker_id\": 5}".utf8)],
+    ]
+    for frames in garbage {
+      try socket.send(ZeroMQMessage(frames))
+      let reply = try socket.receive()
+      guard case .error(let e) = try WireCodec.decode(reply.frames) else {
+        Issue.record("expected an error reply")
+        continue
+      }
+      #expect(e.code == "bad_message")
+    }
+    #expect(try c.run(["status"]).exitCode == 0, "still serving")
+  }
+}
