@@ -59,7 +59,7 @@ let package = Package(
     .target(
       name: "HPOCoordinator",
       dependencies: [
-        "HPOCore", "HPOSearch", "HPOStore", "HPOWire",
+        "HPOCore", "HPOSearch", "HPOStore", "HPOWire", "HPOData",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),

@@ -77,6 +77,6 @@ enum ClientError: Error, CustomStringConvertible {
 }
 
 extension Components {
-  /// Prepares and serves experiment data (nil until the data module is wired in).
-  static let dataSource: (any ExperimentDataSource)? = nil
+  /// Prepares and serves experiment data: shards under `output.dir/data/`.
+  static let dataSource: (any ExperimentDataSource)? = ShardedDataSource()
 }

@@ -1,0 +1,58 @@
+import Crypto
+import Foundation
+import HPOCore
+import HPOData
+import HPOWire
+
+/// The coordinator's data: validates, splits and shards an experiment's CSV
+/// (``DataPreparer``) into `output.dir/data/`, and serves the files to workers
+/// by content hash (the SHA-256 of the whole file), so workers need no shared
+/// filesystem. Shards are written as float32 or float64 as the model's
+/// precision asks. Thread-safe.
+public final class ShardedDataSource: ExperimentDataSource, @unchecked Sendable {
+  // @unchecked: `files` is only touched under `lock`.
+  private let lock = NSLock()
+  private var files: [String: URL] = [:]
+
+  public init() {}
+
+  /// The roles of the files a trial needs.
+  public enum Role {
+    public static let train = "train"
+    public static let validation = "validation"
+    public static let preprocessing = "preprocessing"
+  }
+
+  public func prepare(_ spec: ExperimentSpec) throws -> [ShardReference] {
+    guard let data = spec.data else { return [] }
+    let directory = URL(fileURLWithPath: spec.output.dir).appendingPathComponent("data")
+    let manifest: DataManifest
+    switch spec.model.precision {
+    case .float32:
+      manifest = try DataPreparer.prepare(spec: data, dataPath: data.path, outputDirectory: directory.path, as: Float.self).manifest
+    case .float64:
+      manifest = try DataPreparer.prepare(spec: data, dataPath: data.path, outputDirectory: directory.path, as: Double.self).manifest
+    }
+    var references: [ShardReference] = []
+    let parts = manifest.train.map { ($0.file, Role.train) }
+      + [(manifest.validation.file, Role.validation), (manifest.preprocessing.file, Role.preprocessing)]
+    for (file, role) in parts {
+      let url = directory.appendingPathComponent(file)
+      let bytes = try Data(contentsOf: url)
+      let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+      lock.lock()
+      files[hash] = url
+      lock.unlock()
+      references.append(ShardReference(sha256: hash, bytes: bytes.count, role: role))
+    }
+    return references
+  }
+
+  public func shardBytes(sha256: String) -> [UInt8]? {
+    lock.lock()
+    let url = files[sha256]
+    lock.unlock()
+    guard let url, let data = try? Data(contentsOf: url) else { return nil }
+    return [UInt8](data)
+  }
+}
