@@ -8,6 +8,7 @@ extension CoordinatorCore {
   /// same name and spec). Its data is validated and sharded before it is
   /// accepted; the acceptance is durable before it is answered.
   func submit(_ s: SubmitRequest, now: Date) throws -> SubmitReply {
+    try flush()
     let spec = absolutePaths(s.spec, base: URL(fileURLWithPath: s.baseDirectory))
     let name = spec.name
     if let existing = try store.experiment(named: name) {
@@ -19,7 +20,7 @@ extension CoordinatorCore {
         return SubmitReply(experiment: name, accepted: false, message: "the experiment \(name) in the store has a different spec; --resume continues only the same experiment; choose another name to run this one")
       }
       if existing.state == .cancelled || existing.state == .failed {
-        _ = try store.apply(.setExperimentState(experiment: name, .running), at: now)
+        _ = try store.apply(.setExperimentState(experiment: name, .running), at: now)  // rare: commit at once
       }
       try load(name, now: now)
       let e = experiments[name]!
@@ -31,7 +32,7 @@ extension CoordinatorCore {
     } catch {
       return SubmitReply(experiment: name, accepted: false, message: "the data of \(name) cannot be used: \(error)")
     }
-    _ = try store.apply(.createExperiment(spec, seed: spec.search.seed), at: now)
+    record(.createExperiment(spec, seed: spec.search.seed), at: now)
     register(ExperimentRuntime(
       spec: spec, state: .queued, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: [],
       attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now, shards: shards))
@@ -64,6 +65,7 @@ extension CoordinatorCore {
 
   /// The state of one or all experiments.
   func status(_ r: StatusRequest, now: Date) throws -> StatusReply {
+    try flush()
     var names = order
     if let name = r.experiment {
       if experiments[name] == nil, try store.experiment(named: name) != nil { try load(name, now: now, activate: false) }
@@ -95,10 +97,10 @@ extension CoordinatorCore {
     guard var e = experiments[c.experiment] else {
       return SubmitReply(experiment: c.experiment, accepted: false, message: "no running experiment named \(c.experiment)")
     }
-    _ = try store.apply(.setExperimentState(experiment: c.experiment, .cancelled), at: now)
+    record(.setExperimentState(experiment: c.experiment, .cancelled), at: now)
     e.state = .cancelled
     for number in e.queue {
-      _ = try store.apply(.failTrial(TrialID(experiment: c.experiment, number: number), lease: nil, reason: "the experiment was cancelled"), at: now)
+      record(.failTrial(TrialID(experiment: c.experiment, number: number), lease: nil, reason: "the experiment was cancelled"), at: now)
       e.trials[number].state = .failed
     }
     e.queue = []

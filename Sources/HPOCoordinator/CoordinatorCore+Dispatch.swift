@@ -69,10 +69,10 @@ extension CoordinatorCore {
     let attempt = (e.attempts[number] ?? 0) + 1
     let deadline = now.addingTimeInterval(self.configuration.leaseDuration.timeInterval)
     changes.append(.leaseTrial(TrialID(experiment: name, number: number), lease: Lease(worker: worker, attempt: attempt), deadline: deadline))
-    // Durable before the worker hears of it.
-    _ = try store.apply(changes, at: now)
+    // Durable before the worker hears of it (the service flushes before sending).
+    record(changes, at: now)
     if e.state == .queued {
-      _ = try store.apply(.setExperimentState(experiment: name, .running), at: now)
+      record(.setExperimentState(experiment: name, .running), at: now)
       e.state = .running
     }
     e.attempts[number] = attempt
@@ -118,7 +118,7 @@ extension CoordinatorCore {
   /// Marks the experiment finished once every trial it will have is finished.
   func finishIfDone(_ name: String, now: Date) throws {
     guard let e = experiments[name], e.state == .running || e.state == .queued, e.isDone else { return }
-    _ = try store.apply(.setExperimentState(experiment: name, .finished), at: now)
+    record(.setExperimentState(experiment: name, .finished), at: now)
     experiments[name]?.state = .finished
     let best = e.best
     logger.info("experiment finished", metadata: [

@@ -19,12 +19,9 @@ extension CoordinatorCore {
       return [Outgoing(peer: peer, message: .decision(TrialDecision(key: key, verdict: .stop, reason: "this attempt no longer holds the trial's lease")))]
     }
     let value = p.metrics[e.spec.objective.metric.rawValue] ?? .nan
-    let outcome = try store.apply(.recordIntermediate(TrialID(experiment: key.experiment, number: key.trial),
-                                                      lease: Lease(worker: lease.worker, attempt: lease.attempt),
-                                                      step: p.epoch, value: value, metrics: p.metrics), at: now)
-    guard outcome.isApplied else {
-      return [Outgoing(peer: peer, message: .decision(TrialDecision(key: key, verdict: .stop, reason: "stale attempt")))]
-    }
+    record(.recordIntermediate(TrialID(experiment: key.experiment, number: key.trial),
+                               lease: Lease(worker: lease.worker, attempt: lease.attempt),
+                               step: p.epoch, value: value, metrics: p.metrics), at: now)
     e.trials[key.trial].intermediate.append(IntermediateReport(step: p.epoch, value: value))
     experiments[key.experiment] = e
     renew(key, worker: lease.worker, now: now)
@@ -76,9 +73,8 @@ extension CoordinatorCore {
       change = .failTrial(id, lease: storeLease, reason: r.error ?? "the worker reported a failure")
       e.trials[key.trial].state = .failed
     }
-    let outcome = try store.apply(change, at: now)
+    record(change, at: now)
     stopReasons[key] = nil
-    guard outcome.isApplied else { return [] }
     e.leases[key.trial] = nil
     if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }
     experiments[key.experiment] = e
@@ -109,7 +105,8 @@ extension CoordinatorCore {
     let file = dir.appendingPathComponent("trial-\(c.key.trial).ckpt")
     try Data(c.bytes).write(to: file, options: .atomic)
     let id = TrialID(experiment: c.key.experiment, number: c.key.trial)
-    _ = try store.apply(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now)
+    record(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now)
+    try flush()
     try pruneCheckpoints(&e, now: now)
     experiments[c.key.experiment] = e
     return []
@@ -124,7 +121,7 @@ extension CoordinatorCore {
       return (va, a.trial.number) < (vb, b.trial.number)
     }
     for doomed in ranked.dropFirst(e.spec.output.keepTop) {
-      _ = try store.apply(.deleteCheckpoint(doomed.trial), at: now)
+      record(.deleteCheckpoint(doomed.trial), at: now)
       try? FileManager.default.removeItem(atPath: doomed.path)
     }
   }

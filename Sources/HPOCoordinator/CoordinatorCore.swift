@@ -37,6 +37,9 @@ public final class CoordinatorCore {
   var stopReasons: [TrialKey: String] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
   public var draining = false
+  /// Store changes decided since the last ``flush()``, committed together.
+  var pending: [StoreChange] = []
+  var pendingTime = Date.distantPast
 
   struct WorkerInfo {
     var peer: PeerID
@@ -121,9 +124,34 @@ public final class CoordinatorCore {
           logger.warning("lease expired; trial requeued", metadata: ["trial": "\(name)#\(number)", "worker": "\(lease.worker)"])
         }
       }
-      _ = try store.apply(changes, at: now)
+      record(changes, at: now)
       experiments[name] = e
       try finishIfDone(name, now: now)
+    }
+    try flush()
+  }
+
+  /// Queues store changes; they are committed by the next ``flush()``.
+  /// The in-memory state is updated by the caller at once, so decisions in the
+  /// same batch see them.
+  func record(_ changes: [StoreChange], at now: Date) {
+    pending += changes
+    pendingTime = max(pendingTime, now)
+  }
+
+  func record(_ change: StoreChange, at now: Date) { record([change], at: now) }
+
+  /// Commits every queued change in one transaction (one fsync for a whole
+  /// batch of messages). Replies that depend on them must be sent only after
+  /// this returns: that is what makes a state change durable before it is
+  /// acknowledged.
+  /// - Throws: store failures; the coordinator must then stop (a restart resumes from the store).
+  public func flush() throws {
+    guard !pending.isEmpty else { return }
+    let changes = pending
+    pending = []
+    for case .stale(let s) in try store.apply(changes, at: pendingTime) {
+      logger.info("stale change ignored", metadata: ["change": "\(s)"])
     }
   }
 
@@ -164,10 +192,9 @@ public final class CoordinatorCore {
     workers[g.workerID] = nil
     for key in g.handedBack {
       guard var e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
-      let outcome = try store.apply(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
-                                                  lease: Lease(worker: lease.worker, attempt: lease.attempt),
-                                                  reason: "handed back by \(g.workerID): \(g.reason)"), at: now)
-      guard outcome.isApplied else { continue }
+      record(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
+                           lease: Lease(worker: lease.worker, attempt: lease.attempt),
+                           reason: "handed back by \(g.workerID): \(g.reason)"), at: now)
       e.leases[key.trial] = nil
       e.trials[key.trial].state = .pending
       e.trials[key.trial].intermediate = []

@@ -16,6 +16,8 @@ public final class CoordinatorService {
   private let logger: Logger
   private let drainTimeout: Duration
   private let tickInterval: Duration
+  /// Most messages handled (and committed together) per batch.
+  public var maxBatch = 512
   /// How long a coordinator run with `exitWhenFinished` keeps serving after the last experiment ended.
   public var finishLinger: Duration = .seconds(3)
 
@@ -51,10 +53,16 @@ public final class CoordinatorService {
         if finishedAt == nil { finishedAt = now }
         if now.timeIntervalSince(finishedAt!) > finishLinger.timeInterval { return }
       }
-      if let incoming = try transport.receive(timeout: tickInterval) {
-        for out in core.handle(incoming, now: Date()) {
-          try transport.send(out.message, to: out.peer)
+      if let first = try transport.receive(timeout: tickInterval) {
+        // Handle everything that has arrived, commit the batch once, then answer.
+        var replies = core.handle(first, now: Date())
+        var handled = 1
+        while handled < maxBatch, let next = try transport.receive(timeout: .zero) {
+          replies += core.handle(next, now: Date())
+          handled += 1
         }
+        try core.flush()
+        for out in replies { try transport.send(out.message, to: out.peer) }
       }
       if Date().timeIntervalSince(lastTick) >= tickInterval.timeInterval {
         lastTick = Date()

@@ -31,8 +31,11 @@ import Testing
 
   static let peer = PeerID([1])
 
+  /// Handles one message and commits, as the service does for each batch.
   func send(_ core: CoordinatorCore, _ m: WireMessage, at now: Date = t0) -> [WireMessage] {
-    core.handle(Incoming(peer: Self.peer, message: .success(m)), now: now).map(\.message)
+    let replies = core.handle(Incoming(peer: Self.peer, message: .success(m)), now: now).map(\.message)
+    do { try core.flush() } catch { Issue.record("commit failed: \(error)") }
+    return replies
   }
 
   func submit(_ core: CoordinatorCore, _ spec: ExperimentSpec, resume: Bool = false) -> SubmitReply? {

@@ -19,7 +19,7 @@ extension HPOCommand {
     var store: String
 
     @Option(help: "Seconds without a heartbeat after which a worker's trial is re-leased.")
-    var lease: Double = 10
+    var lease: Double = 5
 
     @Option(help: "Attempts per trial before it is marked failed.")
     var maxAttempts = 3
@@ -27,7 +27,12 @@ extension HPOCommand {
     @Option(help: "Seconds to wait for running trials after SIGTERM.")
     var drainTimeout: Double = 30
 
-    @Flag(help: "Exit once every experiment in the store has ended (used by `hpo run`).")
+    enum Durability: String, ExpressibleByArgument, CaseIterable { case full, normal }
+
+    @Option(help: "full: every commit is fsynced (survives power loss); normal: survives a crash of hpo, not of the machine.")
+    var durability: Durability = .full
+
+    @Flag(help: "Exit once every experiment in the store has ended.")
     var exitWhenFinished = false
 
     @OptionGroup var logging: LoggingOptions
@@ -44,7 +49,7 @@ extension HPOCommand {
       do {
         let url = URL(fileURLWithPath: store)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let experimentStore = try ExperimentStore.open(path: store)
+        let experimentStore = try ExperimentStore.open(path: store, durability: durability == .full ? .full : .normal)
         defer { try? experimentStore.close() }
         let configuration = CoordinatorConfiguration(
           coordinatorID: "\(ProcessInfo.processInfo.hostName)-\(getpid())",
