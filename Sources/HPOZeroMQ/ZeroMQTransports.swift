@@ -11,12 +11,23 @@ public final class ZeroMQServerTransport: ServerTransport {
   /// The endpoint actually bound (with the real port when bound to `:*`).
   public let endpoint: String
 
+  /// Connection events of the socket (accepted, disconnected, failed
+  /// handshakes), handed to `onEvent` from ``receive(timeout:)``.
+  private var monitor: ZeroMQMonitor?
+  private let onEvent: (ZeroMQMonitorEvent) -> Void
+
   /// Binds a ROUTER socket on `endpoint` (for example `tcp://0.0.0.0:5555`
-  /// or `tcp://127.0.0.1:*`).
-  public init(context: ZeroMQContext, endpoint: String, limits: WireLimits = .standard) throws(ZeroMQError) {
+  /// or `tcp://127.0.0.1:*`). `onEvent` sees the socket monitor's events
+  /// (peers accepted and lost), on the thread that calls `receive`.
+  public init(
+    context: ZeroMQContext, endpoint: String, limits: WireLimits = .standard,
+    onEvent: @escaping (ZeroMQMonitorEvent) -> Void = { _ in }
+  ) throws(ZeroMQError) {
     self.limits = limits
+    self.onEvent = onEvent
     let s = try ZeroMQSocket(.router, context: context, linger: .milliseconds(500))
     do {
+      monitor = try s.monitor(events: [.accepted, .disconnected, .handshakeFailedNoDetail, .handshakeFailedProtocol, .handshakeFailedAuth, .bindFailed])
       try s.setHeartbeat(interval: .milliseconds(500), timeout: .seconds(3), ttl: .seconds(6))
       try s.setMaxMessageSize(limits.maxBinaryBytes + limits.maxBodyBytes)
       try s.setSendHighWaterMark(100_000)
@@ -30,6 +41,9 @@ public final class ZeroMQServerTransport: ServerTransport {
   }
 
   public func receive(timeout: Duration) throws -> Incoming? {
+    if let monitor {
+      while let event = try monitor.next(timeout: .zero) { onEvent(event) }
+    }
     guard !(try ZeroMQPoller.readable([socket], timeout: timeout)).isEmpty else { return nil }
     let raw: ZeroMQMessage
     do {
@@ -53,7 +67,10 @@ public final class ZeroMQServerTransport: ServerTransport {
     _ = try socket.trySend(ZeroMQMessage([peer.bytes] + WireCodec.encode(message)))
   }
 
-  public func close() { socket.close() }
+  public func close() {
+    monitor?.close()
+    socket.close()
+  }
 
   private func decode(_ frames: [[UInt8]]) -> Result<WireMessage, WireDecodingError> {
     do {

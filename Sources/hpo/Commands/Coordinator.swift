@@ -60,7 +60,10 @@ extension HPOCommand {
           schedulerFactory: Components.schedulers, data: Components.dataSource, logger: logger)
         let context = try ZeroMQContext()
         defer { context.close() }
-        let transport = try ZeroMQServerTransport(context: context, endpoint: bind)
+        let transport = try ZeroMQServerTransport(context: context, endpoint: bind) { event in
+          let level: Logger.Level = event.kind.isHandshakeFailure ? .warning : .debug
+          logger.log(level: level, "connection event", metadata: ["zmq.event": "\(event.kind)", "zmq.endpoint": "\(event.endpoint)", "zmq.value": "\(event.value)"])
+        }
         defer { transport.close() }
         logger.info("listening", metadata: ["endpoint": "\(transport.endpoint)", "store": "\(store)"])
         FileHandle.standardOutput.write(Data("listening on \(transport.endpoint)\n".utf8))
