@@ -20,8 +20,7 @@ enum Components {
     func run(_ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool) throws -> TrialRun {
       switch a.model.kind {
       case .function: return try FunctionRunner().run(a, shardFiles: shardFiles, report: report)
-      case .ridge, .softmax, .mlp:
-        throw TrialRunError("this worker cannot train \(a.model.kind.rawValue) models yet")
+      case .ridge, .softmax, .mlp: return try ModelRunner().run(a, shardFiles: shardFiles, report: report)
       }
     }
   }

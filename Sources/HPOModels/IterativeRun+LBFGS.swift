@@ -1,0 +1,87 @@
+import HPOCore
+import HPOLinearAlgebra
+
+/// The full-batch path of an iterative run: softmax regression trained by
+/// L-BFGS, one iteration per epoch.
+extension IterativeRun {
+  /// One L-BFGS iteration on the full-batch objective. Returns the data loss
+  /// at the new point.
+  mutating func lbfgsEpoch(
+    _ x: Matrix<S>, _ classes: [Int], _ targets: [S], _ state: inout LBFGSState,
+    _ workspaces: inout [Int: Workspace<S>]
+  ) throws -> Double {
+    let start = flatten()
+    var cache = workspaces
+    defer { workspaces = cache }
+    let accepted = try state.iterate(from: start) { point in
+      try self.fullBatch(at: point, x, classes, targets, &cache)
+    }
+    if accepted == nil { unflatten(start) }
+    stepsCompleted += 1
+    return state.dataLoss
+  }
+
+  /// Sets the parameters to `point` (rounded to `S`) and returns the
+  /// full-batch objective and gradient there, in chunks of 2048 rows.
+  mutating func fullBatch(
+    at point: [Double], _ x: Matrix<S>, _ classes: [Int], _ targets: [S], _ workspaces: inout [Int: Workspace<S>]
+  ) throws -> LBFGSState.Evaluation {
+    unflatten(point)
+    let n = x.rows
+    let order = Array(0..<n)
+    var gradient = [Double](repeating: 0, count: point.count)
+    var total = 0.0
+    var rng = SeededGenerator(seed: seed)  // unused: no dropout in softmax
+    var start = 0
+    while start < n {
+      let range = start..<min(n, start + 2048)
+      let ws = workspaces[range.count] ?? Workspace(network: network, rows: range.count, dropoutRate: 0)
+      workspaces[range.count] = ws
+      Kernels.gatherRows(x, order: order, range: range, into: &ws.input)
+      for (t, i) in range.enumerated() {
+        if task == .classification { ws.labels[t] = classes[i] } else { ws.targets[t] = targets[i] }
+      }
+      try network.forward(ws, rng: &rng)
+      total += network.loss(ws, normalizer: n)
+      try network.backward(ws, l2: 0)
+      var offset = 0
+      for g in ws.gradients {
+        for v in g.elements {
+          gradient[offset] += Double(v)
+          offset += 1
+        }
+      }
+      start = range.upperBound
+    }
+    // L2 on the weights (even-indexed tensors), computed on the held values.
+    let held = flatten()
+    var offset = 0
+    for (t, p) in network.parameters.enumerated() {
+      let count = p.rows * p.columns
+      if t % 2 == 0 {
+        for i in offset..<(offset + count) { gradient[i] += hyper.l2 * held[i] }
+      }
+      offset += count
+    }
+    let dataLoss = total / Double(n)
+    return .init(point: held, objective: dataLoss + network.penalty(l2: hyper.l2), dataLoss: dataLoss, gradient: gradient)
+  }
+
+  /// All parameters, concatenated, as `Double`.
+  func flatten() -> [Double] {
+    var out: [Double] = []
+    for p in network.parameters { out += p.elements.map { Double($0) } }
+    return out
+  }
+
+  /// Sets all parameters from a concatenation (rounding to `S`).
+  mutating func unflatten(_ values: [Double]) {
+    var offset = 0
+    for t in network.parameters.indices {
+      network.parameters[t].modifyElements { e in
+        for i in e.indices { e[i] = S(values[offset + i]) }
+        offset += e.count
+      }
+    }
+  }
+}
