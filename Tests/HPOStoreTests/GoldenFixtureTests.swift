@@ -9,11 +9,15 @@ import Testing
   static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Fixtures/store-v1.sqlite")
 
-  /// Regenerates the fixture; run only on purpose, for a new schema's fixture:
-  /// `HPO_WRITE_STORE_FIXTURE=1 swift test --filter GoldenFixtureTests`.
-  @Test(.enabled(if: ProcessInfo.processInfo.environment["HPO_WRITE_STORE_FIXTURE"] == "1"))
-  func writeFixture() throws {
-    let path = Self.fixture.path
+  /// The fixture generator writes a self-contained store (everything in the
+  /// main file, the WAL empty after close). It writes into a temporary folder;
+  /// with `HPO_WRITE_STORE_FIXTURE=1` it regenerates the committed fixture
+  /// (for a new schema): `HPO_WRITE_STORE_FIXTURE=1 swift test --filter GoldenFixtureTests`.
+  @Test func fixtureGenerator_writesASelfContainedStore() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let regenerate = ProcessInfo.processInfo.environment["HPO_WRITE_STORE_FIXTURE"] == "1"
+    let path = regenerate ? Self.fixture.path : dir.path("store-v1.sqlite")
     for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try ExperimentStore.open(path: path)
     try FixtureHistory.write(to: store)
