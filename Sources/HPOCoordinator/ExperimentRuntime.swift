@@ -4,8 +4,10 @@ import HPOStore
 import HPOWire
 
 /// What the coordinator keeps in memory about one experiment; the store holds
-/// the same facts durably, and ``init(stored:trials:)`` rebuilds this from it.
-struct ExperimentRuntime {
+/// the same facts durably, and ``CoordinatorCore/load(_:now:activate:)`` rebuilds
+/// this from it. A class: handlers mutate it in place, so the trial array (which
+/// grows to the whole budget) is never copied on a message's hot path.
+final class ExperimentRuntime {
   var spec: ExperimentSpec
   var state: ExperimentState
   var sampler: any Sampler
@@ -30,6 +32,23 @@ struct ExperimentRuntime {
     var worker: String
     var attempt: Int
     var deadline: Date
+  }
+
+  init(
+    spec: ExperimentSpec, state: ExperimentState, sampler: any Sampler, scheduler: (any Scheduler)?, trials: [TrialRecord],
+    attempts: [Int: Int], leases: [Int: ActiveLease], queue: [Int], exhausted: Bool, startedAt: Date, shards: [ShardReference]
+  ) {
+    self.spec = spec
+    self.state = state
+    self.sampler = sampler
+    self.scheduler = scheduler
+    self.trials = trials
+    self.attempts = attempts
+    self.leases = leases
+    self.queue = queue
+    self.exhausted = exhausted
+    self.startedAt = startedAt
+    self.shards = shards
   }
 
   var name: String { spec.name }
