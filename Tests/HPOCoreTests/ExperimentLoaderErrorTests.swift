@@ -199,3 +199,17 @@ import Testing
     }
   }
 }
+
+/// Early-stopping rules that relate the scheduler to the search.
+@Suite struct EarlyStoppingValidationTests {
+  @Test func bohb_needsTPE() {
+    do {
+      _ = try ExperimentFixture().with("early_stopping", #"{"scheduler": "bohb"}"#).load()
+      Issue.record("accepted")
+    } catch {
+      #expect(error.errors.map(\.description) == [
+        "early_stopping.scheduler: \"bohb\" trains TPE on the rungs' results and needs search.strategy \"tpe\", not \"random\"; accepted: strategy \"tpe\" with \"bohb\", or scheduler \"hyperband\"",
+      ])
+    }
+  }
+}

@@ -138,7 +138,7 @@ import Testing
     Case("mlp regression with r2", .accept, experiment([
       "data": #"{"path": "data.csv", "task": "regression", "split": {"validation": 0.49, "test": 0.5}}"#,
       "objective": #"{"metric": "r2", "direction": "maximize"}"#,
-      "early_stopping": #"{"scheduler": "bohb"}"#,
+      "early_stopping": #"{"scheduler": "hyperband"}"#,
     ])),
     Case("empty gate list and no champion", .accept, experiment([
       "validation": #"{"gates": [], "refit": false, "champion_tolerance": 0.5}"#,

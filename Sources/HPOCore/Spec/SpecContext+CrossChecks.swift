@@ -101,6 +101,10 @@ extension SpecContext {
                         "\(spec.model.kind.rawValue) \(why); accepted: early stopping with \"softmax\" or \"mlp\" (or a function with epochs), or remove \"early_stopping\"")
       return
     }
+    if es.scheduler == .bohb, spec.search.strategy != .tpe {
+      diagnostics.error("early_stopping.scheduler", position("early_stopping", "scheduler"),
+                        "\"bohb\" trains TPE on the rungs' results and needs search.strategy \"tpe\", not \"\(spec.search.strategy.rawValue)\"; accepted: strategy \"tpe\" with \"bohb\", or scheduler \"hyperband\"")
+    }
     if es.minEpochs > epochs {
       diagnostics.error("early_stopping.min_epochs", position("early_stopping", "min_epochs"),
                         "\(es.minEpochs) is more than model.epochs \(epochs); accepted: an integer from 1 to \(epochs)")

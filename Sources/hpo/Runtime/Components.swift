@@ -9,11 +9,10 @@ import HPOZeroMQ
 /// The concrete parts the executable composes: which samplers, schedulers,
 /// runners and transports exist.
 enum Components {
-  static let samplers: SamplerFactory = { spec in
-    makeSampler(for: spec.search, direction: spec.objective.direction)
-  }
+  /// The experiment's sampler (BOHB-style TPE when early stopping is `bohb`).
+  static let samplers: SamplerFactory = { spec in makeSampler(for: spec) }
 
-  static let schedulers: SchedulerFactory = { _ in nil }
+  static let schedulers: SchedulerFactory = { spec in makeScheduler(for: spec) }
 
   /// Runs functions itself; model kinds go to the trainer.
   struct Runner: TrialRunner {
