@@ -55,7 +55,8 @@ public struct ExperimentSummary {
         parts += ["warm-up \(es.warmupEpochs) epochs", "at least \(es.minTrials) trials"]
       } else {
         parts += ["min \(es.minEpochs) epoch\(es.minEpochs == 1 ? "" : "s")", "reduction factor \(es.reductionFactor)",
-                  "rungs at epochs " + rungs(min: es.minEpochs, factor: es.reductionFactor, max: epochs).map(String.init).joined(separator: ", ")]
+                  "rungs at epochs " + rungs(min: es.minEpochs, factor: es.reductionFactor, max: epochs).map(String.init).joined(separator: ", "),
+                  expectedEpochs(trials: spec.search.trials, min: es.minEpochs, factor: es.reductionFactor, max: epochs)]
       }
       out.append(("early stopping", parts.joined(separator: " · ")))
     }
@@ -71,6 +72,23 @@ public struct ExperimentSummary {
     }
     out.append(("output", "\(spec.output.dir) · keep top \(spec.output.keepTop) checkpoints"))
     return out
+  }
+
+  /// "about E epochs in all (P% of T × max)": successive halving's budget when
+  /// the top 1/η of the trials go on at each rung (Hyperband's brackets spend
+  /// about as much per bracket).
+  private func expectedEpochs(trials: Int, min: Int, factor: Int, max: Int) -> String {
+    let ladder = rungs(min: min, factor: factor, max: max)
+    var total = 0.0
+    var survivors = Double(trials)
+    var previous = 0
+    for epoch in ladder {
+      total += survivors * Double(epoch - previous)
+      previous = epoch
+      survivors /= Double(factor)
+    }
+    let full = Double(trials * max)
+    return "expected about \(Int(total.rounded())) epochs in all (\(Int((100 * total / full).rounded()))% of \(trials) × \(max) without early stopping)"
   }
 
   /// Epochs at which successive halving decides: min·η^k up to `max`.
