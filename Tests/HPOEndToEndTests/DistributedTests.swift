@@ -86,6 +86,21 @@ import Glibc
     #expect(!states.contains(.running))
   }
 
+  @Test func sigtermOnAWorker_handsItsTrialBackAtTheNextEpoch() throws {
+    let c = try TestCoordinator(lease: 30)
+    let exp = try c.experiment("h", sleepExperiment("h", trials: 1, parallel: 1, seconds: 3, epochs: 10))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    let first = try c.worker("first")
+    #expect(try c.waitForTrials("h", timeout: 30) { ts in ts.contains { ($0["state"] as? String) == "running" } })
+    first.signal(SIGTERM)
+    #expect(first.waitForExit(timeout: 10) != nil, "the worker stops at its next epoch, not at the end of the trial")
+    #expect(first.standardError.contains("trial handed back"))
+    // Handed back, not lost: another worker takes it at once (the lease is 30 s).
+    let second = try c.worker("second")
+    #expect(try c.waitForTrials("h", timeout: 20) { ts in ts.first.map { ($0["state"] as? String) == "complete" && ($0["worker"] as? String) == "second-0" } ?? false })
+    second.stop()
+  }
+
   @Test func reproducibleMode_sameTrialTableWithOneAndFourWorkers() throws {
     func table(workers: Int) throws -> [String] {
       let dir = try HPOProcess.temporaryDirectory()
