@@ -30,12 +30,15 @@ public enum DataPreparer {
   ///
   /// - Throws: ``DataError``: every problem with the data (see
   ///   ``CSVReader/read(path:options:as:)``), `.invalidArgument` when
-  ///   `spec.shards` is not in 1...training rows, `.writeFailed`.
+  ///   `spec.shards` is not in 1...training rows or a `spec.categorical` name
+  ///   is not a feature column, `.writeFailed`.
   public static func prepare<Scalar: DataScalar>(
     spec: DataSpec, dataPath: String, outputDirectory: String, as type: Scalar.Type = Scalar.self
   ) throws(DataError) -> PreparedData<Scalar> {
     let loaded = try CSVReader.read(path: dataPath, options: CSVReadOptions(spec: spec), as: Scalar.self)
     let dataset = loaded.dataset
+    // Refuse a bad `categorical` list before splitting or writing anything.
+    try Preprocessing.checkCategorical(spec.categorical, of: dataset, file: dataPath)
     let indices = try DataSplitter.split(dataset, spec: spec.split, file: dataPath)
     let train = dataset.rows(indices.train)
     let validation = dataset.rows(indices.validation)
@@ -46,7 +49,8 @@ public enum DataPreparer {
         message: "cannot write \(spec.shards) shards of a \(train.rowCount)-row training split; shards must be 1...\(train.rowCount)")
     }
     let statistics = FeatureStatistics.compute(train)
-    let preprocessing = try Preprocessing.fit(train, statistics: statistics, missing: spec.missing, file: dataPath)
+    let preprocessing = try Preprocessing.fit(
+      train, statistics: statistics, missing: spec.missing, categorical: spec.categorical, file: dataPath)
 
     try AtomicFile.makeDirectory(outputDirectory)
     let directory = outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory

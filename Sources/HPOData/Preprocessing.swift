@@ -2,7 +2,11 @@ import HPOCore
 
 /// The preprocessing fitted on the training split and applied unchanged to
 /// every split and, later, to serving data: imputation of missing values
-/// (when the data spec's policy is `mean` or `median`), then standardisation.
+/// (when the data spec's policy is `mean` or `median`), then standardisation
+/// of the ordinary columns and one-hot encoding of the declared categorical
+/// ones (see `Preprocessing+OneHot.swift`). Output columns: the standardised
+/// ordinary columns in their order, then one 0/1 column per category of each
+/// categorical column (named `column=value`), in column order.
 ///
 /// Fitting looks only at the rows it is given, so fitting on the training
 /// split keeps validation and test data out of the model. Stored as JSON with
@@ -11,8 +15,12 @@ import HPOCore
 public struct Preprocessing: Sendable, Equatable {
   /// Per-feature fill values for NaN, or nil when nothing is imputed.
   public var imputation: Imputation?
-  /// Per-feature centring and scaling.
+  /// Per-feature centring and scaling. One entry per input feature; the
+  /// entries of categorical columns are 0 and 1 and unused.
   public var standardization: Standardization
+  /// The categorical columns, ascending by column, with the categories the
+  /// training split holds; empty when there are none.
+  public var categorical: [CategoricalColumn]
 
   /// Values that replace NaN in each feature.
   public struct Imputation: Sendable, Equatable {
@@ -39,27 +47,36 @@ public struct Preprocessing: Sendable, Equatable {
     }
   }
 
-  public init(imputation: Imputation?, standardization: Standardization) {
+  public init(imputation: Imputation?, standardization: Standardization, categorical: [CategoricalColumn] = []) {
     self.imputation = imputation
     self.standardization = standardization
+    self.categorical = categorical
   }
 
   /// Fits on `train`: imputation values per `missing` (`.mean`/`.median`;
-  /// none otherwise), then means and scales of the imputed data.
+  /// none otherwise; a categorical column's is its most frequent value), then
+  /// means and scales of the imputed ordinary columns and the distinct values
+  /// of the `categorical` ones.
   ///
   /// - Throws: `.emptyTrainingColumn` when a feature has no value in `train`
-  ///   to impute from.
+  ///   to impute from; `.invalidArgument` naming `file` and the column when a
+  ///   `categorical` name is not a feature column (or is the label, or repeats).
   public static func fit<Scalar: DataScalar>(
-    _ train: Dataset<Scalar>, missing: MissingPolicy = .reject, file: String = "training split"
-  ) throws(DataError) -> Preprocessing {
-    try fit(train, statistics: FeatureStatistics.compute(train), missing: missing, file: file)
-  }
-
-  /// As ``fit(_:missing:file:)``, reusing statistics already computed on `train`.
-  public static func fit<Scalar: DataScalar>(
-    _ train: Dataset<Scalar>, statistics: [FeatureStatistics], missing: MissingPolicy,
+    _ train: Dataset<Scalar>, missing: MissingPolicy = .reject, categorical: [String] = [],
     file: String = "training split"
   ) throws(DataError) -> Preprocessing {
+    try checkCategorical(categorical, of: train, file: file)
+    return try fit(
+      train, statistics: FeatureStatistics.compute(train), missing: missing, categorical: categorical, file: file)
+  }
+
+  /// As ``fit(_:missing:categorical:file:)``, reusing statistics already computed on `train`.
+  public static func fit<Scalar: DataScalar>(
+    _ train: Dataset<Scalar>, statistics: [FeatureStatistics], missing: MissingPolicy,
+    categorical: [String] = [], file: String = "training split"
+  ) throws(DataError) -> Preprocessing {
+    let categoricalIndices = try checkCategorical(categorical, of: train, file: file)
+    let columns = learnCategories(train, columns: categoricalIndices)
     var imputation: Imputation?
     if missing == .mean || missing == .median, statistics.contains(where: { $0.missing > 0 }) {
       var values: [Double] = []
@@ -71,6 +88,7 @@ public struct Preprocessing: Sendable, Equatable {
         }
         values.append(missing == .mean ? s.mean : s.median)
       }
+      for c in columns { values[c.column.column] = c.mostFrequent }
       imputation = Imputation(strategy: missing, values: values)
     }
     var means: [Double]
@@ -91,20 +109,39 @@ public struct Preprocessing: Sendable, Equatable {
       scales = statistics.map(\.std)
     }
     scales = scales.map { $0 > 0 && $0.isFinite ? $0 : 1 }
-    return Preprocessing(imputation: imputation, standardization: Standardization(means: means, scales: scales))
+    for c in columns {
+      means[c.column.column] = 0
+      scales[c.column.column] = 1
+    }
+    return Preprocessing(
+      imputation: imputation, standardization: Standardization(means: means, scales: scales),
+      categorical: columns.map(\.column))
   }
 
-  /// `dataset` imputed and standardised. Precondition: same feature count as fitted.
+  /// `dataset` imputed, standardised and one-hot encoded (``outputCount``
+  /// features). Precondition: ``inputCount`` features, as fitted.
   public func apply<Scalar: DataScalar>(to dataset: Dataset<Scalar>) -> Dataset<Scalar> {
     var out = dataset
     apply(to: &out)
     return out
   }
 
-  /// Imputes and standardises `dataset` in place.
+  /// Imputes, standardises and one-hot encodes `dataset` in place.
   public func apply<Scalar: DataScalar>(to dataset: inout Dataset<Scalar>) {
     precondition(dataset.featureCount == standardization.means.count, "feature count differs from the fitted one")
-    dataset.transform(fill: imputation?.values, shift: standardization.means, scale: standardization.scales)
+    if categorical.isEmpty {
+      dataset.transform(fill: imputation?.values, shift: standardization.means, scale: standardization.scales)
+    } else {
+      // Categorical columns are only imputed here (shift 0, scale 1 leave them exact).
+      var means = standardization.means
+      var scales = standardization.scales
+      for c in categorical {
+        means[c.column] = 0
+        scales[c.column] = 1
+      }
+      dataset.transform(fill: imputation?.values, shift: means, scale: scales)
+      dataset = oneHotEncoded(dataset)
+    }
   }
 }
 
@@ -120,11 +157,14 @@ extension Dataset {
 
 extension Preprocessing {
   /// `{"format": "hpo-preprocessing", "version": 1, "imputation": null |
-  /// {"strategy", "values"}, "standardization": {"means", "scales"}}`.
+  /// {"strategy", "values"}, "standardization": {"means", "scales"}}`; with
+  /// categorical columns, version 2 and a last member `"categorical":
+  /// [{"column", "name", "values"}, …]`. Without them the text is exactly
+  /// version 1's, so existing side files and their hashes are unchanged.
   public var json: String {
-    JSONWriter.pretty(JSONValue(.object([
+    var members = [
       member("format", .string("hpo-preprocessing")),
-      member("version", .number(JSONNumber(1))),
+      member("version", .number(JSONNumber(categorical.isEmpty ? 1 : 2))),
       member("imputation", imputation.map { i in
         .object([
           member("strategy", .string(i.strategy.rawValue)),
@@ -135,7 +175,17 @@ extension Preprocessing {
         member("means", .array(standardization.means.map(number))),
         member("scales", .array(standardization.scales.map(number))),
       ])),
-    ])))
+    ]
+    if !categorical.isEmpty {
+      members.append(member("categorical", .array(categorical.map { c in
+        JSONValue(.object([
+          member("column", .number(JSONNumber(c.column))),
+          member("name", .string(c.name)),
+          member("values", .array(c.values.map(number))),
+        ]))
+      })))
+    }
+    return JSONWriter.pretty(JSONValue(.object(members)))
   }
 
   /// Reads what ``json`` wrote.
@@ -144,6 +194,12 @@ extension Preprocessing {
     let reader = JSONFieldReader(file: file)
     guard reader.string(root["format"]) == "hpo-preprocessing" else {
       throw reader.error("is not a preprocessing file (\"format\" is not \"hpo-preprocessing\")")
+    }
+    if let v = root["version"] {
+      let version = try reader.int(v, "version")
+      guard version == 1 || version == 2 else {
+        throw reader.error("preprocessing format version \(version); this build reads versions 1 and 2")
+      }
     }
     func doubles(_ v: JSONValue?, _ name: String) throws(DataError) -> [Double] {
       var out: [Double] = []
@@ -163,6 +219,16 @@ extension Preprocessing {
     guard means.count == scales.count, imputation.map({ $0.values.count == means.count }) ?? true else {
       throw reader.error("means, scales and imputation values must have one entry per feature")
     }
-    self.init(imputation: imputation, standardization: Standardization(means: means, scales: scales))
+    var categorical: [CategoricalColumn] = []
+    if let c = root["categorical"], c.kind != .null {
+      for item in try reader.array(c, "categorical") {
+        categorical.append(CategoricalColumn(
+          column: try reader.int(item["column"], "column"), name: try reader.requiredString(item["name"], "name"),
+          values: try doubles(item["values"], "values")))
+      }
+    }
+    self.init(
+      imputation: imputation, standardization: Standardization(means: means, scales: scales), categorical: categorical)
+    if let problem = inconsistency { throw reader.error(problem) }
   }
 }

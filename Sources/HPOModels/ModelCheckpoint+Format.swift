@@ -2,12 +2,13 @@ import Crypto
 import HPOCore
 import HPOData
 
-/// The checkpoint byte format, version 1. All integers little-endian;
+/// The checkpoint byte format, versions 1 and 2. All integers little-endian;
 /// floating-point values as their IEEE bit patterns; strings as a u32 byte
 /// count and UTF-8; `doubles`/`floats` as a u64 count and the values.
 ///
 ///     offset 0   magic "HPOMODEL" (8 bytes)
-///            8   u32 format version (1)
+///            8   u32 format version (1, or 2 when the preprocessing has
+///                categorical columns)
 ///           12   u64 payload length P
 ///           20   payload (P bytes):
 ///                  string kind, string precision, string task,
@@ -18,7 +19,9 @@ import HPOData
 ///                  u32 metric count, then per metric (in Metric.allCases order):
 ///                    string metric, f64 value
 ///                  bool preprocessing present; if so: bool imputation present
-///                    [string strategy, doubles values], doubles means, doubles scales
+///                    [string strategy, doubles values], doubles means, doubles scales,
+///                    version 2 only: u32 categorical column count (≥ 1), per
+///                    column i64 index, string name, doubles values
 ///                  u32 layer count + i64 sizes, string activation ("" for none),
 ///                  f64 target shift, f64 target scale,
 ///                  tensors parameters,
@@ -73,6 +76,14 @@ extension ModelCheckpoint {
       }
       p.doubles(pre.standardization.means)
       p.doubles(pre.standardization.scales)
+      if !pre.categorical.isEmpty {
+        p.u32(UInt32(pre.categorical.count))
+        for c in pre.categorical {
+          p.i64(c.column)
+          p.string(c.name)
+          p.doubles(c.values)
+        }
+      }
     }
     p.u32(UInt32(layerSizes.count))
     for s in layerSizes { p.i64(s) }
@@ -98,7 +109,7 @@ extension ModelCheckpoint {
     }
     var out = ByteWriter()
     out.raw(Self.magic)
-    out.u32(Self.formatVersion)
+    out.u32(preprocessing?.categorical.isEmpty == false ? 2 : 1)
     out.u64(UInt64(p.bytes.count))
     out.raw(p.bytes)
     return Self.sealed(out.bytes)
@@ -123,7 +134,7 @@ extension ModelCheckpoint {
 
   /// Reads a checkpoint, checking magic, version, length and SHA-256 before
   /// anything else, then every field and the model's invariants.
-  /// - Throws: `.unsupportedCheckpointVersion` for another format version;
+  /// - Throws: `.unsupportedCheckpointVersion` for a format version other than 1 and 2;
   ///   `.corruptCheckpoint` naming what is wrong (and the byte offset) for
   ///   anything else: too short, bad magic, truncated, hash mismatch, an
   ///   unknown value, a non-canonical encoding, inconsistent shapes.
@@ -137,10 +148,10 @@ extension ModelCheckpoint {
     }
     var header = ByteReader(bytes, from: 8, to: Self.headerSize)
     let version = try header.u32("format version")
-    guard version == Self.formatVersion else {
+    guard (1...Self.formatVersion).contains(version) else {
       throw ModelError(
         .unsupportedCheckpointVersion,
-        "format version \(version); this build reads version \(Self.formatVersion)")
+        "format version \(version); this build reads versions 1 to \(Self.formatVersion)")
     }
     let length = try header.u64("payload length")
     let available = UInt64(bytes.count - minimum)
@@ -199,9 +210,26 @@ extension ModelCheckpoint {
       }
       let means = try r.doubles("means")
       let scales = try r.doubles("scales")
-      preprocessing = Preprocessing(imputation: imputation, standardization: .init(means: means, scales: scales))
+      var categorical: [Preprocessing.CategoricalColumn] = []
+      if version >= 2 {
+        let count = Int(try r.u32("categorical column count"))
+        // Version 2 exists for categorical columns: none would be version 1 (canonical form).
+        guard count >= 1, count <= means.count else {
+          throw r.fail("\(count) categorical columns; version 2 has 1 to \(means.count) (one per feature at most)")
+        }
+        for _ in 0..<count {
+          let column = try r.count("categorical column", limit: 1 << 40)
+          categorical.append(.init(
+            column: column, name: try r.string("categorical column name"), values: try r.doubles("categories")))
+        }
+      }
+      preprocessing = Preprocessing(
+        imputation: imputation, standardization: .init(means: means, scales: scales), categorical: categorical)
     } else {
       preprocessing = nil
+    }
+    guard version == 1 || preprocessing?.categorical.isEmpty == false else {
+      throw r.fail("a version 2 checkpoint without categorical columns; such checkpoints are version 1")
     }
     let layerCount = Int(try r.u32("layer count"))
     guard layerCount <= 64 else { throw r.fail("\(layerCount) layer sizes is more than 64") }

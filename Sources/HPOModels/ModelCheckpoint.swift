@@ -14,8 +14,10 @@ import HPOData
 /// encodings, so floating-point values compare bit for bit. See
 /// `ModelCheckpoint+Format.swift` for the layout.
 public struct ModelCheckpoint: Sendable, Equatable {
-  /// The format version this build writes and reads.
-  public static let formatVersion: UInt32 = 1
+  /// The newest format version this build writes and reads. Version 2 adds
+  /// the preprocessing's categorical columns; a checkpoint without them is
+  /// still written as version 1 (byte for byte as before), and both are read.
+  public static let formatVersion: UInt32 = 2
   /// The first 8 bytes of every checkpoint: `HPOMODEL`.
   public static let magic: [UInt8] = Array("HPOMODEL".utf8)
 
@@ -25,8 +27,12 @@ public struct ModelCheckpoint: Sendable, Equatable {
   public internal(set) var task: LearningTask
   /// K for classification, `nil` for regression.
   public internal(set) var classCount: Int?
-  /// Features the model reads (after preprocessing, which keeps the count).
+  /// Features the model reads: the preprocessing's output (wider than the
+  /// raw rows when it one-hot encodes categorical columns).
   public internal(set) var featureCount: Int
+  /// Features of the raw rows that ``predict(_:)`` takes: the preprocessing's
+  /// input count, or ``featureCount`` without preprocessing.
+  public var inputFeatureCount: Int { preprocessing?.inputCount ?? featureCount }
   /// Every hyperparameter the model used, defaults included.
   public internal(set) var hyperparameters: Configuration
   /// The trial seed every random draw derives from.
@@ -131,9 +137,12 @@ public struct ModelCheckpoint: Sendable, Equatable {
     case .function:
       throw bad("function models have no checkpoints")
     }
-    guard preprocessing.map({ $0.standardization.means.count == featureCount && $0.standardization.scales.count == featureCount }) ?? true,
-      preprocessing?.imputation.map({ $0.values.count == featureCount }) ?? true
-    else { throw bad("the preprocessing does not have one entry per feature") }
+    if let p = preprocessing {
+      if let problem = p.inconsistency { throw bad("the preprocessing is inconsistent: \(problem)") }
+      guard p.outputCount == featureCount else {
+        throw bad("the preprocessing outputs \(p.outputCount) features but the model reads \(featureCount)")
+      }
+    }
     guard targetScale.isFinite, targetScale > 0, targetShift.isFinite else {
       throw bad("the target scaling must be finite with a positive scale")
     }

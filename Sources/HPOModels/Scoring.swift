@@ -48,12 +48,13 @@ enum Scoring {
   }
 
   /// `dataset`'s features preprocessed (when `preprocessing` is given) and
-  /// converted to `S`, as an n×d matrix.
+  /// converted to `S`, as an n×d matrix (d the preprocessing's output count:
+  /// one-hot encoding widens the rows).
   static func features<D: DataScalar, S: ModelScalar>(
     _ dataset: Dataset<D>, preprocessing: Preprocessing?, as type: S.Type
   ) -> Matrix<S> {
-    let values = preprocessing.map { $0.apply(to: dataset).features } ?? dataset.features
-    return matrix(dataset.rowCount, dataset.featureCount, converted(values, to: S.self))
+    let prepared = preprocessing.map { $0.apply(to: dataset) } ?? dataset
+    return matrix(prepared.rowCount, prepared.featureCount, converted(prepared.features, to: S.self))
   }
 }
 
@@ -73,10 +74,11 @@ extension ModelCheckpoint {
 
   /// Predictions for the rows of `dataset` (its labels are ignored), from
   /// raw features: the stored preprocessing is applied first.
-  /// - Throws: `.invalidData` when the feature count differs from the model's.
+  /// - Throws: `.invalidData` when the feature count differs from the
+  ///   model's raw input (``inputFeatureCount``).
   public func predict<D: DataScalar>(_ dataset: Dataset<D>) throws(ModelError) -> Prediction {
-    guard dataset.featureCount == featureCount else {
-      throw ModelError(.invalidData, "the model reads \(featureCount) features but the data has \(dataset.featureCount)")
+    guard dataset.featureCount == inputFeatureCount else {
+      throw ModelError(.invalidData, "the model reads \(inputFeatureCount) features but the data has \(dataset.featureCount)")
     }
     // Convert (generic over the data's type), then predict in code generic
     // only over the model's precision, which the compiler specialises.
@@ -87,12 +89,13 @@ extension ModelCheckpoint {
   }
 
   /// Predictions for `rows` rows of raw row-major `features`.
-  /// - Throws: `.invalidData` unless `features.count == rows × featureCount`.
+  /// - Throws: `.invalidData` unless `features.count == rows × inputFeatureCount`.
   public func predict<D: DataScalar>(features: [D], rows: Int) throws(ModelError) -> Prediction {
-    guard rows >= 0, features.count == rows * featureCount else {
-      throw ModelError(.invalidData, "\(features.count) values are not \(rows) rows of \(featureCount) features")
+    let width = inputFeatureCount
+    guard rows >= 0, features.count == rows * width else {
+      throw ModelError(.invalidData, "\(features.count) values are not \(rows) rows of \(width) features")
     }
-    let names = (0..<featureCount).map { "x\($0)" }
+    let names = (0..<width).map { "x\($0)" }
     let dataset = Dataset(
       features: features, labels: [Double](repeating: 0, count: rows), featureNames: names, labelName: "label",
       task: task, classCount: classCount)

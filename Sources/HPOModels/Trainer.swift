@@ -153,9 +153,9 @@ public enum Trainer {
     let bias = matrix(1, targetCount, solution.intercepts)
     var checkpoint = ModelCheckpoint(
       kind: .ridge, precision: .float64, task: train.task, classCount: train.classCount,
-      featureCount: train.featureCount, hyperparameters: resolved, seed: seed, epochsCompleted: 0, totalEpochs: 0,
+      featureCount: x.columns, hyperparameters: resolved, seed: seed, epochsCompleted: 0, totalEpochs: 0,
       preprocessing: preprocessing, validationMetrics: [:], stepsCompleted: 0,
-      layerSizes: [train.featureCount, targetCount], activation: nil, targetShift: 0, targetScale: 1,
+      layerSizes: [x.columns, targetCount], activation: nil, targetShift: 0, targetScale: 1,
       parameters: [Tensor(solution.coefficients), Tensor(bias)], optimizerKind: nil, optimizerStep: 0,
       optimizerFirst: [], optimizerSecond: [], lbfgs: nil)
     checkpoint.validationMetrics = try checkpoint.evaluate(validation)
@@ -213,7 +213,7 @@ public enum Trainer {
     guard c.kind == kind else { throw mismatch("the model kind (\(c.kind.rawValue) vs \(kind.rawValue))") }
     guard kind != .ridge else { throw ModelError(.unsupported, "ridge is closed form; there is nothing to resume") }
     guard c.precision == precision else { throw mismatch("the precision (\(c.precision.rawValue) vs \(precision.rawValue))") }
-    guard c.task == train.task, c.classCount == train.classCount, c.featureCount == train.featureCount else {
+    guard c.task == train.task, c.classCount == train.classCount, c.inputFeatureCount == train.featureCount else {
       throw mismatch("the task, class count or feature count")
     }
     guard c.hyperparameters == configuration else {

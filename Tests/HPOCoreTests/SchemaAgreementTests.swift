@@ -166,6 +166,9 @@ import Testing
     Case("int parameter with step, default and grid points", .accept, experiment([
       "space": #"{"hidden_units": {"type": "int", "low": 10, "high": 100, "step": 10, "default": 50, "grid_points": 4}, "batch_size": {"type": "fixed", "value": 32}}"#,
     ])),
+    Case("categorical columns", .accept, experiment([
+      "data": #"{"path": "data.csv", "task": "classification", "categorical": ["colour", "size"]}"#,
+    ])),
   ]
 
   static let bad: [Case] = [
@@ -194,6 +197,8 @@ import Testing
     Case("unknown split key", .reject(at: "data.split.train"), experiment(["data": #"{"path": "data.csv", "task": "classification", "split": {"train": 0.6}}"#])),
     Case("seed beyond Int64", .reject(at: "data.split.seed"), experiment(["data": #"{"path": "data.csv", "task": "classification", "split": {"seed": 9223372036854775808}}"#])),
     Case("blank label", .reject(at: "data.label"), experiment(["data": #"{"path": "data.csv", "task": "classification", "label": " "}"#])),
+    Case("duplicate categorical column", .reject(at: "data.categorical"), experiment(["data": #"{"path": "data.csv", "task": "classification", "categorical": ["colour", "size", "colour"]}"#])),
+    Case("empty categorical column name", .reject(at: "data.categorical[0]"), experiment(["data": #"{"path": "data.csv", "task": "classification", "categorical": [""]}"#])),
     // model
     Case("unknown model kind", .reject(at: "model.kind"), experiment(["model": #"{"kind": "cnn", "epochs": 10}"#])),
     Case("mlp without epochs", .reject(at: "model.epochs"), experiment(["model": #"{"kind": "mlp"}"#])),

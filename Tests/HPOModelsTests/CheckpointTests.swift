@@ -65,7 +65,7 @@ import Testing
     magic[0] = UInt8(ascii: "X")
     #expect(code(magic) == .corruptCheckpoint)
     var version = Array(bytes.dropLast(32))
-    version[8] = 2
+    version[8] = 3
     #expect(code(ModelCheckpoint.sealed(version)) == .unsupportedCheckpointVersion)
     var flipped = bytes
     flipped[40] ^= 1

@@ -55,10 +55,14 @@ public struct DataSpec: Sendable, Equatable, Codable {
   /// How many shard files the training split is written as (≥ 1).
   public var shards: Int
   public var missing: MissingPolicy
+  /// Feature columns holding category codes (any numbers), one-hot encoded by
+  /// the preprocessing instead of standardised. Distinct, non-empty names;
+  /// whether each is a feature column of the file is checked by HPOData.
+  public var categorical: [String]
 
   public init(
     path: String, label: String? = nil, task: LearningTask, split: SplitSpec = SplitSpec(),
-    shards: Int = 1, missing: MissingPolicy = .reject
+    shards: Int = 1, missing: MissingPolicy = .reject, categorical: [String] = []
   ) {
     self.path = path
     self.label = label
@@ -66,6 +70,34 @@ public struct DataSpec: Sendable, Equatable, Codable {
     self.split = split
     self.shards = shards
     self.missing = missing
+    self.categorical = categorical
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case path, label, task, split, shards, missing, categorical
+  }
+
+  /// Specs stored before `categorical` existed decode with none.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      path: try c.decode(String.self, forKey: .path), label: try c.decodeIfPresent(String.self, forKey: .label),
+      task: try c.decode(LearningTask.self, forKey: .task), split: try c.decode(SplitSpec.self, forKey: .split),
+      shards: try c.decode(Int.self, forKey: .shards), missing: try c.decode(MissingPolicy.self, forKey: .missing),
+      categorical: try c.decodeIfPresent([String].self, forKey: .categorical) ?? [])
+  }
+
+  /// `categorical` is written only when non-empty, so the canonical JSON (and
+  /// the spec hash the store keeps) of a spec without it is unchanged.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(path, forKey: .path)
+    try c.encodeIfPresent(label, forKey: .label)
+    try c.encode(task, forKey: .task)
+    try c.encode(split, forKey: .split)
+    try c.encode(shards, forKey: .shards)
+    try c.encode(missing, forKey: .missing)
+    if !categorical.isEmpty { try c.encode(categorical, forKey: .categorical) }
   }
 }
 
@@ -213,7 +245,7 @@ public struct EarlyStoppingSpec: Sendable, Equatable, Codable {
   public var reductionFactor: Int
   /// Median rule: epochs during which no trial is stopped.
   public var warmupEpochs: Int
-  /// Median rule: finished trials needed before stopping anyone.
+  /// Median rule: other trials that must have reported at an epoch before a trial is stopped there.
   public var minTrials: Int
 
   public init(

@@ -3,7 +3,7 @@ import Foundation
 /// Readers of the experiment's sections other than `space`.
 extension SpecContext {
   func data(_ node: SpecNode) -> DataSpec? {
-    guard let r = ObjectReader(node, accepting: ["path", "label", "task", "split", "shards", "missing"], diagnostics)
+    guard let r = ObjectReader(node, accepting: ["path", "label", "task", "split", "shards", "missing", "categorical"], diagnostics)
     else { return nil }
     defer { r.finish() }
     let path = r.required("path", accepted: "the data file's path, relative to the experiment file").flatMap(existingFile)
@@ -14,8 +14,39 @@ extension SpecContext {
     let shards = r.optional("shards").map { diagnostics.int($0, min: 1, max: 4096) } ?? 1
     let missing = r.optional("missing").map { diagnostics.choice($0, MissingPolicy.self, what: "a missing-value policy") }
       ?? .reject
-    guard let path, let task, let split, let shards, let missing else { return nil }
-    return DataSpec(path: path, label: label, task: task, split: split, shards: shards, missing: missing)
+    let categorical = r.optional("categorical").map(categoricalColumns) ?? []
+    guard let path, let task, let split, let shards, let missing, let categorical else { return nil }
+    return DataSpec(
+      path: path, label: label, task: task, split: split, shards: shards, missing: missing, categorical: categorical)
+  }
+
+  /// `data.categorical`: distinct, non-blank column names. Whether they are
+  /// feature columns of the file is HPOData's check (it reads the header).
+  private func categoricalColumns(_ node: SpecNode) -> [String]? {
+    guard case .array(let items) = node.value.kind else {
+      diagnostics.typeMismatch(node, expected: "an array of column names [\"colour\", ...]")
+      return nil
+    }
+    var names: [String?] = []  // one per item, nil for a non-string
+    var failed = false
+    for (i, item) in items.enumerated() {
+      let itemNode = SpecNode(value: item, path: node.path(at: i))
+      guard case .string(let name) = item.kind else {
+        diagnostics.typeMismatch(itemNode, expected: "a column name (a string)")
+        names.append(nil)
+        failed = true
+        continue
+      }
+      if name.trimmingSpaces.isEmpty {
+        diagnostics.error(itemNode, "\(itemNode.shown) is an empty column name; accepted: the name of a feature column")
+        failed = true
+      } else if let first = names.firstIndex(of: name) {
+        diagnostics.error(itemNode, "\(itemNode.shown) is a duplicate of item \(first); accepted: distinct column names")
+        failed = true
+      }
+      names.append(name)
+    }
+    return failed ? nil : names.compactMap { $0 }
   }
 
   private func existingFile(_ node: SpecNode) -> String? {

@@ -82,7 +82,7 @@ extension HPOCommand {
         let train = read.dataset.rows(indices.train)
         splits = (
           train, read.dataset.rows(indices.validation), read.dataset.rows(indices.test),
-          try Preprocessing.fit(train, missing: data.missing, file: path)
+          try Preprocessing.fit(train, missing: data.missing, categorical: data.categorical, file: path)
         )
       } catch {
         FileHandleOutput.standardError(error.description)
