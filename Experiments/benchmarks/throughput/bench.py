@@ -1,0 +1,352 @@
+"""Distributed throughput: hpo's coordinator + workers against Optuna's own
+distributed mode, on trials that do nothing (see README.md).
+
+    python bench.py matrix --hpo HPO --python VENV_PYTHON --out FILE.jsonl
+    python bench.py profile --hpo HPO --out DIR
+
+Standard library only (the Optuna side runs optuna_dist.py with the venv's
+Python). Every process it starts is its own child, stopped by pid; every wait
+is bounded; the only address used is 127.0.0.1.
+"""
+import argparse
+import json
+import os
+import re
+import select
+import shutil
+import signal
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+# ---------------------------------------------------------------- processes
+
+def cpu_seconds(pid):
+    """utime + stime of a live process, in seconds (0 when it is gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICK
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def child_pid(pid, timeout=10.0):
+    """The first child of `pid` (the coordinator under perf or strace)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(f"/proc/{pid}/task/{pid}/children") as f:
+                kids = f.read().split()
+            if kids:
+                return int(kids[0])
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise RuntimeError(f"process {pid} started no child")
+
+
+def stop(procs, pids=None, grace=10.0):
+    """SIGINT to each pid (default: each process), then SIGKILL after `grace`."""
+    for pid in (pids if pids is not None else [p.pid for p in procs]):
+        try:
+            os.kill(pid, signal.SIGINT)
+        except ProcessLookupError:
+            pass
+    deadline = time.time() + grace
+    for p in procs:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.time()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait(timeout=5)
+
+
+def read_line(proc, timeout):
+    """One line of proc's stdout within `timeout` seconds, or None."""
+    ready, _, _ = select.select([proc.stdout], [], [], timeout)
+    return proc.stdout.readline() if ready else None
+
+
+def wait_for(path, pattern, count, timeout):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with open(path, errors="replace") as f:
+                if f.read().count(pattern) >= count:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.05)
+    return False
+
+
+# ---------------------------------------------------------------- hpo side
+
+def experiment(name, sampler, trials, parallel, outdir):
+    return {
+        "name": name,
+        "description": "throughput benchmark: sleep 0 s, i.e. no work per trial",
+        "model": {"kind": "function", "function": "sleep"},
+        "space": {"seconds": 0, "x": {"type": "float", "low": 0, "high": 1}},
+        "objective": {"metric": "value", "direction": "minimize"},
+        "search": {"strategy": sampler, "trials": trials, "parallel": parallel, "seed": 1},
+        "output": {"dir": outdir, "keep_top": 0},
+    }
+
+
+def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="info", timeout=300):
+    """One coordinator (fresh store under `base`), `workers` workers of one slot,
+    one `hpo submit`; returns the measurements. `wrap` prefixes the coordinator's
+    command (perf, strace)."""
+    run = tempfile.mkdtemp(prefix="hpo-tp-", dir=base)
+    store = os.path.join(run, "store.sqlite")
+    spec = os.path.join(run, "exp.json")
+    name = f"tp-{sampler}-w{workers}"
+    with open(spec, "w") as f:
+        json.dump(experiment(name, sampler, trials, workers, os.path.join(run, "out")), f)
+    clog = os.path.join(run, "coordinator.log")
+    procs, cpid = [], None
+    try:
+        coord = subprocess.Popen(
+            list(wrap) + [hpo, "coordinator", "--bind", "tcp://127.0.0.1:*", "--store", store, "--log-level", log_level],
+            stdout=subprocess.PIPE, stderr=open(clog, "w"), text=True)
+        procs.append(coord)
+        line = read_line(coord, 30)
+        m = re.match(r"listening on (\S+)", line or "")
+        if not m:
+            raise RuntimeError(f"the coordinator did not start (see {clog}): {line!r}")
+        endpoint = m.group(1)
+        cpid = child_pid(coord.pid) if wrap else coord.pid
+        wprocs = []
+        for k in range(workers):
+            wprocs.append(subprocess.Popen(
+                [hpo, "worker", "--connect", endpoint, "--slots", "1", "--id", f"w{k}", "--idle-exit", "120",
+                 "--log-level", log_level],
+                stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, f"worker{k}.log"), "w")))
+        procs += wprocs
+        if not wait_for(clog, "worker joined", workers, 30):
+            raise RuntimeError(f"the workers did not join (see {clog})")
+        c0, w0 = cpu_seconds(cpid), sum(cpu_seconds(p.pid) for p in wprocs)
+        t0 = time.time()
+        sub = subprocess.run([hpo, "submit", spec, "--coordinator", endpoint], capture_output=True, text=True,
+                             timeout=timeout)
+        t1 = time.time()
+        c1, w1 = cpu_seconds(cpid), sum(cpu_seconds(p.pid) for p in wprocs)
+        if sub.returncode != 0:
+            raise RuntimeError(f"hpo submit exited {sub.returncode}: {sub.stderr[-500:]}")
+        db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+        created, finished = db.execute("SELECT created_at, finished_at FROM experiments WHERE name = ?",
+                                       (name,)).fetchone()
+        complete, first_start = db.execute(
+            "SELECT COUNT(*), MIN(started_at) FROM trials WHERE state = 'complete'").fetchone()
+        ends = [r[0] for r in db.execute(
+            "SELECT finished_at FROM trials WHERE state = 'complete' ORDER BY finished_at")] if blocks else []
+        db.close()
+        seconds = finished / 1000 - t0
+        out = {"tool": "hpo", "store": "tmpfs" if base.startswith("/dev/shm") else "disk", "sampler": sampler,
+               "workers": workers, "trials": trials, "complete": complete, "seconds": seconds,
+               "trials_per_s": complete / seconds, "submit_exit_s": t1 - t0,
+               "coordinator_cpu_s": c1 - c0, "workers_cpu_s": w1 - w0,
+               "coordinator_cpu_ms_per_trial": 1000 * (c1 - c0) / max(1, complete),
+               "store_span_s": (finished - created) / 1000,
+               # Workers that asked before the submission wait out the `noWork` retry (200 ms).
+               "first_lease_delay_s": (first_start - created) / 1000}
+        if blocks:
+            rates = []
+            for i in range(0, len(ends) - 1, blocks):
+                chunk = ends[i:i + blocks]
+                rates.append(round((len(chunk) - 1) / max(1e-3, (chunk[-1] - chunk[0]) / 1000), 1))
+            out["block_rates"] = rates
+        return out
+    finally:
+        if procs and cpid is None and wrap and procs[0].poll() is None:
+            try:
+                cpid = child_pid(procs[0].pid, 1)
+            except RuntimeError:
+                pass
+        stop(procs, ([cpid] if cpid else [p.pid for p in procs[:1]]) + [p.pid for p in procs[1:]])
+        shutil.rmtree(run, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- Optuna side
+
+def run_optuna(python, base, storage, sampler, workers, trials, timeout=300):
+    d = tempfile.mkdtemp(prefix="optuna-tp-", dir=base)
+    try:
+        r = subprocess.run([python, os.path.join(HERE, "optuna_dist.py"), "--storage", storage, "--sampler", sampler,
+                            "--workers", str(workers), "--trials", str(trials), "--dir", d, "--timeout", str(timeout)],
+                           capture_output=True, text=True, timeout=timeout + 60)
+        if r.returncode != 0:
+            raise RuntimeError(f"optuna_dist.py exited {r.returncode}: {r.stderr[-800:]}")
+        return json.loads(r.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- matrix
+
+def median(rows, key="trials_per_s"):
+    vals = [r[key] for r in rows if r.get(key) is not None]
+    return statistics.median(vals) if vals else None
+
+
+def fmt(x, digits=0):
+    return "—" if x is None else f"{x:,.{digits}f}"
+
+
+def ratio(a, b):
+    return "—" if a is None or not b else f"{a / b:.1f}×"
+
+
+def matrix(args):
+    samplers = args.samplers.split()
+    workers = [int(w) for w in args.workers.split()]
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") and not args.no_tmpfs else None
+    os.makedirs(args.disk_dir, exist_ok=True)
+    out = open(args.out, "a")
+    rows = []
+    started = time.time()
+
+    def record(row):
+        row["rep"] = rep
+        rows.append(row)
+        out.write(json.dumps(row) + "\n")
+        out.flush()
+
+    def attempt(what, fn):
+        try:
+            record(fn())
+        except Exception as e:  # a failed run is reported, not fatal
+            print(f"   ! {what}: {e}", file=sys.stderr)
+            record({"tool": what, "error": str(e)[:300]})
+
+    for rep in range(1, args.reps + 1):
+        for s in samplers:
+            for w in workers:
+                attempt("hpo", lambda: run_hpo(args.hpo, args.disk_dir, s, w, args.trials))
+                if shm:
+                    attempt("hpo", lambda: run_hpo(args.hpo, shm, s, w, args.trials))
+                attempt("optuna-rdb", lambda: run_optuna(args.python, args.disk_dir, "rdb", s, w, args.rdb_trials))
+                attempt("optuna-journal",
+                        lambda: run_optuna(args.python, args.disk_dir, "journal", s, w, args.journal_trials))
+                print(f"   rep {rep} {s} W={w} done ({time.time() - started:.0f} s)", file=sys.stderr)
+    rep = 0
+    if args.sustained:
+        attempt("hpo", lambda: dict(run_hpo(args.hpo, args.disk_dir, "random", 2, args.sustained, blocks=2000),
+                                    kind="sustained"))
+        print(f"   sustained run done ({time.time() - started:.0f} s)", file=sys.stderr)
+    out.close()
+    report(rows, args)
+
+
+def report(rows, args):
+    def cell(tool, s, w, store=None, key="trials_per_s"):
+        sel = [r for r in rows if r.get("tool") == tool and r.get("sampler") == s and r.get("workers") == w
+               and r.get("kind") is None and (store is None or r.get("store") == store) and "error" not in r]
+        return median(sel, key)
+
+    print(f"\nDistributed throughput, trials/s (median of {args.reps}); hpo {args.trials} trials, "
+          f"Optuna RDB {args.rdb_trials}, Optuna journal {args.journal_trials}")
+    head = (f"{'sampler':<7} {'W':>2} {'hpo':>8} {'RDB':>7} {'journal':>8} {'hpo/RDB':>8} {'hpo/jrnl':>9}"
+            f" {'hpo tmpfs':>10} {'fsync share':>12} {'coord ms/trial':>15}")
+    print(head)
+    print("-" * len(head))
+    for s in args.samplers.split():
+        for w in [int(x) for x in args.workers.split()]:
+            h, hs = cell("hpo", s, w, "disk"), cell("hpo", s, w, "tmpfs")
+            rdb, jr = cell("optuna-rdb", s, w), cell("optuna-journal", s, w)
+            cpu = cell("hpo", s, w, "disk", "coordinator_cpu_ms_per_trial")
+            share = None if not (h and hs) else max(0.0, 1 - h / hs)
+            print(f"{s:<7} {w:>2} {fmt(h):>8} {fmt(rdb):>7} {fmt(jr):>8} {ratio(h, rdb):>8} {ratio(h, jr):>9}"
+                  f" {fmt(hs):>10} {'—' if share is None else f'{share:.0%}':>12} {fmt(cpu, 2):>15}")
+    delays = [r["first_lease_delay_s"] for r in rows
+              if r.get("tool") == "hpo" and r.get("kind") is None and "first_lease_delay_s" in r]
+    if delays:
+        print(f"\nhpo: first lease {1000 * statistics.median(delays):.0f} ms (median; max {1000 * max(delays):.0f} ms)"
+              " after the submission (idle workers re-ask every 200 ms); included in the rates above")
+    for r in rows:
+        if r.get("kind") == "sustained" and "block_rates" in r:
+            b = r["block_rates"]
+            print(f"\nsustained: {r['complete']} random trials, 2 workers, store on disk: {r['trials_per_s']:.0f} trials/s"
+                  f" overall; per 2,000: {', '.join(f'{x:.0f}' for x in b)}; last/first = {b[-1] / b[0]:.0%}"
+                  f"; coordinator CPU {r['coordinator_cpu_ms_per_trial']:.2f} ms/trial")
+    errors = [r for r in rows if "error" in r]
+    if errors:
+        print(f"\n{len(errors)} run(s) failed; see the JSON lines")
+
+
+# ---------------------------------------------------------------- profile
+
+def profile(args):
+    """Where the coordinator's time goes: fdatasync latencies (strace, seccomp
+    filtered so only those calls stop), and an on-CPU breakdown (perf)."""
+    os.makedirs(args.out, exist_ok=True)
+    res = {}
+    if shutil.which("strace"):
+        trace = os.path.join(args.out, "fdatasync.txt")
+        r = run_hpo(args.hpo, args.disk_dir, "random", 2, args.trials,
+                    wrap=["strace", "-f", "--seccomp-bpf", "-e", "trace=fdatasync,fsync", "-T", "-o", trace])
+        lat = sorted(float(x) for x in re.findall(r"<([0-9.]+)>", open(trace).read()))
+        if lat:
+            res["fdatasync"] = {
+                "calls": len(lat), "per_trial": len(lat) / r["complete"], "sum_s": round(sum(lat), 3),
+                "p50_ms": round(1000 * lat[len(lat) // 2], 3), "p90_ms": round(1000 * lat[int(len(lat) * .9)], 3),
+                "p99_ms": round(1000 * lat[int(len(lat) * .99)], 3), "run_s": round(r["seconds"], 3),
+                "share_of_run": round(sum(lat) / r["seconds"], 3), "trials_per_s_under_strace": round(r["trials_per_s"])}
+    if shutil.which("perf"):
+        for store, base in (("disk", args.disk_dir), ("tmpfs", "/dev/shm")):
+            for trials in (args.trials, args.long_trials):
+                data = os.path.join(args.out, f"perf-{store}-{trials}.data")
+                r = run_hpo(args.hpo, base, "random", 2, trials, wrap=["perf", "record", "-q", "-F", "499", "-g",
+                                                                         "-o", data])
+                script = subprocess.run(["perf", "script", "-i", data], capture_output=True, timeout=300).stdout
+                if shutil.which("swift"):
+                    script = subprocess.run(["swift", "demangle", "--simplified"], input=script, capture_output=True,
+                                            timeout=300).stdout
+                br = subprocess.run([sys.executable, os.path.join(HERE, "perf_breakdown.py")], input=script,
+                                    capture_output=True, timeout=300)
+                res[f"perf_{store}_{trials}"] = {"trials_per_s_under_perf": round(r["trials_per_s"]),
+                                                 "coordinator_cpu_ms_per_trial": round(r["coordinator_cpu_ms_per_trial"], 3),
+                                                 **json.loads(br.stdout)}
+                os.remove(data)
+    with open(os.path.join(args.out, "profile.json"), "w") as f:
+        json.dump(res, f, indent=1)
+    print(json.dumps(res, indent=1))
+
+
+def main():
+    p = argparse.ArgumentParser()
+    sub = p.add_subparsers(dest="cmd", required=True)
+    m = sub.add_parser("matrix")
+    m.add_argument("--hpo", required=True)
+    m.add_argument("--python", required=True, help="the venv's python with optuna")
+    m.add_argument("--out", required=True)
+    m.add_argument("--disk-dir", default=tempfile.gettempdir())
+    m.add_argument("--samplers", default="random tpe")
+    m.add_argument("--workers", default="1 2 4")
+    m.add_argument("--reps", type=int, default=3)
+    m.add_argument("--trials", type=int, default=2000)
+    m.add_argument("--rdb-trials", type=int, default=500)
+    m.add_argument("--journal-trials", type=int, default=2000)
+    m.add_argument("--sustained", type=int, default=20000, help="trials of the sustained run (0: none)")
+    m.add_argument("--no-tmpfs", action="store_true")
+    pr = sub.add_parser("profile")
+    pr.add_argument("--hpo", required=True)
+    pr.add_argument("--out", required=True)
+    pr.add_argument("--disk-dir", default=tempfile.gettempdir())
+    pr.add_argument("--trials", type=int, default=2000)
+    pr.add_argument("--long-trials", type=int, default=20000)
+    a = p.parse_args()
+    matrix(a) if a.cmd == "matrix" else profile(a)
+
+
+if __name__ == "__main__":
+    main()
