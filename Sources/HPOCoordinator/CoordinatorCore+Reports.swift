@@ -29,7 +29,7 @@ extension CoordinatorCore {
     if e.state == .cancelled {
       verdict = TrialDecision(key: key, verdict: .stop, reason: "the experiment was cancelled")
     } else if case .stop(let reason)? = e.scheduler?.decide(
-      for: e.trials[key.trial], report: IntermediateReport(step: p.epoch, value: value), history: e.trials)
+      for: e.trials[key.trial], report: IntermediateReport(step: p.epoch, value: value), history: schedulerHistory(e, trial: key.trial))
     {
       verdict = TrialDecision(key: key, verdict: .stop, reason: reason)
     } else {
@@ -37,6 +37,14 @@ extension CoordinatorCore {
     }
     if verdict.verdict == .stop { stopReasons[key] = verdict.reason }
     return [Outgoing(peer: peer, message: .decision(verdict))]
+  }
+
+  /// What the scheduler may look at when deciding about `trial`: every trial;
+  /// in reproducible mode only trials 0 … trial − parallel, which dispatch has
+  /// already waited for, so decisions do not depend on the workers' timing.
+  private func schedulerHistory(_ e: ExperimentRuntime, trial: Int) -> [TrialRecord] {
+    guard e.spec.search.reproducible else { return e.trials }
+    return Array(e.trials.prefix(max(0, trial - e.spec.search.parallel + 1)))
   }
 
   /// A trial's end: complete (with its objective), stopped (pruned at its last

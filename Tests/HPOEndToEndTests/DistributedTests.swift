@@ -124,6 +124,33 @@ import Glibc
     #expect(one == four)
   }
 
+  @Test func reproducibleMode_samePruningDecisionsWithOneAndFourWorkers() throws {
+    func table(workers: Int) throws -> [String] {
+      let dir = try HPOProcess.temporaryDirectory()
+      let path = dir.appendingPathComponent("asha.json").path
+      try """
+        {"name": "asha", "model": {"kind": "function", "function": "sleep", "epochs": 9},
+         "space": {"seconds": {"type": "float", "low": 0.02, "high": 0.5}, "value": {"type": "float", "low": 0, "high": 10}},
+         "objective": {"metric": "value"},
+         "search": {"strategy": "tpe", "trials": 24, "parallel": 4, "seed": 3, "reproducible": true, "tpe": {"startup_trials": 6}},
+         "early_stopping": {"scheduler": "asha", "min_epochs": 1, "reduction_factor": 3},
+         "output": {"dir": "out", "keep_top": 0}}
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+      let r = try HPOProcess.run(["run", path, "--workers", String(workers)], in: dir, timeout: 120)
+      #expect(r.exitCode == 0, "\(r.standardError)")
+      let store = try ExperimentStore.open(path: dir.appendingPathComponent("out/store.sqlite").path)
+      defer { try? store.close() }
+      return try store.storedTrials(of: "asha").map { t in
+        "\(t.number) \(t.state.rawValue) \(t.epochs) \(t.record.configuration) \(t.reason ?? "")"
+      }
+    }
+    let one = try table(workers: 1)
+    let four = try table(workers: 4)
+    #expect(one.count == 24)
+    #expect(one.contains { $0.contains(" pruned ") }, "ASHA stopped some trials")
+    #expect(one == four)
+  }
+
   @Test func submit_toACoordinatorThatDoesNotAnswer_exitsThreeInBoundedTime() throws {
     let dir = try HPOProcess.temporaryDirectory()
     let started = Date()
