@@ -67,12 +67,13 @@ extension HPOCommand {
         throw HPOExitCode.badInput
       }
       FileHandleOutput.standardError(reply.message)
-      let watcher = Thread {
-        while !stop.isRaised, children.allRunning { Thread.sleep(forTimeInterval: 0.2) }
+      var follower = ProgressFollower(client: client, experiment: loaded.spec.name)
+      follower.abortReason = {
+        if stop.isRaised { return "interrupted by \(stop.why); run again with --resume to continue" }
+        if let dead = children.firstExited { return "the \(dead) process exited; run again with --resume to continue" }
+        return nil
       }
-      watcher.start()
-      if stop.isRaised { throw HPOExitCode.infrastructure }
-      try ProgressFollower(client: client, experiment: loaded.spec.name).follow()
+      try follower.follow()
     }
   }
 }
@@ -110,10 +111,11 @@ final class ChildProcesses: @unchecked Sendable {
     lock.unlock()
   }
 
-  var allRunning: Bool {
+  /// The name of the first child that is no longer running, if any.
+  var firstExited: String? {
     lock.lock()
     defer { lock.unlock() }
-    return processes.allSatisfy { $0.1.isRunning }
+    return processes.first { !$0.1.isRunning }?.0
   }
 
   func terminateAll() {

@@ -13,6 +13,8 @@ struct ProgressFollower {
   let client: CoordinatorClient
   let experiment: String
   var interval: TimeInterval = 0.5
+  /// Asked before each poll: a reason to stop following (exit 3), or `nil`.
+  var abortReason: () -> String? = { nil }
 
   /// Returns when the experiment has finished; exit 3 when it was cancelled
   /// or failed, or when the coordinator stops answering.
@@ -20,6 +22,11 @@ struct ProgressFollower {
     let live = isatty(STDERR_FILENO) == 1
     var last = ""
     while true {
+      if let reason = abortReason() {
+        if live { FileHandleOutput.standardErrorRaw("\n") }
+        FileHandleOutput.standardError("error: \(reason)")
+        throw HPOExitCode.infrastructure
+      }
       let reply = try ask(client, .statusRequest(StatusRequest(experiment: experiment))) { m -> StatusReply? in
         if case .status(let s) = m { return s }
         return nil
