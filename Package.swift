@@ -51,7 +51,9 @@ let package = Package(
     // The experiment store: SQLite through GRDB, written only by the coordinator.
     .target(
       name: "HPOStore",
-      dependencies: ["HPOCore", .product(name: "GRDB", package: "GRDB.swift")]),
+      dependencies: [
+        "HPOCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+      ]),
     // Protocol messages between coordinator, workers and clients, and their codec.
     .target(name: "HPOWire", dependencies: ["HPOCore"]),
 
