@@ -79,7 +79,7 @@ let package = Package(
       name: "hpo",
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch",
-        "HPOData", "HPOModels",
+        "HPOData", "HPOModels", "HPOLinearAlgebra",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),

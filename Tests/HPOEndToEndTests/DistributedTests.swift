@@ -151,6 +151,33 @@ import Glibc
     #expect(one == four)
   }
 
+  @Test func workerAndHpoTrain_giveTheSameMetricsForTheSameConfigurationAndSeed() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    try FileManager.default.copyItem(at: HPOProcess.repository.appendingPathComponent("Experiments/data/iris.csv"),
+                                     to: dir.appendingPathComponent("iris.csv"))
+    let path = dir.appendingPathComponent("iris.json").path
+    try """
+      {"name": "iris", "data": {"path": "iris.csv", "task": "classification", "split": {"validation": 0.25, "test": 0.25, "seed": 2}},
+       "model": {"kind": "mlp", "epochs": 15},
+       "space": {"learning_rate": {"type": "float", "low": 0.001, "high": 0.05, "log": true}, "hidden_units": {"type": "int", "low": 4, "high": 32}},
+       "objective": {"metric": "log_loss"}, "search": {"strategy": "random", "trials": 3, "parallel": 2, "seed": 4},
+       "output": {"dir": "out", "keep_top": 0}}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(try HPOProcess.run(["run", path, "--workers", "2"], in: dir, timeout: 120).exitCode == 0)
+    let store = try ExperimentStore.open(path: dir.appendingPathComponent("out/store.sqlite").path)
+    let trials = try store.storedTrials(of: "iris")
+    try store.close()
+    #expect(trials.count == 3)
+    for t in trials {
+      let r = try HPOProcess.run(["train", path, "--params", "\(t.record.configuration)", "--seed", String(t.seed), "--json"], in: dir)
+      let json = try JSONSerialization.jsonObject(with: Data(r.standardOutput.utf8)) as? [String: Any]
+      let validation = json?["validation"] as? [String: Double]
+      // Same code path, same seed, one BLAS thread: equal up to the last printed digit.
+      let trained = try #require(validation?["log_loss"]), stored = try #require(t.record.value)
+      #expect(abs(trained - stored) <= 1e-12 * abs(stored), "trial \(t.number): \(trained) vs \(stored)")
+    }
+  }
+
   @Test func submit_toACoordinatorThatDoesNotAnswer_exitsThreeInBoundedTime() throws {
     let dir = try HPOProcess.temporaryDirectory()
     let started = Date()

@@ -36,6 +36,7 @@ extension HPOCommand {
     var json = false
 
     func run() throws {
+      Bootstrap.singleThreadedBLAS()
       let loaded: LoadedExperiment
       do {
         loaded = try ExperimentLoader.load(path: experiment)

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HPOCore
+import HPOLinearAlgebra
 import Logging
 
 #if canImport(Glibc)
@@ -43,10 +44,14 @@ enum Bootstrap {
     return stop
   }
 
-  /// Keeps BLAS to one thread unless the user chose otherwise: workers share cores.
+  /// Keeps BLAS to one thread unless the user chose otherwise
+  /// (`OPENBLAS_NUM_THREADS`): workers share cores, and one thread makes
+  /// training bit-identical between a worker and `hpo train` (a multi-threaded
+  /// gemm sums in another order). OpenBLAS reads the variable when it loads,
+  /// before `main`, so the count is set through its API.
   static func singleThreadedBLAS() {
     if ProcessInfo.processInfo.environment["OPENBLAS_NUM_THREADS"] == nil {
-      setenv("OPENBLAS_NUM_THREADS", "1", 1)
+      BLASInfo.setThreadCount(1)
     }
   }
 }
