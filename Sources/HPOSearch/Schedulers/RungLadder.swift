@@ -95,37 +95,32 @@ enum Reports {
   /// trial crossed that epoch), or nil if it has not got there yet.
   @inline(__always)
   static func value(_ reports: [IntermediateReport], atOrAfter step: Int) -> Double? {
-    reports.withUnsafeBufferPointer { r in
-      let c = r.count
-      guard c > 0, r[c - 1].step >= step else { return nil }
-      // One report per epoch from epoch 1: the report at `step` is at step − 1.
-      let guess = step - 1
-      if guess >= 0, guess < c, r[guess].step == step, guess == 0 || r[guess - 1].step < step { return r[guess].value }
-      var lo = 0
-      var hi = c - 1
-      while lo < hi {
-        let mid = (lo + hi) / 2
-        if r[mid].step >= step { hi = mid } else { lo = mid + 1 }
-      }
-      return r[lo].value
-    }
+    firstIndex(reports, atOrAfter: step).map { reports[$0].value }
   }
 
   /// The value reported at exactly `step` (the first, if repeated), or nil.
   @inline(__always)
   static func value(_ reports: [IntermediateReport], at step: Int) -> Double? {
+    guard let i = firstIndex(reports, atOrAfter: step), reports[i].step == step else { return nil }
+    return reports[i].value
+  }
+
+  /// The index of the first report whose step is at least `step`, or nil.
+  @inline(__always)
+  private static func firstIndex(_ reports: [IntermediateReport], atOrAfter step: Int) -> Int? {
     reports.withUnsafeBufferPointer { r in
       let c = r.count
       guard c > 0, r[c - 1].step >= step else { return nil }
+      // One report per epoch from epoch 1: the report at `step` is usually at step − 1.
       let guess = step - 1
-      if guess >= 0, guess < c, r[guess].step == step, guess == 0 || r[guess - 1].step < step { return r[guess].value }
+      if guess >= 0, guess < c, r[guess].step == step, guess == 0 || r[guess - 1].step < step { return guess }
       var lo = 0
       var hi = c - 1
       while lo < hi {
         let mid = (lo + hi) / 2
         if r[mid].step >= step { hi = mid } else { lo = mid + 1 }
       }
-      return r[lo].step == step ? r[lo].value : nil
+      return lo
     }
   }
 }
