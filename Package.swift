@@ -14,6 +14,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // C behind a wall: one system-library target per C library, each imported
@@ -74,12 +75,29 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
+    // ONNX export of trained models (protobuf encoding through swift-protobuf;
+    // the generated onnx.pb.swift is committed, not generated at build time).
+    .target(
+      name: "HPOONNX",
+      dependencies: [
+        "HPOCore", "HPOData", "HPOModels",
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ]),
+    // After the search: held-out evaluation, release gates, packages, registry, reports.
+    .target(
+      name: "HPOPackaging",
+      dependencies: [
+        "HPOCore", "HPOData", "HPOModels", "HPOStore", "HPOLinearAlgebra",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ]),
+
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
       name: "hpo",
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch",
-        "HPOData", "HPOModels", "HPOLinearAlgebra",
+        "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPOPackaging",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -95,6 +113,8 @@ let package = Package(
     .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
+    .testTarget(name: "HPOONNXTests", dependencies: ["HPOONNX", "HPOModels", "HPOData", "HPOCore"]),
+    .testTarget(name: "HPOPackagingTests", dependencies: ["HPOPackaging", "HPOModels", "HPOData", "HPOStore", "HPOCore"]),
     // Runs the built `hpo` binary as a user would.
     .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]

@@ -1,0 +1,1 @@
+// HPOONNX: exports a trained model and its preprocessing as one ONNX graph.
