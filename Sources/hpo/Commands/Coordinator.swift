@@ -12,8 +12,10 @@ extension HPOCommand {
       abstract: "Run the coordinator: hand out trials to workers and keep every result in the store.",
       discussion: "Resumes every unfinished experiment of the store. SIGTERM (or Ctrl-C) stops handing out trials and waits for running ones up to --drain-timeout.")
 
-    @Option(help: "Endpoint to listen on for workers and clients.")
+    @Option(help: "Endpoint to listen on for workers and clients. Without --curve-secret only loopback (127.0.0.1, localhost, ipc://) unless --insecure.")
     var bind = "tcp://127.0.0.1:5555"
+
+    @OptionGroup var keys: ServerKeyOptions
 
     @Option(help: "The experiment store (SQLite); created if missing.")
     var store: String
@@ -40,12 +42,14 @@ extension HPOCommand {
     func validate() throws {
       guard lease > 0 else { throw ValidationError("--lease \(lease) must be above 0 seconds") }
       guard maxAttempts >= 1 else { throw ValidationError("--max-attempts \(maxAttempts) must be at least 1") }
+      try keys.validate(bind: bind)
     }
 
     func run() throws {
       Bootstrap.logging(logging.logLevel)
       let stop = Bootstrap.stopSignal()
       let logger = Logger(label: "hpo.coordinator")
+      let security = try keys.load(logger: logger)
       do {
         let url = URL(fileURLWithPath: store)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -60,12 +64,11 @@ extension HPOCommand {
           schedulerFactory: Components.schedulers, data: Components.dataSource, logger: logger)
         let context = try ZeroMQContext()
         defer { context.close() }
-        let transport = try ZeroMQServerTransport(context: context, endpoint: bind) { event in
-          let level: Logger.Level = event.kind.isHandshakeFailure ? .warning : .debug
-          logger.log(level: level, "connection event", metadata: ["zmq.event": "\(event.kind)", "zmq.endpoint": "\(event.endpoint)", "zmq.value": "\(event.value)"])
-        }
+        let transport = try ZeroMQServerTransport(
+          context: context, endpoint: bind, security: security, onEvent: keys.eventLogger(logger))
         defer { transport.close() }
         logger.info("listening", metadata: ["endpoint": "\(transport.endpoint)", "store": "\(store)"])
+        keys.announce(endpoint: transport.endpoint, logger: logger)
         FileHandle.standardOutput.write(Data("listening on \(transport.endpoint)\n".utf8))
         try CoordinatorService(core: core, transport: transport, drainTimeout: .milliseconds(Int(drainTimeout * 1000)), logger: logger)
           .run(stop: stop, exitWhenFinished: exitWhenFinished)

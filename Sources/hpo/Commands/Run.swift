@@ -84,6 +84,7 @@ extension ConnectionOptions {
     var o = ConnectionOptions()
     o.endpoint = endpoint
     o.timeout = 30
+    o.keys = .none
     return o
   }
 }

@@ -52,9 +52,11 @@ func loadExperiment(_ path: String) throws -> LoadedExperiment {
   }
 }
 
-/// A connection to the coordinator, or exit 3 with the reason.
+/// A connection to the coordinator (with CURVE when keys are given), or exit
+/// 2 for a bad key file and 3 for anything else, with the reason.
 func connect(_ options: ConnectionOptions) throws -> CoordinatorClient {
-  do { return try CoordinatorClient(options) } catch {
+  let security = try options.keys.load()
+  do { return try CoordinatorClient(options, security: security) } catch {
     FileHandleOutput.standardError("error: cannot connect to \(options.endpoint): \(error)")
     throw HPOExitCode.infrastructure
   }

@@ -27,6 +27,8 @@ extension HPOCommand {
     @Option(help: "Exit after this many seconds without work (default: never).")
     var idleExit: Double?
 
+    @OptionGroup var keys: ClientKeyOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -36,6 +38,7 @@ extension HPOCommand {
     func run() throws {
       Bootstrap.logging(logging.logLevel)
       Bootstrap.singleThreadedBLAS()
+      let security = try keys.load()
       let stop = Bootstrap.stopSignal()
       let context: ZeroMQContext
       do { context = try ZeroMQContext() } catch {
@@ -48,8 +51,18 @@ extension HPOCommand {
       let options = WorkerService.Options(
         endpoint: endpoint, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", slots: slots,
         cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) })
-      let service = WorkerService(options: options, runner: Components.Runner(), logger: Logger(label: "hpo.worker")) {
-        try ZeroMQClientTransport(context: context, endpoint: endpoint)
+      let logger = Logger(label: "hpo.worker")
+      let advice = keys.advice(endpoint: endpoint, security: security)
+      let throttle = LogThrottle()
+      let service = WorkerService(options: options, runner: Components.Runner(), logger: logger) {
+        // Every connection (one per slot, one for heartbeats) watches its handshakes;
+        // a failure is logged at once, then at most every 10 s.
+        try ZeroMQClientTransport(context: context, endpoint: endpoint, security: security) { event in
+          guard event.kind.isHandshakeFailure else { return }
+          let message = advice.message(for: event)
+          guard let left = throttle.admit(message) else { return }
+          logger.error("\(message)", metadata: left > 0 ? ["repeated": "\(left + 1)"] : [:])
+        }
       }
       do {
         try service.run(stop: stop)
