@@ -11,7 +11,9 @@ import Glibc
 ///
 /// libzmq's monitor events of accepted connections carry the *bound*
 /// endpoint, not the peer's; the peer is read from the connection's file
-/// descriptor (`getpeername`) as soon as it is accepted. A protocol or
+/// descriptor (`getpeername`) as soon as the event is read — best effort: a
+/// client dropped within a millisecond (a wrong server key) may be gone by
+/// then, and its address is then unknown. A protocol or
 /// no-detail handshake failure is reported once its connection is closed,
 /// with that address; an authentication failure at once, without one (see
 /// ``ZeroMQAuthenticationDecision/address`` instead).
@@ -83,9 +85,11 @@ final class ZeroMQConnectionWatcher: @unchecked Sendable {
       while !state.isStopping {
         do {
           guard try !ZeroMQPoller.readable([reader], timeout: .milliseconds(100)).isEmpty else { continue }
+          var batch: [ZeroMQMonitorEvent] = []
           while let message = try reader.tryReceive() {
-            if let event = try ZeroMQMonitor.decode(message) { tracker.observe(event) }
+            if let event = try ZeroMQMonitor.decode(message) { batch.append(event) }
           }
+          tracker.observe(batch)
         } catch {
           break
         }
@@ -130,10 +134,21 @@ private struct PeerTracker {
     self.handler = handler
   }
 
-  mutating func observe(_ event: ZeroMQMonitorEvent) {
+  /// Handles the events read in one go, in order. A descriptor accepted
+  /// again later in the batch was closed and reused meanwhile, so reading
+  /// its peer now would name the newer connection: it stays unknown.
+  mutating func observe(_ batch: [ZeroMQMonitorEvent]) {
+    var lastAccept: [UInt32: Int] = [:]
+    for (index, event) in batch.enumerated() where event.kind == .accepted { lastAccept[event.value] = index }
+    for (index, event) in batch.enumerated() {
+      observe(event, stillOpen: event.kind != .accepted || lastAccept[event.value] == index)
+    }
+  }
+
+  private mutating func observe(_ event: ZeroMQMonitorEvent, stillOpen: Bool) {
     switch event.kind {
     case .accepted:
-      let peer = peerAddress(ofDescriptor: Int32(bitPattern: event.value))
+      let peer = stillOpen ? peerAddress(ofDescriptor: Int32(bitPattern: event.value)) : nil
       peers[event.value] = peer
       emit(event, peer)
     case .disconnected:

@@ -133,9 +133,11 @@ public final class ZeroMQClientTransport: ClientTransport {
   private let onEvent: (ZeroMQMonitorEvent) -> Void
   private let clock = ContinuousClock()
 
-  /// The latest handshake failure since the last successful handshake (`nil`
-  /// when the last handshake succeeded or none failed yet). Updated by
-  /// ``receive(timeout:)`` and ``pollEvents()``.
+  /// The most telling handshake failure since the last successful handshake
+  /// (`nil` when the last handshake succeeded or none failed yet): the latest
+  /// one, except that a dropped connection (`handshakeFailedNoDetail`) does
+  /// not replace a protocol or authentication error. Updated by
+  /// ``receive(timeout:)``, ``send(_:)`` and ``pollEvents()``.
   public private(set) var handshakeFailure: ZeroMQMonitorEvent?
   /// When the first failure since the last success was seen.
   public private(set) var handshakeFailingSince: ContinuousClock.Instant?
@@ -182,7 +184,12 @@ public final class ZeroMQClientTransport: ClientTransport {
         handshakeFailure = nil
         handshakeFailingSince = nil
       } else if event.kind.isHandshakeFailure {
-        handshakeFailure = event
+        // A dropped connection says less than a protocol or authentication
+        // error (the server may close first on a mechanism mismatch): keep
+        // the more telling one until a handshake succeeds.
+        if event.kind != .handshakeFailedNoDetail || handshakeFailure == nil || handshakeFailure?.kind == .handshakeFailedNoDetail {
+          handshakeFailure = event
+        }
         handshakeFailingSince = handshakeFailingSince ?? clock.now
         // NO_DETAIL is a dropped connection, which libzmq retries by itself.
         if event.kind != .handshakeFailedNoDetail { connectionEnded = true }

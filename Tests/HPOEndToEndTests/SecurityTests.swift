@@ -182,7 +182,10 @@ import Glibc
     // Without keys, a client is told that the coordinator needs them.
     let plain = try c.run(["status", "--timeout", "5"])
     #expect(plain.exitCode == 3)
-    #expect(plain.standardError == "error: handshake failed: the coordinator at \(c.endpoint) requires CURVE keys: pass --curve-server-key (its .pub file) and --curve-secret (this client's .key file)\n")
+    // libzmq reports a mechanism mismatch, or just the dropped connection when
+    // the coordinator noticed first; either way the advice is the same.
+    #expect(plain.standardError.hasPrefix("error: handshake failed: the coordinator at \(c.endpoint) "))
+    #expect(plain.standardError.hasSuffix("requires CURVE keys: pass --curve-server-key (its .pub file) and --curve-secret (this client's .key file)\n"), "\(plain.standardError)")
   }
 
   @Test func submit_withAWrongServerKey_exitsThreeInBoundedTime_namingTheKeyFile() throws {
@@ -195,8 +198,11 @@ import Glibc
     #expect(r.exitCode == 3)
     #expect(r.standardError.hasPrefix("error: handshake failed: check the coordinator's public key (\(keys.pub("impostor")))"), "\(r.standardError)")
     #expect(seconds < 10, "well before the 20 s answer timeout: \(seconds) s")
-    // The coordinator saw the failed handshake, with the client's address.
-    #expect(c.process.waitFor(timeout: 10) { _, err in err.contains("failed handshake from 127.0.0.1:") && err.contains("it was given a wrong coordinator public key") }, "\(c.process.standardError)")
+    // The coordinator logged the failed handshake (with the client's address
+    // when its connection was still open as the event was read).
+    #expect(c.process.waitFor(timeout: 10) { _, err in
+      err.split(separator: "\n").contains { $0.contains("failed handshake from ") && $0.hasSuffix(": its CURVE greeting could not be decrypted: it was given a wrong coordinator public key") }
+    }, "\(c.process.standardError)")
     // Nothing was submitted.
     let listed = try c.run(["status"] + keys.client("client"))
     #expect(listed.exitCode == 0)

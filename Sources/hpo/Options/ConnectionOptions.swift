@@ -85,7 +85,9 @@ struct HandshakeAdvice: Sendable {
     case .mechanismMismatch:
       return "handshake failed: the coordinator at \(endpoint) does not use CURVE keys: drop --curve-server-key and --curve-secret, or start it with --curve-secret"
     case .serverKeyRejected:
-      return "handshake failed: the coordinator at \(endpoint) closed the connection during the handshake; if it was started with --curve-secret, pass --curve-server-key and --curve-secret"
+      // Without keys, this is how a CURVE coordinator's refusal often looks:
+      // it notices the mismatch first and closes the connection.
+      return "handshake failed: the coordinator at \(endpoint) closed the connection during the handshake; it probably requires CURVE keys: pass --curve-server-key (its .pub file) and --curve-secret (this client's .key file)"
     case .other:
       return "handshake failed with the coordinator at \(endpoint) (\(event.kind), value \(event.value))"
     }
