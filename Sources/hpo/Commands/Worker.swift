@@ -55,10 +55,18 @@ extension HPOCommand {
       let advice = keys.advice(endpoint: endpoint, security: security)
       let throttle = LogThrottle()
       let service = WorkerService(options: options, runner: Components.Runner(), logger: logger) {
-        // Every connection (one per slot, one for heartbeats) watches its handshakes;
-        // a failure is logged at once, then at most every 10 s.
-        try ZeroMQClientTransport(context: context, endpoint: endpoint, security: security) { event in
+        // Every connection (one per slot, one for heartbeats) watches its handshakes.
+        // A refusal is logged at once; a dropped handshake only when it happens
+        // three times in a row (a wrong server key), not once (a coordinator
+        // restarting). Repeats are logged at most every 10 s.
+        var dropped = 0
+        return try ZeroMQClientTransport(context: context, endpoint: endpoint, security: security) { event in
+          if event.kind == .handshakeSucceeded { dropped = 0 }
           guard event.kind.isHandshakeFailure else { return }
+          if event.kind == .handshakeFailedNoDetail {
+            dropped += 1
+            guard dropped >= 3 else { return }
+          }
           let message = advice.message(for: event)
           guard let left = throttle.admit(message) else { return }
           logger.error("\(message)", metadata: left > 0 ? ["repeated": "\(left + 1)"] : [:])
