@@ -2,9 +2,9 @@
 # The distributed-throughput benchmark (issue 4, "Targets"): hpo's coordinator
 # and workers against Optuna's own distributed mode, same trivial work, same run.
 #
-#   Experiments/benchmarks/throughput/run.sh             # ~8-10 min on 2 cores
-#   QUICK=1 Experiments/benchmarks/throughput/run.sh     # one repetition, 2 workers, no sustained run
-#   PROFILE=1 Experiments/benchmarks/throughput/run.sh   # then where the coordinator's time goes (+3 min)
+#   Experiments/benchmarks/dispatch/run.sh             # ~8-10 min on 2 cores
+#   QUICK=1 Experiments/benchmarks/dispatch/run.sh     # one repetition, 2 workers, no sustained run
+#   PROFILE=1 Experiments/benchmarks/dispatch/run.sh   # then where the coordinator's time goes (+3 min)
 #
 # hpo: a coordinator on 127.0.0.1 (free port) with a fresh store, W workers of one
 # slot, `hpo submit` of T `sleep`-0 s trials (random, then tpe; parallel = W); the
