@@ -373,6 +373,60 @@ def makespan(args):
               f" {1000 * med('first_lease_delay_s'):.0f} | {med('trials_per_s'):,.0f} |")
 
 
+def requeue(args):
+    """Kill -9 a worker mid-trial; time from the kill until its trial is back in
+    the queue (the store shows it pending or leased to another worker), with
+    the coordinator's default lease (5 s, heartbeats every second)."""
+    out = open(args.out, "a")
+    times = []
+    for rep in range(1, args.reps + 1):
+        run = tempfile.mkdtemp(prefix="hpo-rq-", dir=args.disk_dir)
+        store, spec = os.path.join(run, "store.sqlite"), os.path.join(run, "exp.json")
+        with open(spec, "w") as f:
+            json.dump(experiment("requeue", "random", 4, 2, os.path.join(run, "out"), args.seconds), f)
+        procs = []
+        try:
+            clog = os.path.join(run, "coordinator.log")
+            coord = subprocess.Popen([args.hpo, "coordinator", "--bind", "tcp://127.0.0.1:*", "--store", store],
+                                     stdout=subprocess.PIPE, stderr=open(clog, "w"), text=True)
+            procs.append(coord)
+            endpoint = re.match(r"listening on (\S+)", read_line(coord, 30) or "").group(1)
+            for k in range(2):
+                procs.append(subprocess.Popen([args.hpo, "worker", "--connect", endpoint, "--id", f"w{k}"],
+                                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, f"w{k}.log"), "w")))
+            wait_for(clog, "worker joined", 2, 30)
+            subprocess.Popen([args.hpo, "submit", spec, "--coordinator", endpoint, "--detach"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait(30)
+            db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+            victim, deadline = None, time.time() + 30
+            while victim is None and time.time() < deadline:
+                row = db.execute("SELECT number FROM trials WHERE state = 'running' AND worker = 'w0-0'").fetchone()
+                victim = row[0] if row else None
+                time.sleep(0.01)
+            if victim is None:
+                raise RuntimeError("w0 never ran a trial")
+            time.sleep(0.3)
+            procs[1].kill()
+            killed = time.time()
+            while time.time() < killed + 60:
+                state, worker = db.execute("SELECT state, worker FROM trials WHERE number = ?", (victim,)).fetchone()
+                if state != "running" or worker != "w0-0":
+                    break
+                time.sleep(0.01)
+            back = time.time() - killed
+            db.close()
+            times.append(back)
+            row = {"kind": "requeue", "rep": rep, "seconds_to_requeue": back, "lease_s": 5}
+            out.write(json.dumps(row) + "\n")
+            print(f"   rep {rep}: trial {victim} back in the queue {back:.2f} s after kill -9", file=sys.stderr)
+        finally:
+            stop(procs, grace=2)
+            shutil.rmtree(run, ignore_errors=True)
+    out.close()
+    print(f"killed worker's trial back in the queue: median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+          f" over {len(times)} kills (lease 5 s; target <= 2 x 5 s)")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -404,8 +458,14 @@ def main():
     ms.add_argument("--workers", type=int, default=2)
     ms.add_argument("--slots", type=int, default=4)
     ms.add_argument("--reps", type=int, default=3)
+    rq = sub.add_parser("requeue")
+    rq.add_argument("--hpo", required=True)
+    rq.add_argument("--out", required=True)
+    rq.add_argument("--disk-dir", default=tempfile.gettempdir())
+    rq.add_argument("--seconds", type=float, default=20)
+    rq.add_argument("--reps", type=int, default=3)
     a = p.parse_args()
-    {"matrix": matrix, "profile": profile, "makespan": makespan}[a.cmd](a)
+    {"matrix": matrix, "profile": profile, "makespan": makespan, "requeue": requeue}[a.cmd](a)
 
 
 if __name__ == "__main__":
