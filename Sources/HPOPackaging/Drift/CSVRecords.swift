@@ -2,7 +2,8 @@
 /// text fields with the 1-based line each starts on. Accepts a UTF-8 BOM, LF
 /// or CRLF line ends, a missing final newline, blank lines (skipped) and
 /// fields in double quotes (`""` for a quote inside, line breaks allowed).
-/// Fields are trimmed of surrounding spaces and tabs (outside quotes).
+/// Fields are trimmed of surrounding spaces and tabs (inside quotes too, as
+/// HPOData's reader does for numbers).
 struct CSVRecords {
   struct Record {
     var line: Int
@@ -22,9 +23,7 @@ struct CSVRecords {
     var i = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
 
     func finishField() {
-      var text = String(decoding: field, as: UTF8.self)
-      if !wasQuoted { text = text.trimmingSpaces }
-      fields.append(text)
+      fields.append(String(decoding: field, as: UTF8.self).trimmingSpaces)
       field.removeAll(keepingCapacity: true)
       wasQuoted = false
     }
