@@ -148,6 +148,14 @@ struct HTMLReportTests {
     #expect(scores.dropFirst().allSatisfy { $0.score < 0.1 })
   }
 
+  @Test func axisTicks_areRoundNumbersInsideTheRange() {
+    #expect(ChartFrame.ticks(0...11, minimumStep: 1) == [0, 2, 4, 6, 8, 10])
+    #expect(ChartFrame.ticks(0...3, minimumStep: 1) == [0, 1, 2, 3])
+    let ticks = ChartFrame.ticks(0.0014...1.0559, minimumStep: 0)
+    #expect(ticks.map(HTMLReport.format) == ["0.2", "0.4", "0.6", "0.8", "1"])
+    #expect(ChartFrame.ticks(-0.5...0.5, minimumStep: 0).contains(0))
+  }
+
   @Test func importance_byHand() {
     // Ranks 1…6; groups {1, 2, 3} and {4, 5, 6}: SS_total = 17.5, SS_between = 13.5,
     // MS_within = 4 / 4 = 1, ε² = (13.5 − 1) / 17.5.

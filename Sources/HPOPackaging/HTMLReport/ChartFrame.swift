@@ -37,16 +37,17 @@ struct ChartFrame {
     html.open("svg", attributes)
   }
 
-  /// Both axes with 5 ticks each, labelled.
+  /// Both axes with "nice" ticks (1, 2 or 5 × 10^k apart; whole numbers
+  /// when `integerX`), labelled.
   func axes(_ html: inout HTMLWriter, xLabel: String, yLabel: String, integerX: Bool) {
     let x0 = left, x1 = width - right, y0 = height - bottom, y1 = top
     html.shape("line", ["class": "axis", "x1": f(x0), "y1": f(y0), "x2": f(x1), "y2": f(y0)])
     html.shape("line", ["class": "axis", "x1": f(x0), "y1": f(y0), "x2": f(x0), "y2": f(y1)])
-    for k in 0...4 {
-      let xv = xRange.lowerBound + Double(k) / 4 * (xRange.upperBound - xRange.lowerBound)
+    for xv in Self.ticks(xRange, minimumStep: integerX ? 1 : 0) {
       let label = integerX ? String(Int(xv.rounded())) : HTMLReport.format(xv)
       html.element("text", label, ["class": "tick", "x": f(x(xv)), "y": f(y0 + 14), "text-anchor": "middle"])
-      let yv = yRange.lowerBound + Double(k) / 4 * (yRange.upperBound - yRange.lowerBound)
+    }
+    for yv in Self.ticks(yRange, minimumStep: 0) {
       html.element("text", HTMLReport.format(yv), ["class": "tick", "x": f(x0 - 4), "y": f(y(yv) + 4), "text-anchor": "end"])
       html.shape("line", ["class": "grid", "x1": f(x0), "y1": f(y(yv)), "x2": f(x1), "y2": f(y(yv))])
     }
@@ -55,6 +56,22 @@ struct ChartFrame {
       "text", yLabel,
       ["class": "label", "x": "12", "y": f((y0 + y1) / 2), "text-anchor": "middle",
        "transform": "rotate(-90 12 \(f((y0 + y1) / 2)))"])
+  }
+
+  /// Multiples of a step of 1, 2 or 5 × 10^k (at least `minimumStep`) inside
+  /// `range`: the smallest such step that gives at most 7 ticks.
+  static func ticks(_ range: ClosedRange<Double>, minimumStep: Double) -> [Double] {
+    let span = range.upperBound - range.lowerBound
+    guard span > 0, span.isFinite else { return [range.lowerBound] }
+    let magnitude = pow(10, log10(span / 6).rounded(.down))
+    let step = Swift.max(minimumStep, [1.0, 2, 5, 10].map { $0 * magnitude }.first { span / $0 <= 6 } ?? 10 * magnitude)
+    var out: [Double] = []
+    var k = (range.lowerBound / step).rounded(.up)
+    while k * step <= range.upperBound + step * 1e-9 && out.count < 20 {
+      out.append(abs(k * step) < step * 1e-9 ? 0 : k * step)
+      k += 1
+    }
+    return out
   }
 
   /// A pixel coordinate with one decimal.

@@ -87,7 +87,7 @@ extension HTMLReport {
       let rank = rankOf[t.number] ?? 0
       let coloured = rank < colouredCount
       var attributes = ["points": points.joined(separator: " "), "class": coloured ? "pc top" : "pc"]
-      if coloured { attributes["stroke"] = ChartFrame.colour(rank: rank, of: colouredCount) }
+      if coloured { attributes["style"] = "stroke:" + ChartFrame.colour(rank: rank, of: colouredCount) }
       html.open("polyline", attributes)
       html.element("title", "trial \(t.number) (rank \(rank + 1)): \(input.objective) \(format(v))")
       html.close("polyline")
