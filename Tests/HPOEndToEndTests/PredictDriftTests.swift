@@ -10,6 +10,43 @@ import Testing
 /// `SHA256SUMS` written by coreutils' `sha256sum`.
 struct PredictDriftTests {
   static let iris = HPOProcess.repository.appendingPathComponent("Experiments/data/iris.csv")
+  static let diabetes = HPOProcess.repository.appendingPathComponent("Experiments/data/diabetes.csv")
+
+  @Test func predict_regressionWithACategoricalFeature_andUnknownCategories() throws {
+    let package = try PackageFixture.sharedRegression()
+    let profile = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: package.appendingPathComponent("data-profile.json"))) as? [String: Any]
+    let features = profile?["features"] as? [[String: Any]] ?? []
+    #expect(features.first { $0["name"] as? String == "sex" }?["levels"] as? [Double] == [1, 2])
+    let run = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.diabetes.path])
+    #expect(run.exitCode == 0, "\(run.standardError)")
+    let lines = run.standardOutput.split(separator: "\n")
+    #expect(lines.first == "prediction")
+    #expect(lines.count == 443)
+    let values = lines.dropFirst().compactMap { Double($0) }
+    #expect(values.count == 442)
+    // Disease progression is 25…346 in the data; a fitted ridge model predicts inside a similar range.
+    #expect(values.allSatisfy { $0 > 0 && $0 < 400 })
+
+    // sex = 3 was never seen in training: refused for predictions, counted as drift.
+    let dir = try HPOProcess.temporaryDirectory()
+    var text = try String(contentsOf: Self.diabetes, encoding: .utf8).split(separator: "\n").map(String.init)
+    for i in 1...60 {
+      var cells = text[i].split(separator: ",").map(String.init)
+      cells[1] = "3"
+      text[i] = cells.joined(separator: ",")
+    }
+    let input = dir.appendingPathComponent("sex3.csv")
+    try (text.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
+    let refused = try HPOProcess.run(["predict", "--package", package.path, "--input", input.path])
+    #expect(refused.exitCode == 2)
+    let first = refused.standardError.split(separator: "\n").first.map(String.init)
+    #expect(first == "\(input.path):2: column 'sex': value '3' is not a category the model was trained on; accepted: 1, 2")
+    let drift = try HPOProcess.run(["drift", "--package", package.path, "--data", input.path])
+    #expect(drift.exitCode == 1, "\(drift.standardOutput)\(drift.standardError)")
+    let sexLine = drift.standardOutput.split(separator: "\n").first { $0.hasPrefix("sex ") }.map(String.init) ?? ""
+    #expect(sexLine.contains("categorical") && sexLine.contains("(60 unseen)") && sexLine.hasSuffix("DRIFT"))
+  }
 
   @Test func predict_writesOnePredictionPerRowWithClassProbabilities() throws {
     let package = try PackageFixture.shared()
@@ -157,8 +194,18 @@ struct PredictDriftTests {
 
 /// Builds a package directory by the package contract (see ``PredictDriftTests``).
 enum PackageFixture {
-  /// One package shared by the tests that only read it.
-  private static let built: Result<URL, any Error> = Result { try build() }
+  /// One package shared by the tests that only read it (iris, softmax).
+  private static let built: Result<URL, any Error> = Result {
+    try build(experiment: "iris-softmax.json", data: PredictDriftTests.iris, edit: { _ in })
+  }
+  /// A regression package with a categorical feature (diabetes, ridge, `sex` categorical).
+  private static let regression: Result<URL, any Error> = Result {
+    try build(experiment: "diabetes-ridge.json", data: PredictDriftTests.diabetes, edit: { data in
+      data["categorical"] = ["sex"]
+    })
+  }
+
+  static func sharedRegression() throws -> URL { try regression.get() }
 
   static func shared() throws -> URL { try built.get() }
 
@@ -169,13 +216,15 @@ enum PackageFixture {
     return dir
   }
 
-  static func build() throws -> URL {
+  /// Runs a short search of `Experiments/name` on `dataFile` (its data section changed by `edit`) and packages the winner.
+  static func build(experiment name: String, data dataFile: URL, edit: (inout [String: Any]) -> Void) throws -> URL {
     let dir = try HPOProcess.temporaryDirectory()
-    let source = HPOProcess.repository.appendingPathComponent("Experiments/iris-softmax.json")
+    let source = HPOProcess.repository.appendingPathComponent("Experiments/" + name)
     guard var experiment = try JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any],
       var data = experiment["data"] as? [String: Any], var search = experiment["search"] as? [String: Any]
     else { throw CSVText.Failure(message: "iris-softmax.json is not the expected object") }
-    data["path"] = PredictDriftTests.iris.path
+    data["path"] = dataFile.path
+    edit(&data)
     search["trials"] = 6
     experiment["data"] = data
     experiment["search"] = search
