@@ -10,9 +10,9 @@ struct CSVRecords {
     var fields: [String]
   }
 
-  /// The records, or the line of a quoted field that never closes.
-  static func split(_ bytes: [UInt8]) -> Result<[Record], UnterminatedQuote> {
-    var records: [Record] = []
+  /// Calls `body` with each record in order, without keeping them; returns
+  /// the line of a quoted field that never closes (after the records before it).
+  static func forEach(_ bytes: [UInt8], _ body: (Record) -> Void) -> UnterminatedQuote? {
     var fields: [String] = []
     var field: [UInt8] = []
     var quoted = false
@@ -29,7 +29,7 @@ struct CSVRecords {
     }
     func finishRecord() {
       finishField()
-      if !(fields.count == 1 && fields[0].isEmpty) { records.append(Record(line: recordLine, fields: fields)) }
+      if !(fields.count == 1 && fields[0].isEmpty) { body(Record(line: recordLine, fields: fields)) }
       fields.removeAll(keepingCapacity: true)
     }
 
@@ -69,9 +69,9 @@ struct CSVRecords {
       }
       i += 1
     }
-    if quoted { return .failure(UnterminatedQuote(line: quoteLine)) }
+    if quoted { return UnterminatedQuote(line: quoteLine) }
     if !field.isEmpty || !fields.isEmpty || wasQuoted { finishRecord() }
-    return .success(records)
+    return nil
   }
 
   struct UnterminatedQuote: Error {

@@ -34,12 +34,14 @@ public struct ProfiledInput: Sendable, Equatable {
   public var rowCount: Int { lines.count }
 
   /// The rows as a dataset in the profile's (the model's) feature order,
-  /// with placeholder labels (0), for ``ModelCheckpoint/predict(_:)``.
-  public func dataset(profile: DataProfile) -> Dataset<Double> {
-    var features = [Double]()
+  /// with placeholder labels (0), for ``ModelCheckpoint/predict(_:)``. Give
+  /// the precision the model was trained in (`Float` for float32 models), so
+  /// categorical codes match the one-hot categories learnt from that data.
+  public func dataset<S: DataScalar>(profile: DataProfile, as type: S.Type = Double.self) -> Dataset<S> {
+    var features = [S]()
     features.reserveCapacity(rowCount * columns.count)
     for i in 0..<rowCount {
-      for column in columns { features.append(column[i]) }
+      for column in columns { features.append(S(column[i])) }
     }
     return Dataset(
       features: features, labels: [Double](repeating: 0, count: rowCount), featureNames: profile.featureNames,
@@ -61,29 +63,22 @@ public struct ProfiledInput: Sendable, Equatable {
   public static func check(
     _ bytes: [UInt8], file: String, profile: DataProfile, unknownLevels: UnknownLevels = .reject
   ) throws(DriftError) -> ProfiledInput {
-    let records: [CSVRecords.Record]
-    switch CSVRecords.split(bytes) {
-    case .success(let r): records = r
-    case .failure(let q):
-      throw DriftError(
-        .schema, file: file, line: q.line,
-        message: "quoted field is never closed; a field that starts with \" must end with \" (write \"\" for a quote inside)")
-    }
-    guard let header = records.first else {
-      throw DriftError(.schema, file: file, message: "file is empty; expected a header row naming the columns \(Self.expected(profile))")
-    }
-    let positions = try columnPositions(header, file: file, profile: profile)
-    guard records.count > 1 else {
-      throw DriftError(.schema, file: file, message: "has a header but no data rows; expected at least one data row after the header")
-    }
+    var header: CSVRecords.Record?
+    var positions: [Int] = []
+    var headerError: DriftError?
     var log = ProblemLog(file: file)
     var columns = [[Double]](repeating: [], count: profile.features.count)
     var lines: [Int] = []
-    lines.reserveCapacity(records.count - 1)
-    for record in records.dropFirst() {
+    let unterminated = CSVRecords.forEach(bytes) { record in
+      guard headerError == nil else { return }
+      guard let header else {
+        header = record
+        do throws(DriftError) { positions = try columnPositions(record, file: file, profile: profile) } catch { headerError = error }
+        return
+      }
       guard record.fields.count == header.fields.count else {
         log.add(line: record.line, column: nil, "row has \(record.fields.count) fields but the header has \(header.fields.count) columns; every row needs one field per column")
-        continue
+        return
       }
       lines.append(record.line)
       for (k, feature) in profile.features.enumerated() {
@@ -93,6 +88,18 @@ public struct ProfiledInput: Sendable, Equatable {
         }
         columns[k].append(value)
       }
+    }
+    if let headerError { throw headerError }
+    if let q = unterminated {
+      throw DriftError(
+        .schema, file: file, line: q.line,
+        message: "quoted field is never closed; a field that starts with \" must end with \" (write \"\" for a quote inside)")
+    }
+    guard header != nil else {
+      throw DriftError(.schema, file: file, message: "file is empty; expected a header row naming the columns \(Self.expected(profile))")
+    }
+    guard !lines.isEmpty || !log.problems.isEmpty else {
+      throw DriftError(.schema, file: file, message: "has a header but no data rows; expected at least one data row after the header")
     }
     if let error = log.error { throw error }
     return ProfiledInput(file: file, columns: columns, lines: lines)

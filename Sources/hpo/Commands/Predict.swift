@@ -40,7 +40,10 @@ extension HPOCommand {
       guard let checkpoint = packaged.checkpoint else { throw HPOExitCode.infrastructure }
       let prediction: Prediction
       do {
-        prediction = try checkpoint.predict(rows.dataset(profile: packaged.profile))
+        // The data in the precision the model was trained on, as workers read it.
+        prediction = checkpoint.precision == .float32
+          ? try checkpoint.predict(rows.dataset(profile: packaged.profile, as: Float.self))
+          : try checkpoint.predict(rows.dataset(profile: packaged.profile, as: Double.self))
       } catch {
         FileHandleOutput.standardError("\(package)/\(PackagedModel.modelFileName): \(error.message)")
         throw HPOExitCode.infrastructure
