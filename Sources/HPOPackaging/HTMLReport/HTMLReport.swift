@@ -145,6 +145,7 @@ public enum HTMLReport {
     importance(input, &html)
     learningCurves(input, &html)
     trialTable(input, &html)
+    html.element("p", "Written by hpo \(HPOVersion.current). Self-contained: no network access needed.", ["class": "note"])
     html.element("script", script, escape: false)
     html.close("body")
     html.close("html")
