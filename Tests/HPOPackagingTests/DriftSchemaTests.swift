@@ -124,6 +124,18 @@ struct DriftCheckTests {
     #expect((report.features[1].ksPValue ?? 1) < 1e-10)
   }
 
+  @Test func aDataset_isComparedByItsColumns_andMustHaveTheProfilesFeatures() throws {
+    let profile = DataProfile(
+      training: dataset([("x", Self.training), ("y", Self.training)]), categorical: [], missing: .reject, seed: 0)
+    let shifted = dataset([("x", Self.training), ("y", Self.training.map { $0 + 200 })])
+    let report = try DriftCheck.compare(profile: profile, dataset: shifted)
+    #expect(report == DriftCheck.compare(profile: profile, columns: [Self.training, Self.training.map { $0 + 200 }]))
+    #expect(report.drifted == ["y"])
+    #expect(throws: DriftError.self) {
+      try DriftCheck.compare(profile: profile, dataset: dataset([("y", Self.training), ("x", Self.training)]))
+    }
+  }
+
   @Test func thresholdsDecide() {
     let profile = DataProfile(training: dataset([("x", Self.training)]), categorical: [], missing: .reject, seed: 0)
     let shifted = Self.training.map { $0 + 50 }

@@ -1,3 +1,5 @@
+import HPOData
+
 /// Compares new data with a ``DataProfile`` feature by feature.
 ///
 /// Numeric features: the PSI over the profile's quantile bins plus a missing
@@ -28,6 +30,21 @@ public enum DriftCheck {
     profile: DataProfile, input: ProfiledInput, thresholds: Thresholds = Thresholds()
   ) -> DriftReport {
     compare(profile: profile, columns: input.columns, thresholds: thresholds)
+  }
+
+  /// Compares the features of `dataset` (raw rows, e.g. the test split or a
+  /// new-data file read by HPOData) with the profile.
+  /// - Throws: ``DriftError`` `.schema` when its feature names are not the
+  ///   profile's, in the profile's order.
+  public static func compare<S: DataScalar>(
+    profile: DataProfile, dataset: Dataset<S>, thresholds: Thresholds = Thresholds()
+  ) throws(DriftError) -> DriftReport {
+    guard dataset.featureNames == profile.featureNames else {
+      throw DriftError(
+        .schema, file: "data",
+        message: "has the features \(dataset.featureNames.map { "'\($0)'" }.joined(separator: ", ")); the profile describes \(profile.featureNames.map { "'\($0)'" }.joined(separator: ", "))")
+    }
+    return compare(profile: profile, columns: (0..<dataset.featureCount).map(dataset.column), thresholds: thresholds)
   }
 
   /// Compares `columns` (one per profile feature, in its order, NaN missing).
