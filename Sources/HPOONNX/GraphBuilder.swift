@@ -33,23 +33,17 @@ struct GraphBuilder {
 
   /// A float32 constant of `shape` (row-major); returns its name.
   mutating func constant(_ stem: String, floats: [Float], shape: [Int]) -> String {
-    var raw = Data(capacity: floats.count * 4)
-    for v in floats { Self.append(v.bitPattern, to: &raw) }
-    return add(stem, type: .float, shape: shape, count: floats.count, raw: raw)
+    add(stem, type: .float, shape: shape, count: floats.count, raw: Self.littleEndian(floats.map(\.bitPattern)))
   }
 
   /// A float64 constant of `shape` (row-major); returns its name.
   mutating func constant(_ stem: String, doubles: [Double], shape: [Int]) -> String {
-    var raw = Data(capacity: doubles.count * 8)
-    for v in doubles { Self.append(v.bitPattern, to: &raw) }
-    return add(stem, type: .double, shape: shape, count: doubles.count, raw: raw)
+    add(stem, type: .double, shape: shape, count: doubles.count, raw: Self.littleEndian(doubles.map(\.bitPattern)))
   }
 
   /// An int64 constant of `shape` (row-major); returns its name.
   mutating func constant(_ stem: String, int64s: [Int64], shape: [Int]) -> String {
-    var raw = Data(capacity: int64s.count * 8)
-    for v in int64s { Self.append(UInt64(bitPattern: v), to: &raw) }
-    return add(stem, type: .int64, shape: shape, count: int64s.count, raw: raw)
+    add(stem, type: .int64, shape: shape, count: int64s.count, raw: Self.littleEndian(int64s))
   }
 
   private mutating func add(
@@ -61,13 +55,14 @@ struct GraphBuilder {
     t.name = name
     t.dataType = Int32(type.rawValue)
     t.dims = shape.map { Int64($0) }
-    t.rawData = raw  // ONNX raw_data is little-endian
+    t.rawData = raw
     initializers.append(t)
     return name
   }
 
-  private static func append<T: FixedWidthInteger>(_ value: T, to data: inout Data) {
-    withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) }
+  /// The words' bytes, least significant first (ONNX `raw_data`).
+  private static func littleEndian<T: FixedWidthInteger>(_ words: [T]) -> Data {
+    words.map(\.littleEndian).withUnsafeBytes { Data($0) }
   }
 }
 

@@ -161,5 +161,8 @@ func expectAgreement(
     for (a, b) in zip(prediction.values, expected.values) { worst = max(worst, abs(a - b) / max(abs(b), 1e-6)) }
     #expect(worst <= relativeTolerance, "largest relative difference \(worst)", sourceLocation: sourceLocation)
   }
+  print(
+    "onnxruntime vs predict, \(checkpoint.kind.rawValue) \(checkpoint.task.rawValue) (\(checkpoint.precision.rawValue)): "
+      + "\(n) rows, largest \(checkpoint.task == .classification ? "probability" : "relative") difference \(worst)")
   return worst
 }
