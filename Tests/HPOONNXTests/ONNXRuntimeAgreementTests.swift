@@ -71,6 +71,19 @@ import Testing
     try expectAgreement(checkpoint, rows: d.test.features + d.validation.features)
   }
 
+  /// A model trained without preprocessing reads the raw rows directly.
+  @Test func withoutPreprocessing_rawRowsGoStraightToTheLayers() throws {
+    let d = try Fixtures.splits("wine.csv", task: .classification)
+    let checkpoint = try Trainer.train(
+      model: ModelSpec(kind: .softmax, epochs: 20), configuration: Configuration(["optimizer": .string("lbfgs")]),
+      train: d.train, validation: d.validation, seed: 0
+    ).checkpoint
+    #expect(checkpoint.preprocessing == nil)
+    let graph = try Onnx_ModelProto(serializedBytes: try ONNXExport.modelData(for: checkpoint)).graph
+    #expect(graph.node.first?.opType == "Gemm" && graph.node.first?.input.first == "input")
+    try expectAgreement(checkpoint, rows: d.test.features)
+  }
+
   /// Missing values imputed with the training split's mean or median: rows
   /// with NaN cells (in every column) predict as `predict` imputes them.
   @Test(arguments: [MissingPolicy.mean, .median])
