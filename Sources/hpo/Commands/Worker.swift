@@ -27,6 +27,9 @@ extension HPOCommand {
     @Option(help: "Exit after this many seconds without work (default: never).")
     var idleExit: Double?
 
+    @Flag(inversion: .prefixedNo, help: "Ask for the next trial when one starts, so it starts the moment the running one ends (within the experiment's parallel limit).")
+    var leaseAhead = true
+
     @OptionGroup var keys: ClientKeyOptions
 
     @OptionGroup var logging: LoggingOptions
@@ -50,7 +53,7 @@ extension HPOCommand {
       let cacheURL = URL(fileURLWithPath: cache ?? FileManager.default.temporaryDirectory.appendingPathComponent("hpo-shards").path)
       let options = WorkerService.Options(
         endpoint: endpoint, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", slots: slots,
-        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) })
+        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) }, leaseAhead: leaseAhead)
       let logger = Logger(label: "hpo.worker")
       let advice = keys.advice(endpoint: endpoint, security: security)
       let throttle = LogThrottle()
