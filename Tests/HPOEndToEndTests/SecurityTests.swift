@@ -148,6 +148,10 @@ import Glibc
     let intruder = try c.worker("intruder", extra: keys.client("intruder"))
     defer { intruder.stop() }
     #expect(intruder.waitFor(timeout: 20) { _, err in err.contains("handshake failed: the coordinator at \(c.endpoint) refused this client's key") })
+    // An authorised key, but the wrong coordinator key: nothing either.
+    let misdirected = try c.worker("misdirected", extra: keys.client("worker", serverKey: keys.pub("intruder")))
+    defer { misdirected.stop() }
+    #expect(misdirected.waitFor(timeout: 20) { _, err in err.contains("handshake failed: check the coordinator's public key (\(keys.pub("intruder")))") })
     let worker = try c.worker("worker", extra: keys.client("worker"))
     defer { worker.stop() }
 
@@ -170,6 +174,7 @@ import Glibc
     #expect(trials.allSatisfy { ($0["state"] as? String) == "complete" })
     #expect(Set(trials.compactMap { $0["worker"] as? String }) == ["worker-0"], "every trial ran on the authorised worker")
     #expect(intruder.process.isRunning, "the intruder kept trying the whole time")
+    #expect(misdirected.process.isRunning)
 
     let intruderLine = try #require(try String(contentsOfFile: keys.pub("intruder"), encoding: .utf8)
       .split(separator: "\n").first { $0.contains("public-key") })
@@ -177,6 +182,7 @@ import Glibc
     let log = c.process.standardError
     #expect(log.contains("refused a client from 127.0.0.1: key \(intruderKey) is not in \(keys.authorized)"), "\(log)")
     #expect(log.contains("client=worker peer=127.0.0.1"))
+    #expect(log.contains("its CURVE greeting could not be decrypted: it was given a wrong coordinator public key"), "the misdirected worker's attempts")
     #expect(!intruder.standardError.contains("connected"))
 
     // Without keys, a client is told that the coordinator needs them.
