@@ -61,8 +61,9 @@ extension ZeroMQCurveKeyFile {
   /// linked into place, so a reader sees no file or a whole one. Without
   /// `force` an existing file is never replaced, even one created meanwhile.
   /// - Returns: the paths of the secret and the public key file.
-  /// - Throws: ``ZeroMQKeyFileError`` `.exists` (nothing written) or
-  ///   `.writeFailed` (nothing left behind).
+  /// - Throws: ``ZeroMQKeyFileError`` `.exists` (a key file exists, or
+  ///   `directory` is a file; nothing written) or `.writeFailed` (nothing
+  ///   left behind).
   public static func write(
     _ keyPair: ZeroMQCurveKeyPair, directory: String, name: String, force: Bool
   ) throws(ZeroMQKeyFileError) -> (secret: String, public: String) {
@@ -158,6 +159,10 @@ extension ZeroMQCurveKeyFile {
   }
 
   private static func makeDirectory(_ path: String) throws(ZeroMQKeyFileError) {
+    var info = stat()
+    if stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFDIR {
+      throw ZeroMQKeyFileError(.exists, path: path, message: "exists and is not a folder; pass a folder for the key files")
+    }
     var prefix = path.hasPrefix("/") ? "/" : ""
     for part in path.split(separator: "/") {
       prefix += part + "/"

@@ -55,6 +55,10 @@ import Testing
     }
     #expect(again?.path == dir + "/hpo.pub")
     #expect(!FileManager.default.fileExists(atPath: dir + "/hpo.key"))
+    let notAFolder = #expect(throws: ZeroMQKeyFileError.self) {
+      _ = try ZeroMQCurveKeyFile.write(second, directory: dir + "/hpo.pub", name: "x", force: false)
+    }
+    #expect(notAFolder?.description == "\(dir)/hpo.pub: exists and is not a folder; pass a folder for the key files")
     _ = try ZeroMQCurveKeyFile.write(second, directory: dir, name: "hpo", force: true)
     #expect(try ZeroMQCurveKeyFile.loadSecret(path: dir + "/hpo.key") == second)
     #expect(try ZeroMQCurveKeyFile.loadPublic(path: dir + "/hpo.pub") == second.publicKey)
