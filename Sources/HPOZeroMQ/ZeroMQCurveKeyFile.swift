@@ -2,9 +2,9 @@
 
 /// The text of CURVE key files, and its parsing.
 ///
-/// The format is ZeroMQ's certificate format (ZPL, as written by czmq's
-/// `zcert` and read by pyzmq's `zmq.auth.load_certificate`): comment lines
-/// start with `#`, and the keys are Z85 strings in quotes under `curve`.
+/// The layout is that of ZeroMQ certificate files (ZPL, as czmq's `zcert`
+/// writes them; interoperability with other tools is not tested): comment
+/// lines start with `#`, and the keys are Z85 strings in quotes under `curve`.
 /// A secret key file (`NAME.key`, mode 0600) holds both keys:
 ///
 /// ```
