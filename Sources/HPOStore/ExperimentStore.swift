@@ -117,8 +117,9 @@ public final class ExperimentStore: Sendable {
       // checkpoint when they close last, hence this explicit TRUNCATE checkpoint.
       _ = try? writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
     }
+    // The lock goes even if closing fails: this process no longer writes.
+    defer { lock?.release() }
     try perform("closing") { try writer.close() }
-    lock?.release()
   }
 
   /// Runs `body`, turning SQLite and decoding failures into ``StoreError``s that name the store.
