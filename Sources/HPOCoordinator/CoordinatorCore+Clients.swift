@@ -87,7 +87,7 @@ extension CoordinatorCore {
       return ExperimentStatus(
         name: name, state: e.state.rawValue, budget: e.budget, counts: counts, bestValue: best?.value,
         bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.timeIntervalSince(e.startedAt),
-        trials: trials)
+        trials: trials, release: releaseStatus(of: e))
     }
     return StatusReply(experiments: statuses, workers: workers.count)
   }
@@ -140,6 +140,7 @@ extension CoordinatorCore {
       trials.append(record)
     }
     if !changes.isEmpty { _ = try store.apply(changes, at: now) }
+    try loadRelease(name)
     var shards: [ShardReference] = []
     if activate, spec.data != nil, !stored.state.isFinished { shards = (try? data?.prepare(spec)) ?? [] }
     register(ExperimentRuntime(

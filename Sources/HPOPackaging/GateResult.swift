@@ -68,3 +68,6 @@ func formatted(_ x: Double?) -> String {
   guard let x else { return "–" }
   return x.isFinite ? String(format: "%.4f", x) : "\(x)"
 }
+
+/// A threshold as written: up to 6 significant digits, no trailing zeros.
+func short(_ x: Double) -> String { String(format: "%.6g", x) }

@@ -8,7 +8,7 @@ enum ReleaseGates {
   /// `validation.gates`: each metric on the test split within its thresholds.
   static func thresholds(_ gates: [Gate], test: [Metric: Double]) -> [GateResult] {
     gates.map { g in
-      let bounds = [g.min.map { "≥ \(formatted($0))" }, g.max.map { "≤ \(formatted($0))" }].compactMap { $0 }
+      let bounds = [g.min.map { "≥ \(short($0))" }, g.max.map { "≤ \(short($0))" }].compactMap { $0 }
       let threshold = bounds.joined(separator: " and ")
       let name = "\(g.metric.rawValue) \(threshold)"
       guard let v = test[g.metric], v.isFinite else {
@@ -23,7 +23,7 @@ enum ReleaseGates {
 
   /// `validation.max_gap`: |validation − test| of the objective.
   static func gap(_ maxGap: Double, metric: Metric, validation: [Metric: Double], test: [Metric: Double]) -> GateResult {
-    let threshold = "≤ \(formatted(maxGap))"
+    let threshold = "≤ \(short(maxGap))"
     guard let v = validation[metric], let t = test[metric], v.isFinite, t.isFinite else {
       return GateResult(name: "gap", kind: .gap, passed: false, threshold: threshold,
                         detail: "\(metric.rawValue) is missing on the validation or the test split")
@@ -44,10 +44,10 @@ enum ReleaseGates {
     let sign: Double = direction == .maximize ? 1 : -1
     let improvement = sign * (c.winner - c.champion)  // > 0: the winner is better
     var needed = -v.championTolerance
-    var threshold = "not worse than the champion by more than \(formatted(v.championTolerance))"
+    var threshold = "not worse than the champion by more than \(short(v.championTolerance))"
     if let m = v.minImprovement {
       needed = max(needed, m)
-      threshold = "better than the champion by at least \(formatted(m))"
+      threshold = "better than the champion by at least \(short(m))"
     }
     let passed = improvement >= needed - 1e-12
     return GateResult(
@@ -58,7 +58,7 @@ enum ReleaseGates {
   /// Seed stability: the winner's test objective with its own seed and `seeds`
   /// other ones; the spread (max − min) within the bound.
   static func seedStability(_ s: SeedStabilitySpec, values: [Double], seeds: [UInt64], metric: Metric) -> GateResult {
-    let threshold = "spread ≤ \(formatted(s.maxSpread))"
+    let threshold = "spread ≤ \(short(s.maxSpread))"
     guard values.allSatisfy(\.isFinite), let lo = values.min(), let hi = values.max() else {
       return GateResult(name: "seed_stability", kind: .seedStability, passed: false, threshold: threshold,
                         detail: "test \(metric.rawValue) is not finite for every seed: \(values.map(formatted))")

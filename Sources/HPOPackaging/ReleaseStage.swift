@@ -1,6 +1,7 @@
 import Foundation
 import HPOCore
 import HPOData
+import HPOLinearAlgebra
 import HPOModels
 import HPOStore
 import Logging
@@ -38,6 +39,8 @@ public struct ReleaseStage: Sendable {
     guard spec.model.kind != .function, spec.data != nil else {
       return ReleaseOutcome(status: .skipped, message: "a built-in function has no model to release")
     }
+    // One BLAS thread, as workers train: a retrained winner is then the model the search trained.
+    _ = BLASInfo.setThreadCount(1)
     var report = ReleaseReport(record: record, createdAt: now)
     do {
       let (manifest, directory) = try DataManifest.readOrPrepare(spec)
@@ -95,7 +98,8 @@ public struct ReleaseStage: Sendable {
     }
     let passed = gates.allSatisfy(\.passed)
     let destination = URL(fileURLWithPath: spec.output.dir).appendingPathComponent(passed ? "package" : "rejected").path
-    report.system = SystemInfo.current(experimentDirectory: experimentDirectory)
+    let dataFolder = spec.data.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path }
+    report.system = SystemInfo.current(experimentDirectory: experimentDirectory ?? dataFolder)
     files["manifest.json"] = Array(report.manifestJSON(files: files).utf8)
     files["README.md"] = Array(report.modelCard().utf8)
     try PackageWriter.write(files, to: destination)

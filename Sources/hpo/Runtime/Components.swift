@@ -1,6 +1,8 @@
 import Foundation
 import HPOCoordinator
 import HPOCore
+import HPOPackaging
+import Logging
 import HPOSearch
 import HPOWire
 import HPOWorker
@@ -77,4 +79,11 @@ enum ClientError: Error, CustomStringConvertible {
 extension Components {
   /// Prepares and serves experiment data: shards under `output.dir/data/`.
   static let dataSource: (any ExperimentDataSource)? = ShardedDataSource()
+}
+
+extension Components {
+  /// The release stage after each search: held-out evaluation, gates, package and reports.
+  static func release(_ logger: Logger) -> ReleaseStage {
+    ReleaseStage(logger: logger)
+  }
 }
