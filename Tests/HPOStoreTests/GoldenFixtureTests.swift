@@ -27,6 +27,25 @@ import Testing
     for suffix in ["-wal", "-shm", ".lock"] { try FileManager.default.removeItem(atPath: path + suffix) }
   }
 
+  /// Schema 2 adds the release stage's outcome: a migrated version-1 store records and reads it.
+  @Test func theVersion1FixtureMigratesAndRecordsAReleaseOutcome() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store-v1.sqlite")
+    try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: path)
+    let store = try ExperimentStore.open(path: path)
+    defer { try? store.close() }
+    #expect(try store.release(of: FixtureHistory.done) == nil)
+    let outcome = StoredRelease(
+      status: "gate_failed", failedGates: ["gap", "accuracy ≥ 0.9"], message: "2 of 5 gates failed",
+      report: "/out/report.md", package: "/out/rejected", recordedAt: Clock.at(20))
+    _ = try store.apply(.recordRelease(experiment: FixtureHistory.done, outcome), at: Clock.at(20))
+    #expect(try store.release(of: FixtureHistory.done) == outcome)
+    #expect(throws: StoreError.self) {
+      try store.apply(.recordRelease(experiment: FixtureHistory.done, StoredRelease(status: "great", failedGates: [], message: "", report: nil, package: nil)))
+    }
+  }
+
   @Test func theVersion1FixtureOpensAndReadsBack() throws {
     let dir = try TempDir()
     defer { dir.cleanup() }
