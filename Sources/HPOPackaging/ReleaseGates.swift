@@ -31,7 +31,7 @@ enum ReleaseGates {
     let gap = abs(v - t)
     let passed = gap <= maxGap
     return GateResult(name: "gap", kind: .gap, passed: passed, value: gap, threshold: threshold,
-                      detail: "|validation \(formatted(v)) − test \(formatted(t))| = \(formatted(gap)) \(passed ? "≤" : ">") \(formatted(maxGap))")
+                      detail: "|validation \(formatted(v)) − test \(formatted(t))| = \(formatted(gap)) \(passed ? "≤" : ">") \(short(maxGap))")
   }
 
   /// The champion gate: not worse than the champion by more than the tolerance,

@@ -15,6 +15,8 @@ struct ReleaseReport {
   var champion: ChampionComparison?
   var data: DataManifest?
   var statistics: [FeatureStatistics] = []
+  /// The winner's imputation of missing values, if it has one.
+  var imputation: Preprocessing.Imputation?
   var system: SystemInfo?
   var packagePath: String?
   /// Why the stage could not decide.
@@ -227,8 +229,8 @@ struct ReleaseReport {
     for g in gates { md += "- \(g.passed ? "✅" : "❌") **\(g.name)** (\(g.threshold)): \(g.detail)\n" }
     md += "\n## Limits\n\n"
     md += "- Trained and tested only on rows like those of `\(d.sourceFile)` (SHA-256 \(d.sourceSHA256.prefix(12))…); inputs outside the ranges above are extrapolation.\n"
-    md += "- Missing values: " + (d.missing == .mean || d.missing == .median
-      ? "imputed with the training \(d.missing.rawValue).\n" : "not imputed (data.missing \"\(d.missing.rawValue)\"); rows with missing values must be refused.\n")
+    md += "- Missing values: " + (imputation.map { "imputed with the training \($0.strategy.rawValue).\n" }
+      ?? "not imputed (data.missing \"\(d.missing.rawValue)\"; the training split had none to learn from or the policy refuses them): rows with missing values must be refused.\n")
     md += "- The test split has \(d.test.rows) rows; metric differences smaller than their sampling noise are not meaningful.\n"
     md += "\n## Files\n\n`model.hpoc` (hpo checkpoint with its preprocessing), `manifest.json` (provenance), `SHA256SUMS` (`sha256sum -c SHA256SUMS`).\n"
     return md

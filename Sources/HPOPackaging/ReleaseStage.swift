@@ -91,6 +91,7 @@ public struct ReleaseStage: Sendable {
     report.gates = gates
     report.data = splits.manifest
     report.statistics = splits.statistics
+    report.imputation = winner.checkpoint.preprocessing?.imputation
 
     var files: [String: [UInt8]] = ["model.hpoc": winner.checkpoint.encoded()]
     if let extraFiles {

@@ -79,7 +79,9 @@ extension PreparedSplits {
     guard let imputation = preprocessing.imputation else {
       return GateResult(
         name: name, kind: .stress, passed: true, threshold: threshold,
-        detail: "not applicable: trained with data.missing \"\(manifest.missing.rawValue)\", so rows with missing values are refused at input, not imputed")
+        detail: manifest.missing == .mean || manifest.missing == .median
+          ? "not applicable: data.missing is \"\(manifest.missing.rawValue)\" but the training split had no missing values, so the model holds no imputation values; rows with missing values must be refused at input"
+          : "not applicable: trained with data.missing \"\(manifest.missing.rawValue)\"; rows with missing values must be refused at input")
     }
     var rows = probes { _ in [.nan] }.rows
     rows.append([Double](repeating: .nan, count: statistics.count))

@@ -152,6 +152,29 @@ import Testing
     #expect(missing.exitCode == 2 && missing.standardError.contains("no entry named nothing"))
   }
 
+  @Test func missingValuesImputedAsTrained_passTheStressTest() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    var file = try Self.experiment(in: dir, name: "holes", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}]}"#)
+    // Every tenth row loses its sepal width; the experiment imputes the training median.
+    let csv = try String(contentsOf: dir.appendingPathComponent("data/iris.csv"), encoding: .utf8).split(separator: "\n")
+    let holes = [String(csv[0])] + csv.dropFirst().enumerated().map { i, line in
+      var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      if i % 10 == 3 { cells[1] = "" }
+      return cells.joined(separator: ",")
+    }
+    try (holes.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("data/holes.csv"), atomically: true, encoding: .utf8)
+    let text = try String(contentsOfFile: file, encoding: .utf8)
+      .replacingOccurrences(of: #""path": "data/iris.csv", "task": "classification""#, with: #""path": "data/holes.csv", "task": "classification", "missing": "median""#)
+    file = dir.appendingPathComponent("holes2.json").path
+    try text.write(toFile: file, atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let report = try Self.read(dir.appendingPathComponent("out-holes"), "report.md")
+    #expect(report.contains("| stress.missing | ✅ pass | – | finite when imputed | each feature missing, and all of them, predict finite values (imputed with the training median) |"))
+    #expect(try Self.read(dir.appendingPathComponent("out-holes/package"), "README.md").contains("- Missing values: imputed with the training median."))
+  }
+
   @Test func promote_withoutARegistryIsBadInput() throws {
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
