@@ -3,6 +3,7 @@ import Foundation
 import HPOCore
 import HPOPackaging
 import HPOStore
+import Logging
 
 extension HPOCommand {
   /// `hpo evaluate EXPERIMENT.json [--store FILE]`: the release stage of a
@@ -52,7 +53,9 @@ extension HPOCommand {
         throw HPOExitCode.infrastructure
       }
       defer { try? experimentStore.close() }
-      let outcome = ReleaseStage(experimentDirectory: loaded.baseDirectory.path).run(record)
+      var logger = Logger(label: "hpo.release")
+      logger.logLevel = .warning
+      let outcome = ReleaseStage(experimentDirectory: loaded.baseDirectory.path, logger: logger).run(record)
       do {
         _ = try experimentStore.apply(.recordRelease(experiment: loaded.spec.name, StoredRelease(
           status: outcome.status.rawValue, failedGates: outcome.failedGates, message: outcome.message,
