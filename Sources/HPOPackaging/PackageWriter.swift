@@ -8,9 +8,11 @@ import Glibc
 /// Writes a release package directory atomically: every file goes into a
 /// temporary sibling directory (each file flushed to disk), `SHA256SUMS` is
 /// added, and the directory is renamed into place. An earlier package at the
-/// destination is first renamed aside and removed only after the new one is in
-/// place; ``recover(_:)`` puts it back if a crash fell between the two renames.
-/// A failure before the final rename leaves the destination untouched.
+/// destination is exchanged with the new one in a single `renameat2`
+/// (RENAME_EXCHANGE) and then removed; where that call is unavailable it is
+/// renamed aside first and removed after the new one is in place, and
+/// ``recover(_:)`` puts it back if a crash fell between the two renames.
+/// A failure before the switch leaves the destination untouched.
 public enum PackageWriter {
   /// The checksum file's name.
   public static let checksumFile = "SHA256SUMS"
@@ -51,8 +53,15 @@ public enum PackageWriter {
       try? fm.removeItem(at: temporary)
       throw ReleaseError("cannot write the package \(target.path): \(error)")
     }
-    // The switch: old → aside, new → target, then the old one goes.
     let hadOld = fm.fileExists(atPath: target.path)
+    // The switch, in one step where the kernel can: the new package and the old one
+    // exchange names (renameat2 RENAME_EXCHANGE), so the destination is never missing.
+    if hadOld, exchange(temporary.path, target.path) {
+      try? syncDirectory(parent.path)
+      try? fm.removeItem(at: temporary)  // now the earlier package
+      return
+    }
+    // Otherwise: old → aside, new → target, then the old one goes.
     if hadOld {
       try? fm.removeItem(at: aside)
       guard rename(target.path, aside.path) == 0 else {
@@ -116,6 +125,18 @@ public enum PackageWriter {
       problems.append("\(extra) is not listed in \(checksumFile)")
     }
     return problems
+  }
+
+  private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+  /// Atomically exchanges two existing paths with Linux's `renameat2(…, RENAME_EXCHANGE)`
+  /// (looked up at run time: Glibc's Swift module does not declare it). `false` when the
+  /// call is unavailable or the filesystem refuses it; nothing has changed then.
+  static func exchange(_ a: String, _ b: String) -> Bool {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "renameat2") else { return false }
+    let renameat2 = unsafeBitCast(symbol, to: RenameAt2.self)
+    let renameExchange: UInt32 = 2
+    return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
   }
 
   static func durableWrite(_ bytes: [UInt8], to path: String) throws {

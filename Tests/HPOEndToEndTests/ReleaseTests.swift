@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The release stage as a pipeline sees it: `hpo run` on a small iris search,
 /// its exit code, the package and reports it leaves, the registry.
 @Suite(.serialized) struct ReleaseTests {
@@ -173,6 +177,44 @@ import Testing
     let report = try Self.read(dir.appendingPathComponent("out-holes"), "report.md")
     #expect(report.contains("| stress.missing | ✅ pass | – | finite when imputed | each feature missing, and all of them, predict finite values (imputed with the training median) |"))
     #expect(try Self.read(dir.appendingPathComponent("out-holes/package"), "README.md").contains("- Missing values: imputed with the training median."))
+  }
+
+  /// kill -9 at moments spread over `hpo evaluate`'s run: the package folder is
+  /// always a whole package (the old one or the new one), never a mix or nothing.
+  /// The write itself takes a few milliseconds, so most kills land before or after
+  /// it; PackageWriterTests covers the states a crash inside it leaves.
+  @Test func killDashNineDuringPackaging_leavesAWholePackage() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try Self.experiment(in: dir, name: "kill", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}]}"#)
+    #expect(try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120).exitCode == 0)
+    let out = dir.appendingPathComponent("out-kill")
+    let package = out.appendingPathComponent("package")
+    var killed = 0
+    for attempt in 0..<16 {
+      let p = Process()
+      p.executableURL = HPOProcess.executable
+      p.arguments = ["evaluate", file]
+      p.currentDirectoryURL = dir
+      p.standardOutput = FileHandle.nullDevice
+      p.standardError = FileHandle.nullDevice
+      try p.run()
+      // 0, 8, 16, … 120 ms after the start: before, during and after the package write.
+      Thread.sleep(forTimeInterval: Double(attempt) * 0.008)
+      if p.isRunning {
+        kill(p.processIdentifier, SIGKILL)
+        killed += 1
+      }
+      p.waitUntilExit()
+      let (status, check) = try Self.sha256sumCheck(package)
+      #expect(status == 0, "after a kill at \(attempt * 8) ms: \(check)")
+      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "manifest.json", "model.hpoc"])
+    }
+    #expect(killed > 0)
+    // The next write cleans up what the killed ones left beside the package.
+    #expect(try HPOProcess.run(["evaluate", file], in: dir).exitCode == 0)
+    let left = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasPrefix(".package") }
+    #expect(left.isEmpty, "\(left)")
   }
 
   @Test func promote_withoutARegistryIsBadInput() throws {
