@@ -51,8 +51,9 @@ extension CoordinatorCore {
       spec.data = d
     }
     spec.output.dir = absolute(spec.output.dir)
-    if var v = spec.validation, let champion = v.champion {
-      v.champion = absolute(champion)
+    if var v = spec.validation {
+      v.champion = v.champion.map(absolute)
+      v.newData = v.newData.map(absolute)
       spec.validation = v
     }
     return spec

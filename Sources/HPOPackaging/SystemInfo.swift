@@ -38,8 +38,15 @@ struct SystemInfo {
     return nil
   }
 
-  /// `git -C dir rev-parse HEAD`, when `dir` is inside a git repository (and git exists).
+  /// `git -C dir rev-parse HEAD`, when `dir` is inside a git repository (a folder
+  /// on the way up holds `.git`; no process is started otherwise) and git exists.
   static func gitCommit(_ dir: String) -> String? {
+    var folder = URL(fileURLWithPath: dir).standardizedFileURL
+    while !FileManager.default.fileExists(atPath: folder.appendingPathComponent(".git").path) {
+      let parent = folder.deletingLastPathComponent()
+      if parent.path == folder.path { return nil }
+      folder = parent
+    }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["git", "-C", dir, "rev-parse", "HEAD"]
