@@ -217,6 +217,25 @@ import Glibc
     #expect(left.isEmpty, "\(left)")
   }
 
+  @Test func shuffledLabels_failTheThresholdGate() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try Self.experiment(in: dir, name: "unused", validation: "{}")
+    // The labels moved one row down (a fixed derangement): nothing left to learn.
+    let lines = try String(contentsOf: dir.appendingPathComponent("data/iris.csv"), encoding: .utf8).split(separator: "\n").map(String.init)
+    let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+    let shuffled = rows.indices.map { i in (rows[i].dropLast() + [rows[(i + 1) % rows.count].last!]).joined(separator: ",") }
+    try (([lines[0]] + shuffled).joined(separator: "\n") + "\n").write(
+      to: dir.appendingPathComponent("data/iris.csv"), atomically: true, encoding: .utf8)
+    let file = try Self.experiment(in: dir, name: "noise", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}]}"#)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 1, "\(r.standardError)")
+    let out = dir.appendingPathComponent("out-noise")
+    #expect(try Self.json(out, "result.json")["failed_gates"] as? [String] == ["accuracy ≥ 0.8"])
+    #expect(try Self.read(out, "report.md").contains("| accuracy ≥ 0.8 | ❌ fail |"))
+    #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("rejected/model.hpoc").path))
+  }
+
   @Test func promote_withoutARegistryIsBadInput() throws {
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
