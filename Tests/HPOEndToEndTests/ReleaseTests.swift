@@ -63,7 +63,8 @@ import Glibc
   @Test func passingRun_exitsZeroWithAVerifiedPackageAndReports() throws {
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    let file = try Self.experiment(in: dir, name: "good", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}], "max_gap": 1}"#)
+    let file = try Self.experiment(
+      in: dir, name: "good", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}], "max_gap": 1, "seed_stability": {"seeds": 2, "max_spread": 1}}"#)
     let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
     #expect(r.exitCode == 0, "\(r.standardError)")
     #expect(r.standardOutput.contains("release: passed"))
@@ -84,6 +85,7 @@ import Glibc
     #expect(result["outcome"] as? String == "passed")
     let junit = try Self.read(out, "junit.xml")
     #expect(junit.contains(#"failures="0""#) && junit.contains(#"name="accuracy ≥ 0.8""#) && junit.contains(#"name="stress.row_order""#))
+    #expect(junit.contains(#"tests="6""#) && junit.contains(#"<testcase classname="hpo.gates.seed_stability" name="seed_stability""#))
     #expect(try Self.read(out, "report.md").hasPrefix("# iris: passed"))
     #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("rejected").path))
 
@@ -159,7 +161,7 @@ import Glibc
   @Test func missingValuesImputedAsTrained_passTheStressTest() throws {
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
-    var file = try Self.experiment(in: dir, name: "holes", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}]}"#)
+    var file = try Self.experiment(in: dir, name: "holes", validation: #"{"gates": [{"metric": "accuracy", "min": 0.8}], "refit": true}"#)
     // Every tenth row loses its sepal width; the experiment imputes the training median.
     let csv = try String(contentsOf: dir.appendingPathComponent("data/iris.csv"), encoding: .utf8).split(separator: "\n")
     let holes = [String(csv[0])] + csv.dropFirst().enumerated().map { i, line in
@@ -177,6 +179,9 @@ import Glibc
     let report = try Self.read(dir.appendingPathComponent("out-holes"), "report.md")
     #expect(report.contains("| stress.missing | ✅ pass | – | finite when imputed | each feature missing, and all of them, predict finite values (imputed with the training median) |"))
     #expect(try Self.read(dir.appendingPathComponent("out-holes/package"), "README.md").contains("- Missing values: imputed with the training median."))
+    // refit: the winner was trained again on train + validation.
+    let winner = try Self.json(dir.appendingPathComponent("out-holes/package"), "manifest.json")["winner"] as? [String: Any]
+    #expect(winner?["origin"] as? String == "refit")
   }
 
   /// kill -9 at moments spread over `hpo evaluate`'s run: the package folder is
