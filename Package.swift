@@ -82,7 +82,8 @@ let package = Package(
       dependencies: [
         "HPOCore", "HPOData", "HPOModels",
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-      ]),
+      ],
+      exclude: ["Generated/README.md"]),
     // After the search: held-out evaluation, release gates, packages, registry, reports.
     .target(
       name: "HPOPackaging",

@@ -14,16 +14,22 @@ public struct CoordinatorConfiguration: Sendable {
   public var maxAttempts: Int
   /// What workers are told to wait before asking again when there is no work.
   public var noWorkRetry: Duration
+  /// How long an idle worker's ask is held, to be answered the moment a trial
+  /// becomes available, before it is told to ask again (at once). Zero answers
+  /// `noWork` at once (then workers wait ``noWorkRetry``).
+  public var parkTimeout: Duration
 
   public init(
     coordinatorID: String = "coordinator", leaseDuration: Duration = .seconds(10),
-    heartbeatInterval: Duration = .seconds(1), maxAttempts: Int = 3, noWorkRetry: Duration = .milliseconds(200)
+    heartbeatInterval: Duration = .seconds(1), maxAttempts: Int = 3, noWorkRetry: Duration = .milliseconds(200),
+    parkTimeout: Duration = .seconds(1)
   ) {
     self.coordinatorID = coordinatorID
     self.leaseDuration = leaseDuration
     self.heartbeatInterval = heartbeatInterval
     self.maxAttempts = maxAttempts
     self.noWorkRetry = noWorkRetry
+    self.parkTimeout = parkTimeout
   }
 }
 

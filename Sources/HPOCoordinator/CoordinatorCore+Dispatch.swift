@@ -5,28 +5,79 @@ import HPOWire
 
 extension CoordinatorCore {
   /// A worker has a free slot: lease it the next trial of the next experiment
-  /// (round-robin over experiments with capacity), or tell it to come back.
+  /// (round-robin over experiments with capacity). When there is none, the ask
+  /// is parked and answered by ``serveParked(now:)`` as soon as a trial is
+  /// available (or with `noWork` after ``CoordinatorConfiguration/parkTimeout``).
   func askForWork(_ r: WorkRequest, from peer: PeerID, now: Date) throws -> [Outgoing] {
     workers[r.workerID] = WorkerInfo(peer: peer, lastSeen: now)
-    // A worker id runs one trial at a time: an ask from a worker that already
-    // holds a lease (its earlier ask or our answer was lost, or it reconnected)
-    // gets the same assignment again rather than a second trial.
-    if let held = heldAssignment(of: r.workerID) { return [Outgoing(peer: peer, message: .assignment(held))] }
-    guard !draining, !order.isEmpty else { return [noWork(peer)] }
-    for offset in 0..<order.count {
-      let name = order[(cursor + offset) % order.count]
-      guard let assignment = try nextAssignment(in: name, for: r.workerID, now: now) else { continue }
-      cursor = (cursor + offset + 1) % order.count
+    parked.removeAll { $0.workerID == r.workerID }
+    // A worker slot holds at most one trial besides the one it runs: an ask
+    // from a slot that already holds such a lease (its earlier ask or our
+    // answer was lost, or it reconnected) gets the same assignment again
+    // rather than another trial.
+    if let held = heldAssignment(of: r.workerID, except: r.running) {
+      return [Outgoing(peer: peer, message: .assignment(held))]
+    }
+    if let assignment = try anyAssignment(for: r.workerID, now: now) {
       return [Outgoing(peer: peer, message: .assignment(assignment))]
     }
-    return [noWork(peer)]
+    // An ask ahead is answered at once: holding it would hand freed capacity
+    // to a busy slot before an idle one.
+    if r.running != nil { return [Outgoing(peer: peer, message: .noWork(NoWork(retryAfterMilliseconds: 0)))] }
+    guard !draining, configuration.parkTimeout > .zero else { return [noWork(peer)] }
+    parked.append(ParkedAsk(workerID: r.workerID, peer: peer, since: now))
+    return []
   }
 
-  /// The assignment of the trial `worker` currently holds, if any.
-  private func heldAssignment(of worker: String) -> TrialAssignment? {
+  /// Answers parked asks: a trial for each, oldest first, while there are
+  /// trials to hand out; `noWork` (ask again at once) for asks parked longer
+  /// than the park timeout, and for all of them once draining. Call it after
+  /// every batch of messages and every tick; its leases are committed by the
+  /// next ``flush()``, before the replies are sent.
+  public func serveParked(now: Date) throws -> [Outgoing] {
+    guard !parked.isEmpty else { return [] }
+    var replies: [Outgoing] = []
+    var remaining: [ParkedAsk] = []
+    var mayHaveWork = !draining
+    for ask in parked {
+      if mayHaveWork {
+        if let assignment = try anyAssignment(for: ask.workerID, now: now) {
+          replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment)))
+          continue
+        }
+        mayHaveWork = false
+      }
+      if draining || now.timeIntervalSince(ask.since) >= configuration.parkTimeout.timeInterval {
+        replies.append(Outgoing(peer: ask.peer, message: .noWork(NoWork(retryAfterMilliseconds: 0))))
+      } else {
+        remaining.append(ask)
+      }
+    }
+    parked = remaining
+    return replies
+  }
+
+  /// The next trial of the next experiment with one to run now, leased to `worker`.
+  private func anyAssignment(for worker: String, now: Date) throws -> TrialAssignment? {
+    guard !draining, !order.isEmpty else { return nil }
+    for offset in 0..<order.count {
+      let name = order[(cursor + offset) % order.count]
+      guard let assignment = try nextAssignment(in: name, for: worker, now: now) else { continue }
+      cursor = (cursor + offset + 1) % order.count
+      return assignment
+    }
+    return nil
+  }
+
+  /// The assignment of a trial `worker` holds other than `running`, if any
+  /// (the lowest-numbered, so a repeated ask gets the same answer).
+  private func heldAssignment(of worker: String, except running: TrialKey?) -> TrialAssignment? {
     for name in order {
       guard let e = experiments[name] else { continue }
-      for (number, lease) in e.leases where lease.worker == worker {
+      let held = e.leases.filter { number, lease in
+        lease.worker == worker && !(running?.experiment == name && running?.trial == number)
+      }
+      if let (number, lease) = held.min(by: { $0.key < $1.key }) {
         return assignment(e, number: number, attempt: lease.attempt)
       }
     }

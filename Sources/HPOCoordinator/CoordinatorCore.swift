@@ -42,6 +42,9 @@ public final class CoordinatorCore {
   var cursor = 0
   /// Connected workers by id.
   var workers: [String: WorkerInfo] = [:]
+  /// Idle workers' asks held until a trial is available (oldest first);
+  /// see ``serveParked(now:)``.
+  var parked: [ParkedAsk] = []
   /// Stop reasons decided for running trials, reported when their result arrives.
   var stopReasons: [TrialKey: String] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
@@ -53,6 +56,12 @@ public final class CoordinatorCore {
   struct WorkerInfo {
     var peer: PeerID
     var lastSeen: Date
+  }
+
+  struct ParkedAsk {
+    var workerID: String
+    var peer: PeerID
+    var since: Date
   }
 
   /// A coordinator over `store`, resuming every unfinished experiment in it:
@@ -179,6 +188,7 @@ public final class CoordinatorCore {
 
   private func hello(_ h: WorkerHello, from peer: PeerID, now: Date) -> [Outgoing] {
     workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
+    parked.removeAll { $0.workerID == h.workerID }
     logger.info("worker joined", metadata: ["worker.id": "\(h.workerID)", "worker.host": "\(h.host)", "worker.version": "\(h.hpoVersion)"])
     return [Outgoing(peer: peer, message: .welcome(Welcome(
       coordinatorID: configuration.coordinatorID, heartbeatMilliseconds: configuration.heartbeatInterval.milliseconds,
@@ -188,7 +198,20 @@ public final class CoordinatorCore {
   private func heartbeat(_ h: Heartbeat, from peer: PeerID, now: Date) -> [Outgoing] {
     workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
     for key in h.running { renew(key, worker: h.workerID, now: now) }
+    renewAhead(of: h.workerID, now: now)
     return []
+  }
+
+  /// Extends every other lease `worker` holds: a trial leased ahead waits in
+  /// the slot (which may not have read it yet) until the running one ends, and
+  /// the slot's heartbeat proves it alive.
+  private func renewAhead(of worker: String, now: Date) {
+    for name in order {
+      guard let e = experiments[name], e.leases.values.contains(where: { $0.worker == worker }) else { continue }
+      for (number, lease) in e.leases where lease.worker == worker {
+        e.leases[number]?.deadline = max(lease.deadline, now.addingTimeInterval(configuration.leaseDuration.timeInterval))
+      }
+    }
   }
 
   /// Extends the lease of `key` when `worker` still holds that attempt.
@@ -204,6 +227,7 @@ public final class CoordinatorCore {
   private func goodbye(_ g: Goodbye, now: Date) throws -> [Outgoing] {
     logger.info("worker left", metadata: ["worker.id": "\(g.workerID)", "reason": "\(g.reason)"])
     workers[g.workerID] = nil
+    parked.removeAll { $0.workerID == g.workerID }
     for key in g.handedBack {
       guard var e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
       record(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),

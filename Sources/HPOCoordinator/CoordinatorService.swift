@@ -53,21 +53,24 @@ public final class CoordinatorService {
         if finishedAt == nil { finishedAt = now }
         if now.timeIntervalSince(finishedAt!) > finishLinger.timeInterval { return }
       }
+      var replies: [CoordinatorCore.Outgoing] = []
       if let first = try transport.receive(timeout: tickInterval) {
         // Handle everything that has arrived, commit the batch once, then answer.
-        var replies = core.handle(first, now: Date())
+        replies = core.handle(first, now: Date())
         var handled = 1
         while handled < maxBatch, let next = try transport.receive(timeout: .zero) {
           replies += core.handle(next, now: Date())
           handled += 1
         }
-        try core.flush()
-        for out in replies { try transport.send(out.message, to: out.peer) }
       }
       if Date().timeIntervalSince(lastTick) >= tickInterval.timeInterval {
         lastTick = Date()
         try core.tick(now: lastTick)
       }
+      // Whatever the batch or the tick freed goes to idle workers at once.
+      replies += try core.serveParked(now: Date())
+      try core.flush()
+      for out in replies { try transport.send(out.message, to: out.peer) }
     }
   }
 }

@@ -46,14 +46,20 @@ public struct WorkRequest: Sendable, Equatable, Codable {
   /// Content hashes of the shards the worker already holds (so the
   /// coordinator can prefer trials whose data is cached there).
   public var cachedShards: [String]
+  /// Set on an ask made ahead (lease-ahead): the trial the slot is running
+  /// now. The coordinator answers such an ask at once — the next trial, or
+  /// `noWork` — and never holds it; the slot starts that trial the moment the
+  /// running one ends, so the round trip is hidden behind the running trial.
+  public var running: TrialKey?
 
-  public init(workerID: String, cachedShards: [String] = []) {
+  public init(workerID: String, cachedShards: [String] = [], running: TrialKey? = nil) {
     self.workerID = workerID
     self.cachedShards = cachedShards
+    self.running = running
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case workerID = "worker_id", cachedShards = "cached_shards"
+    case workerID = "worker_id", cachedShards = "cached_shards", running
   }
 }
 

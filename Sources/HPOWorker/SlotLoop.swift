@@ -4,17 +4,45 @@ import HPOWire
 import Logging
 
 /// One slot of a worker: its own connection, one trial at a time.
+///
+/// With lease-ahead (``WorkerService/Options/leaseAhead``) the slot asks for
+/// its next trial as soon as it starts one, and starts that next trial the
+/// moment the running one ends: the round trip to the coordinator overlaps
+/// the running trial. The coordinator grants it only within the experiment's
+/// `parallel` limit; after a refusal the slot asks ahead again only after
+/// ``aheadBackoff`` more trials.
 struct SlotLoop {
   let service: WorkerService
   let slotID: String
   let stop: StopSignal
   var logger: Logger { service.logger }
+  /// Replies to an ask made ahead that arrived while the slot awaited something else.
+  private let ahead = AheadReplies()
+  /// Trials run without asking ahead after the coordinator refused an ask ahead.
+  static let aheadBackoff = 16
+
+  init(service: WorkerService, slotID: String, stop: StopSignal) {
+    self.service = service
+    self.slotID = slotID
+    self.stop = stop
+  }
 
   func run() throws {
     let transport = try service.makeTransport()
     try greet(transport)
     var idleSince = Date()
+    var next: TrialAssignment?
+    defer {
+      // A trial leased ahead and never started goes back at once.
+      let handedBack = next.map { [$0.key] } ?? []
+      try? transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.isRaised ? stop.why : "idle", handedBack: handedBack)))
+    }
     while !stop.isRaised {
+      if let leased = next {
+        next = try runTrial(leased, transport)
+        idleSince = Date()
+        continue
+      }
       try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards())))
       let reply = try awaitMessage(transport, timeout: .seconds(3)) { m -> WireMessage? in
         switch m {
@@ -24,7 +52,7 @@ struct SlotLoop {
       }
       switch reply {
       case .assignment(let a)?:
-        try runTrial(a, transport)
+        next = try runTrial(a, transport)
         idleSince = Date()
       case .noWork(let n)?:
         if let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval {
@@ -40,7 +68,6 @@ struct SlotLoop {
       }
       if case .noWork? = reply, let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval { break }
     }
-    try? transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.isRaised ? stop.why : "idle")))
   }
 
   /// Says hello until the coordinator answers, logging each retry with the address.
@@ -71,14 +98,18 @@ struct SlotLoop {
         continue
       }
       switch received {
-      case .success(let m): if let t = match(m) { return t }
+      case .success(let m):
+        if let t = match(m) { return t }
+        if ahead.isAwaited, case .assignment = m { ahead.stash(m) }
+        if ahead.isAwaited, case .noWork = m { ahead.stash(m) }
       case .failure(let e): logger.warning("refused a message from the coordinator", metadata: ["error": "\(e)"])
       }
     }
     return nil
   }
 
-  private func runTrial(_ a: TrialAssignment, _ transport: any ClientTransport) throws {
+  /// Runs one trial and reports it; returns the trial leased ahead meanwhile, if any.
+  private func runTrial(_ a: TrialAssignment, _ transport: any ClientTransport) throws -> TrialAssignment? {
     let key = a.key
     service.running.set(slotID, key)
     defer { service.running.set(slotID, nil) }
@@ -87,6 +118,7 @@ struct SlotLoop {
     let outcome: Result<TrialRun, any Error>
     do {
       let files = try fetchShards(a.shards, transport)
+      try askAhead(running: key, transport)
       outcome = .success(try service.runner.run(a, shardFiles: files) { epoch, metrics in
         try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
         let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
@@ -104,9 +136,10 @@ struct SlotLoop {
     }
     let seconds = Date().timeIntervalSince(started)
     if handedBack {
-      try transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.why, handedBack: [key])))
+      let leasedAhead = try collectAhead(transport)
+      try transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.why, handedBack: [key] + (leasedAhead.map { [$0.key] } ?? []))))
       logger.info("trial handed back", metadata: ["trial": "\(key)"])
-      return
+      return nil
     }
     switch outcome {
     case .success(let run):
@@ -121,6 +154,48 @@ struct SlotLoop {
     case .failure(let error):
       try transport.send(.result(TrialResult(key: key, status: .failed, metrics: [:], epochs: 0, seconds: seconds, error: "\(error)")))
       logger.warning("trial failed", metadata: ["trial": "\(key)", "error": "\(error)"])
+    }
+    return try collectAhead(transport)
+  }
+
+  // MARK: Lease-ahead
+
+  /// Asks for the trial to run after `running`, unless lease-ahead is off or
+  /// backing off after a refusal.
+  private func askAhead(running: TrialKey, _ transport: any ClientTransport) throws {
+    guard service.options.leaseAhead, !stop.isRaised else { return }
+    if ahead.backoff > 0 {
+      ahead.backoff -= 1
+      return
+    }
+    try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards(), running: running)))
+    ahead.begin()
+  }
+
+  /// The answer to the ask made ahead, if one was made: the next trial, or
+  /// `nil` (refused: back off; or no answer: the next plain ask gets the
+  /// trial if it was leased, as the coordinator answers a repeated ask with
+  /// the lease the slot holds).
+  private func collectAhead(_ transport: any ClientTransport) throws -> TrialAssignment? {
+    guard ahead.isAwaited else { return nil }
+    var reply = ahead.takeStashed()
+    if reply == nil {
+      reply = try awaitMessage(transport, timeout: .seconds(3)) { m -> WireMessage? in
+        switch m {
+        case .assignment, .noWork: return m
+        default: return nil
+        }
+      }
+    }
+    ahead.end()
+    switch reply {
+    case .assignment(let next)?:
+      return next
+    case .noWork?:
+      ahead.backoff = Self.aheadBackoff
+      return nil
+    default:
+      return nil
     }
   }
 
@@ -165,5 +240,29 @@ struct SlotLoop {
   private func sleep(milliseconds: Int) {
     let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
     while !stop.isRaised, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+  }
+}
+
+/// The state of a slot's ask made ahead. Only the slot's own thread touches it.
+private final class AheadReplies {
+  private(set) var isAwaited = false
+  private var stashed: WireMessage?
+  var backoff = 0
+
+  func begin() {
+    isAwaited = true
+    stashed = nil
+  }
+
+  func stash(_ m: WireMessage) { if stashed == nil { stashed = m } }
+
+  func takeStashed() -> WireMessage? {
+    defer { stashed = nil }
+    return stashed
+  }
+
+  func end() {
+    isAwaited = false
+    stashed = nil
   }
 }

@@ -24,13 +24,17 @@ public final class WorkerService: Sendable {
     public var cacheDirectory: URL
     /// Exit once the coordinator has had no work for this long (`nil`: never).
     public var idleExit: Duration?
+    /// Each slot asks for its next trial when it starts one (see ``SlotLoop``).
+    public var leaseAhead: Bool
 
-    public init(endpoint: String, workerID: String, slots: Int, cacheDirectory: URL, idleExit: Duration? = nil) {
+    public init(endpoint: String, workerID: String, slots: Int, cacheDirectory: URL, idleExit: Duration? = nil,
+                leaseAhead: Bool = true) {
       self.endpoint = endpoint
       self.workerID = workerID
       self.slots = slots
       self.cacheDirectory = cacheDirectory
       self.idleExit = idleExit
+      self.leaseAhead = leaseAhead
     }
   }
 

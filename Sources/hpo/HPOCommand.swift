@@ -19,7 +19,7 @@ struct HPOCommand: AsyncParsableCommand {
     version: HPOVersion.current,
     subcommands: [
       Validate.self, Run.self, Coordinator.self, Worker.self, Submit.self, Status.self, Trials.self, Cancel.self,
-      DataCommand.self, Bench.self, Train.self, Evaluate.self, RegistryCommand.self,
+      DataCommand.self, Bench.self, Train.self, Evaluate.self, RegistryCommand.self, Predict.self, DriftCommand.self,
     ])
 
   /// Runs the command tree, mapping argument errors to exit code 2 (bad input)

@@ -27,6 +27,9 @@ extension HPOCommand {
     @Option(help: "Exit after this many seconds without work (default: never).")
     var idleExit: Double?
 
+    @Flag(inversion: .prefixedNo, help: "Ask for the next trial when one starts, so it starts the moment the running one ends (within the experiment's parallel limit).")
+    var leaseAhead = true
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -47,7 +50,7 @@ extension HPOCommand {
       let cacheURL = URL(fileURLWithPath: cache ?? FileManager.default.temporaryDirectory.appendingPathComponent("hpo-shards").path)
       let options = WorkerService.Options(
         endpoint: endpoint, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", slots: slots,
-        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) })
+        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) }, leaseAhead: leaseAhead)
       let service = WorkerService(options: options, runner: Components.Runner(), logger: Logger(label: "hpo.worker")) {
         try ZeroMQClientTransport(context: context, endpoint: endpoint)
       }

@@ -90,19 +90,20 @@ def wait_for(path, pattern, count, timeout):
 
 # ---------------------------------------------------------------- hpo side
 
-def experiment(name, sampler, trials, parallel, outdir):
+def experiment(name, sampler, trials, parallel, outdir, seconds=0):
     return {
         "name": name,
-        "description": "throughput benchmark: sleep 0 s, i.e. no work per trial",
+        "description": f"dispatch benchmark: each trial sleeps {seconds} s",
         "model": {"kind": "function", "function": "sleep"},
-        "space": {"seconds": 0, "x": {"type": "float", "low": 0, "high": 1}},
+        "space": {"seconds": seconds, "x": {"type": "float", "low": 0, "high": 1}},
         "objective": {"metric": "value", "direction": "minimize"},
         "search": {"strategy": sampler, "trials": trials, "parallel": parallel, "seed": 1},
         "output": {"dir": outdir, "keep_top": 0},
     }
 
 
-def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="info", timeout=300):
+def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="info", timeout=300,
+            seconds=0, slots=1, coordinator_args=(), parallel=None, worker_args=()):
     """One coordinator (fresh store under `base`), `workers` workers of one slot,
     one `hpo submit`; returns the measurements. `wrap` prefixes the coordinator's
     command (perf, strace)."""
@@ -111,12 +112,13 @@ def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="i
     spec = os.path.join(run, "exp.json")
     name = f"tp-{sampler}-w{workers}"
     with open(spec, "w") as f:
-        json.dump(experiment(name, sampler, trials, workers, os.path.join(run, "out")), f)
+        json.dump(experiment(name, sampler, trials, parallel or workers * slots, os.path.join(run, "out"), seconds), f)
     clog = os.path.join(run, "coordinator.log")
     procs, cpid = [], None
     try:
         coord = subprocess.Popen(
-            list(wrap) + [hpo, "coordinator", "--bind", "tcp://127.0.0.1:*", "--store", store, "--log-level", log_level],
+            list(wrap) + [hpo, "coordinator", "--bind", "tcp://127.0.0.1:*", "--store", store, "--log-level", log_level]
+            + list(coordinator_args),
             stdout=subprocess.PIPE, stderr=open(clog, "w"), text=True)
         procs.append(coord)
         line = read_line(coord, 30)
@@ -128,8 +130,8 @@ def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="i
         wprocs = []
         for k in range(workers):
             wprocs.append(subprocess.Popen(
-                [hpo, "worker", "--connect", endpoint, "--slots", "1", "--id", f"w{k}", "--idle-exit", "120",
-                 "--log-level", log_level],
+                [hpo, "worker", "--connect", endpoint, "--slots", str(slots), "--id", f"w{k}", "--idle-exit", "120",
+                 "--log-level", log_level] + list(worker_args),
                 stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, f"worker{k}.log"), "w")))
         procs += wprocs
         if not wait_for(clog, "worker joined", workers, 30):
@@ -145,8 +147,8 @@ def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="i
         db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
         created, finished = db.execute("SELECT created_at, finished_at FROM experiments WHERE name = ?",
                                        (name,)).fetchone()
-        complete, first_start = db.execute(
-            "SELECT COUNT(*), MIN(started_at) FROM trials WHERE state = 'complete'").fetchone()
+        complete, first_start, last_end = db.execute(
+            "SELECT COUNT(*), MIN(started_at), MAX(finished_at) FROM trials WHERE state = 'complete'").fetchone()
         ends = [r[0] for r in db.execute(
             "SELECT finished_at FROM trials WHERE state = 'complete' ORDER BY finished_at")] if blocks else []
         db.close()
@@ -157,6 +159,8 @@ def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="i
                "coordinator_cpu_s": c1 - c0, "workers_cpu_s": w1 - w0,
                "coordinator_cpu_ms_per_trial": 1000 * (c1 - c0) / max(1, complete),
                "store_span_s": (finished - created) / 1000,
+               "slots": workers * slots, "trial_seconds": seconds,
+               "makespan_s": finished / 1000 - t0, "leased_span_s": (last_end - first_start) / 1000,
                # Workers that asked before the submission wait out the `noWork` retry (200 ms).
                "first_lease_delay_s": (first_start - created) / 1000}
         if blocks:
@@ -322,6 +326,107 @@ def profile(args):
     print(json.dumps(res, indent=1))
 
 
+def makespan(args):
+    """T trials that each sleep S seconds on W workers x K slots: the makespan
+    (submission -> the experiment's finish in the store) against the ideal
+    T*S/(W*K). Variants: lease-ahead off (the baseline: each slot asks for its
+    next trial when one ends) and on, with `parallel` = the slot count and
+    twice it (lease-ahead needs room above the running trials); store on disk
+    with synchronous=FULL, and on tmpfs."""
+    out = open(args.out, "a")
+    rows = []
+    shm = "/dev/shm" if os.path.isdir("/dev/shm") else None
+    slots = args.workers * args.slots
+    variants = []
+    for base_label, base in [("disk", args.disk_dir)] + ([("tmpfs", shm)] if shm else []):
+        variants.append((f"{base_label}, no lease-ahead, parallel {slots}", base, slots, ("--no-lease-ahead",)))
+        variants.append((f"{base_label}, lease-ahead, parallel {slots}", base, slots, ()))
+        variants.append((f"{base_label}, lease-ahead, parallel {2 * slots}", base, 2 * slots, ()))
+    ideal = args.trials * args.seconds / slots
+    for rep in range(1, args.reps + 1):
+        for label, base, parallel, wargs in variants:
+            try:
+                r = run_hpo(args.hpo, base, "random", args.workers, args.trials, seconds=args.seconds,
+                            slots=args.slots, parallel=parallel, worker_args=wargs)
+                r.update(kind="makespan", variant=label, rep=rep, ideal_s=ideal,
+                         overhead=r["makespan_s"] / ideal - 1)
+            except Exception as e:
+                r = {"kind": "makespan", "variant": label, "rep": rep, "error": str(e)[:300]}
+            rows.append(r)
+            out.write(json.dumps(r) + "\n")
+            out.flush()
+            print(f"   rep {rep} {label}: " + (f"makespan {r['makespan_s']:.3f} s, overhead {100 * r['overhead']:.1f} %,"
+                  f" first lease {1000 * r['first_lease_delay_s']:.0f} ms" if "error" not in r else r["error"]),
+                  file=sys.stderr)
+    out.close()
+    print(f"\n{args.trials} trials x {args.seconds * 1000:.0f} ms on {args.workers} workers x {args.slots} slots;"
+          f" ideal {ideal:.2f} s; median of {args.reps}; load {open('/proc/loadavg').read().split()[0]}:")
+    print("| variant | makespan s | overhead | first lease ms | trials/s |")
+    print("|---|---:|---:|---:|---:|")
+    for label, _, _, _ in variants:
+        ok = [r for r in rows if r.get("variant") == label and "error" not in r]
+        if not ok:
+            print(f"| {label} | — | — | — | — |")
+            continue
+        med = lambda k: statistics.median(r[k] for r in ok)
+        print(f"| {label} | {med('makespan_s'):.3f} | {100 * med('overhead'):.1f} % |"
+              f" {1000 * med('first_lease_delay_s'):.0f} | {med('trials_per_s'):,.0f} |")
+
+
+def requeue(args):
+    """Kill -9 a worker mid-trial; time from the kill until its trial is back in
+    the queue (the store shows it pending or leased to another worker), with
+    the coordinator's default lease (5 s, heartbeats every second)."""
+    out = open(args.out, "a")
+    times = []
+    for rep in range(1, args.reps + 1):
+        run = tempfile.mkdtemp(prefix="hpo-rq-", dir=args.disk_dir)
+        store, spec = os.path.join(run, "store.sqlite"), os.path.join(run, "exp.json")
+        with open(spec, "w") as f:
+            json.dump(experiment("requeue", "random", 4, 2, os.path.join(run, "out"), args.seconds), f)
+        procs = []
+        try:
+            clog = os.path.join(run, "coordinator.log")
+            coord = subprocess.Popen([args.hpo, "coordinator", "--bind", "tcp://127.0.0.1:*", "--store", store],
+                                     stdout=subprocess.PIPE, stderr=open(clog, "w"), text=True)
+            procs.append(coord)
+            endpoint = re.match(r"listening on (\S+)", read_line(coord, 30) or "").group(1)
+            for k in range(2):
+                procs.append(subprocess.Popen([args.hpo, "worker", "--connect", endpoint, "--id", f"w{k}"],
+                                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, f"w{k}.log"), "w")))
+            wait_for(clog, "worker joined", 2, 30)
+            subprocess.Popen([args.hpo, "submit", spec, "--coordinator", endpoint, "--detach"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).wait(30)
+            db = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
+            victim, deadline = None, time.time() + 30
+            while victim is None and time.time() < deadline:
+                row = db.execute("SELECT number FROM trials WHERE state = 'running' AND worker = 'w0-0'").fetchone()
+                victim = row[0] if row else None
+                time.sleep(0.01)
+            if victim is None:
+                raise RuntimeError("w0 never ran a trial")
+            time.sleep(0.3)
+            procs[1].kill()
+            killed = time.time()
+            while time.time() < killed + 60:
+                state, worker = db.execute("SELECT state, worker FROM trials WHERE number = ?", (victim,)).fetchone()
+                if state != "running" or worker != "w0-0":
+                    break
+                time.sleep(0.01)
+            back = time.time() - killed
+            db.close()
+            times.append(back)
+            row = {"kind": "requeue", "rep": rep, "seconds_to_requeue": back, "lease_s": 5}
+            out.write(json.dumps(row) + "\n")
+            print(f"   rep {rep}: trial {victim} back in the queue {back:.2f} s after kill -9", file=sys.stderr)
+        finally:
+            stop(procs, grace=2)
+            shutil.rmtree(run, ignore_errors=True)
+    out.close()
+    print(f"killed worker's trial back in the queue: median {statistics.median(times):.2f} s, max {max(times):.2f} s"
+          f" over {len(times)} kills (lease 5 s; target <= 2 x 5 s)")
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -344,8 +449,23 @@ def main():
     pr.add_argument("--disk-dir", default=tempfile.gettempdir())
     pr.add_argument("--trials", type=int, default=2000)
     pr.add_argument("--long-trials", type=int, default=20000)
+    ms = sub.add_parser("makespan")
+    ms.add_argument("--hpo", required=True)
+    ms.add_argument("--out", required=True)
+    ms.add_argument("--disk-dir", default=tempfile.gettempdir())
+    ms.add_argument("--trials", type=int, default=2000)
+    ms.add_argument("--seconds", type=float, default=0.02)
+    ms.add_argument("--workers", type=int, default=2)
+    ms.add_argument("--slots", type=int, default=4)
+    ms.add_argument("--reps", type=int, default=3)
+    rq = sub.add_parser("requeue")
+    rq.add_argument("--hpo", required=True)
+    rq.add_argument("--out", required=True)
+    rq.add_argument("--disk-dir", default=tempfile.gettempdir())
+    rq.add_argument("--seconds", type=float, default=20)
+    rq.add_argument("--reps", type=int, default=3)
     a = p.parse_args()
-    matrix(a) if a.cmd == "matrix" else profile(a)
+    {"matrix": matrix, "profile": profile, "makespan": makespan, "requeue": requeue}[a.cmd](a)
 
 
 if __name__ == "__main__":

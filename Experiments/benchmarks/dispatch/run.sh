@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# The distributed-throughput benchmark (issue 4, "Targets"): hpo's coordinator
-# and workers against Optuna's own distributed mode, same trivial work, same run.
+# The dispatch benchmark (issue 4, "Targets"): hpo's coordinator and workers
+# against Optuna's own distributed mode, same trivial work, same run; then the
+# makespan of 20 ms trials on 8 slots, and how fast a killed worker's trial is
+# back in the queue.
 #
-#   Experiments/benchmarks/throughput/run.sh             # ~8-10 min on 2 cores
-#   QUICK=1 Experiments/benchmarks/throughput/run.sh     # one repetition, 2 workers, no sustained run
-#   PROFILE=1 Experiments/benchmarks/throughput/run.sh   # then where the coordinator's time goes (+3 min)
+#   Experiments/benchmarks/dispatch/run.sh             # ~8-10 min on 2 cores
+#   QUICK=1 Experiments/benchmarks/dispatch/run.sh     # one repetition, 2 workers, no sustained run
+#   PROFILE=1 Experiments/benchmarks/dispatch/run.sh   # then where the coordinator's time goes (+3 min)
 #
 # hpo: a coordinator on 127.0.0.1 (free port) with a fresh store, W workers of one
 # slot, `hpo submit` of T `sleep`-0 s trials (random, then tpe; parallel = W); the
@@ -55,6 +57,12 @@ start=$(date +%s)
   --workers "$workers" --reps "$reps" --trials "${TRIALS:-2000}" --rdb-trials "${RDB_TRIALS:-500}" \
   --journal-trials "${JOURNAL_TRIALS:-2000}" --sustained "$sustained"
 echo "(matrix took $(( $(date +%s) - start )) s; JSON lines in $out)"
+
+echo "== makespan: 2,000 trials of 20 ms on 2 workers x 4 slots (lease-ahead off/on; parallel 8/16)"
+"$py" "$here/bench.py" makespan --hpo "$hpo" --out "$out" --disk-dir "$disk_dir" --reps "$reps"
+
+echo "== requeue: kill -9 of a worker mid-trial, time until its trial is back in the queue"
+"$py" "$here/bench.py" requeue --hpo "$hpo" --out "$out" --disk-dir "$disk_dir" --reps "$reps"
 
 if [ -n "${PROFILE:-}" ]; then
   echo "== profile: fdatasync latencies (strace) and the coordinator's on-CPU breakdown (perf)"

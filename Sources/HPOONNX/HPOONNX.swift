@@ -1,1 +1,0 @@
-// HPOONNX: exports a trained model and its preprocessing as one ONNX graph.

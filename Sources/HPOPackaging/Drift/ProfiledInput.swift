@@ -1,0 +1,205 @@
+import Foundation
+import HPOCore
+import HPOData
+
+/// A CSV file read and checked against a ``DataProfile``'s schema: what
+/// `hpo predict` and `hpo drift` read.
+///
+/// The check: a header row naming every feature of the profile (any order;
+/// the label column may be there or not, and is ignored), no other column, no
+/// repeated name; one field per column in every row; every feature cell a
+/// finite decimal number; missing cells (empty, `NA`, `N/A`, `null`, `NULL`)
+/// only when the profile's missing policy is `mean` or `median`; categorical
+/// cells one of the training split's levels (unless ``UnknownLevels/count``).
+/// Every problem is found in one pass; at most ``problemLimit`` are reported.
+public struct ProfiledInput: Sendable, Equatable {
+  /// The most problems a failed check lists (then a line counting the rest).
+  public static let problemLimit = 20
+
+  /// What to do with a categorical value the training split did not hold.
+  public enum UnknownLevels: Sendable, Equatable {
+    /// Refuse it (for predictions: the model never saw it).
+    case reject
+    /// Accept it (drift checks count such values in their own bucket).
+    case count
+  }
+
+  /// The file as the caller named it.
+  public var file: String
+  /// One column per profile feature, in the profile's order; NaN is missing.
+  public var columns: [[Double]]
+  /// The 1-based line of each data row.
+  public var lines: [Int]
+
+  public var rowCount: Int { lines.count }
+
+  /// The rows as a dataset in the profile's (the model's) feature order,
+  /// with placeholder labels (0), for ``ModelCheckpoint/predict(_:)``. Give
+  /// the precision the model was trained in (`Float` for float32 models), so
+  /// categorical codes match the one-hot categories learnt from that data.
+  public func dataset<S: DataScalar>(profile: DataProfile, as type: S.Type = Double.self) -> Dataset<S> {
+    var features = [S]()
+    features.reserveCapacity(rowCount * columns.count)
+    for i in 0..<rowCount {
+      for column in columns { features.append(S(column[i])) }
+    }
+    return Dataset(
+      features: features, labels: [Double](repeating: 0, count: rowCount), featureNames: profile.featureNames,
+      labelName: profile.label.name, task: profile.label.task, classCount: profile.label.classes?.count)
+  }
+
+  /// Reads `path` and checks it against `profile`.
+  /// - Throws: ``DriftError`` `.unreadable`, or `.schema` with every problem found.
+  public static func read(
+    path: String, profile: DataProfile, unknownLevels: UnknownLevels = .reject
+  ) throws(DriftError) -> ProfiledInput {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw DriftError(.unreadable, file: path, message: "cannot be read; give the path of a CSV file with a header row")
+    }
+    return try check(Array(data), file: path, profile: profile, unknownLevels: unknownLevels)
+  }
+
+  /// Checks CSV `bytes` (named `file` in messages) against `profile`.
+  public static func check(
+    _ bytes: [UInt8], file: String, profile: DataProfile, unknownLevels: UnknownLevels = .reject
+  ) throws(DriftError) -> ProfiledInput {
+    var header: CSVRecords.Record?
+    var positions: [Int] = []
+    var headerError: DriftError?
+    var log = ProblemLog(file: file)
+    var columns = [[Double]](repeating: [], count: profile.features.count)
+    var lines: [Int] = []
+    let unterminated = CSVRecords.forEach(bytes) { record in
+      guard headerError == nil else { return }
+      guard let header else {
+        header = record
+        do throws(DriftError) { positions = try columnPositions(record, file: file, profile: profile) } catch { headerError = error }
+        return
+      }
+      guard record.fields.count == header.fields.count else {
+        log.add(line: record.line, column: nil, "row has \(record.fields.count) fields but the header has \(header.fields.count) columns; every row needs one field per column")
+        return
+      }
+      lines.append(record.line)
+      for (k, feature) in profile.features.enumerated() {
+        let text = record.fields[positions[k]]
+        let value = parse(text, feature: feature, profile: profile, unknownLevels: unknownLevels) { message in
+          log.add(line: record.line, column: feature.name, message)
+        }
+        columns[k].append(value)
+      }
+    }
+    if let headerError { throw headerError }
+    if let q = unterminated {
+      throw DriftError(
+        .schema, file: file, line: q.line,
+        message: "quoted field is never closed; a field that starts with \" must end with \" (write \"\" for a quote inside)")
+    }
+    guard header != nil else {
+      throw DriftError(.schema, file: file, message: "file is empty; expected a header row naming the columns \(Self.expected(profile))")
+    }
+    guard !lines.isEmpty || !log.problems.isEmpty else {
+      throw DriftError(.schema, file: file, message: "has a header but no data rows; expected at least one data row after the header")
+    }
+    if let error = log.error { throw error }
+    return ProfiledInput(file: file, columns: columns, lines: lines)
+  }
+
+  /// Where each profile feature is among the header's fields.
+  private static func columnPositions(
+    _ header: CSVRecords.Record, file: String, profile: DataProfile
+  ) throws(DriftError) -> [Int] {
+    var problems: [DriftError.Problem] = []
+    var seen: [String: Int] = [:]
+    let known = Set(profile.featureNames)
+    for (i, name) in header.fields.enumerated() {
+      if seen[name] != nil {
+        problems.append(.init(file: file, line: header.line, column: name, message: "appears twice in the header; every column needs a distinct name"))
+        continue
+      }
+      seen[name] = i
+      if !known.contains(name) && name != profile.label.name {
+        let hint = Wording.suggestion(for: name, among: profile.featureNames).map { "did you mean '\($0)'? " } ?? ""
+        problems.append(.init(
+          file: file, line: header.line, column: name,
+          message: "is not a feature of the model; \(hint)accepted: \(expected(profile))"))
+      }
+    }
+    for name in profile.featureNames where seen[name] == nil {
+      problems.append(.init(
+        file: file, line: header.line, column: name,
+        message: "is missing from the header; the model reads the columns \(expected(profile))"))
+    }
+    if !problems.isEmpty { throw DriftError(.schema, problems: problems) }
+    return profile.featureNames.map { seen[$0] ?? 0 }
+  }
+
+  /// The accepted header, in words.
+  static func expected(_ profile: DataProfile) -> String {
+    profile.featureNames.map { "'\($0)'" }.joined(separator: ", ")
+      + " in any order (the label '\(profile.label.name)' may be there too and is ignored)"
+  }
+
+  /// One cell's value (NaN for missing), reporting what is wrong with it.
+  private static func parse(
+    _ text: String, feature: DataProfile.FeatureProfile, profile: DataProfile, unknownLevels: UnknownLevels,
+    problem: (String) -> Void
+  ) -> Double {
+    if ["", "NA", "N/A", "null", "NULL"].contains(text) {
+      if !profile.acceptsMissing {
+        problem("missing value; the model was trained with \"missing\": \"\(profile.missing.rawValue)\", so every cell needs a value (only \"mean\" or \"median\" models impute missing values)")
+      }
+      return .nan
+    }
+    let lower = text.lowercased()
+    let unsigned = lower.hasPrefix("+") || lower.hasPrefix("-") ? String(lower.dropFirst()) : lower
+    guard let value = Double(text), !unsigned.hasPrefix("0x") else {
+      problem("value '\(shown(text))' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3")
+      return .nan
+    }
+    guard value.isFinite else {
+      problem("value '\(shown(text))' is not finite; accepted: a finite decimal number")
+      return .nan
+    }
+    if feature.kind == .categorical, unknownLevels == .reject, let levels = feature.levels,
+      !levels.contains(value == 0 ? 0 : value)
+    {
+      let list = levels.prefix(30).map(formatLevel).joined(separator: ", ") + (levels.count > 30 ? ", …" : "")
+      problem("value '\(shown(text))' is not a category the model was trained on; accepted: \(list)")
+    }
+    return value == 0 ? 0 : value
+  }
+
+  static func shown(_ text: String) -> String { text.count > 40 ? String(text.prefix(40)) + "…" : text }
+
+  /// A level as people write it: integers without ".0".
+  static func formatLevel(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+  }
+}
+
+/// Problems of one file, capped at ``ProfiledInput/problemLimit``.
+struct ProblemLog {
+  let file: String
+  var problems: [DriftError.Problem] = []
+  var dropped = 0
+
+  init(file: String) { self.file = file }
+
+  mutating func add(line: Int?, column: String?, _ message: String) {
+    if problems.count < ProfiledInput.problemLimit {
+      problems.append(DriftError.Problem(file: file, line: line, column: column, message: message))
+    } else {
+      dropped += 1
+    }
+  }
+
+  var error: DriftError? {
+    guard !problems.isEmpty else { return nil }
+    var all = problems
+    if dropped > 0 {
+      all.append(DriftError.Problem(file: file, message: "\(dropped) more problem\(dropped == 1 ? "" : "s") not shown"))
+    }
+    return DriftError(.schema, problems: all)
+  }
+}

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import HPOModels
+import HPOPackaging
+
+extension HPOCommand {
+  /// `hpo predict --package DIR --input FILE.csv [--output FILE]`: predictions
+  /// of a package's model, after its checksums and the input's schema are checked.
+  struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Predict with a packaged model.",
+      discussion: """
+        Verifies every file SHA256SUMS lists in the package (a missing or changed file: exit 2, \
+        nothing written), checks the input's header and every cell against data-profile.json \
+        (columns by name, in any order; the label column may be there and is ignored), then \
+        writes a CSV with a 'prediction' column and, for classification, one 'p_<class>' \
+        probability column per class, one row per input row. The output file is written \
+        atomically; without --output the table goes to standard output.
+        """)
+
+    @Option(help: "The package directory (model.hpoc, data-profile.json, SHA256SUMS).")
+    var package: String
+
+    @Option(help: "The CSV file to predict (header row).")
+    var input: String
+
+    @Option(help: "Where to write the predictions (default: standard output).")
+    var output: String?
+
+    func run() throws {
+      let packaged: PackagedModel
+      let rows: ProfiledInput
+      do {
+        packaged = try PackagedModel(directory: package)
+        rows = try ProfiledInput.read(path: input, profile: packaged.profile, unknownLevels: .reject)
+      } catch {
+        FileHandleOutput.standardError(error.description)
+        throw HPOExitCode.badInput
+      }
+      guard let checkpoint = packaged.checkpoint else { throw HPOExitCode.infrastructure }
+      let prediction: Prediction
+      do {
+        // The data in the precision the model was trained on, as workers read it.
+        prediction = checkpoint.precision == .float32
+          ? try checkpoint.predict(rows.dataset(profile: packaged.profile, as: Float.self))
+          : try checkpoint.predict(rows.dataset(profile: packaged.profile, as: Double.self))
+      } catch {
+        FileHandleOutput.standardError("\(package)/\(PackagedModel.modelFileName): \(error.message)")
+        throw HPOExitCode.infrastructure
+      }
+      let table = PredictionTable.csv(prediction, classes: packaged.profile.label.classes)
+      guard let output else {
+        FileHandle.standardOutput.write(Data(table.utf8))
+        return
+      }
+      do {
+        try Data(table.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+      } catch {
+        FileHandleOutput.standardError("\(output): cannot write the predictions: \(error.localizedDescription)")
+        throw HPOExitCode.infrastructure
+      }
+      FileHandleOutput.standardError("\(output): \(rows.rowCount) predictions")
+    }
+  }
+}
