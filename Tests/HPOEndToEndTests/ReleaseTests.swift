@@ -241,6 +241,25 @@ import Glibc
     #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("rejected/model.hpoc").path))
   }
 
+  @Test func damagedTestShard_makesTheStageFailWithExitThree() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try Self.experiment(in: dir, name: "broken", validation: "{}")
+    #expect(try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120).exitCode == 0)
+    let out = dir.appendingPathComponent("out-broken")
+    let shard = out.appendingPathComponent("data/test.shard")
+    var bytes = try Data(contentsOf: shard)
+    bytes[bytes.count - 1] ^= 0xFF
+    try bytes.write(to: shard)
+    let r = try HPOProcess.run(["evaluate", file], in: dir, timeout: 120)
+    #expect(r.exitCode == 3, "\(r.standardError)")
+    #expect(r.standardOutput.contains("iris: error: the release stage of iris failed:") && r.standardOutput.contains("test.shard"))
+    #expect(try Self.json(out, "result.json")["outcome"] as? String == "error")
+    #expect(try Self.read(out, "junit.xml").contains(#"<error message="release stage failed">"#))
+    // The package of the first run is left as it was.
+    #expect(try Self.sha256sumCheck(out.appendingPathComponent("package")).0 == 0)
+  }
+
   @Test func promote_withoutARegistryIsBadInput() throws {
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
