@@ -36,6 +36,7 @@ extension CoordinatorCore {
     register(ExperimentRuntime(
       spec: spec, state: .queued, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: [],
       attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now, shards: shards))
+    releaseEligible.insert(name)
     logger.info("experiment submitted", metadata: ["experiment": "\(name)", "trials": "\(spec.search.trials)"])
     return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(spec.search.trials) trials, \(spec.search.parallel) at a time")
   }
@@ -148,6 +149,7 @@ extension CoordinatorCore {
       spec: spec, state: stored.state, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: trials,
       attempts: attempts, leases: [:], queue: queue, exhausted: false, startedAt: stored.createdAt, shards: shards))
     if activate {
+      releaseEligible.insert(name)
       logger.info("experiment resumed", metadata: ["experiment": "\(name)", "finished": "\(trials.count { $0.state.isFinished })", "requeued": "\(queue.count)"])
       try finishIfDone(name, now: now)
     }

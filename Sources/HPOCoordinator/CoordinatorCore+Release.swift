@@ -38,9 +38,10 @@ extension CoordinatorCore {
   /// trials before its release stage starts (without them it retrains the winner).
   static let checkpointGrace: TimeInterval = 5
 
-  /// Whether `e` has finished its search but its release stage has not ended.
+  /// Whether `e` (submitted or resumed here) has finished its search but its
+  /// release stage has not ended.
   func awaitsRelease(_ e: ExperimentRuntime) -> Bool {
-    releaseStage != nil && e.state == .finished && releaseStatuses[e.name] == nil
+    releaseStage != nil && e.state == .finished && releaseStatuses[e.name] == nil && releaseEligible.contains(e.name)
   }
 
   /// Records the outcomes of release stages that ended, and starts the stage

@@ -32,6 +32,9 @@ public final class CoordinatorCore {
   var releaseJobs: [String: ReleaseJob] = [:]
   /// Recorded release outcomes, by experiment name.
   var releaseStatuses: [String: ReleaseStatus] = [:]
+  /// Experiments submitted or resumed by this coordinator: only their searches
+  /// are followed by a release stage (not those merely loaded to answer a status).
+  var releaseEligible: Set<String> = []
   /// When each finished experiment was first seen waiting for its release (for the checkpoint grace period).
   var releaseWaitingSince: [String: Date] = [:]
 

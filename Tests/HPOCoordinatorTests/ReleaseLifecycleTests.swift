@@ -94,4 +94,23 @@ import Testing
     try again.tick(now: Self.t0.addingTimeInterval(100))
     #expect(again.releaseJobs.isEmpty)
   }
+
+  @Test func statusOfAFinishedExperimentWithoutAnOutcome_doesNotStartTheStage() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-release-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    let storePath = dir.appendingPathComponent("store.sqlite").path
+    // An experiment that finished under a coordinator without a release stage.
+    let store = try ExperimentStore.open(path: storePath)
+    let spec = Self.spec(output: dir.path)
+    _ = try store.apply([.createExperiment(spec, seed: 3), .setExperimentState(experiment: "iris", .finished)])
+    try store.close()
+    let reopened = try ExperimentStore.open(path: storePath)
+    defer { try? reopened.close() }
+    let core = try Self.core(reopened)
+    #expect(release(core) == nil)
+    try core.tick(now: Self.t0.addingTimeInterval(100))
+    #expect(core.releaseJobs.isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.md").path))
+  }
 }
