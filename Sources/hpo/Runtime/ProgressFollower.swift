@@ -68,7 +68,12 @@ struct ProgressFollower {
       if done < s.budget, s.state == "running" { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
     }
     parts.append("\(workers) workers")
-    if let r = s.release, !r.isFinal { parts.append("release stage running") }
+    switch s.release?.state {
+    case nil: break
+    case "running": parts.append("release stage running")
+    case "gate_failed": parts.append("release: gate failed (\(s.release?.failedGates.joined(separator: ", ") ?? ""))")
+    case let state?: parts.append("release: \(state)")
+    }
     return parts.joined(separator: " · ")
   }
 
