@@ -55,7 +55,7 @@ extension HPOCommand {
       defer { try? experimentStore.close() }
       var logger = Logger(label: "hpo.release")
       logger.logLevel = .warning
-      let outcome = ReleaseStage(experimentDirectory: loaded.baseDirectory.path, logger: logger).run(record)
+      let outcome = Components.release(logger, experimentDirectory: loaded.baseDirectory.path).run(record)
       do {
         _ = try experimentStore.apply(.recordRelease(experiment: loaded.spec.name, StoredRelease(
           status: outcome.status.rawValue, failedGates: outcome.failedGates, message: outcome.message,

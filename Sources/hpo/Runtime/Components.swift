@@ -82,8 +82,10 @@ extension Components {
 }
 
 extension Components {
-  /// The release stage after each search: held-out evaluation, gates, package and reports.
-  static func release(_ logger: Logger) -> ReleaseStage {
-    ReleaseStage(logger: logger)
+  /// The release stage after each search (the coordinator's and `hpo evaluate`'s):
+  /// held-out evaluation, gates, package and reports. More package files
+  /// (`extraFiles`) and gates (`extraGates`) are added here.
+  static func release(_ logger: Logger, experimentDirectory: String? = nil) -> ReleaseStage {
+    ReleaseStage(experimentDirectory: experimentDirectory, logger: logger)
   }
 }
