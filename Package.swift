@@ -62,7 +62,7 @@ let package = Package(
     .target(
       name: "HPOCoordinator",
       dependencies: [
-        "HPOCore", "HPOSearch", "HPOStore", "HPOWire", "HPOData",
+        "HPOCore", "HPOSearch", "HPOStore", "HPOWire", "HPOData", "HPOPackaging",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
@@ -110,7 +110,7 @@ let package = Package(
       name: "HPOStoreTests",
       dependencies: ["HPOStore", "HPOCore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     .testTarget(name: "HPOWireTests", dependencies: ["HPOWire", "HPOCore"], exclude: ["Fixtures"]),
-    .testTarget(name: "HPOCoordinatorTests", dependencies: ["HPOCoordinator", "HPOStore", "HPOWire", "HPOCore", "HPOSearch"]),
+    .testTarget(name: "HPOCoordinatorTests", dependencies: ["HPOCoordinator", "HPOStore", "HPOWire", "HPOCore", "HPOSearch", "HPOPackaging"]),
     .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),

@@ -36,6 +36,7 @@ extension CoordinatorCore {
     register(ExperimentRuntime(
       spec: spec, state: .queued, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: [],
       attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now, shards: shards))
+    releaseEligible.insert(name)
     logger.info("experiment submitted", metadata: ["experiment": "\(name)", "trials": "\(spec.search.trials)"])
     return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(spec.search.trials) trials, \(spec.search.parallel) at a time")
   }
@@ -51,8 +52,9 @@ extension CoordinatorCore {
       spec.data = d
     }
     spec.output.dir = absolute(spec.output.dir)
-    if var v = spec.validation, let champion = v.champion {
-      v.champion = absolute(champion)
+    if var v = spec.validation {
+      v.champion = v.champion.map(absolute)
+      v.newData = v.newData.map(absolute)
       spec.validation = v
     }
     return spec
@@ -87,7 +89,7 @@ extension CoordinatorCore {
       return ExperimentStatus(
         name: name, state: e.state.rawValue, budget: e.budget, counts: counts, bestValue: best?.value,
         bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.timeIntervalSince(e.startedAt),
-        trials: trials)
+        trials: trials, release: releaseStatus(of: e))
     }
     return StatusReply(experiments: statuses, workers: workers.count)
   }
@@ -140,12 +142,14 @@ extension CoordinatorCore {
       trials.append(record)
     }
     if !changes.isEmpty { _ = try store.apply(changes, at: now) }
+    try loadRelease(name)
     var shards: [ShardReference] = []
     if activate, spec.data != nil, !stored.state.isFinished { shards = (try? data?.prepare(spec)) ?? [] }
     register(ExperimentRuntime(
       spec: spec, state: stored.state, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: trials,
       attempts: attempts, leases: [:], queue: queue, exhausted: false, startedAt: stored.createdAt, shards: shards))
     if activate {
+      releaseEligible.insert(name)
       logger.info("experiment resumed", metadata: ["experiment": "\(name)", "finished": "\(trials.count { $0.state.isFinished })", "requeued": "\(queue.count)"])
       try finishIfDone(name, now: now)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import HPOCore
+import HPOPackaging
 import HPOStore
 import HPOWire
 import Logging
@@ -25,6 +26,17 @@ public final class CoordinatorCore {
   let schedulerFactory: SchedulerFactory
   let data: (any ExperimentDataSource)?
   let logger: Logger
+  /// Runs after an experiment's last trial (held-out evaluation, gates, package); `nil`: none.
+  let releaseStage: ReleaseStage?
+  /// Release stages running in the background, by experiment name.
+  var releaseJobs: [String: ReleaseJob] = [:]
+  /// Recorded release outcomes, by experiment name.
+  var releaseStatuses: [String: ReleaseStatus] = [:]
+  /// Experiments submitted or resumed by this coordinator: only their searches
+  /// are followed by a release stage (not those merely loaded to answer a status).
+  var releaseEligible: Set<String> = []
+  /// When each finished experiment was first seen waiting for its release (for the checkpoint grace period).
+  var releaseWaitingSince: [String: Date] = [:]
 
   /// Experiments by name, and their names in submission order (fair dispatch
   /// walks this list round-robin from ``cursor``).
@@ -61,8 +73,9 @@ public final class CoordinatorCore {
   public init(
     store: ExperimentStore, configuration: CoordinatorConfiguration, samplerFactory: @escaping SamplerFactory,
     schedulerFactory: @escaping SchedulerFactory = { _ in nil }, data: (any ExperimentDataSource)? = nil,
-    logger: Logger = Logger(label: "hpo.coordinator"), now: Date = Date()
+    release: ReleaseStage? = nil, logger: Logger = Logger(label: "hpo.coordinator"), now: Date = Date()
   ) throws {
+    self.releaseStage = release
     self.store = store
     self.configuration = configuration
     self.samplerFactory = samplerFactory
@@ -111,6 +124,7 @@ public final class CoordinatorCore {
   /// Expires leases whose deadline has passed: their trials go back to the
   /// queue, or fail once they have used every attempt.
   public func tick(now: Date) throws {
+    try advanceReleases(now: now)
     for name in order {
       guard var e = experiments[name] else { continue }
       let expired = e.leases.filter { $0.value.deadline < now }.sorted { $0.key < $1.key }
@@ -167,8 +181,11 @@ public final class CoordinatorCore {
   /// Whether no trial is running anywhere (a draining coordinator may stop).
   public var isIdle: Bool { experiments.values.allSatisfy { $0.leases.isEmpty } }
 
-  /// Whether there is at least one experiment and every experiment has ended.
-  public var allFinished: Bool { !experiments.isEmpty && experiments.values.allSatisfy { $0.state.isFinished } }
+  /// Whether there is at least one experiment and every experiment has ended,
+  /// its release stage included.
+  public var allFinished: Bool {
+    !experiments.isEmpty && experiments.values.allSatisfy { $0.state.isFinished && !awaitsRelease($0) }
+  }
 
   // MARK: Workers
 

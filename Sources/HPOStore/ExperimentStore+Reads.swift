@@ -57,6 +57,24 @@ extension ExperimentStore {
     }
   }
 
+  /// The outcome of the experiment's release stage, or `nil` before it ended.
+  public func release(of experiment: String) throws(StoreError) -> StoredRelease? {
+    try perform("reading the release of \"\(experiment)\"") {
+      try writer.read { db -> StoredRelease? in
+        guard let row = try Row.fetchOne(db, sql: """
+          SELECT r.status, r.failed_gates_json, r.message, r.report_path, r.package_path, r.recorded_at
+          FROM releases r JOIN experiments e ON e.id = r.experiment_id WHERE e.name = ?
+          """, arguments: [experiment])
+        else { return nil }
+        let gates = try JSONDecoder().decode([String].self, from: Data((row["failed_gates_json"] as String).utf8))
+        let millis: Int64 = row["recorded_at"]
+        return StoredRelease(
+          status: row["status"], failedGates: gates, message: row["message"], report: row["report_path"],
+          package: row["package_path"], recordedAt: StoreCoding.date(millis))
+      }
+    }
+  }
+
   /// The experiment's checkpoint records, by trial number.
   /// - Throws: `.unknownExperiment` if there is no such experiment.
   public func checkpoints(of experiment: String) throws(StoreError) -> [StoredCheckpoint] {

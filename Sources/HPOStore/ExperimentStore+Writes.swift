@@ -185,6 +185,19 @@ private struct WriteBatch {
         "DELETE FROM checkpoints WHERE experiment_id = ? AND trial_number = ?",
         [try experimentID(trial.experiment), trial.number])
       return .applied
+
+    case .recordRelease(let experiment, let r):
+      let gates = String(decoding: try JSONEncoder().encode(r.failedGates), as: UTF8.self)
+      try execute(
+        """
+        INSERT INTO releases (experiment_id, status, failed_gates_json, message, report_path, package_path, recorded_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (experiment_id) DO UPDATE
+        SET status = excluded.status, failed_gates_json = excluded.failed_gates_json, message = excluded.message,
+            report_path = excluded.report_path, package_path = excluded.package_path, recorded_at = excluded.recorded_at
+        """,
+        [try experimentID(experiment), r.status, gates, r.message, r.report, r.package, now])
+      return .applied
     }
   }
 

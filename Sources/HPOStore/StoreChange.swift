@@ -80,6 +80,8 @@ public enum StoreChange: Sendable, Equatable {
   case recordCheckpoint(TrialID, path: String, sha256: String, bytes: Int)
   /// Forgets the trial's checkpoint record (after the file was deleted). Idempotent.
   case deleteCheckpoint(TrialID)
+  /// The outcome of the experiment's release stage (after its search); replaces an earlier one.
+  case recordRelease(experiment: String, StoredRelease)
 
   /// The case's name, for messages.
   public var name: String {
@@ -96,6 +98,7 @@ public enum StoreChange: Sendable, Equatable {
     case .requeueTrial: return "requeueTrial"
     case .recordCheckpoint: return "recordCheckpoint"
     case .deleteCheckpoint: return "deleteCheckpoint"
+    case .recordRelease: return "recordRelease"
     }
   }
 
@@ -111,6 +114,9 @@ public enum StoreChange: Sendable, Equatable {
       return spec.name.isEmpty ? "the experiment name is empty" : nil
     case .setExperimentState:
       return nil
+    case .recordRelease(_, let r):
+      let statuses = ["passed", "gate_failed", "error", "skipped"]
+      return statuses.contains(r.status) ? nil : "release status \"\(r.status)\" is not one of \(statuses.joined(separator: ", "))"
     case .insertTrial(let t, _, _), .deleteCheckpoint(let t):
       return checkTrial(t)
     case .leaseTrial(let t, let l, _), .renewLease(let t, let l, _), .requeueTrial(let t, let l, _):

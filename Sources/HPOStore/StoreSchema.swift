@@ -13,13 +13,14 @@ import HPOCore
 /// which proves the migration works on a real old store.
 enum StoreSchema {
   /// The newest schema this hpo writes and reads.
-  static let current = 1
+  static let current = 2
   /// `PRAGMA application_id` of hpo stores: "HPOS".
   static let applicationID: Int64 = 0x4850_4F53
 
   static var migrator: DatabaseMigrator {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1", migrate: v1)
+    migrator.registerMigration("v2", migrate: v2)
     return migrator
   }
 
@@ -103,6 +104,22 @@ enum StoreSchema {
       sql: "INSERT INTO store_meta (key, value) VALUES ('created_by_hpo', ?), ('written_by_hpo', ?)",
       arguments: [HPOVersion.current, HPOVersion.current])
     try setSchemaVersion(db, 1)
+  }
+
+  /// Schema 2: the outcome of each experiment's release stage (held-out evaluation, gates, package).
+  private static func v2(_ db: Database) throws {
+    try db.execute(sql: """
+      CREATE TABLE releases (
+        experiment_id INTEGER NOT NULL PRIMARY KEY REFERENCES experiments(id),
+        status TEXT NOT NULL CHECK (status IN ('passed', 'gate_failed', 'error', 'skipped')),
+        failed_gates_json TEXT NOT NULL,
+        message TEXT NOT NULL,
+        report_path TEXT,
+        package_path TEXT,
+        recorded_at INTEGER NOT NULL
+      );
+      """)
+    try setSchemaVersion(db, 2)
   }
 
   /// Records `version` in `store_meta` and `PRAGMA user_version`; the last step of each migration.

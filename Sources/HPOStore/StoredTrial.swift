@@ -86,3 +86,24 @@ public struct StoredCheckpoint: Sendable, Equatable {
     self.createdAt = createdAt
   }
 }
+
+/// The recorded outcome of an experiment's release stage.
+public struct StoredRelease: Sendable, Equatable {
+  /// `passed`, `gate_failed`, `error` or `skipped`.
+  public var status: String
+  public var failedGates: [String]
+  public var message: String
+  /// The report (`output.dir/report.md`) and the package or rejected candidate, when written.
+  public var report: String?
+  public var package: String?
+  public var recordedAt: Date
+
+  public init(status: String, failedGates: [String], message: String, report: String?, package: String?, recordedAt: Date = Date()) {
+    self.status = status
+    self.failedGates = failedGates
+    self.message = message
+    self.report = report
+    self.package = package
+    self.recordedAt = recordedAt
+  }
+}

@@ -67,10 +67,13 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   public var bestConfiguration: Configuration?
   public var elapsedSeconds: Double
   public var trials: [TrialSummary]?
+  /// The release stage after the search (absent before the search ends and
+  /// for coordinators without one).
+  public var release: ReleaseStatus?
 
   public init(
     name: String, state: String, budget: Int, counts: [String: Int], bestValue: Double?, bestTrial: Int?,
-    bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil
+    bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil
   ) {
     self.name = name
     self.state = state
@@ -81,11 +84,40 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
     self.bestConfiguration = bestConfiguration
     self.elapsedSeconds = elapsedSeconds
     self.trials = trials
+    self.release = release
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, state, budget, counts, bestValue = "best_value", bestTrial = "best_trial"
-    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials
+    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release
+  }
+}
+
+/// Where an experiment's release stage is: `running` (held-out evaluation,
+/// gates and packaging after the last trial), then `passed`, `gate_failed`
+/// (with the failed gates' names), `error` or `skipped`.
+public struct ReleaseStatus: Sendable, Equatable, Codable {
+  public var state: String
+  public var failedGates: [String]
+  public var message: String
+  /// `output.dir/report.md` on the coordinator's machine.
+  public var report: String?
+  /// The package (passed) or the rejected candidate (gate_failed).
+  public var package: String?
+
+  public init(state: String, failedGates: [String] = [], message: String, report: String? = nil, package: String? = nil) {
+    self.state = state
+    self.failedGates = failedGates
+    self.message = message
+    self.report = report
+    self.package = package
+  }
+
+  /// Whether the stage has ended.
+  public var isFinal: Bool { state != "running" }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case state, failedGates = "failed_gates", message, report, package
   }
 }
 

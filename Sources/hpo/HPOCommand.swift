@@ -19,7 +19,8 @@ struct HPOCommand: AsyncParsableCommand {
     version: HPOVersion.current,
     subcommands: [
       Validate.self, Run.self, Coordinator.self, Worker.self, Submit.self, Status.self, Trials.self, Cancel.self,
-      DataCommand.self, Bench.self, Train.self, Predict.self, DriftCommand.self, Keys.self,
+      DataCommand.self, Bench.self, Train.self, Evaluate.self, RegistryCommand.self, Predict.self, DriftCommand.self,
+      Keys.self,
     ])
 
   /// Runs the command tree, mapping argument errors to exit code 2 (bad input)

@@ -20,7 +20,7 @@ import Testing
         objective       maximize accuracy on the validation split
         search          tpe · 40 trials · 4 parallel · seed 42 · 10 startup trials, 24 candidates, gamma 0.1, multivariate, constant liar
         early stopping  asha · min 1 epoch · reduction factor 3 · rungs at epochs 1, 3, 9, 27 · expected about 120 epochs in all (11% of 40 × 27 without early stopping)
-        gates           accuracy ≥ 0.95 · champion registry/digits-mlp (tolerance 0)
+        gates           accuracy ≥ 0.95 · champion registry/digits-mlp (tolerance 0) · stress tests
         output          runs/digits-mlp · keep top 3 checkpoints
 
       parameters (8)

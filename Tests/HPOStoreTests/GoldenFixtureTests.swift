@@ -9,22 +9,63 @@ import Testing
   static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .appendingPathComponent("Fixtures/store-v1.sqlite")
 
-  /// The fixture generator writes a self-contained store (everything in the
-  /// main file, the WAL empty after close). It writes into a temporary folder;
-  /// with `HPO_WRITE_STORE_FIXTURE=1` it regenerates the committed fixture
-  /// (for a new schema): `HPO_WRITE_STORE_FIXTURE=1 swift test --filter GoldenFixtureTests`.
+  /// The committed schema-2 store, Fixtures/store-v2.sqlite: ``FixtureHistory`` and a release outcome.
+  static let fixture2 = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/store-v2.sqlite")
+  static let release = StoredRelease(
+    status: "passed", failedGates: [], message: "every gate passed (4); package in /out/package",
+    report: "/out/report.md", package: "/out/package", recordedAt: Clock.at(13))
+
+  /// The fixture generator writes a self-contained store of the current schema
+  /// (everything in the main file, the WAL empty after close). It writes into a
+  /// temporary folder; with `HPO_WRITE_STORE_FIXTURE=1` it writes the committed
+  /// fixture of the current schema (store-v1.sqlite, from hpo 0.1.0, is frozen):
+  /// `HPO_WRITE_STORE_FIXTURE=1 swift test --filter GoldenFixtureTests`.
   @Test func fixtureGenerator_writesASelfContainedStore() throws {
     let dir = try TempDir()
     defer { dir.cleanup() }
     let regenerate = ProcessInfo.processInfo.environment["HPO_WRITE_STORE_FIXTURE"] == "1"
-    let path = regenerate ? Self.fixture.path : dir.path("store-v1.sqlite")
+    let path = regenerate ? Self.fixture2.path : dir.path("store-v2.sqlite")
     for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try ExperimentStore.open(path: path)
     try FixtureHistory.write(to: store)
+    _ = try store.apply(.recordRelease(experiment: FixtureHistory.done, Self.release), at: Clock.at(13))
     try store.close()
     // Everything is in the main file after close: the WAL is empty.
     #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
     for suffix in ["-wal", "-shm", ".lock"] { try FileManager.default.removeItem(atPath: path + suffix) }
+  }
+
+  @Test func theVersion2FixtureOpensAndReadsBack() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store-v2.sqlite")
+    try FileManager.default.copyItem(atPath: Self.fixture2.path, toPath: path)
+    let store = try ExperimentStore.open(path: path)
+    defer { try? store.close() }
+    #expect(try store.pragma("user_version") == String(StoreSchema.current))
+    #expect(try store.experiments().map(\.name) == [FixtureHistory.iris, FixtureHistory.done])
+    #expect(try store.release(of: FixtureHistory.done) == Self.release)
+    #expect(try store.release(of: FixtureHistory.iris) == nil)
+  }
+
+  /// Schema 2 adds the release stage's outcome: a migrated version-1 store records and reads it.
+  @Test func theVersion1FixtureMigratesAndRecordsAReleaseOutcome() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store-v1.sqlite")
+    try FileManager.default.copyItem(atPath: Self.fixture.path, toPath: path)
+    let store = try ExperimentStore.open(path: path)
+    defer { try? store.close() }
+    #expect(try store.release(of: FixtureHistory.done) == nil)
+    let outcome = StoredRelease(
+      status: "gate_failed", failedGates: ["gap", "accuracy ≥ 0.9"], message: "2 of 5 gates failed",
+      report: "/out/report.md", package: "/out/rejected", recordedAt: Clock.at(20))
+    _ = try store.apply(.recordRelease(experiment: FixtureHistory.done, outcome), at: Clock.at(20))
+    #expect(try store.release(of: FixtureHistory.done) == outcome)
+    #expect(throws: StoreError.self) {
+      try store.apply(.recordRelease(experiment: FixtureHistory.done, StoredRelease(status: "great", failedGates: [], message: "", report: nil, package: nil)))
+    }
   }
 
   @Test func theVersion1FixtureOpensAndReadsBack() throws {

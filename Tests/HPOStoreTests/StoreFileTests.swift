@@ -14,7 +14,7 @@ import Testing
     #expect(try full.pragma("journal_mode") == "wal")
     #expect(try full.pragma("synchronous") == "2")  // FULL
     #expect(try full.pragma("foreign_keys") == "1")
-    #expect(try full.pragma("user_version") == "1")
+    #expect(try full.pragma("user_version") == String(StoreSchema.current))
     let normal = try ExperimentStore.open(path: dir.path("normal.sqlite"), durability: .normal)
     #expect(try normal.pragma("synchronous") == "1")  // NORMAL
   }
@@ -63,9 +63,9 @@ import Testing
     try raw.close()
 
     let error = #expect(throws: StoreError.self) { try ExperimentStore.open(path: path) }
-    #expect(error?.kind == .newerSchema(schema: 4, writtenBy: "0.3.0", supportedSchema: 1, thisVersion: HPOVersion.current))
+    #expect(error?.kind == .newerSchema(schema: 4, writtenBy: "0.3.0", supportedSchema: StoreSchema.current, thisVersion: HPOVersion.current))
     #expect(error?.description == """
-      store \(path) was written by hpo 0.3.0 (schema 4); this hpo (\(HPOVersion.current)) reads schema ≤ 1; upgrade hpo
+      store \(path) was written by hpo 0.3.0 (schema 4); this hpo (\(HPOVersion.current)) reads schema ≤ \(StoreSchema.current); upgrade hpo
       """)
     // Refused without touching it, and the lock is released.
     let check = try DatabaseQueue(path: path)

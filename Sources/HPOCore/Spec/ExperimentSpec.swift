@@ -286,10 +286,19 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
   public var minImprovement: Double?
   /// Refit the winner on train + validation before the test evaluation.
   public var refit: Bool
+  /// Stress tests of the winner (extreme and missing inputs, row order); on unless turned off.
+  public var stress: Bool
+  /// Refit with other seeds and bound the spread of the test metric, if set.
+  public var seedStability: SeedStabilitySpec?
+  /// A CSV of new (e.g. production) data, relative to the experiment file, for the data gates.
+  public var newData: String?
+  /// Drift thresholds of the new data against the training statistics, if set.
+  public var drift: DriftSpec?
 
   public init(
     gates: [Gate] = [], maxGap: Double? = nil, champion: String? = nil,
-    championTolerance: Double = 0, minImprovement: Double? = nil, refit: Bool = false
+    championTolerance: Double = 0, minImprovement: Double? = nil, refit: Bool = false,
+    stress: Bool = true, seedStability: SeedStabilitySpec? = nil, newData: String? = nil, drift: DriftSpec? = nil
   ) {
     self.gates = gates
     self.maxGap = maxGap
@@ -297,6 +306,10 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
     self.championTolerance = championTolerance
     self.minImprovement = minImprovement
     self.refit = refit
+    self.stress = stress
+    self.seedStability = seedStability
+    self.newData = newData
+    self.drift = drift
   }
 
   enum CodingKeys: String, CodingKey {
@@ -305,7 +318,76 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
     case champion
     case championTolerance = "champion_tolerance"
     case minImprovement = "min_improvement"
-    case refit
+    case refit, stress
+    case seedStability = "seed_stability"
+    case newData = "new_data"
+    case drift
+  }
+
+  /// Specs stored before `stress`, `seed_stability`, `new_data` and `drift` existed decode with their defaults.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      gates: try c.decode([Gate].self, forKey: .gates), maxGap: try c.decodeIfPresent(Double.self, forKey: .maxGap),
+      champion: try c.decodeIfPresent(String.self, forKey: .champion),
+      championTolerance: try c.decode(Double.self, forKey: .championTolerance),
+      minImprovement: try c.decodeIfPresent(Double.self, forKey: .minImprovement), refit: try c.decode(Bool.self, forKey: .refit),
+      stress: try c.decodeIfPresent(Bool.self, forKey: .stress) ?? true,
+      seedStability: try c.decodeIfPresent(SeedStabilitySpec.self, forKey: .seedStability),
+      newData: try c.decodeIfPresent(String.self, forKey: .newData), drift: try c.decodeIfPresent(DriftSpec.self, forKey: .drift))
+  }
+
+  /// The newer fields are written only when they differ from their defaults,
+  /// so the canonical JSON (and the stored spec hash) of an older spec is unchanged.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(gates, forKey: .gates)
+    try c.encodeIfPresent(maxGap, forKey: .maxGap)
+    try c.encodeIfPresent(champion, forKey: .champion)
+    try c.encode(championTolerance, forKey: .championTolerance)
+    try c.encodeIfPresent(minImprovement, forKey: .minImprovement)
+    try c.encode(refit, forKey: .refit)
+    if !stress { try c.encode(stress, forKey: .stress) }
+    try c.encodeIfPresent(seedStability, forKey: .seedStability)
+    try c.encodeIfPresent(newData, forKey: .newData)
+    try c.encodeIfPresent(drift, forKey: .drift)
+  }
+}
+
+/// Seed stability: the winner refitted with `seeds` other seeds; the spread
+/// (max − min) of its test objective must be at most `maxSpread`.
+public struct SeedStabilitySpec: Sendable, Equatable, Codable {
+  /// Other seeds to refit with (1–20).
+  public var seeds: Int
+  /// Largest allowed max − min of the test objective over the original and the other seeds (≥ 0).
+  public var maxSpread: Double
+
+  public init(seeds: Int = 3, maxSpread: Double) {
+    self.seeds = seeds
+    self.maxSpread = maxSpread
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case seeds
+    case maxSpread = "max_spread"
+  }
+}
+
+/// Drift thresholds per feature of new data against the training split.
+public struct DriftSpec: Sendable, Equatable, Codable {
+  /// Largest allowed population stability index (> 0).
+  public var psiMax: Double
+  /// Largest allowed Kolmogorov–Smirnov statistic, in (0, 1].
+  public var ksMax: Double
+
+  public init(psiMax: Double = 0.2, ksMax: Double = 0.1) {
+    self.psiMax = psiMax
+    self.ksMax = ksMax
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case psiMax = "psi_max"
+    case ksMax = "ks_max"
   }
 }
 

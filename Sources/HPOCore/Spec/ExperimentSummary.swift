@@ -67,7 +67,14 @@ public struct ExperimentSummary {
       }
       if let gap = v.maxGap { parts.append("validation−test gap ≤ \(Wording.number(gap))") }
       if let c = v.champion { parts.append("champion \(c) (tolerance \(Wording.number(v.championTolerance)))") }
+      if let i = v.minImprovement { parts.append("improve on the champion by ≥ \(Wording.number(i))") }
       if v.refit { parts.append("refit on train+validation") }
+      parts.append(v.stress ? "stress tests" : "no stress tests")
+      if let s = v.seedStability {
+        parts.append("seed stability: \(s.seeds) other seed\(s.seeds == 1 ? "" : "s"), spread ≤ \(Wording.number(s.maxSpread))")
+      }
+      if let d = v.newData { parts.append("new data \(d)") }
+      if let d = v.drift { parts.append("drift PSI ≤ \(Wording.number(d.psiMax)), KS ≤ \(Wording.number(d.ksMax))") }
       out.append(("gates", parts.isEmpty ? "none" : parts.joined(separator: " · ")))
     }
     out.append(("output", "\(spec.output.dir) · keep top \(spec.output.keepTop) checkpoints"))

@@ -28,4 +28,15 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
 
   /// Metrics of `task`, in declaration order.
   public static func metrics(for task: LearningTask) -> [Metric] { allCases.filter { $0.task == task } }
+
+  /// The values the metric can take: [0, 1] for accuracy-like scores, [0, ∞)
+  /// for losses and errors, (−∞, 1] for r²; `nil` bounds are unbounded.
+  public var range: (low: Double?, high: Double?) {
+    switch self {
+    case .accuracy, .balancedAccuracy, .f1Macro, .rocAUC: return (0, 1)
+    case .logLoss, .rmse, .mae: return (0, nil)
+    case .r2: return (nil, 1)
+    case .value: return (nil, nil)
+    }
+  }
 }

@@ -198,8 +198,8 @@ extension SpecContext {
   }
 
   func validation(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ValidationSpec? {
-    guard let r = ObjectReader(node, accepting: ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit"], diagnostics)
-    else { return nil }
+    let keys = ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit", "stress", "seed_stability", "new_data", "drift"]
+    guard let r = ObjectReader(node, accepting: keys, diagnostics) else { return nil }
     defer { r.finish() }
     let gates = r.optional("gates").map { self.gates($0, task: task, kind: kind) } ?? []
     let nonNegative = "a number ≥ 0"
@@ -208,8 +208,41 @@ extension SpecContext {
     let tolerance = r.optional("champion_tolerance").map { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } } ?? 0
     let improvement = r.optional("min_improvement").flatMap { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } }
     let refit = r.optional("refit").map(diagnostics.bool) ?? false
-    guard let gates, let tolerance, let refit else { return nil }
-    return ValidationSpec(gates: gates, maxGap: maxGap, champion: champion, championTolerance: tolerance, minImprovement: improvement, refit: refit)
+    let stress = r.optional("stress").map(diagnostics.bool) ?? true
+    let stability: SeedStabilitySpec?? = r.optional("seed_stability").map(seedStability)
+    let newData: String?? = r.optional("new_data").map(existingFile)
+    let drift: DriftSpec?? = r.optional("drift").map(drift)
+    guard let gates, let tolerance, let refit, let stress else { return nil }
+    if case .some(nil) = stability { return nil }
+    if case .some(nil) = newData { return nil }
+    if case .some(nil) = drift { return nil }
+    return ValidationSpec(
+      gates: gates, maxGap: maxGap, champion: champion, championTolerance: tolerance, minImprovement: improvement, refit: refit,
+      stress: stress, seedStability: stability ?? nil, newData: newData ?? nil, drift: drift ?? nil)
+  }
+
+  /// `validation.seed_stability`: `{"seeds": 3, "max_spread": 0.02}`.
+  private func seedStability(_ node: SpecNode) -> SeedStabilitySpec? {
+    guard let r = ObjectReader(node, accepting: ["seeds", "max_spread"], diagnostics, what: "an object {\"seeds\": 3, \"max_spread\": 0.02}")
+    else { return nil }
+    defer { r.finish() }
+    let seeds = r.optional("seeds").map { diagnostics.int($0, min: 1, max: 20) } ?? 3
+    let spread = r.required("max_spread", accepted: "a number ≥ 0: the largest allowed max − min of the test metric over the seeds")
+      .flatMap { diagnostics.number($0, accepted: "a number ≥ 0") { $0 >= 0 } }
+    guard let seeds, let spread else { return nil }
+    return SeedStabilitySpec(seeds: seeds, maxSpread: spread)
+  }
+
+  /// `validation.drift`: `{"psi_max": 0.2, "ks_max": 0.1}`, both optional.
+  private func drift(_ node: SpecNode) -> DriftSpec? {
+    guard let r = ObjectReader(node, accepting: ["psi_max", "ks_max"], diagnostics, what: "an object {\"psi_max\": 0.2, \"ks_max\": 0.1}")
+    else { return nil }
+    defer { r.finish() }
+    let d = DriftSpec()
+    let psi = r.optional("psi_max").map { diagnostics.number($0, accepted: "a number > 0") { $0 > 0 } } ?? d.psiMax
+    let ks = r.optional("ks_max").map { diagnostics.number($0, accepted: "a number in (0, 1]") { $0 > 0 && $0 <= 1 } } ?? d.ksMax
+    guard let psi, let ks else { return nil }
+    return DriftSpec(psiMax: psi, ksMax: ks)
   }
 
   private func gates(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [Gate]? {
@@ -239,11 +272,32 @@ extension SpecContext {
       } else if let min, let max, min > max {
         diagnostics.error(itemNode, "min \(Wording.number(min)) is above max \(Wording.number(max)); no value can pass; accepted: min ≤ max")
         failed = true
+      } else if let unreachable = unreachable(metric, min: min, max: max) {
+        diagnostics.error(itemNode, unreachable)
+        failed = true
       } else {
         gates.append(Gate(metric: metric, min: min, max: max))
       }
     }
     return failed ? nil : gates
+  }
+
+  /// Why no value of `metric` can pass `min`/`max`, or `nil`: a minimum above
+  /// the metric's largest value, or a maximum below its smallest.
+  private func unreachable(_ metric: Metric, min: Double?, max: Double?) -> String? {
+    let range = metric.range
+    let accepted = "accepted: thresholds within \(metric.rawValue)'s range \(describe(range))"
+    if let min, let high = range.high, min > high {
+      return "min \(Wording.number(min)) is above the largest \(metric.rawValue), \(Wording.number(high)); no model can pass; \(accepted)"
+    }
+    if let max, let low = range.low, max < low {
+      return "max \(Wording.number(max)) is below the smallest \(metric.rawValue), \(Wording.number(low)); no model can pass; \(accepted)"
+    }
+    return nil
+  }
+
+  private func describe(_ range: (low: Double?, high: Double?)) -> String {
+    "\(range.low.map { "[\(Wording.number($0))" } ?? "(−∞"), \(range.high.map { "\(Wording.number($0))]" } ?? "∞)")"
   }
 
   func output(_ node: SpecNode, name: String?) -> OutputSpec? {

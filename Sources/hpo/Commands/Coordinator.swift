@@ -61,7 +61,7 @@ extension HPOCommand {
           maxAttempts: maxAttempts)
         let core = try CoordinatorCore(
           store: experimentStore, configuration: configuration, samplerFactory: Components.samplers,
-          schedulerFactory: Components.schedulers, data: Components.dataSource, logger: logger)
+          schedulerFactory: Components.schedulers, data: Components.dataSource, release: Components.release(logger), logger: logger)
         let context = try ZeroMQContext()
         defer { context.close() }
         let transport = try ZeroMQServerTransport(

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPOCore
+import HPOPackaging
 import HPOWire
 
 #if canImport(Glibc)
@@ -16,7 +17,11 @@ extension HPOCommand {
       discussion: """
         The coordinator and the workers are child processes of this command (each worker with one BLAS \
         thread). The store is OUTPUT_DIR/store.sqlite, so an interrupted run continues with --resume. \
-        Exit codes: 0 done, 2 bad input, 3 infrastructure failure.
+        After the last trial the winner is evaluated on the held-out test split, the release gates \
+        decide, and it is packaged in OUTPUT_DIR/package (OUTPUT_DIR/rejected when a gate fails), with \
+        report.md, junit.xml and result.json in OUTPUT_DIR. \
+        Exit codes: 0 passed every gate and packaged, 1 a release gate failed, 2 bad input, \
+        3 infrastructure failure.
         """)
 
     @Argument(help: "The experiment file (JSON).")
@@ -28,6 +33,12 @@ extension HPOCommand {
     @Flag(help: "Continue the experiment from its store instead of refusing an existing one.")
     var resume = false
 
+    @Flag(help: "Promote a winner that passed every gate into the registry (validation.champion's entry, or --registry).")
+    var promote = false
+
+    @Option(help: "With --promote: the registry directory (the entry is REGISTRY/<experiment name>).")
+    var registry: String?
+
     @Option(help: "Log level of the coordinator and workers: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = .warning
 
@@ -37,6 +48,7 @@ extension HPOCommand {
 
     func run() throws {
       let loaded = try loadExperiment(experiment)
+      let promotionEntry = try promotionEntry(loaded)
       let output = loaded.outputURL
       do { try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true) } catch {
         FileHandleOutput.standardError("error: cannot create the output folder \(output.path): \(error)")
@@ -73,7 +85,41 @@ extension HPOCommand {
         if let dead = children.firstExited { return "the \(dead) process exited; run again with --resume to continue" }
         return nil
       }
-      try follower.follow()
+      let release = try follower.follow()
+      let code = ProgressFollower.exitCode(for: release)
+      guard code == .success else { throw code }
+      if let entry = promotionEntry {
+        guard let r = release, r.state == "passed", let package = r.package else {
+          FileHandleOutput.standardError("error: --promote: nothing to promote (the release stage \(release?.state ?? "did not run"))")
+          throw HPOExitCode.infrastructure
+        }
+        let (registry, name) = Registry.entry(entry)
+        do {
+          let version = try registry.promote(package: package, as: name)
+          print("promoted \(package) to \(entry) as version \(version)")
+        } catch {
+          FileHandleOutput.standardError("error: --promote: \(error)")
+          throw HPOExitCode.infrastructure
+        }
+      }
+    }
+
+    /// The registry entry `--promote` writes to: `--registry DIR` + the experiment's
+    /// name, else `validation.champion`; exit 2 when `--promote` has neither.
+    private func promotionEntry(_ loaded: LoadedExperiment) throws -> String? {
+      if let registry {
+        guard promote else {
+          FileHandleOutput.standardError("error: --registry \(registry) is only used with --promote")
+          throw HPOExitCode.badInput
+        }
+        return URL(fileURLWithPath: registry).appendingPathComponent(loaded.spec.name).standardizedFileURL.path
+      }
+      guard promote else { return nil }
+      guard let champion = loaded.spec.validation?.champion else {
+        FileHandleOutput.standardError("error: --promote needs a registry: give --registry DIR, or set validation.champion in \(experiment)")
+        throw HPOExitCode.badInput
+      }
+      return champion.hasPrefix("/") ? champion : loaded.baseDirectory.appendingPathComponent(champion).standardizedFileURL.path
     }
   }
 }

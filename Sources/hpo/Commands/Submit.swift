@@ -8,7 +8,7 @@ extension HPOCommand {
   struct Submit: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Submit an experiment to a coordinator and follow its progress.",
-      discussion: "Exit codes: 0 the experiment finished, 2 bad input (the experiment file, or a name that exists without --resume), 3 the coordinator did not answer or the experiment was cancelled.")
+      discussion: "Exit codes: 0 the experiment finished and its winner passed every release gate (packaged), 1 a release gate failed (see the report), 2 bad input (the experiment file, or a name that exists without --resume), 3 the coordinator did not answer, the experiment was cancelled or the release stage failed.")
 
     @Argument(help: "The experiment file (JSON).")
     var experiment: String
@@ -35,7 +35,9 @@ extension HPOCommand {
       }
       FileHandleOutput.standardError(reply.message)
       if detach { return }
-      try ProgressFollower(client: client, experiment: loaded.spec.name).follow()
+      let release = try ProgressFollower(client: client, experiment: loaded.spec.name).follow()
+      let code = ProgressFollower.exitCode(for: release)
+      if code != .success { throw code }
     }
   }
 }

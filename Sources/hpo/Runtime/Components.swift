@@ -1,6 +1,8 @@
 import Foundation
 import HPOCoordinator
 import HPOCore
+import HPOPackaging
+import Logging
 import HPOSearch
 import HPOWire
 import HPOWorker
@@ -90,4 +92,13 @@ enum ClientError: Error, CustomStringConvertible {
 extension Components {
   /// Prepares and serves experiment data: shards under `output.dir/data/`.
   static let dataSource: (any ExperimentDataSource)? = ShardedDataSource()
+}
+
+extension Components {
+  /// The release stage after each search (the coordinator's and `hpo evaluate`'s):
+  /// held-out evaluation, gates, package and reports. More package files
+  /// (`extraFiles`) and gates (`extraGates`) are added here.
+  static func release(_ logger: Logger, experimentDirectory: String? = nil) -> ReleaseStage {
+    ReleaseStage(experimentDirectory: experimentDirectory, logger: logger)
+  }
 }

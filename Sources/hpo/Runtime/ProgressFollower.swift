@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HPOCore
 import HPOWire
@@ -16,9 +17,12 @@ struct ProgressFollower {
   /// Asked before each poll: a reason to stop following (exit 3), or `nil`.
   var abortReason: () -> String? = { nil }
 
-  /// Returns when the experiment has finished; exit 3 when it was cancelled
-  /// or failed, or when the coordinator stops answering.
-  func follow() throws {
+  /// Returns when the experiment has finished and its release stage (if the
+  /// coordinator runs one) has ended, with that stage's outcome; exit 3 when it
+  /// was cancelled or failed, or when the coordinator stops answering.
+  /// ``exitCode(for:)`` turns the outcome into the command's exit code.
+  @discardableResult
+  func follow() throws -> ReleaseStatus? {
     let live = isatty(STDERR_FILENO) == 1
     var last = ""
     while true {
@@ -42,11 +46,11 @@ struct ProgressFollower {
         FileHandleOutput.standardError(line)
       }
       last = line
-      if ["finished", "cancelled", "failed"].contains(s.state) {
+      if ["finished", "cancelled", "failed"].contains(s.state), s.release?.isFinal ?? true {
         if live { FileHandleOutput.standardErrorRaw("\n") }
         print(Self.summary(s))
         if s.state != "finished" { throw HPOExitCode.infrastructure }
-        return
+        return s.release
       }
       Thread.sleep(forTimeInterval: interval)
     }
@@ -64,6 +68,12 @@ struct ProgressFollower {
       if done < s.budget, s.state == "running" { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
     }
     parts.append("\(workers) workers")
+    switch s.release?.state {
+    case nil: break
+    case "running": parts.append("release stage running")
+    case "gate_failed": parts.append("release: gate failed (\(s.release?.failedGates.joined(separator: ", ") ?? ""))")
+    case let state?: parts.append("release: \(state)")
+    }
     return parts.joined(separator: " · ")
   }
 
@@ -75,7 +85,21 @@ struct ProgressFollower {
     } else {
       lines.append("no trial completed")
     }
+    if let r = s.release {
+      lines.append("release: \(r.state.replacingOccurrences(of: "_", with: " ")): \(r.message)")
+      if let report = r.report { lines.append("report: \(report)") }
+    }
     return lines.joined(separator: "\n")
+  }
+
+  /// The exit code of `hpo run`/`hpo submit` for a release outcome: 0 passed
+  /// (or no release stage), 1 a gate failed, 3 the stage itself failed.
+  static func exitCode(for release: ReleaseStatus?) -> ExitCode {
+    switch release?.state {
+    case "gate_failed": return HPOExitCode.gateFailed
+    case "error": return HPOExitCode.infrastructure
+    default: return .success
+    }
   }
 
   static func format(_ x: Double) -> String { String(format: "%.6g", x) }

@@ -1,0 +1,95 @@
+import Foundation
+import HPOCore
+import HPOPackaging
+import HPOStore
+import HPOWire
+
+/// A release stage running on its own thread, off the dispatch loop, so the
+/// workers of other experiments keep being served. The coordinator's thread
+/// gathers its inputs and records its outcome; the job itself only reads
+/// files and writes under the experiment's output folder.
+final class ReleaseJob: @unchecked Sendable {
+  // @unchecked: `result` is only touched under `lock`.
+  private let lock = NSLock()
+  private var result: ReleaseOutcome?
+
+  init(stage: ReleaseStage, record: SearchRecord) {
+    let thread = Thread { [self] in
+      let outcome = stage.run(record)
+      lock.lock()
+      result = outcome
+      lock.unlock()
+    }
+    thread.name = "release \(record.spec.name)"
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  /// The outcome once the stage has ended.
+  var outcome: ReleaseOutcome? {
+    lock.lock()
+    defer { lock.unlock() }
+    return result
+  }
+}
+
+extension CoordinatorCore {
+  /// How long a finished experiment waits for the checkpoints of its last
+  /// trials before its release stage starts (without them it retrains the winner).
+  static let checkpointGrace: TimeInterval = 5
+
+  /// Whether `e` (submitted or resumed here) has finished its search but its
+  /// release stage has not ended.
+  func awaitsRelease(_ e: ExperimentRuntime) -> Bool {
+    releaseStage != nil && e.state == .finished && releaseStatuses[e.name] == nil && releaseEligible.contains(e.name)
+  }
+
+  /// Records the outcomes of release stages that ended, and starts the stage
+  /// of each experiment whose search has finished (once its checkpoints are in,
+  /// or after ``checkpointGrace``).
+  func advanceReleases(now: Date) throws {
+    guard let stage = releaseStage else { return }
+    for (name, job) in releaseJobs {
+      guard let outcome = job.outcome else { continue }
+      releaseJobs[name] = nil
+      let stored = StoredRelease(
+        status: outcome.status.rawValue, failedGates: outcome.failedGates, message: outcome.message,
+        report: outcome.report, package: outcome.package)
+      record(.recordRelease(experiment: name, stored), at: now)
+      releaseStatuses[name] = ReleaseStatus(stored)
+      logger.info("release stage ended", metadata: [
+        "experiment": "\(name)", "outcome": "\(outcome.status.rawValue)", "message": "\(outcome.message)",
+      ])
+    }
+    for name in order {
+      guard let e = experiments[name], awaitsRelease(e), releaseJobs[name] == nil else { continue }
+      let since = releaseWaitingSince[name] ?? now
+      releaseWaitingSince[name] = since
+      guard e.awaitingCheckpoint.isEmpty || now.timeIntervalSince(since) >= Self.checkpointGrace else { continue }
+      releaseWaitingSince[name] = nil
+      try flush()
+      let record = try SearchRecord.read(from: store, experiment: name)
+      logger.info("release stage started", metadata: ["experiment": "\(name)"])
+      releaseJobs[name] = ReleaseJob(stage: stage, record: record)
+    }
+  }
+
+  /// The release part of an experiment's status: recorded, running, or `nil`
+  /// (no stage configured, or the search is still going).
+  func releaseStatus(of e: ExperimentRuntime) -> ReleaseStatus? {
+    if let s = releaseStatuses[e.name] { return s }
+    guard awaitsRelease(e) else { return nil }
+    return ReleaseStatus(state: "running", message: "evaluating the winner on the test split, checking the gates, packaging")
+  }
+
+  /// Loads the recorded outcome of `name`'s release stage (after a restart).
+  func loadRelease(_ name: String) throws {
+    if let stored = try store.release(of: name) { releaseStatuses[name] = ReleaseStatus(stored) }
+  }
+}
+
+extension ReleaseStatus {
+  init(_ s: StoredRelease) {
+    self.init(state: s.status, failedGates: s.failedGates, message: s.message, report: s.report, package: s.package)
+  }
+}

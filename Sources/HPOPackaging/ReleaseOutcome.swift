@@ -1,0 +1,33 @@
+import HPOCore
+
+/// How the release stage ended, as the store, the wire and exit codes carry it.
+public struct ReleaseOutcome: Sendable, Equatable {
+  public enum Status: String, Sendable, Codable, CaseIterable {
+    /// Every gate passed; the package is in `output.dir/package`.
+    case passed
+    /// At least one gate failed; the candidate is in `output.dir/rejected`.
+    case gateFailed = "gate_failed"
+    /// The stage could not decide (missing data, a write failure, …).
+    case error
+    /// Nothing to release (a built-in function has no model).
+    case skipped
+  }
+
+  public var status: Status
+  /// Names of the failed gates (gate_failed only).
+  public var failedGates: [String]
+  /// One sentence for people.
+  public var message: String
+  /// `output.dir/report.md`, when written.
+  public var report: String?
+  /// The package (passed) or the rejected candidate (gate_failed).
+  public var package: String?
+
+  public init(status: Status, failedGates: [String] = [], message: String, report: String? = nil, package: String? = nil) {
+    self.status = status
+    self.failedGates = failedGates
+    self.message = message
+    self.report = report
+    self.package = package
+  }
+}
