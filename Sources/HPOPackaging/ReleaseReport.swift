@@ -55,6 +55,7 @@ struct ReleaseReport {
     try atomicWrite(markdown(o), to: dir.appendingPathComponent("report.md").path)
     try atomicWrite(junit(o), to: dir.appendingPathComponent("junit.xml").path)
     try atomicWrite(JSONWriter.pretty(resultJSON(o)), to: dir.appendingPathComponent("result.json").path)
+    try atomicWrite(html(o), to: dir.appendingPathComponent("report.html").path)
   }
 
   private func title(_ o: ReleaseOutcome) -> String {

@@ -71,10 +71,21 @@ import Glibc
     let out = dir.appendingPathComponent("out-good")
     #expect(r.standardOutput.contains("report: \(out.appendingPathComponent("report.md").path)"))
     let package = out.appendingPathComponent("package")
-    #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "manifest.json", "model.hpoc"])
+    #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted()
+      == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx"])
     let (status, check) = try Self.sha256sumCheck(package)
     #expect(status == 0, "\(check)")
-    #expect(check.contains("model.hpoc: OK") && check.contains("manifest.json: OK"))
+    #expect(check.contains("model.hpoc: OK") && check.contains("manifest.json: OK") && check.contains("model.onnx: OK"))
+    // The package is usable as it is: predictions for the raw rows.
+    let predictions = dir.appendingPathComponent("predictions.csv")
+    let predict = try HPOProcess.run(
+      ["predict", "--package", package.path, "--input", "data/iris.csv", "--output", predictions.path], in: dir, timeout: 60)
+    #expect(predict.exitCode == 0, "\(predict.standardError)")
+    let lines = try String(contentsOf: predictions, encoding: .utf8).split(separator: "\n")
+    #expect(lines.first == "prediction,p_0,p_1,p_2")
+    #expect(lines.count == 151)
+    let html = try Self.read(out, "report.html")
+    #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("iris") && html.contains("accuracy ≥ 0.8"))
     let manifest = try Self.json(package, "manifest.json")
     #expect(manifest["experiment"] as? String == "iris")
     #expect((manifest["spec_sha256"] as? String)?.count == 64)
@@ -95,6 +106,37 @@ import Glibc
     let again = try HPOProcess.run(["evaluate", file], in: dir, timeout: 120)
     #expect(again.exitCode == 0, "\(again.standardError)")
     #expect(try Data(contentsOf: package.appendingPathComponent("model.hpoc")) == model)
+  }
+
+  @Test func newDataThatDrifted_failsTheDriftGate() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try Self.experiment(
+      in: dir, name: "drift", validation: #"{"new_data": "data/new.csv", "drift": {"psi_max": 0.25, "ks_max": 0.3}}"#)
+    // New data whose petal length moved by 3 cm; every other column as in training.
+    let iris = try Self.read(dir, "data/iris.csv").split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    let shifted = [iris[0].joined(separator: ",")] + iris.dropFirst().map { row in
+      var r = row
+      r[2] = String(Double(r[2])! + 3)
+      return r.joined(separator: ",")
+    }
+    try (shifted.joined(separator: "\n") + "\n").write(to: dir.appendingPathComponent("data/new.csv"), atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 1, "\(r.standardError)")
+    let out = dir.appendingPathComponent("out-drift")
+    #expect(try Self.json(out, "result.json")["failed_gates"] as? [String] == ["drift"])
+    let report = try Self.read(out, "report.md")
+    #expect(report.contains("| data.schema | ✅ pass |"))
+    #expect(report.contains("| drift | ❌ fail |") && report.contains("petal_length_cm"))
+    #expect(!report.contains("sepal_length_cm (psi"), "only the moved column drifted")
+
+    // The same rows unmoved pass both data gates.
+    try FileManager.default.copyItem(at: dir.appendingPathComponent("data/iris.csv"), to: dir.appendingPathComponent("data/same.csv"))
+    let same = try Self.experiment(
+      in: dir, name: "same", validation: #"{"new_data": "data/same.csv", "drift": {"psi_max": 0.25, "ks_max": 0.3}}"#)
+    let ok = try HPOProcess.run(["run", same, "--workers", "2"], in: dir, timeout: 120)
+    #expect(ok.exitCode == 0, "\(ok.standardOutput)\(ok.standardError)")
+    #expect(try Self.read(dir.appendingPathComponent("out-same"), "report.md").contains("| drift | ✅ pass |"))
   }
 
   @Test func failedGate_exitsOneKeepsTheCandidateInRejectedAndNamesTheGate() throws {
@@ -213,7 +255,7 @@ import Glibc
       p.waitUntilExit()
       let (status, check) = try Self.sha256sumCheck(package)
       #expect(status == 0, "after a kill at \(attempt * 8) ms: \(check)")
-      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "manifest.json", "model.hpoc"])
+      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx"])
     }
     #expect(killed > 0)
     // The next write cleans up what the killed ones left beside the package.

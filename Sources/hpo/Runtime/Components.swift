@@ -1,6 +1,7 @@
 import Foundation
 import HPOCoordinator
 import HPOCore
+import HPOONNX
 import HPOPackaging
 import Logging
 import HPOSearch
@@ -99,6 +100,24 @@ extension Components {
   /// held-out evaluation, gates, package and reports. More package files
   /// (`extraFiles`) and gates (`extraGates`) are added here.
   static func release(_ logger: Logger, experimentDirectory: String? = nil) -> ReleaseStage {
-    ReleaseStage(experimentDirectory: experimentDirectory, logger: logger)
+    ReleaseStage(
+      extraFiles: { checkpoint, spec, _ in
+        var files = ["model.onnx": try ONNXExport.modelData(for: checkpoint)]
+        if let data = spec.data {
+          files["data-profile.json"] = Array(try trainingProfile(data).json().utf8)
+        }
+        return files
+      },
+      extraGates: { _, spec, _ in
+        guard let data = spec.data, spec.validation?.newData != nil else { return [] }
+        return DataGates.evaluate(spec: spec, profile: try trainingProfile(data))
+      },
+      experimentDirectory: experimentDirectory, logger: logger)
+  }
+
+  /// The profile of the training split (what `hpo predict` checks inputs
+  /// against and `hpo drift` compares new data with).
+  private static func trainingProfile(_ data: DataSpec) throws -> DataProfile {
+    try DataProfile.make(spec: data, dataPath: data.path)
   }
 }
