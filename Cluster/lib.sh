@@ -74,3 +74,12 @@ find_hpo() {
 insecure_flag() { # insecure_flag HPO
   if "$1" coordinator --help 2>&1 | grep -q -- '--insecure'; then echo "--insecure"; fi
 }
+
+# make_keys HPO DIR: CURVE keys laid out as Cluster/slurm/hpo.sbatch expects
+# (DIR/coordinator.{key,pub}, DIR/client.{key,pub}, DIR/authorized/client.pub);
+# fails where this hpo has no `hpo keys`.
+make_keys() {
+  "$1" keys generate --help >/dev/null 2>&1 || return 1
+  "$1" keys generate "$2" --name coordinator >/dev/null && "$1" keys generate "$2" --name client >/dev/null \
+    && mkdir -p "$2/authorized" && cp "$2/client.pub" "$2/authorized/"
+}
