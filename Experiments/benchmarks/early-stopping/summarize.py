@@ -48,7 +48,8 @@ for tool in ("hpo", "optuna"):
             if all(base):
                 dm = 100 * (test - med(b["test_accuracy"] for b in base))
                 dd = med(100 * (r["test_accuracy"] - b["test_accuracy"]) for r, b in zip(rs, base))
-                wall = med(r["wall_s"] / b["wall_s"] for r, b in zip(rs, base))
+                if tool == "hpo":  # Optuna's settings ran as separate invocations, under other loads
+                    wall = med(r["wall_s"] / b["wall_s"] for r, b in zip(rs, base))
         print(f"| {tool} | {s} | {','.join(map(str, seeds))} | {val:.4f} | {test:.4f} | {fmt(dm, '+.2f')} | {fmt(dd, '+.2f')} | "
               f"{epochs:.0f} | {fmt(ratio, '.1%')} | {fmt(wall, '.2f')} |")
 
