@@ -66,6 +66,10 @@ def train(p, seed, trial=None):
     acc, done = 0.0, 0
     for epoch in range(1, epochs + 1):
         idx = rng.permutation(len(X_tr))
+        if trial is not None:
+            trial.set_user_attr("epochs", epoch)  # spent even if this epoch diverges
+        # Diverged weights raise ValueError (caught by study.optimize: a FAIL trial,
+        # as hpo records a diverged trial as failed).
         m.partial_fit(X_tr[idx], y_tr[idx], classes=classes)
         done = epoch
         acc = float((m.predict(X_val) == y_val).mean())
@@ -85,14 +89,16 @@ for seed in seeds:
                   "sh": optuna.pruners.SuccessiveHalvingPruner(min_resource=min_epochs, reduction_factor=eta),
                   "hyperband": optuna.pruners.HyperbandPruner(min_resource=min_epochs, max_resource=epochs,
                                                               reduction_factor=eta)}[name]
-        study = optuna.create_study(direction="maximize", sampler=optuna.samplers.TPESampler(seed=seed),
-                                    pruner=pruner)
+        # A fixed study name: HyperbandPruner assigns brackets from a hash of the study
+        # name and the trial number, and an unnamed study gets a random name.
+        study = optuna.create_study(study_name=f"es-bench-{name}-s{seed}", direction="maximize",
+                                    sampler=optuna.samplers.TPESampler(seed=seed), pruner=pruner)
 
         def objective(trial):
             return train(suggest(trial), seed * 100003 + trial.number, trial)[1]
 
         t0 = time.monotonic()
-        study.optimize(objective, n_trials=trials, n_jobs=jobs)
+        study.optimize(objective, n_trials=trials, n_jobs=jobs, catch=(ValueError,))
         wall = time.monotonic() - t0
         total = sum(t.user_attrs.get("epochs", 0) for t in study.trials)
         best = study.best_trial

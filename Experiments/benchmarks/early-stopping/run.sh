@@ -14,6 +14,9 @@
 #   WORK=$TMPDIR/hpo-es-bench   (CSV cache, experiment files, runs/<name>/store.sqlite)
 #   OUT=$WORK/results.jsonl     (one JSON line per run; appended)
 #   WITH_OPTUNA=1  VENV=$TMPDIR/hpo-es-bench-venv  OPTUNA_SPEC="optuna>=5,<6"
+#   OPTUNA_PRUNERS="sh hyperband" (add "none" for Optuna without pruning: 81 x 27 epochs per seed)
+#   SKIP_HPO=1     only the Optuna part
+# MODES entries are "none" or SCHEDULER[:MIN_EPOCHS[:ETA]], e.g. MODES="none asha:1:3 asha:3:3 hyperband:1:3".
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,7 +37,9 @@ csv="$work/fashion-15000.csv"
 [ -f "$csv" ] || python3 "$here/make_csv.py" "$src" "$csv" 15000 0
 
 # 2. hpo.
-if [ -n "${HPO_BIN:-}" ]; then
+if [ -n "${SKIP_HPO:-}" ]; then
+  :
+elif [ -n "${HPO_BIN:-}" ]; then
   hpo=$HPO_BIN
 else
   echo "== hpo: release build" >&2
@@ -43,8 +48,10 @@ else
 fi
 
 # 3. hpo: no early stopping against ASHA, per seed.
-echo "== hpo: seeds ${SEEDS:-1 2 3}, ${TRIALS:-81} trials, ${EPOCHS:-27} epochs max, ${STRATEGY:-tpe}, ${WORKERS:-2} workers"
-python3 "$here/bench.py" "$hpo" "$csv" "$work" "$out"
+if [ -z "${SKIP_HPO:-}" ]; then
+  echo "== hpo: seeds ${SEEDS:-1 2 3}, ${TRIALS:-81} trials, ${EPOCHS:-27} epochs max, ${STRATEGY:-tpe}, ${WORKERS:-2} workers, modes ${MODES:-none asha}"
+  python3 "$here/bench.py" "$hpo" "$csv" "$work" "$out"
+fi
 
 # 4. Optuna's SuccessiveHalvingPruner and HyperbandPruner, same space and budget.
 if [ -n "${WITH_OPTUNA:-}" ]; then
