@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import HPOCore
 import HPOWire
 import Logging
@@ -18,6 +21,10 @@ struct SlotLoop {
   var logger: Logger { service.logger }
   /// Replies to an ask made ahead that arrived while the slot awaited something else.
   private let ahead = AheadReplies()
+  /// Trials this slot was already given: a second assignment of one of them
+  /// answers an older ask (asks sent while the coordinator was unreachable
+  /// are all answered when it comes back) and is dropped, not run again.
+  private let given = RecentKeys(capacity: 256)
   /// Trials run without asking ahead after the coordinator refused an ask ahead.
   static let aheadBackoff = 16
 
@@ -99,6 +106,10 @@ struct SlotLoop {
       }
       switch received {
       case .success(let m):
+        if case .assignment(let a) = m, !given.insert(a.key) {
+          logger.debug("stale assignment ignored (a reply to an older ask)", metadata: ["trial": "\(a.key)", "worker.id": "\(slotID)"])
+          continue
+        }
         if let t = match(m) { return t }
         if ahead.isAwaited, case .assignment = m { ahead.stash(m) }
         if ahead.isAwaited, case .noWork = m { ahead.stash(m) }
@@ -227,10 +238,15 @@ struct SlotLoop {
       guard sha256Hex(transfer.bytes) == shard.sha256 else {
         throw TrialRunError("shard \(shard.sha256) arrived corrupted (its SHA-256 differs)")
       }
+      // rename(2) replaces atomically: another slot or worker sharing the cache
+      // sees either no file or the whole shard, never a gap.
       let temporary = url.appendingPathExtension("partial-\(slotID)")
       try Data(transfer.bytes).write(to: temporary)
-      _ = try? FileManager.default.replaceItemAt(url, withItemAt: temporary)
-      if !FileManager.default.fileExists(atPath: url.path) { try FileManager.default.moveItem(at: temporary, to: url) }
+      guard rename(temporary.path, url.path) == 0 else {
+        let reason = String(cString: strerror(errno))
+        try? FileManager.default.removeItem(at: temporary)
+        throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(reason)")
+      }
       logger.info("shard fetched", metadata: ["shard": "\(shard.sha256.prefix(12))", "bytes": "\(transfer.bytes.count)"])
       files[shard.sha256] = url
     }
@@ -240,6 +256,24 @@ struct SlotLoop {
   private func sleep(milliseconds: Int) {
     let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
     while !stop.isRaised, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+  }
+}
+
+/// The last `capacity` trial keys a slot was given, oldest forgotten first.
+/// Only the slot's own thread touches it.
+private final class RecentKeys {
+  private let capacity: Int
+  private var keys: Set<TrialKey> = []
+  private var order: [TrialKey] = []
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  /// Adds `key`; false when it was already there.
+  func insert(_ key: TrialKey) -> Bool {
+    guard keys.insert(key).inserted else { return false }
+    order.append(key)
+    if order.count > capacity { keys.remove(order.removeFirst()) }
+    return true
   }
 }
 

@@ -32,6 +32,44 @@ import Glibc
     #expect(again.standardError.contains("use --resume to continue it"))
   }
 
+  @Test func run_aWorkerIdleWhileAnotherRunsALongTrial_theRunStillSucceeds() throws {
+    // One 7-second trial and two workers: the second one has nothing to do
+    // for the whole run, which must not end the run.
+    let dir = try HPOProcess.temporaryDirectory()
+    let path = dir.appendingPathComponent("long.json").path
+    try sleepExperiment("long", trials: 1, parallel: 1, seconds: 7).write(toFile: path, atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["run", path, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    #expect(r.standardError.contains("long  1/1 done"), "\(r.standardError)")
+  }
+
+  @Test func run_killedWithSIGKILL_itsProcessesExitAndResumeFinishes() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    let path = dir.appendingPathComponent("orphan.json").path
+    try sleepExperiment("orphan", trials: 6, parallel: 2, seconds: 1).write(toFile: path, atomically: true, encoding: .utf8)
+    let run = try LiveProcess(["run", path, "--workers", "2"], in: dir)
+    #expect(run.waitFor(timeout: 60) { _, err in err.contains("orphan  1/6 done") }, "\(run.standardError)")
+    run.signal(SIGKILL)
+    #expect(run.waitForExit(timeout: 10) != nil)
+    // The coordinator and workers it started notice and stop; none keeps the store locked.
+    func leftovers() throws -> String {
+      let p = Process()
+      p.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+      p.arguments = ["-f", "--", "--parent-pid \(run.process.processIdentifier)"]
+      let out = Pipe()
+      p.standardOutput = out
+      try p.run()
+      p.waitUntilExit()
+      return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+    let deadline = Date().addingTimeInterval(20)
+    while try !leftovers().isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }
+    #expect(try leftovers().isEmpty, "processes of the killed run are still alive")
+    let resumed = try HPOProcess.run(["run", path, "--workers", "2", "--resume"], in: dir, timeout: 120)
+    #expect(resumed.exitCode == 0, "\(resumed.standardError)")
+    #expect(resumed.standardError.contains("orphan  6/6 done"), "\(resumed.standardError)")
+  }
+
   @Test func killedWorker_itsTrialIsRerunAndTheCountStaysExact() throws {
     let c = try TestCoordinator(lease: 1)
     let exp = try c.experiment("k", sleepExperiment("k", trials: 6, parallel: 2, seconds: 0.8))

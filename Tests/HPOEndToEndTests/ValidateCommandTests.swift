@@ -47,6 +47,22 @@ import Testing
     #expect(r.exitCode == 0, "\(r.standardError)")
   }
 
+  @Test func validate_hyperbandBudgetWeighsItsBrackets() throws {
+    // 80 trials, rungs 1, 3, 9, 27: brackets of 27, 12, 6 and 4 trials per cycle spend
+    // 3, 7, 15 and 27 epochs per trial, so about 80 × 363/49 = 593 epochs (ASHA alone: 240).
+    let dir = try HPOProcess.temporaryDirectory()
+    let path = dir.appendingPathComponent("hb.json").path
+    try """
+      {"name": "hb", "model": {"kind": "function", "function": "sleep", "epochs": 27},
+       "space": {"x": {"type": "float", "low": 0, "high": 1}}, "objective": {"metric": "value"},
+       "search": {"strategy": "random", "trials": 80},
+       "early_stopping": {"scheduler": "hyperband", "min_epochs": 1, "reduction_factor": 3}}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["validate", path])
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    #expect(r.standardOutput.contains("rungs at epochs 1, 3, 9, 27 · expected about 593 epochs in all (27% of 80 × 27 without early stopping)"), "\(r.standardOutput)")
+  }
+
   struct BadInput: CustomTestStringConvertible, Sendable {
     let id: String
     let json: String?

@@ -56,7 +56,8 @@ public struct ExperimentSummary {
       } else {
         parts += ["min \(es.minEpochs) epoch\(es.minEpochs == 1 ? "" : "s")", "reduction factor \(es.reductionFactor)",
                   "rungs at epochs " + rungs(min: es.minEpochs, factor: es.reductionFactor, max: epochs).map(String.init).joined(separator: ", "),
-                  expectedEpochs(trials: spec.search.trials, min: es.minEpochs, factor: es.reductionFactor, max: epochs)]
+                  expectedEpochs(trials: spec.search.trials, min: es.minEpochs, factor: es.reductionFactor, max: epochs,
+                                 hyperband: es.scheduler == .hyperband)]
       }
       out.append(("early stopping", parts.joined(separator: " · ")))
     }
@@ -82,18 +83,45 @@ public struct ExperimentSummary {
   }
 
   /// "about E epochs in all (P% of T × max)": successive halving's budget when
-  /// the top 1/η of the trials go on at each rung (Hyperband's brackets spend
-  /// about as much per bracket).
-  private func expectedEpochs(trials: Int, min: Int, factor: Int, max: Int) -> String {
+  /// the top 1/η of the trials go on at each rung. With `hyperband`, the
+  /// brackets' shares of the trials (nⱼ ∝ ⌈(s_max+1)·η^s/(s+1)⌉, as
+  /// HyperbandScheduler assigns them) weight each bracket's budget, bracket j
+  /// judging from rung j on.
+  private func expectedEpochs(trials: Int, min: Int, factor: Int, max: Int, hyperband: Bool) -> String {
     let ladder = rungs(min: min, factor: factor, max: max)
-    var total = 0.0
-    var survivors = Double(trials)
-    var previous = 0
-    for epoch in ladder {
-      total += survivors * Double(epoch - previous)
-      previous = epoch
-      survivors /= Double(factor)
+    /// Epochs per trial of a bracket whose first decision is at rung `first`.
+    func perTrial(first: Int) -> Double {
+      var total = 0.0
+      var survivors = 1.0
+      var previous = 0
+      for epoch in ladder[first...] {
+        total += survivors * Double(epoch - previous)
+        previous = epoch
+        survivors /= Double(factor)
+      }
+      return total
     }
+    var perTrialEpochs = perTrial(first: 0)
+    if hyperband {
+      var sMax = 0
+      var reach = min
+      while reach * factor <= max {
+        reach *= factor
+        sMax += 1
+      }
+      var weighted = 0.0
+      var shares = 0
+      for j in 0...sMax {
+        let s = sMax - j
+        var power = 1
+        for _ in 0..<s { power *= factor }
+        let n = ((sMax + 1) * power + s) / (s + 1)
+        weighted += Double(n) * perTrial(first: Swift.min(j, ladder.count - 1))
+        shares += n
+      }
+      perTrialEpochs = weighted / Double(shares)
+    }
+    let total = perTrialEpochs * Double(trials)
     let full = Double(trials * max)
     return "expected about \(Int(total.rounded())) epochs in all (\(Int((100 * total / full).rounded()))% of \(trials) × \(max) without early stopping)"
   }

@@ -39,6 +39,9 @@ extension HPOCommand {
 
     @OptionGroup var logging: LoggingOptions
 
+    @Option(help: ArgumentHelp("Stop (as on SIGTERM) when the process with this PID, the parent, exits (used by hpo run).", visibility: .hidden))
+    var parentPid: Int32?
+
     func validate() throws {
       guard lease > 0 else { throw ValidationError("--lease \(lease) must be above 0 seconds") }
       guard maxAttempts >= 1 else { throw ValidationError("--max-attempts \(maxAttempts) must be at least 1") }
@@ -48,6 +51,7 @@ extension HPOCommand {
     func run() throws {
       Bootstrap.logging(logging.logLevel)
       let stop = Bootstrap.stopSignal()
+      Bootstrap.stopWhenParentExits(parentPid, stop)
       let logger = Logger(label: "hpo.coordinator")
       let security = try keys.load(logger: logger)
       do {

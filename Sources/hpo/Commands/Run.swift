@@ -61,9 +61,10 @@ extension HPOCommand {
       let level = logLevel.rawValue
       do {
         try children.start(["coordinator", "--bind", endpoint, "--store", output.appendingPathComponent("store.sqlite").path,
-                            "--log-level", level], name: "coordinator")
+                            "--log-level", level, "--parent-pid", String(getpid())], name: "coordinator")
         for k in 0..<workers {
-          try children.start(["worker", "--connect", endpoint, "--id", "local-\(k)", "--idle-exit", "5", "--log-level", level], name: "worker \(k)")
+          try children.start(["worker", "--connect", endpoint, "--id", "local-\(k)", "--log-level", level,
+                              "--parent-pid", String(getpid())], name: "worker \(k)")
         }
       } catch {
         FileHandleOutput.standardError("error: cannot start the local processes: \(error)")

@@ -32,6 +32,9 @@ extension HPOCommand {
 
     @OptionGroup var keys: ClientKeyOptions
 
+    @Option(help: ArgumentHelp("Stop (as on SIGTERM) when the process with this PID, the parent, exits (used by hpo run).", visibility: .hidden))
+    var parentPid: Int32?
+
     @OptionGroup var logging: LoggingOptions
 
     func validate() throws {
@@ -43,6 +46,7 @@ extension HPOCommand {
       Bootstrap.singleThreadedBLAS()
       let security = try keys.load()
       let stop = Bootstrap.stopSignal()
+      Bootstrap.stopWhenParentExits(parentPid, stop)
       let context: ZeroMQContext
       do { context = try ZeroMQContext() } catch {
         FileHandleOutput.standardError("error: \(error)")

@@ -44,6 +44,25 @@ enum Bootstrap {
     return stop
   }
 
+  /// Raises `stop` when the process that started this one exits (its parent
+  /// changes): the children of `hpo run` never outlive it, even when it is
+  /// killed with SIGKILL. `nil` (the default) watches nothing.
+  static func stopWhenParentExits(_ parent: Int32?, _ stop: StopSignal) {
+    guard let parent else { return }
+    guard getppid() == parent else {
+      stop.raise("parent \(parent) exited")
+      return
+    }
+    let timer = DispatchSource.makeTimerSource(queue: .global())
+    timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
+    timer.setEventHandler {
+      if getppid() != parent { stop.raise("parent \(parent) exited") }
+    }
+    timer.resume()
+    parentWatch = timer
+  }
+  nonisolated(unsafe) private static var parentWatch: (any DispatchSourceTimer)?
+
   /// Keeps BLAS to one thread unless the user chose otherwise
   /// (`OPENBLAS_NUM_THREADS`): workers share cores, and one thread makes
   /// training bit-identical between a worker and `hpo train` (a multi-threaded
