@@ -6,12 +6,12 @@ extension HPOCommand {
   /// `hpo bench`: how fast the samplers suggest and how well they search.
   struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Measure the search strategies: suggestion latency and search quality.",
+      abstract: "Measure the search strategies: suggestion and early-stopping decision latency, search quality.",
       discussion: """
         Experiments/benchmarks/search/run.sh runs the same work through Optuna's TPE \
         and prints the ratios.
         """,
-      subcommands: [BenchSuggest.self, BenchSearch.self])
+      subcommands: [BenchSuggest.self, BenchSchedule.self, BenchSearch.self])
   }
 }
 
