@@ -129,19 +129,53 @@ public enum WireCodec {
       throw .invalid(type.name, "malformed JSON body: \(error)")
     }
     guard case .object = parsed.kind else { throw .invalid(type.name, "the body is not a JSON object") }
-    let decoder = JSONDecoder()
-    decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
     let value: T
     do {
       value = try decoder.decode(T.self, from: Data(body))
     } catch {
       throw .invalid(type.name, describe(error))
     }
+    // The unknown-key check re-encodes the value; a body whose shape (its key
+    // paths) already passed it for this type has no unknown key either.
+    var shape = "\(T.self)"
+    shapeSignature(parsed, into: &shape)
+    if checkedShapes.contains(shape) { return value }
     guard let canonical = try? JSONParser.parse(json(value)) else { return value }
     if let key = firstUnknownKey(parsed, canonical, path: "") {
       throw .invalid(type.name, "unknown key \"\(key)\"")
     }
+    checkedShapes.insert(shape)
     return value
+  }
+
+  private static let decoder: JSONDecoder = {
+    let d = JSONDecoder()
+    d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return d
+  }()
+
+  /// Shapes of bodies that passed the unknown-key check, per message type.
+  private static let checkedShapes = ShapeMemo(capacity: 4096)
+
+  /// Appends the key paths of `value` (keys length-prefixed, so no key can
+  /// imitate structure; null-valued members skipped, as the check skips them).
+  private static func shapeSignature(_ value: JSONValue, into s: inout String) {
+    switch value.kind {
+    case .object(let members):
+      s += "{"
+      for m in members where m.value.kind != .null {
+        s += "\(m.key.utf8.count)#"
+        s += m.key
+        shapeSignature(m.value, into: &s)
+      }
+      s += "}"
+    case .array(let elements):
+      s += "["
+      for e in elements { shapeSignature(e, into: &s) }
+      s += "]"
+    default:
+      s += "."
+    }
   }
 
   /// A key of `received` (not null-valued) that the canonical re-encoding of
@@ -209,5 +243,28 @@ public enum WireDecodingError: Error, Sendable, Equatable, CustomStringConvertib
     case .tooLarge(let frame, let bytes, let limit): return "frame \(frame) has \(bytes) bytes, over the limit of \(limit)"
     case .invalid(let type, let why): return "invalid \(type) message: \(why)"
     }
+  }
+}
+
+/// A bounded, thread-safe set of strings (forgotten all at once when full).
+final class ShapeMemo: @unchecked Sendable {
+  // @unchecked: every access to `shapes` holds `lock`.
+  private let lock = NSLock()
+  private var shapes: Set<String> = []
+  private let capacity: Int
+
+  init(capacity: Int) { self.capacity = capacity }
+
+  func contains(_ shape: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return shapes.contains(shape)
+  }
+
+  func insert(_ shape: String) {
+    lock.lock()
+    defer { lock.unlock() }
+    if shapes.count >= capacity { shapes.removeAll(keepingCapacity: true) }
+    shapes.insert(shape)
   }
 }

@@ -25,6 +25,8 @@ struct SlotLoop {
   /// answers an older ask (asks sent while the coordinator was unreachable
   /// are all answered when it comes back) and is dropped, not run again.
   private let given = RecentKeys(capacity: 256)
+  /// The last listing of the shard cache.
+  private let listing = ShardListing()
   /// Trials run without asking ahead after the coordinator refused an ask ahead.
   static let aheadBackoff = 16
 
@@ -212,9 +214,14 @@ struct SlotLoop {
 
   // MARK: Shards
 
+  /// The shards in the cache folder (a hint for the coordinator's choice of
+  /// trial): listed at most every 5 s, and after this slot fetched one.
   private func cachedShards() -> [String] {
+    if let fresh = listing.names, Date().timeIntervalSince(listing.at) < 5 { return fresh }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: service.options.cacheDirectory.path)) ?? []
-    return names.filter { $0.count == 64 }.sorted()
+    listing.names = names.filter { $0.count == 64 }.sorted()
+    listing.at = Date()
+    return listing.names ?? []
   }
 
   /// Local files for every shard, fetched from the coordinator when missing
@@ -247,6 +254,7 @@ struct SlotLoop {
         try? FileManager.default.removeItem(at: temporary)
         throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(reason)")
       }
+      listing.names = nil
       logger.info("shard fetched", metadata: ["shard": "\(shard.sha256.prefix(12))", "bytes": "\(transfer.bytes.count)"])
       files[shard.sha256] = url
     }
@@ -257,6 +265,12 @@ struct SlotLoop {
     let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
     while !stop.isRaised, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
   }
+}
+
+/// A slot's last listing of the shard cache. Only the slot's own thread touches it.
+private final class ShardListing {
+  var names: [String]?
+  var at = Date.distantPast
 }
 
 /// The last `capacity` trial keys a slot was given, oldest forgotten first.

@@ -28,6 +28,30 @@ import Testing
     #expect(try WireCodec.decode(frames) == message)
   }
 
+  @Test func decode_unknownKeysAreRefusedEvenAfterMessagesOfTheSameTypePassed() throws {
+    let frames = WireCodec.encode(WireSamples.all.first { $0.0 == "assignment" }!.1)
+    // Accepted, twice (the second time from the memo of checked shapes).
+    #expect(try WireCodec.decode(frames) == WireCodec.decode(frames))
+    func with(_ edit: (inout [String: Any]) -> Void) throws -> [[UInt8]] {
+      var body = try #require(JSONSerialization.jsonObject(with: Data(frames[1])) as? [String: Any])
+      edit(&body)
+      return [frames[0], Array(try JSONSerialization.data(withJSONObject: body))]
+    }
+    let topLevel = try with { $0["extra"] = 1 }
+    let nested = try with { b in
+      var key = b["key"] as! [String: Any]
+      key["extra"] = true
+      b["key"] = key
+    }
+    // A key whose text imitates the structure of another shape.
+    let imitation = try with { $0["1#x"] = 1 }
+    for (bad, name) in [(topLevel, "extra"), (nested, "key.extra"), (imitation, "1#x")] {
+      for _ in 0..<2 {
+        #expect(throws: WireDecodingError.invalid("assignment", "unknown key \"\(name)\"")) { try WireCodec.decode(bad) }
+      }
+    }
+  }
+
   @Test func decode_configurationFloatsNeedTheSpaceToKeepTheirType() throws {
     let space = SearchSpace([Parameter(name: "lr", domain: .float(FloatRange(low: 0, high: 2)))])
     let message = WireMessage.progress(TrialProgress(key: WireSamples.key, epoch: 1, metrics: [:]))
