@@ -2,9 +2,10 @@
 # The dispatch benchmark (issue 4, "Targets"): hpo's coordinator and workers
 # against Optuna's own distributed mode, same trivial work, same run; then the
 # makespan of 20 ms trials on 8 slots, and how fast a killed worker's trial is
-# back in the queue.
+# back in the queue; then two long runs (100,000 random trials with the
+# coordinator's memory at the end, 10,000 TPE trials).
 #
-#   Experiments/benchmarks/dispatch/run.sh             # ~8-10 min on 2 cores
+#   Experiments/benchmarks/dispatch/run.sh             # ~12-15 min on 2 cores
 #   QUICK=1 Experiments/benchmarks/dispatch/run.sh     # one repetition, 2 workers, no sustained run
 #   PROFILE=1 Experiments/benchmarks/dispatch/run.sh   # then where the coordinator's time goes (+3 min)
 #
@@ -63,6 +64,12 @@ echo "== makespan: 2,000 trials of 20 ms on 2 workers x 4 slots (lease-ahead off
 
 echo "== requeue: kill -9 of a worker mid-trial, time until its trial is back in the queue"
 "$py" "$here/bench.py" requeue --hpo "$hpo" --out "$out" --disk-dir "$disk_dir" --reps "$reps"
+
+if [ -z "${QUICK:-}" ]; then
+  echo "== long runs: 100,000 random trials (rate, coordinator memory), 10,000 TPE trials (rate)"
+  "$py" "$here/bench.py" long --hpo "$hpo" --out "$out" --disk-dir "$disk_dir" --sampler random --trials 100000
+  "$py" "$here/bench.py" long --hpo "$hpo" --out "$out" --disk-dir "$disk_dir" --sampler tpe --trials 10000
+fi
 
 if [ -n "${PROFILE:-}" ]; then
   echo "== profile: fdatasync latencies (strace) and the coordinator's on-CPU breakdown (perf)"
