@@ -73,6 +73,7 @@ struct SlotLoop {
         logger.warning("coordinator refused", metadata: ["code": "\(e.code)", "message": "\(e.message)"])
         sleep(milliseconds: 500)
       default:
+        if stop.isRaised { break }  // stopped while waiting, not unanswered
         logger.warning("no answer from the coordinator; asking again", metadata: ["coordinator": "\(service.options.endpoint)", "worker.id": "\(slotID)"])
       }
       if case .noWork? = reply, let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval { break }
