@@ -117,6 +117,6 @@ let package = Package(
     .testTarget(name: "HPOONNXTests", dependencies: ["HPOONNX", "HPOModels", "HPOData", "HPOCore"]),
     .testTarget(name: "HPOPackagingTests", dependencies: ["HPOPackaging", "HPOModels", "HPOData", "HPOStore", "HPOCore"]),
     // Runs the built `hpo` binary as a user would.
-    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOStore", "HPOWire", "HPOZeroMQ"]),
+    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]
 )

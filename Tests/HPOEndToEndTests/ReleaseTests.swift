@@ -1,4 +1,6 @@
 import Foundation
+import HPOCore
+import HPOData
 import Testing
 
 #if canImport(Glibc)
@@ -10,7 +12,12 @@ import Glibc
 @Suite(.serialized) struct ReleaseTests {
   /// A folder with iris.csv and an experiment `name.json` (a 4-trial softmax
   /// search) whose `validation` section is `validation` and output `out-<name>`.
-  static func experiment(in dir: URL, name: String, objective: String = "log_loss", validation: String) throws -> String {
+  static func experiment(
+    in dir: URL, name: String, objective: String = "log_loss", validation: String, dataFile: String = "iris.csv",
+    split: String = #"{"validation": 0.25, "test": 0.25, "seed": 1}"#, trials: Int = 4,
+    model: String = #"{"kind": "softmax", "epochs": 30, "precision": "float64"}"#,
+    space: String = #"{"learning_rate": {"type": "float", "low": 0.01, "high": 1, "log": true}, "optimizer": {"type": "categorical", "choices": ["adam", "lbfgs"]}, "batch_size": 16}"#
+  ) throws -> String {
     let data = dir.appendingPathComponent("data")
     if !FileManager.default.fileExists(atPath: data.path) {
       try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
@@ -20,15 +27,11 @@ import Glibc
     let text = """
       {
         "name": "iris",
-        "data": {"path": "data/iris.csv", "task": "classification", "split": {"validation": 0.25, "test": 0.25, "seed": 1}},
-        "model": {"kind": "softmax", "epochs": 30, "precision": "float64"},
-        "space": {
-          "learning_rate": {"type": "float", "low": 0.01, "high": 1, "log": true},
-          "optimizer": {"type": "categorical", "choices": ["adam", "lbfgs"]},
-          "batch_size": 16
-        },
+        "data": {"path": "data/\(dataFile)", "task": "classification", "split": \(split)},
+        "model": \(model),
+        "space": \(space),
         "objective": {"metric": "\(objective)"},
-        "search": {"strategy": "random", "trials": 4, "parallel": 2, "seed": 7},
+        "search": {"strategy": "random", "trials": \(trials), "parallel": 2, "seed": 7},
         "validation": \(validation),
         "output": {"dir": "out-\(name)"}
       }
@@ -137,6 +140,109 @@ import Glibc
     let ok = try HPOProcess.run(["run", same, "--workers", "2"], in: dir, timeout: 120)
     #expect(ok.exitCode == 0, "\(ok.standardOutput)\(ok.standardError)")
     #expect(try Self.read(dir.appendingPathComponent("out-same"), "report.md").contains("| drift | ✅ pass |"))
+  }
+
+  /// iris.csv's rows with `edit` applied to each data row's cells (row index from 0).
+  static func rewriteIris(in dir: URL, to file: String, _ edit: (Int, inout [String]) -> Void) throws {
+    let lines = try read(dir, "data/iris.csv").split(separator: "\n").map(String.init)
+    let rows = lines.dropFirst().enumerated().map { i, line in
+      var cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+      edit(i, &cells)
+      return cells.joined(separator: ",")
+    }
+    try (([lines[0]] + rows).joined(separator: "\n") + "\n").write(
+      to: dir.appendingPathComponent("data/\(file)"), atomically: true, encoding: .utf8)
+  }
+
+  @Test func nanInNewData_failsTheDataGate() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try Self.experiment(in: dir, name: "unused", validation: "{}")
+    // A scoring feed where one sensor sent NaN.
+    try Self.rewriteIris(in: dir, to: "new.csv") { i, cells in if i == 6 { cells[1] = "NaN" } }
+    let file = try Self.experiment(in: dir, name: "nan", validation: #"{"new_data": "data/new.csv"}"#)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 1, "\(r.standardOutput)\(r.standardError)")
+    let out = dir.appendingPathComponent("out-nan")
+    // Invalid data cannot be measured for drift either: that gate fails closed.
+    #expect(try Self.json(out, "result.json")["failed_gates"] as? [String] == ["data.schema", "drift"])
+    let report = try Self.read(out, "report.md")
+    #expect(report.contains("| data.schema | ❌ fail |"), "\(report)")
+    #expect(report.contains("new.csv:8: column 'sepal_width_cm': value 'NaN' is not finite"), "the report names the file, line and column: \(report)")
+    #expect(report.contains("not measured"))
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("package").path))
+  }
+
+  @Test func searchOverfitToASmallValidationSplit_failsTheGapGate() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    _ = try Self.experiment(in: dir, name: "unused", validation: "{}")
+    // Nothing to learn (random labels, seeded), 32 MLP trials judged on a 9-row
+    // validation split: the one picked looks good on validation by luck alone
+    // (the winner's curse of a search) and falls back to chance on the 45-row test
+    // split. (With Python's random labels, 6 seeds of 6 failed the gate the same way.)
+    var rng = SeededGenerator(seed: 1)
+    try Self.rewriteIris(in: dir, to: "luck.csv") { _, cells in cells[cells.count - 1] = String(Int.random(in: 0..<3, using: &rng)) }
+    let file = try Self.experiment(
+      in: dir, name: "luck", objective: "accuracy", validation: #"{"max_gap": 0.15}"#, dataFile: "luck.csv",
+      split: #"{"validation": 0.06, "test": 0.3, "seed": 3}"#, trials: 32,
+      model: #"{"kind": "mlp", "epochs": 40, "precision": "float64"}"#,
+      space: #"{"hidden_units": {"type": "int", "low": 8, "high": 256, "log": true}, "learning_rate": {"type": "float", "low": 0.001, "high": 0.1, "log": true}, "optimizer": "adam", "batch_size": 8}"#)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
+    #expect(r.exitCode == 1, "\(r.standardOutput)\(r.standardError)")
+    let out = dir.appendingPathComponent("out-luck")
+    #expect(try Self.json(out, "result.json")["failed_gates"] as? [String] == ["gap"])
+    #expect(try Self.read(out, "report.md").contains("| gap | ❌ fail |"))
+  }
+
+  @Test func noisyFeatureInTheNewTrainingData_losesToTheChampion() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let registry = dir.appendingPathComponent("registry")
+    // The champion: trained on clean data, in production.
+    let clean = try Self.experiment(in: dir, name: "clean", objective: "accuracy", validation: #"{"champion": "registry/iris"}"#)
+    let r1 = try HPOProcess.run(["run", clean, "--workers", "2", "--promote"], in: dir, timeout: 120)
+    #expect(r1.exitCode == 0, "\(r1.standardError)")
+    // An upstream bug replaces the petal measurements with noise in the rows the
+    // search trains and validates on; the test rows (the same split: same labels,
+    // same seed) stay as they were, so both models are judged on the same clean rows.
+    let loaded = try ExperimentLoader.load(path: clean)
+    let prepared = try DataPreparer.prepare(
+      spec: try #require(loaded.spec.data), dataPath: dir.appendingPathComponent("data/iris.csv").path,
+      outputDirectory: dir.appendingPathComponent("split-check").path, as: Double.self)
+    let testRows = Set(prepared.split.test)
+    var rng = SeededGenerator(seed: 11)
+    try Self.rewriteIris(in: dir, to: "noisy.csv") { i, cells in
+      guard !testRows.contains(i) else { return }
+      cells[2] = String(format: "%.1f", Double.random(in: 1...7, using: &rng))
+      cells[3] = String(format: "%.1f", Double.random(in: 0.1...2.5, using: &rng))
+    }
+    let noisy = try Self.experiment(
+      in: dir, name: "noisy", objective: "accuracy", validation: #"{"champion": "registry/iris"}"#, dataFile: "noisy.csv")
+    let r2 = try HPOProcess.run(["run", noisy, "--workers", "2", "--promote"], in: dir, timeout: 120)
+    #expect(r2.exitCode == 1, "\(r2.standardOutput)\(r2.standardError)")
+    let out = dir.appendingPathComponent("out-noisy")
+    #expect(try Self.json(out, "result.json")["failed_gates"] as? [String] == ["champion"])
+    #expect(try Self.read(out, "report.md").contains("| champion | ❌ fail |"))
+    // Nothing promoted: production keeps the champion.
+    #expect(try FileManager.default.contentsOfDirectory(atPath: registry.appendingPathComponent("iris/versions").path) == ["1"])
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: registry.appendingPathComponent("iris/current").path) == "versions/1")
+  }
+
+  @Test func sameExperimentSameSeed_runTwice_givesIdenticalModelFiles() throws {
+    func modelChecksums() throws -> [String] {
+      let dir = try HPOProcess.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: dir) }
+      let file = try Self.experiment(in: dir, name: "twice", validation: "{}")
+      let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 120)
+      #expect(r.exitCode == 0, "\(r.standardError)")
+      // SHA256SUMS lines for the model files (the manifest also records when it was made).
+      return try Self.read(dir.appendingPathComponent("out-twice/package"), "SHA256SUMS").split(separator: "\n")
+        .filter { $0.hasSuffix("model.hpoc") || $0.hasSuffix("model.onnx") }.map(String.init)
+    }
+    let first = try modelChecksums()
+    #expect(first.count == 2, "\(first)")
+    #expect(try modelChecksums() == first)
   }
 
   @Test func failedGate_exitsOneKeepsTheCandidateInRejectedAndNamesTheGate() throws {

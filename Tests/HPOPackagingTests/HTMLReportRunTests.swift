@@ -42,10 +42,9 @@ struct HTMLReportRunTests {
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 
-  @Test func reportOfARealRun_showsEveryTrialAndItsLearningCurves() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-report-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+  /// Runs a 12-trial iris search with `hpo run` in `directory` and renders
+  /// the report of its store.
+  static func reportOfARealRun(in directory: URL) throws -> (html: String, input: HTMLReport.Input, trials: [StoredTrial]) {
     let source = Self.repository.appendingPathComponent("Experiments/iris-softmax.json")
     guard var experiment = try JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any],
       var data = experiment["data"] as? [String: Any], var search = experiment["search"] as? [String: Any],
@@ -62,7 +61,7 @@ struct HTMLReportRunTests {
     try JSONSerialization.data(withJSONObject: experiment, options: [.sortedKeys]).write(to: file)
 
     let (status, stderr) = try Self.hpo(["run", file.path, "--workers", "2"])
-    #expect(status == 0, "hpo run failed: \(stderr)")
+    guard status == 0 else { throw PythonFailure(message: "hpo run failed (\(status)): \(stderr)") }
 
     let store = try ExperimentStore.open(path: directory.appendingPathComponent("out/store.sqlite").path)
     defer { try? store.close() }
@@ -70,7 +69,14 @@ struct HTMLReportRunTests {
     let input = try HTMLReport.Input(
       store: store, experiment: "iris-softmax", passed: true, outcome: "passed every gate",
       gates: [HTMLReport.GateRow(name: "accuracy", passed: true, value: 0.97, threshold: "≥ 0.9", detail: "on the test split")])
-    let html = HTMLReport.render(input)
+    return (HTMLReport.render(input), input, trials)
+  }
+
+  @Test func reportOfARealRun_showsEveryTrialAndItsLearningCurves() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-report-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (html, input, trials) = try Self.reportOfARealRun(in: directory)
 
     #expect(try htmlProblems(html) == [])
     #expect(!html.contains("http://") && !html.contains("https://"))
@@ -89,5 +95,53 @@ struct HTMLReportRunTests {
     #expect(trials.contains { !$0.record.intermediate.isEmpty })
     #expect(html.contains("<svg class=\"chart curves\" data-metric=\"log_loss\""))
     #expect(html.contains("<option value=\"accuracy\">accuracy</option>"))
+  }
+
+  /// Pixel counts of a screenshot, by Pillow: size, distinct colours, the
+  /// share of non-white pixels, and pixels of the report's own colours.
+  static let screenshotFacts = """
+    import json, sys
+    from PIL import Image
+    im = Image.open(sys.stdin.read().strip()).convert("RGB")
+    w, h = im.size
+    counts = {c: n for n, c in im.getcolors(w * h)}
+    def near(rgb, tol=6):
+        return sum(n for c, n in counts.items() if all(abs(a - b) <= tol for a, b in zip(c, rgb)))
+    print(json.dumps({"width": w, "height": h, "colours": len(counts),
+                      "nonwhite": 1 - counts.get((255, 255, 255), 0) / (w * h),
+                      "best_line": near((0xd6, 0x56, 0x2b)), "banner": near((0xe3, 0xf5, 0xe6)),
+                      "header": near((0xf2, 0xf4, 0xf8))}))
+    """
+
+  @Test func reportOfARealRun_rendersInHeadlessChromium() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-report-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (html, _, _) = try Self.reportOfARealRun(in: directory)
+    let page = directory.appendingPathComponent("report.html")
+    try html.write(to: page, atomically: true, encoding: .utf8)
+    let png = directory.appendingPathComponent("report.png")
+    // Offline: the report must render from the file alone (no network is reachable anyway).
+    let chromium = Process()
+    chromium.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    chromium.arguments = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                          "--user-data-dir=\(directory.appendingPathComponent("profile").path)",
+                          "--window-size=1280,1600", "--screenshot=\(png.path)", page.absoluteString]
+    chromium.standardOutput = FileHandle.nullDevice
+    chromium.standardError = FileHandle.nullDevice
+    try chromium.run()
+    chromium.waitUntilExit()
+    #expect(chromium.terminationStatus == 0, "chromium (Debian package, installed by Cluster/bootstrap --test) failed")
+    let facts = try #require(JSONSerialization.jsonObject(with: Data(runPython(Self.screenshotFacts, input: png.path).utf8)) as? [String: Any])
+    #expect(facts["width"] as? Int == 1280 && facts["height"] as? Int == 1600)
+    // Not blank: text, tables and charts cover a good part of the page, in many colours.
+    let nonwhite = try #require(facts["nonwhite"] as? Double)
+    #expect(nonwhite > 0.05, "only \(nonwhite) of the pixels are not white")
+    #expect((facts["colours"] as? Int ?? 0) > 100)
+    // The report's own colours are drawn: the passed banner, the table headers, and the
+    // best-so-far line of the optimisation history chart (an inline SVG).
+    #expect((facts["banner"] as? Int ?? 0) > 10_000, "\(facts)")
+    #expect((facts["header"] as? Int ?? 0) > 1_000, "\(facts)")
+    #expect((facts["best_line"] as? Int ?? 0) > 200, "the best-so-far line is not drawn: \(facts)")
   }
 }

@@ -6,6 +6,7 @@ extension HTMLReport {
   static func trialTable(_ input: Input, _ html: inout HTMLWriter) {
     html.element("h2", "Trials (\(input.trials.count))")
     let names = input.space.names.sorted()
+    html.open("div", ["class": "wide"])
     html.open("table", ["id": "trials", "class": "sortable"])
     html.open("thead")
     html.open("tr")
@@ -27,15 +28,21 @@ extension HTMLReport {
       cell(&html, t.value.map(format) ?? "-", sortKey: t.value.flatMap { $0.isFinite ? "\($0)" : nil } ?? "")
       for name in names {
         let v = t.configuration[name]
-        cell(&html, v?.plainText ?? "-", sortKey: v.map { $0.numericValue.map { "\($0)" } ?? $0.plainText } ?? "")
+        // Floats shown to 4 significant digits; the exact value stays the sort key.
+        let shown = v.map { value -> String in
+          if case .float(let d) = value { return format(d) }
+          return value.plainText
+        }
+        cell(&html, shown ?? "-", sortKey: v.map { $0.numericValue.map { "\($0)" } ?? $0.plainText } ?? "")
       }
       cell(&html, String(t.epochs), sortKey: String(t.epochs))
       cell(&html, t.seconds.map(format) ?? "-", sortKey: t.seconds.map { "\($0)" } ?? "")
-      cell(&html, t.reason ?? "", sortKey: t.reason ?? "")
+      html.element("td", t.reason ?? "", ["data-value": t.reason ?? "", "class": "reason"])
       html.close("tr")
     }
     html.close("tbody")
     html.close("table")
+    html.close("div")
   }
 
   static func cell(_ html: inout HTMLWriter, _ text: String, sortKey: String) {
@@ -68,6 +75,7 @@ extension HTMLReport {
     .pc{fill:none;stroke:#c9ccd6;stroke-width:1}.pc.top{stroke-width:2;stroke-opacity:.9}
     .curve{fill:none;stroke-width:1.5;stroke-opacity:.85}.bar{fill:#2a8c8c}
     .note{color:#556;font-size:13px}
+    .wide{overflow-x:auto}#trials td{white-space:nowrap}#trials td.reason{white-space:normal;min-width:32em}
     """
 
   /// Sorting of `table.sortable` by a clicked header, and the learning-curve
