@@ -15,6 +15,8 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
   ],
   targets: [
     // C behind a wall: one system-library target per C library, each imported
@@ -93,12 +95,21 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
+    // Prometheus metrics of a coordinator, served over HTTP (`hpo coordinator --metrics-port`).
+    .target(
+      name: "HPOMetrics",
+      dependencies: [
+        "HPOCoordinator",
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "FlyingFox", package: "FlyingFox"),
+      ]),
+
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
       name: "hpo",
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch",
-        "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPOPackaging",
+        "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPOPackaging", "HPOMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -116,6 +127,7 @@ let package = Package(
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
     .testTarget(name: "HPOONNXTests", dependencies: ["HPOONNX", "HPOModels", "HPOData", "HPOCore"]),
     .testTarget(name: "HPOPackagingTests", dependencies: ["HPOPackaging", "HPOModels", "HPOData", "HPOStore", "HPOCore"]),
+    .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator"]),
     // Runs the built `hpo` binary as a user would.
     .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]

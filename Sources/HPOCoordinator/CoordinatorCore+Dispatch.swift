@@ -19,7 +19,7 @@ extension CoordinatorCore {
       return [Outgoing(peer: peer, message: .assignment(held))]
     }
     if let assignment = try anyAssignment(for: r.workerID, now: now) {
-      return [Outgoing(peer: peer, message: .assignment(assignment))]
+      return [Outgoing(peer: peer, message: .assignment(assignment), askedAt: now)]
     }
     // An ask ahead is answered at once: holding it would hand freed capacity
     // to a busy slot before an idle one.
@@ -42,7 +42,7 @@ extension CoordinatorCore {
     for ask in parked {
       if mayHaveWork {
         if let assignment = try anyAssignment(for: ask.workerID, now: now) {
-          replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment)))
+          replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment), askedAt: ask.since))
           continue
         }
         mayHaveWork = false

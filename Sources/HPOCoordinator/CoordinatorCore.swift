@@ -18,6 +18,15 @@ public final class CoordinatorCore {
   public struct Outgoing: Sendable {
     public var peer: PeerID
     public var message: WireMessage
+    /// For an assignment answering an ask: when the ask arrived (for the
+    /// dispatch-latency metric).
+    public var askedAt: Date?
+
+    public init(peer: PeerID, message: WireMessage, askedAt: Date? = nil) {
+      self.peer = peer
+      self.message = message
+      self.askedAt = askedAt
+    }
   }
 
   let store: ExperimentStore

@@ -20,6 +20,10 @@ public final class CoordinatorService {
   public var maxBatch = 512
   /// How long a coordinator run with `exitWhenFinished` keeps serving after the last experiment ended.
   public var finishLinger: Duration = .seconds(3)
+  /// Told of every dispatch and, about once a second, of the coordinator's state (metrics).
+  public var observer: (any CoordinatorObserver)?
+  /// How often the observer gets a snapshot.
+  public var snapshotInterval: Duration = .seconds(1)
 
   public init(core: CoordinatorCore, transport: any ServerTransport, drainTimeout: Duration = .seconds(30),
               tickInterval: Duration = .milliseconds(100), logger: Logger = Logger(label: "hpo.coordinator")) {
@@ -35,6 +39,7 @@ public final class CoordinatorService {
   /// - Throws: transport or store failures (the caller exits with code 3).
   public func run(stop: StopSignal, exitWhenFinished: Bool = false) throws {
     var lastTick = Date()
+    var lastSnapshot = Date.distantPast
     var drainDeadline: Date?
     var finishedAt: Date?
     while true {
@@ -71,6 +76,18 @@ public final class CoordinatorService {
       replies += try core.serveParked(now: Date())
       try core.flush()
       for out in replies { try transport.send(out.message, to: out.peer) }
+      if let observer {
+        let sent = Date()
+        for out in replies {
+          if let asked = out.askedAt, case .assignment = out.message {
+            observer.dispatched(latency: .nanoseconds(Int64(max(0, sent.timeIntervalSince(asked)) * 1e9)))
+          }
+        }
+        if sent.timeIntervalSince(lastSnapshot) >= snapshotInterval.timeInterval {
+          lastSnapshot = sent
+          observer.update(core.snapshot(now: sent))
+        }
+      }
     }
   }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPOCoordinator
+import HPOMetrics
 import HPOStore
 import HPOZeroMQ
 import Logging
@@ -37,15 +38,37 @@ extension HPOCommand {
     @Flag(help: "Exit once every experiment in the store has ended.")
     var exitWhenFinished = false
 
+    @Option(help: "Serve Prometheus metrics at http://METRICS_HOST:PORT/metrics (0: any free port; the address is logged).")
+    var metricsPort: UInt16?
+
+    @Option(help: "Address the metrics endpoint binds to (0.0.0.0 for every interface).")
+    var metricsHost = "127.0.0.1"
+
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: ArgumentHelp("Stop (as on SIGTERM) when the process with this PID, the parent, exits (used by hpo run).", visibility: .hidden))
     var parentPid: Int32?
 
+    /// The Prometheus endpoint of `--metrics-port`, if given; exit 3 naming the address when it cannot listen.
+    private func startMetrics() throws -> (server: MetricsServer, exporter: PrometheusExporter)? {
+      guard let metricsPort else { return nil }
+      let exporter = PrometheusExporter()
+      do {
+        return (try MetricsServer(host: metricsHost, port: metricsPort, exporter: exporter), exporter)
+      } catch {
+        FileHandleOutput.standardError("error: \(error)")
+        throw HPOExitCode.infrastructure
+      }
+    }
+
     func validate() throws {
       guard lease > 0 else { throw ValidationError("--lease \(lease) must be above 0 seconds") }
       guard maxAttempts >= 1 else { throw ValidationError("--max-attempts \(maxAttempts) must be at least 1") }
       try keys.validate(bind: bind)
+      var address = in_addr()
+      guard inet_pton(AF_INET, metricsHost, &address) == 1 else {
+        throw ValidationError("--metrics-host \(metricsHost): not an IPv4 address; give one such as 127.0.0.1, or 0.0.0.0 for every interface")
+      }
     }
 
     func run() throws {
@@ -54,6 +77,9 @@ extension HPOCommand {
       Bootstrap.stopWhenParentExits(parentPid, stop)
       let logger = Logger(label: "hpo.coordinator")
       let security = try keys.load(logger: logger)
+      // The metrics endpoint first: a port in use stops the coordinator before it opens the store.
+      let metrics = try startMetrics()
+      defer { metrics?.server.stop() }
       do {
         let url = URL(fileURLWithPath: store)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -74,8 +100,13 @@ extension HPOCommand {
         logger.info("listening", metadata: ["endpoint": "\(transport.endpoint)", "store": "\(store)"])
         keys.announce(endpoint: transport.endpoint, logger: logger)
         FileHandle.standardOutput.write(Data("listening on \(transport.endpoint)\n".utf8))
-        try CoordinatorService(core: core, transport: transport, drainTimeout: .milliseconds(Int(drainTimeout * 1000)), logger: logger)
-          .run(stop: stop, exitWhenFinished: exitWhenFinished)
+        let service = CoordinatorService(core: core, transport: transport, drainTimeout: .milliseconds(Int(drainTimeout * 1000)), logger: logger)
+        if let metrics {
+          service.observer = metrics.exporter
+          logger.info("metrics", metadata: ["url": "http://\(metrics.server.address)/metrics"])
+          FileHandle.standardOutput.write(Data("metrics on http://\(metrics.server.address)/metrics\n".utf8))
+        }
+        try service.run(stop: stop, exitWhenFinished: exitWhenFinished)
       } catch let error as StoreError {
         FileHandleOutput.standardError("error: \(error)")
         if case .newerSchema = error.kind { throw HPOExitCode.badInput }

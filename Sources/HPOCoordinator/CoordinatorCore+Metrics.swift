@@ -1,0 +1,26 @@
+import Foundation
+import HPOCore
+
+extension CoordinatorCore {
+  /// The state the metrics show: trial counts by experiment and state, worker
+  /// slots heard from within a lease duration, queue depth, parked asks.
+  /// O(trials): the run loop takes it about once a second, not per message.
+  public func snapshot(now: Date) -> CoordinatorSnapshot {
+    var trials: [String: [String: Int]] = [:]
+    var budgets: [String: Int] = [:]
+    var queueDepth = 0
+    var leases = 0
+    for (name, e) in experiments {
+      var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0.rawValue, 0) })
+      for t in e.trials { counts[t.state.rawValue, default: 0] += 1 }
+      trials[name] = counts
+      budgets[name] = e.budget
+      queueDepth += e.queue.count
+      leases += e.leases.count
+    }
+    let recent = now.addingTimeInterval(-configuration.leaseDuration.timeInterval)
+    return CoordinatorSnapshot(
+      trials: trials, budgets: budgets, workerSlots: workers.values.count { $0.lastSeen >= recent },
+      queueDepth: queueDepth, parkedAsks: parked.count, leases: leases)
+  }
+}
