@@ -49,7 +49,8 @@ import Glibc
     let path = dir.appendingPathComponent("orphan.json").path
     try sleepExperiment("orphan", trials: 6, parallel: 2, seconds: 1).write(toFile: path, atomically: true, encoding: .utf8)
     let run = try LiveProcess(["run", path, "--workers", "2"], in: dir)
-    #expect(run.waitFor(timeout: 60) { _, err in err.contains("orphan  1/6 done") }, "\(run.standardError)")
+    // Some trials done, not all (trials finish in pairs: the count may skip 1).
+    #expect(run.waitFor(timeout: 60) { _, err in (1...4).contains { err.contains("orphan  \($0)/6 done") } }, "\(run.standardError)")
     run.signal(SIGKILL)
     #expect(run.waitForExit(timeout: 10) != nil)
     // The coordinator and workers it started notice and stop; none keeps the store locked.
