@@ -96,7 +96,7 @@ extension CoordinatorCore {
 
   /// Cancels an experiment: no new trials; running ones stop at their next report.
   func cancel(_ c: CancelRequest, now: Date) throws -> SubmitReply {
-    guard var e = experiments[c.experiment] else {
+    guard let e = experiments[c.experiment] else {
       return SubmitReply(experiment: c.experiment, accepted: false, message: "no running experiment named \(c.experiment)")
     }
     record(.setExperimentState(experiment: c.experiment, .cancelled), at: now)

@@ -15,7 +15,7 @@ extension CoordinatorCore {
   /// scheduler's continue-or-stop decision returned in the same round trip.
   func progress(_ p: TrialProgress, from peer: PeerID, now: Date) throws -> [Outgoing] {
     let key = p.key
-    guard let lease = currentLease(key), var e = experiments[key.experiment] else {
+    guard let lease = currentLease(key), let e = experiments[key.experiment] else {
       return [Outgoing(peer: peer, message: .decision(TrialDecision(key: key, verdict: .stop, reason: "this attempt no longer holds the trial's lease")))]
     }
     let value = p.metrics[e.spec.objective.metric.rawValue] ?? .nan
@@ -52,7 +52,7 @@ extension CoordinatorCore {
   /// lease is ignored, so a re-leased trial is never counted twice.
   func result(_ r: TrialResult, now: Date) throws -> [Outgoing] {
     let key = r.key
-    guard let lease = currentLease(key), var e = experiments[key.experiment] else {
+    guard let lease = currentLease(key), let e = experiments[key.experiment] else {
       logger.info("late result ignored", metadata: ["trial": "\(key)"])
       return []
     }

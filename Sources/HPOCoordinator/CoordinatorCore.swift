@@ -135,7 +135,7 @@ public final class CoordinatorCore {
   public func tick(now: Date) throws {
     try advanceReleases(now: now)
     for name in order {
-      guard var e = experiments[name] else { continue }
+      guard let e = experiments[name] else { continue }
       let expired = e.leases.filter { $0.value.deadline < now }.sorted { $0.key < $1.key }
       guard !expired.isEmpty else { continue }
       var changes: [StoreChange] = []
@@ -228,7 +228,7 @@ public final class CoordinatorCore {
 
   /// Extends the lease of `key` when `worker` still holds that attempt.
   func renew(_ key: TrialKey, worker: String, now: Date) {
-    guard var e = experiments[key.experiment], var lease = e.leases[key.trial],
+    guard let e = experiments[key.experiment], var lease = e.leases[key.trial],
       lease.attempt == key.attempt, lease.worker == worker
     else { return }
     lease.deadline = now.addingTimeInterval(configuration.leaseDuration.timeInterval)
@@ -241,7 +241,7 @@ public final class CoordinatorCore {
     workers[g.workerID] = nil
     parked.removeAll { $0.workerID == g.workerID }
     for key in g.handedBack {
-      guard var e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
+      guard let e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
       record(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
                            lease: Lease(worker: lease.worker, attempt: lease.attempt),
                            reason: "handed back by \(g.workerID): \(g.reason)"), at: now)

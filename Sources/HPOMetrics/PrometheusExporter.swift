@@ -22,15 +22,15 @@ public final class PrometheusExporter: CoordinatorObserver, Sendable {
   private let dispatchLatency: DurationHistogram
 
   public init() {
-    workerSlots = registry.makeGauge(name: "hpo_worker_slots_connected", help: "Worker slots heard from within the last lease duration.")
-    queueDepth = registry.makeGauge(name: "hpo_queue_depth", help: "Trials waiting for a worker (requeued after a lost or returned lease).")
-    parkedAsks = registry.makeGauge(name: "hpo_parked_asks", help: "Idle worker slots waiting for a trial.")
-    leases = registry.makeGauge(name: "hpo_leases", help: "Trials leased to workers (running or leased ahead).")
+    workerSlots = registry.makeGauge(descriptor: Self.name("worker_slots_connected", "Worker slots heard from within the last lease duration."))
+    queueDepth = registry.makeGauge(descriptor: Self.name("queue_depth", "Trials waiting for a worker (requeued after a lost or returned lease)."))
+    parkedAsks = registry.makeGauge(descriptor: Self.name("parked_asks", "Idle worker slots waiting for a trial."))
+    leases = registry.makeGauge(descriptor: Self.name("leases", "Trials leased to workers (running or leased ahead)."))
     dispatchLatency = registry.makeDurationHistogram(
-      name: "hpo_dispatch_latency_seconds",
+      descriptor: Self.name("dispatch_latency", unit: "seconds",
+                            "Time from a worker's ask for work to the trial sent to it (includes waiting for a trial to exist)."),
       buckets: [.microseconds(500), .milliseconds(1), .milliseconds(5), .milliseconds(10), .milliseconds(50),
-                .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)],
-      help: "Time from a worker's ask for work to the trial sent to it (includes waiting for a trial to exist).")
+                .milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5)])
   }
 
   public func dispatched(latency: Duration) {
@@ -40,18 +40,23 @@ public final class PrometheusExporter: CoordinatorObserver, Sendable {
   public func update(_ snapshot: CoordinatorSnapshot) {
     for (experiment, counts) in snapshot.trials {
       for (state, count) in counts {
-        registry.makeGauge(name: "hpo_trials", labels: [("experiment", experiment), ("state", state)], help: "Trials by experiment and state.")
+        registry.makeGauge(descriptor: Self.name("trials", "Trials by experiment and state."), labels: [("experiment", experiment), ("state", state)])
           .set(Double(count))
       }
     }
     for (experiment, budget) in snapshot.budgets {
-      registry.makeGauge(name: "hpo_trials_budget", labels: [("experiment", experiment)], help: "Trials the experiment's search may run.")
+      registry.makeGauge(descriptor: Self.name("trials_budget", "Trials the experiment's search may run."), labels: [("experiment", experiment)])
         .set(Double(budget))
     }
     workerSlots.set(Double(snapshot.workerSlots))
     queueDepth.set(Double(snapshot.queueDepth))
     parkedAsks.set(Double(snapshot.parkedAsks))
     leases.set(Double(snapshot.leases))
+  }
+
+  /// `hpo_NAME[_UNIT]` with its help text.
+  private static func name(_ name: String, unit: String = "", _ help: String) -> MetricNameDescriptor {
+    MetricNameDescriptor(namespace: "hpo", metricName: name, unitName: unit, helpText: help)
   }
 
   /// Every metric in the Prometheus text exposition format (version 0.0.4).
