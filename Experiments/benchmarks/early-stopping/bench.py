@@ -66,8 +66,8 @@ def experiment(name, seed, spec):
 def run_cluster(path, store):
     """The processes `hpo run` starts, started here: a coordinator on an ipc endpoint, WORKERS
     workers without --idle-exit, and `hpo submit`, which returns when the experiment has
-    finished. (`hpo run` gives its workers --idle-exit 5 and aborts when one exits, which
-    happens when the last trial outlives the idle worker by 5 s: see README.)"""
+    finished. (Older `hpo run` builds gave their workers --idle-exit 5 and aborted when one
+    exited; the figures were measured with this launcher: see README.)"""
     endpoint = f"ipc://{work}/hpo-bench-{os.getpid()}.ipc"
     env = dict(os.environ, OPENBLAS_NUM_THREADS=os.environ.get("OPENBLAS_NUM_THREADS", "1"))
     quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
