@@ -8,7 +8,7 @@ extension ReleaseReport {
     let trials = record.trials.map { t in
       HTMLReport.Trial(
         number: t.number, state: t.state, value: t.record.value, configuration: t.record.configuration,
-        epochs: t.epochs, seconds: t.seconds, reason: t.reason, intermediate: t.record.intermediate,
+        epochs: t.epochs, seconds: t.elapsedSeconds, reason: t.reason, intermediate: t.record.intermediate,
         intermediateMetrics: t.intermediateMetrics)
     }
     let winnerRow = winner.map { w in

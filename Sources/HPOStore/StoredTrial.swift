@@ -31,6 +31,16 @@ public struct StoredTrial: Sendable, Equatable {
   public var metrics: [String: Double]
   /// Training time reported with the final result of a complete trial.
   public var seconds: Double?
+
+  /// How long the trial ran: the reported training time of a complete trial;
+  /// for a pruned or failed one, from its last lease to its end in the store
+  /// (a trial leased ahead also counts its wait for the slot); nil while it
+  /// runs or when it never ran.
+  public var elapsedSeconds: Double? {
+    if let seconds { return seconds }
+    guard record.state.isFinished, let startedAt, let finishedAt, finishedAt >= startedAt else { return nil }
+    return finishedAt.timeIntervalSince(startedAt)
+  }
   /// Other metrics of each intermediate report, by step (steps without metrics are absent).
   public var intermediateMetrics: [Int: [String: Double]]
 

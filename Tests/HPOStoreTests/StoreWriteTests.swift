@@ -206,6 +206,21 @@ import Testing
     #expect(error?.kind == .invalidTransition(trial(e, 0), change: "failTrial", state: .pruned, detail: "a finished trial cannot fail"))
   }
 
+  @Test func elapsedSeconds_ofAPrunedTrialIsItsLeaseToItsEnd_andNilForOneNeverRunOrStillRunning() throws {
+    let store = ExperimentStore.inMemory()
+    try seeded(store)
+    try store.apply([.leaseTrial(trial(e, 0), lease: w1a1, deadline: Clock.at(30))], at: Clock.at(10))
+    #expect(try store.trial(trial(e, 0))?.elapsedSeconds == nil, "still running")
+    try store.apply([
+      .recordIntermediate(trial(e, 0), lease: w1a1, step: 1, value: 0.7, metrics: [:]),
+      .pruneTrial(trial(e, 0), lease: w1a1, value: nil, rung: 0, reason: "below median", epochs: nil),
+      .failTrial(trial(e, 1), lease: nil, reason: "experiment cancelled"),
+    ], at: Clock.at(13.5))
+    let pruned = try #require(try store.trial(trial(e, 0)))
+    #expect(pruned.seconds == nil && pruned.elapsedSeconds == 3.5)
+    #expect(try store.trial(trial(e, 1))?.elapsedSeconds == nil, "failed before it ever ran")
+  }
+
   @Test func valuesSeedsAndConfigurationsRoundTripExactly() throws {
     let store = ExperimentStore.inMemory()
     let odd = Configuration([

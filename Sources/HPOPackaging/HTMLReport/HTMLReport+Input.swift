@@ -21,7 +21,7 @@ extension HTMLReport.Input {
     let reportTrials = trials.map { t in
       HTMLReport.Trial(
         number: t.number, state: t.state, value: t.record.value, configuration: t.record.configuration,
-        epochs: t.epochs, seconds: t.seconds, reason: t.reason, intermediate: t.record.intermediate,
+        epochs: t.epochs, seconds: t.elapsedSeconds, reason: t.reason, intermediate: t.record.intermediate,
         intermediateMetrics: t.intermediateMetrics)
     }
     self.init(
