@@ -10,6 +10,7 @@ extension CoordinatorCore {
   /// available (or with `noWork` after ``CoordinatorConfiguration/parkTimeout``).
   func askForWork(_ r: WorkRequest, from peer: PeerID, now: Date) throws -> [Outgoing] {
     workers[r.workerID] = WorkerInfo(peer: peer, lastSeen: now)
+    if !r.cachedShards.isEmpty { workerShards[r.workerID] = Set(r.cachedShards) }
     parked.removeAll { $0.workerID == r.workerID }
     // A worker slot holds at most one trial besides the one it runs: an ask
     // from a slot that already holds such a lease (its earlier ask or our
@@ -57,9 +58,21 @@ extension CoordinatorCore {
     return replies
   }
 
-  /// The next trial of the next experiment with one to run now, leased to `worker`.
+  /// The next trial of the next experiment with one to run now, leased to
+  /// `worker`: first, in round-robin order, an experiment whose shards the
+  /// worker already holds (no transfer, warm page cache), then any.
   private func anyAssignment(for worker: String, now: Date) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
+    if let held = workerShards[worker], !held.isEmpty {
+      for offset in 0..<order.count {
+        let name = order[(cursor + offset) % order.count]
+        guard let e = experiments[name], !e.shards.isEmpty, e.shards.allSatisfy({ held.contains($0.sha256) }),
+          let assignment = try nextAssignment(in: name, for: worker, now: now)
+        else { continue }
+        cursor = (cursor + offset + 1) % order.count
+        return assignment
+      }
+    }
     for offset in 0..<order.count {
       let name = order[(cursor + offset) % order.count]
       guard let assignment = try nextAssignment(in: name, for: worker, now: now) else { continue }

@@ -57,6 +57,8 @@ public final class CoordinatorCore {
   /// Idle workers' asks held until a trial is available (oldest first);
   /// see ``serveParked(now:)``.
   var parked: [ParkedAsk] = []
+  /// The shards each worker slot said it holds (its last non-empty list).
+  var workerShards: [String: Set<String>] = [:]
   /// Stop reasons decided for running trials, reported when their result arrives.
   var stopReasons: [TrialKey: String] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
@@ -239,6 +241,7 @@ public final class CoordinatorCore {
   private func goodbye(_ g: Goodbye, now: Date) throws -> [Outgoing] {
     logger.info("worker left", metadata: ["worker.id": "\(g.workerID)", "reason": "\(g.reason)"])
     workers[g.workerID] = nil
+    workerShards[g.workerID] = nil
     parked.removeAll { $0.workerID == g.workerID }
     for key in g.handedBack {
       guard let e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }

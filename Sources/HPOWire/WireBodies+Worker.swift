@@ -43,8 +43,10 @@ public struct Welcome: Sendable, Equatable, Codable {
 /// A worker has a free slot and asks for a trial.
 public struct WorkRequest: Sendable, Equatable, Codable {
   public var workerID: String
-  /// Content hashes of the shards the worker already holds (so the
-  /// coordinator can prefer trials whose data is cached there).
+  /// Content hashes of the shards the worker slot holds, so the coordinator
+  /// prefers experiments whose data is already there. Sent when they changed
+  /// since the slot's last ask (and every 30 s); empty means "as before", so
+  /// an ask stays small however large the cache grows.
   public var cachedShards: [String]
   /// Set on an ask made ahead (lease-ahead): the trial the slot is running
   /// now. The coordinator answers such an ask at once — the next trial, or

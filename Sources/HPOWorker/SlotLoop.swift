@@ -215,14 +215,23 @@ struct SlotLoop {
 
   // MARK: Shards
 
-  /// The shards in the cache folder (a hint for the coordinator's choice of
-  /// trial): listed at most every 5 s, and after this slot fetched one.
+  /// The shards in the cache folder to tell the coordinator in an ask (a
+  /// hint for its choice of experiment): the list when it changed since this
+  /// slot last sent it, or 30 s passed (a restarted coordinator forgets it);
+  /// otherwise empty, meaning "as before". Listed at most every 5 s, and
+  /// after this slot fetched a shard.
   private func cachedShards() -> [String] {
-    if let fresh = listing.names, Date().timeIntervalSince(listing.at) < 5 { return fresh }
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: service.options.cacheDirectory.path)) ?? []
-    listing.names = names.filter { $0.count == 64 }.sorted()
-    listing.at = Date()
-    return listing.names ?? []
+    let now = Date()
+    if listing.names == nil || now.timeIntervalSince(listing.at) >= 5 {
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: service.options.cacheDirectory.path)) ?? []
+      listing.names = names.filter { $0.count == 64 }.sorted()
+      listing.at = now
+    }
+    let names = listing.names ?? []
+    guard names != listing.sent || now.timeIntervalSince(listing.sentAt) >= 30 else { return [] }
+    listing.sent = names
+    listing.sentAt = now
+    return names
   }
 
   /// Local files for every shard, fetched from the coordinator when missing
@@ -272,6 +281,9 @@ struct SlotLoop {
 private final class ShardListing {
   var names: [String]?
   var at = Date.distantPast
+  /// What the slot last told the coordinator, and when.
+  var sent: [String]?
+  var sentAt = Date.distantPast
 }
 
 /// The last `capacity` trial keys a slot was given, oldest forgotten first.
