@@ -59,7 +59,10 @@ public enum ParameterImportance {
     for (g, r) in zip(groups, ranks) { sums[g, default: (0, 0)] = (sums[g, default: (0, 0)].0 + r, sums[g, default: (0, 0)].1 + 1) }
     let b = sums.count
     let total = ranks.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
-    let between = sums.values.reduce(0) { acc, s in
+    // Summed in bin order: a dictionary's order differs between instances, and
+    // a different order changes the last bits (the report must be reproducible).
+    let between = sums.keys.sorted().reduce(0.0) { acc, g in
+      let s = sums[g]!
       let m = s.0 / Double(s.1)
       return acc + Double(s.1) * (m - mean) * (m - mean)
     }
