@@ -74,7 +74,11 @@ public struct DataIssue: Sendable, Equatable, CustomStringConvertible {
   }
 
   /// `FILE:LINE: column 'NAME': MESSAGE`, the text users see.
-  public var description: String {
+  public var description: String { Self.located(message, file: file, line: line, column: column) }
+
+  /// `FILE:LINE: column 'NAME': MESSAGE`, unknown parts left out: how every
+  /// data problem is shown.
+  public static func located(_ message: String, file: String, line: Int?, column: String?) -> String {
     var text = file
     if let line { text += ":\(line)" }
     text += ": "

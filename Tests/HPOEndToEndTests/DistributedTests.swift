@@ -55,14 +55,7 @@ import Glibc
     #expect(run.waitForExit(timeout: 10) != nil)
     // The coordinator and workers it started notice and stop; none keeps the store locked.
     func leftovers() throws -> String {
-      let p = Process()
-      p.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-      p.arguments = ["-f", "--", "--parent-pid \(run.process.processIdentifier)"]
-      let out = Pipe()
-      p.standardOutput = out
-      try p.run()
-      p.waitUntilExit()
-      return String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      try HPOProcess.tool(["pgrep", "-f", "--", "--parent-pid \(run.process.processIdentifier)"]).standardOutput
     }
     let deadline = Date().addingTimeInterval(20)
     while try !leftovers().isEmpty, Date() < deadline { Thread.sleep(forTimeInterval: 0.2) }

@@ -29,8 +29,17 @@ struct HPOProcess {
 
   /// Runs `hpo arguments…` in `directory` with no standard input and waits for it.
   static func run(_ arguments: [String], in directory: URL = repository, timeout: TimeInterval = 60) throws -> Result {
+    try launch(executable, arguments, in: directory, timeout: timeout)
+  }
+
+  /// Runs another program (`sha256sum`, `python3`, `pgrep`; found on PATH) the same way.
+  static func tool(_ arguments: [String], in directory: URL = repository, timeout: TimeInterval = 60) throws -> Result {
+    try launch(URL(fileURLWithPath: "/usr/bin/env"), arguments, in: directory, timeout: timeout)
+  }
+
+  private static func launch(_ program: URL, _ arguments: [String], in directory: URL, timeout: TimeInterval) throws -> Result {
     let process = Process()
-    process.executableURL = executable
+    process.executableURL = program
     process.arguments = arguments
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe()
@@ -47,7 +56,7 @@ struct HPOProcess {
     DispatchQueue.global().async { errData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     if group.wait(timeout: .now() + timeout) == .timedOut {
       process.terminate()
-      throw NSError(domain: "hpo", code: 1, userInfo: [NSLocalizedDescriptionKey: "hpo \(arguments) did not finish in \(timeout) s"])
+      throw NSError(domain: "hpo", code: 1, userInfo: [NSLocalizedDescriptionKey: "\(program.lastPathComponent) \(arguments) did not finish in \(timeout) s"])
     }
     process.waitUntilExit()
     return Result(exitCode: process.terminationStatus,

@@ -246,17 +246,9 @@ enum PackageFixture {
       ["drift", "profile", file.path, "--output", package.appendingPathComponent("data-profile.json").path])
     guard profile.exitCode == 0 else { throw CSVText.Failure(message: "hpo drift profile failed: \(profile.standardError)") }
 
-    let sums = Process()
-    sums.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    sums.arguments = ["sha256sum", "data-profile.json", "model.hpoc"]
-    sums.currentDirectoryURL = package
-    let out = Pipe()
-    sums.standardOutput = out
-    try sums.run()
-    let text = out.fileHandleForReading.readDataToEndOfFile()
-    sums.waitUntilExit()
-    guard sums.terminationStatus == 0 else { throw CSVText.Failure(message: "sha256sum failed") }
-    try text.write(to: package.appendingPathComponent("SHA256SUMS"))
+    let sums = try HPOProcess.tool(["sha256sum", "data-profile.json", "model.hpoc"], in: package)
+    guard sums.exitCode == 0 else { throw CSVText.Failure(message: "sha256sum failed: \(sums.standardError)") }
+    try sums.standardOutput.write(to: package.appendingPathComponent("SHA256SUMS"), atomically: true, encoding: .utf8)
     return package
   }
 }

@@ -9,22 +9,14 @@ import Glibc
 @Suite(.serialized) struct PrometheusEndpointTests {
   /// GET `url`; the status code and the body.
   static func get(_ url: String) throws -> (Int, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", "-c", """
+    let text = try HPOProcess.tool(["python3", "-c", """
       import sys, urllib.request, urllib.error
       try:
           r = urllib.request.urlopen(sys.argv[1], timeout=10)
           print(r.status); print(r.headers.get("Content-Type")); sys.stdout.write(r.read().decode())
       except urllib.error.HTTPError as e:
           print(e.code); print(e.headers.get("Content-Type"))
-      """, url]
-    let out = Pipe()
-    p.standardOutput = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
+      """, url]).standardOutput
     let lines = text.split(separator: "\n", maxSplits: 2, omittingEmptySubsequences: false)
     return (Int(lines.first ?? "") ?? -1, lines.count > 2 ? String(lines[2]) : "")
   }

@@ -50,17 +50,8 @@ import Glibc
   }
 
   static func sha256sumCheck(_ dir: URL) throws -> (Int32, String) {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["sha256sum", "-c", "SHA256SUMS"]
-    p.currentDirectoryURL = dir
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = out
-    try p.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    let r = try HPOProcess.tool(["sha256sum", "-c", "SHA256SUMS"], in: dir)
+    return (r.exitCode, r.standardOutput + r.standardError)
   }
 
   @Test func passingRun_exitsZeroWithAVerifiedPackageAndReports() throws {

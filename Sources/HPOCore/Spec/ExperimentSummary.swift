@@ -84,8 +84,8 @@ public struct ExperimentSummary {
 
   /// "about E epochs in all (P% of T × max)": successive halving's budget when
   /// the top 1/η of the trials go on at each rung. With `hyperband`, the
-  /// brackets' shares of the trials (nⱼ ∝ ⌈(s_max+1)·η^s/(s+1)⌉, as
-  /// HyperbandScheduler assigns them) weight each bracket's budget, bracket j
+  /// brackets' shares of the trials (``HyperbandAllocation``, as the
+  /// scheduler assigns them) weight each bracket's budget, bracket j
   /// judging from rung j on.
   private func expectedEpochs(trials: Int, min: Int, factor: Int, max: Int, hyperband: Bool) -> String {
     let ladder = rungs(min: min, factor: factor, max: max)
@@ -111,11 +111,7 @@ public struct ExperimentSummary {
       }
       var weighted = 0.0
       var shares = 0
-      for j in 0...sMax {
-        let s = sMax - j
-        var power = 1
-        for _ in 0..<s { power *= factor }
-        let n = ((sMax + 1) * power + s) / (s + 1)
+      for (j, n) in HyperbandAllocation.bracketTrials(largestExponent: sMax, reductionFactor: factor).enumerated() {
         weighted += Double(n) * perTrial(first: Swift.min(j, ladder.count - 1))
         shares += n
       }

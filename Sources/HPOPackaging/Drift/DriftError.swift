@@ -1,3 +1,4 @@
+import HPOData
 /// The error of package checks, data profiles, input schemas and drift
 /// checks: what kind of problem (a stable ``Code``) and each problem found,
 /// located by file, 1-based line and column name where it has them.
@@ -32,14 +33,8 @@ public struct DriftError: Error, Sendable, Equatable, CustomStringConvertible {
       self.message = message
     }
 
-    /// `FILE:LINE: column 'NAME': MESSAGE` (unknown parts left out).
-    public var description: String {
-      var text = file
-      if let line { text += ":\(line)" }
-      text += ": "
-      if let column { text += "column '\(column)': " }
-      return text + message
-    }
+    /// `FILE:LINE: column 'NAME': MESSAGE` (unknown parts left out), as data problems read.
+    public var description: String { DataIssue.located(message, file: file, line: line, column: column) }
   }
 
   public var code: Code

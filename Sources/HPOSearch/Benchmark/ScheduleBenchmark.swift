@@ -46,15 +46,9 @@ public struct ScheduleBenchmark: Sendable {
     self.seed = seed
   }
 
-  /// The epochs at which successive halving decides, then `maxEpochs`.
+  /// The epochs at which successive halving decides (``RungLadder``), then `maxEpochs`.
   var rungEpochs: [Int] {
-    var r: [Int] = []
-    var e = minEpochs
-    while e < maxEpochs {
-      r.append(e)
-      e *= reductionFactor
-    }
-    return r + [maxEpochs]
+    RungLadder(minEpochs: minEpochs, reductionFactor: reductionFactor, maxEpochs: maxEpochs).rungs.map(\.epoch) + [maxEpochs]
   }
 
   /// A learning curve: the value at `epoch` of a trial whose floor is `floor`.

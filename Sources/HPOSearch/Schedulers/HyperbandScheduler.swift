@@ -44,11 +44,7 @@ public struct HyperbandScheduler: Scheduler {
     let sMax = full.largestExponent
     var brackets: [Bracket] = []
     var start = full.minEpochs
-    for j in 0...sMax {
-      let s = sMax - j
-      var power = 1
-      for _ in 0..<s { power *= eta }
-      let n = ((sMax + 1) * power + s) / (s + 1)
+    for (j, n) in HyperbandAllocation.bracketTrials(largestExponent: sMax, reductionFactor: eta).enumerated() {
       brackets.append(Bracket(
         index: j, minEpochs: start,
         ladder: RungLadder(minEpochs: full.minEpochs, reductionFactor: eta, maxEpochs: maxEpochs, firstRung: j),

@@ -91,13 +91,7 @@ extension HPOCommand.DriftCommand {
     var output: String?
 
     func run() throws {
-      let loaded: LoadedExperiment
-      do {
-        loaded = try ExperimentLoader.load(path: experiment)
-      } catch {
-        FileHandleOutput.standardError(error.rendered)
-        throw HPOExitCode.badInput
-      }
+      let loaded = try loadExperiment(experiment)
       guard let data = loaded.spec.data, let url = loaded.dataURL else {
         FileHandleOutput.standardError("\(experiment): this experiment has no data (model \"\(loaded.spec.model.kind.rawValue)\"); a profile describes a data set")
         throw HPOExitCode.badInput

@@ -42,18 +42,6 @@ extension HPOCommand {
   }
 }
 
-/// Loads an experiment file, printing its problems and exiting 2 when it is invalid.
-func loadExperiment(_ path: String) throws -> LoadedExperiment {
-  do {
-    let loaded = try ExperimentLoader.load(path: path)
-    for w in loaded.warnings { FileHandleOutput.standardError(w.rendered(file: path)) }
-    return loaded
-  } catch {
-    FileHandleOutput.standardError(error.rendered)
-    throw HPOExitCode.badInput
-  }
-}
-
 /// A connection to the coordinator (with CURVE when keys are given), or exit
 /// 2 for a bad key file and 3 for anything else, with the reason.
 func connect(_ options: ConnectionOptions) throws -> CoordinatorClient {

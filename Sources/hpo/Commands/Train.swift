@@ -37,14 +37,7 @@ extension HPOCommand {
 
     func run() throws {
       Bootstrap.singleThreadedBLAS()
-      let loaded: LoadedExperiment
-      do {
-        loaded = try ExperimentLoader.load(path: experiment)
-      } catch {
-        FileHandleOutput.standardError(error.rendered)
-        throw HPOExitCode.badInput
-      }
-      for warning in loaded.warnings { FileHandleOutput.standardError(warning.rendered(file: experiment)) }
+      let loaded = try loadExperiment(experiment)
       let spec = loaded.spec
       guard spec.model.kind != .function, let data = spec.data, let dataURL = loaded.dataURL else {
         FileHandleOutput.standardError(

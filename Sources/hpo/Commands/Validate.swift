@@ -13,16 +13,7 @@ extension HPOCommand {
     var experiment: String
 
     func run() throws {
-      let loaded: LoadedExperiment
-      do {
-        loaded = try ExperimentLoader.load(path: experiment)
-      } catch {
-        FileHandleOutput.standardError(error.rendered)
-        throw HPOExitCode.badInput
-      }
-      for warning in loaded.warnings {
-        FileHandleOutput.standardError(warning.rendered(file: experiment))
-      }
+      let loaded = try loadExperiment(experiment)
       print(ExperimentSummary(loaded).text, terminator: "")
     }
   }
