@@ -27,8 +27,9 @@ let package = Package(
       providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]),
     .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
 
-    // The vocabulary: experiment spec and its validation, search space, trials.
-    .target(name: "HPOCore"),
+    // The vocabulary: experiment spec and its validation, search space, trials,
+    // typed states; the one way to do small things (atomic files, SHA-256 hex, locks).
+    .target(name: "HPOCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
     // The only module with BLAS/LAPACK pointers.
     .target(name: "HPOLinearAlgebra", dependencies: ["CLinearAlgebra"]),
     // The only module with libzmq handles.
@@ -36,11 +37,11 @@ let package = Package(
     .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ", "HPOWire"]),
     // Pure, seeded search algorithms: samplers and schedulers.
     .target(name: "HPOSearch", dependencies: ["HPOCore", "HPOLinearAlgebra"]),
-    // Reading, validating, splitting and sharding data.
+    // The one CSV tokenizer and IDX reader; the one read → validate → split → shard pipeline.
     .target(
       name: "HPOData",
       dependencies: [
-        "HPOCore", "HPOLinearAlgebra", "CZlib",
+        "HPOCore", "CZlib",
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Trainable models, losses, optimizers, metrics, checkpoints.
@@ -61,10 +62,11 @@ let package = Package(
     .target(name: "HPOWire", dependencies: ["HPOCore"]),
 
     // The coordinator service: experiments, leases, dispatch, decisions, checkpoints.
+    // Data preparation and the release stage reach it through protocols it declares.
     .target(
       name: "HPOCoordinator",
       dependencies: [
-        "HPOCore", "HPOSearch", "HPOStore", "HPOWire", "HPOData", "HPOPackaging",
+        "HPOCore", "HPOStore", "HPOWire",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
@@ -86,14 +88,18 @@ let package = Package(
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       exclude: ["Generated/README.md"]),
-    // After the search: held-out evaluation, release gates, packages, registry, reports.
+    // After the search: winner evaluation, gates, champion, package writing, registry.
     .target(
-      name: "HPOPackaging",
+      name: "HPORelease",
       dependencies: [
-        "HPOCore", "HPOData", "HPOModels", "HPOStore", "HPOLinearAlgebra",
+        "HPOCore", "HPOData", "HPOModels", "HPOONNX", "HPOStore", "HPODrift", "HPOReports", "HPOLinearAlgebra",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
+    // Data profiles, drift statistics and decisions.
+    .target(name: "HPODrift", dependencies: ["HPOCore", "HPOData"]),
+    // What people read: Markdown, JUnit and HTML reports, and their chart data.
+    .target(name: "HPOReports", dependencies: ["HPOCore", "HPOStore"]),
 
     // Prometheus metrics of a coordinator, served over HTTP (`hpo coordinator --metrics-port`).
     .target(
@@ -109,11 +115,13 @@ let package = Package(
       name: "hpo",
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch",
-        "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPOPackaging", "HPOMetrics",
+        "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPORelease", "HPODrift", "HPOReports", "HPOMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
 
+    // Helpers shared by test targets (temporary folders, running Python fixtures).
+    .target(name: "HPOTestSupport", path: "Tests/HPOTestSupport"),
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
@@ -121,13 +129,17 @@ let package = Package(
       name: "HPOStoreTests",
       dependencies: ["HPOStore", "HPOCore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
     .testTarget(name: "HPOWireTests", dependencies: ["HPOWire", "HPOCore"], exclude: ["Fixtures"]),
-    .testTarget(name: "HPOCoordinatorTests", dependencies: ["HPOCoordinator", "HPOStore", "HPOWire", "HPOCore", "HPOSearch", "HPOPackaging"]),
+    .testTarget(
+      name: "HPOCoordinatorTests",
+      dependencies: ["HPOCoordinator", "HPOStore", "HPOWire", "HPOCore", "HPOSearch", "HPOData", "HPORelease"]),
     .testTarget(name: "HPOSearchTests", dependencies: ["HPOSearch", "HPOCore"]),
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
     .testTarget(name: "HPOONNXTests", dependencies: ["HPOONNX", "HPOModels", "HPOData", "HPOCore"]),
-    .testTarget(name: "HPOPackagingTests", dependencies: ["HPOPackaging", "HPOModels", "HPOData", "HPOStore", "HPOCore"]),
-    .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator"]),
+    .testTarget(name: "HPOReleaseTests", dependencies: ["HPORelease", "HPODrift", "HPOModels", "HPOData", "HPOStore", "HPOCore", "HPOTestSupport"]),
+    .testTarget(name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"]),
+    .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
+    .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Runs the built `hpo` binary as a user would.
     .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]

@@ -80,14 +80,14 @@ extension CoordinatorCore {
       var trials: [TrialSummary]?
       if r.includeTrials {
         trials = try store.storedTrials(of: name).map { t in
-          TrialSummary(number: t.number, state: t.state.rawValue, configuration: e.spec.space.normalized(t.record.configuration),
+          TrialSummary(number: t.number, state: t.state, configuration: e.spec.space.normalized(t.record.configuration),
                        value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
                        reason: t.reason)
         }
       }
       let best = e.best
       return ExperimentStatus(
-        name: name, state: e.state.rawValue, budget: e.budget, counts: counts, bestValue: best?.value,
+        name: name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
         bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.timeIntervalSince(e.startedAt),
         trials: trials, release: releaseStatus(of: e))
     }

@@ -194,7 +194,7 @@ extension CoordinatorCore {
   /// A shard's bytes for a worker that lacks them.
   func shard(_ r: ShardRequest, to peer: PeerID) -> [Outgoing] {
     guard let bytes = data?.shardBytes(sha256: r.sha256) else {
-      return [Outgoing(peer: peer, message: .error(WireFailure(code: "unknown_shard", message: "no shard with SHA-256 \(r.sha256)")))]
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: .unknownShard, message: "no shard with SHA-256 \(r.sha256)")))]
     }
     return [Outgoing(peer: peer, message: .shard(ShardTransfer(sha256: r.sha256, bytes: bytes)))]
   }

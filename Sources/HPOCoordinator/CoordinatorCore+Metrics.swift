@@ -6,13 +6,13 @@ extension CoordinatorCore {
   /// slots heard from within a lease duration, queue depth, parked asks.
   /// O(trials): the run loop takes it about once a second, not per message.
   public func snapshot(now: Date) -> CoordinatorSnapshot {
-    var trials: [String: [String: Int]] = [:]
+    var trials: [String: [TrialState: Int]] = [:]
     var budgets: [String: Int] = [:]
     var queueDepth = 0
     var leases = 0
     for (name, e) in experiments {
-      var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0.rawValue, 0) })
-      for t in e.trials { counts[t.state.rawValue, default: 0] += 1 }
+      var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, 0) })
+      for t in e.trials { counts[t.state, default: 0] += 1 }
       trials[name] = counts
       budgets[name] = e.budget
       queueDepth += e.queue.count

@@ -1,6 +1,5 @@
 import Foundation
 import HPOCore
-import HPOPackaging
 import HPOStore
 import HPOWire
 
@@ -13,9 +12,9 @@ final class ReleaseJob: @unchecked Sendable {
   private let lock = NSLock()
   private var result: ReleaseOutcome?
 
-  init(stage: ReleaseStage, record: SearchRecord) {
+  init(stage: any ReleaseRunner, record: SearchRecord, now: Date) {
     let thread = Thread { [self] in
-      let outcome = stage.run(record)
+      let outcome = stage.run(record, now: now)
       lock.lock()
       result = outcome
       lock.unlock()
@@ -53,7 +52,7 @@ extension CoordinatorCore {
       guard let outcome = job.outcome else { continue }
       releaseJobs[name] = nil
       let stored = StoredRelease(
-        status: outcome.status.rawValue, failedGates: outcome.failedGates, message: outcome.message,
+        status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
         report: outcome.report, package: outcome.package)
       record(.recordRelease(experiment: name, stored), at: now)
       releaseStatuses[name] = ReleaseStatus(stored)
@@ -70,7 +69,7 @@ extension CoordinatorCore {
       try flush()
       let record = try SearchRecord.read(from: store, experiment: name)
       logger.info("release stage started", metadata: ["experiment": "\(name)"])
-      releaseJobs[name] = ReleaseJob(stage: stage, record: record)
+      releaseJobs[name] = ReleaseJob(stage: stage, record: record, now: now)
     }
   }
 
@@ -79,7 +78,7 @@ extension CoordinatorCore {
   func releaseStatus(of e: ExperimentRuntime) -> ReleaseStatus? {
     if let s = releaseStatuses[e.name] { return s }
     guard awaitsRelease(e) else { return nil }
-    return ReleaseStatus(state: "running", message: "evaluating the winner on the test split, checking the gates, packaging")
+    return ReleaseStatus(state: .running, message: "evaluating the winner on the test split, checking the gates, packaging")
   }
 
   /// Loads the recorded outcome of `name`'s release stage (after a restart).
@@ -90,6 +89,6 @@ extension CoordinatorCore {
 
 extension ReleaseStatus {
   init(_ s: StoredRelease) {
-    self.init(state: s.status, failedGates: s.failedGates, message: s.message, report: s.report, package: s.package)
+    self.init(state: ReleaseState(s.status), failedGates: s.failedGates, message: s.message, report: s.report, package: s.package)
   }
 }

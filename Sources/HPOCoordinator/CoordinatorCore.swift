@@ -1,6 +1,5 @@
 import Foundation
 import HPOCore
-import HPOPackaging
 import HPOStore
 import HPOWire
 import Logging
@@ -33,10 +32,10 @@ public final class CoordinatorCore {
   let configuration: CoordinatorConfiguration
   let samplerFactory: SamplerFactory
   let schedulerFactory: SchedulerFactory
-  let data: (any ExperimentDataSource)?
+  let data: (any ExperimentPreparer)?
   let logger: Logger
   /// Runs after an experiment's last trial (held-out evaluation, gates, package); `nil`: none.
-  let releaseStage: ReleaseStage?
+  let releaseStage: (any ReleaseRunner)?
   /// Release stages running in the background, by experiment name.
   var releaseJobs: [String: ReleaseJob] = [:]
   /// Recorded release outcomes, by experiment name.
@@ -83,8 +82,8 @@ public final class CoordinatorCore {
   /// the queue (their next lease is a new attempt).
   public init(
     store: ExperimentStore, configuration: CoordinatorConfiguration, samplerFactory: @escaping SamplerFactory,
-    schedulerFactory: @escaping SchedulerFactory = { _ in nil }, data: (any ExperimentDataSource)? = nil,
-    release: ReleaseStage? = nil, logger: Logger = Logger(label: "hpo.coordinator"), now: Date = Date()
+    schedulerFactory: @escaping SchedulerFactory = { _ in nil }, data: (any ExperimentPreparer)? = nil,
+    release: (any ReleaseRunner)? = nil, logger: Logger = Logger(label: "hpo.coordinator"), now: Date = Date()
   ) throws {
     self.releaseStage = release
     self.store = store
@@ -103,7 +102,7 @@ public final class CoordinatorCore {
     switch incoming.message {
     case .failure(let error):
       logger.warning("refused a message", metadata: ["peer": "\(peer)", "error": "\(error)"])
-      return [Outgoing(peer: peer, message: .error(WireFailure(code: "bad_message", message: error.description)))]
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: .badMessage, message: error.description)))]
     case .success(let m):
       message = m
     }
@@ -121,14 +120,14 @@ public final class CoordinatorCore {
       case .statusRequest(let r): return [Outgoing(peer: peer, message: .status(try status(r, now: now)))]
       case .cancel(let c): return [Outgoing(peer: peer, message: .submitted(try cancel(c, now: now)))]
       case .welcome, .assignment, .noWork, .decision, .shard, .submitted, .status:
-        return [Outgoing(peer: peer, message: .error(WireFailure(code: "unexpected", message: "\(message.type.name) is sent by a coordinator, not to it")))]
+        return [Outgoing(peer: peer, message: .error(WireFailure(code: .unexpected, message: "\(message.type.name) is sent by a coordinator, not to it")))]
       case .error(let e):
         logger.warning("peer reported an error", metadata: ["peer": "\(peer)", "code": "\(e.code)", "message": "\(e.message)"])
         return []
       }
     } catch {
       logger.error("could not handle \(message.type.name)", metadata: ["error": "\(error)"])
-      return [Outgoing(peer: peer, message: .error(WireFailure(code: "internal", message: "\(error)")))]
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: .internal, message: "\(error)")))]
     }
   }
 

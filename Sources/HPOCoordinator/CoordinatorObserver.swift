@@ -1,4 +1,5 @@
 import Foundation
+import HPOCore
 
 /// What the coordinator's run loop tells an observer (a metrics exporter):
 /// every trial it hands out, and a snapshot of its state about once a second.
@@ -18,7 +19,7 @@ public protocol CoordinatorObserver: AnyObject {
 public struct CoordinatorSnapshot: Sendable, Equatable {
   /// Trials per experiment and state (`pending`, `running`, `complete`,
   /// `pruned`, `failed`); every state is present, 0 when none.
-  public var trials: [String: [String: Int]]
+  public var trials: [String: [TrialState: Int]]
   /// Trials budgeted per experiment (`search.trials`).
   public var budgets: [String: Int]
   /// Worker slots heard from within the last lease duration.
@@ -31,7 +32,7 @@ public struct CoordinatorSnapshot: Sendable, Equatable {
   public var leases: Int
 
   public init(
-    trials: [String: [String: Int]], budgets: [String: Int], workerSlots: Int, queueDepth: Int, parkedAsks: Int, leases: Int
+    trials: [String: [TrialState: Int]], budgets: [String: Int], workerSlots: Int, queueDepth: Int, parkedAsks: Int, leases: Int
   ) {
     self.trials = trials
     self.budgets = budgets

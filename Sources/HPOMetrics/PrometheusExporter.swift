@@ -40,7 +40,7 @@ public final class PrometheusExporter: CoordinatorObserver, Sendable {
   public func update(_ snapshot: CoordinatorSnapshot) {
     for (experiment, counts) in snapshot.trials {
       for (state, count) in counts {
-        registry.makeGauge(descriptor: Self.name("trials", "Trials by experiment and state."), labels: [("experiment", experiment), ("state", state)])
+        registry.makeGauge(descriptor: Self.name("trials", "Trials by experiment and state."), labels: [("experiment", experiment), ("state", state.rawValue)])
           .set(Double(count))
       }
     }

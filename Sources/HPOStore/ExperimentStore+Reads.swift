@@ -68,8 +68,12 @@ extension ExperimentStore {
         else { return nil }
         let gates = try JSONDecoder().decode([String].self, from: Data((row["failed_gates_json"] as String).utf8))
         let millis: Int64 = row["recorded_at"]
+        let statusText: String = row["status"]
+        guard let status = ReleaseOutcome.Status(rawValue: statusText) else {
+          throw StoreCoding.corrupt("the release of \"\(experiment)\"", "unknown status \"\(statusText)\"")
+        }
         return StoredRelease(
-          status: row["status"], failedGates: gates, message: row["message"], report: row["report_path"],
+          status: status, failedGates: gates, message: row["message"], report: row["report_path"],
           package: row["package_path"], recordedAt: StoreCoding.date(millis))
       }
     }

@@ -196,7 +196,7 @@ private struct WriteBatch {
         SET status = excluded.status, failed_gates_json = excluded.failed_gates_json, message = excluded.message,
             report_path = excluded.report_path, package_path = excluded.package_path, recorded_at = excluded.recorded_at
         """,
-        [try experimentID(experiment), r.status, gates, r.message, r.report, r.package, now])
+        [try experimentID(experiment), r.status.rawValue, gates, r.message, r.report, r.package, now])
       return .applied
     }
   }

@@ -99,8 +99,7 @@ public struct StoredCheckpoint: Sendable, Equatable {
 
 /// The recorded outcome of an experiment's release stage.
 public struct StoredRelease: Sendable, Equatable {
-  /// `passed`, `gate_failed`, `error` or `skipped`.
-  public var status: String
+  public var status: ReleaseOutcome.Status
   public var failedGates: [String]
   public var message: String
   /// The report (`output.dir/report.md`) and the package or rejected candidate, when written.
@@ -108,7 +107,7 @@ public struct StoredRelease: Sendable, Equatable {
   public var package: String?
   public var recordedAt: Date
 
-  public init(status: String, failedGates: [String], message: String, report: String?, package: String?, recordedAt: Date = Date()) {
+  public init(status: ReleaseOutcome.Status, failedGates: [String], message: String, report: String?, package: String?, recordedAt: Date = Date()) {
     self.status = status
     self.failedGates = failedGates
     self.message = message

@@ -58,9 +58,9 @@ public struct StatusReply: Sendable, Equatable, Codable {
 /// One experiment's progress.
 public struct ExperimentStatus: Sendable, Equatable, Codable {
   public var name: String
-  public var state: String
+  public var state: ExperimentState
   public var budget: Int
-  /// Trial counts by state name ("complete", "running", ...).
+  /// Trial counts by ``TrialState`` raw value ("complete", "running", ...).
   public var counts: [String: Int]
   public var bestValue: Double?
   public var bestTrial: Int?
@@ -72,7 +72,7 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   public var release: ReleaseStatus?
 
   public init(
-    name: String, state: String, budget: Int, counts: [String: Int], bestValue: Double?, bestTrial: Int?,
+    name: String, state: ExperimentState, budget: Int, counts: [String: Int], bestValue: Double?, bestTrial: Int?,
     bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil
   ) {
     self.name = name
@@ -97,7 +97,7 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
 /// gates and packaging after the last trial), then `passed`, `gate_failed`
 /// (with the failed gates' names), `error` or `skipped`.
 public struct ReleaseStatus: Sendable, Equatable, Codable {
-  public var state: String
+  public var state: ReleaseState
   public var failedGates: [String]
   public var message: String
   /// `output.dir/report.md` on the coordinator's machine.
@@ -105,7 +105,7 @@ public struct ReleaseStatus: Sendable, Equatable, Codable {
   /// The package (passed) or the rejected candidate (gate_failed).
   public var package: String?
 
-  public init(state: String, failedGates: [String] = [], message: String, report: String? = nil, package: String? = nil) {
+  public init(state: ReleaseState, failedGates: [String] = [], message: String, report: String? = nil, package: String? = nil) {
     self.state = state
     self.failedGates = failedGates
     self.message = message
@@ -114,7 +114,7 @@ public struct ReleaseStatus: Sendable, Equatable, Codable {
   }
 
   /// Whether the stage has ended.
-  public var isFinal: Bool { state != "running" }
+  public var isFinal: Bool { state.isFinal }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case state, failedGates = "failed_gates", message, report, package
@@ -124,7 +124,7 @@ public struct ReleaseStatus: Sendable, Equatable, Codable {
 /// One row of `hpo trials`.
 public struct TrialSummary: Sendable, Equatable, Codable {
   public var number: Int
-  public var state: String
+  public var state: TrialState
   public var configuration: Configuration
   public var value: Double?
   public var metrics: [String: Double]
@@ -134,7 +134,7 @@ public struct TrialSummary: Sendable, Equatable, Codable {
   public var reason: String?
 
   public init(
-    number: Int, state: String, configuration: Configuration, value: Double?, metrics: [String: Double],
+    number: Int, state: TrialState, configuration: Configuration, value: Double?, metrics: [String: Double],
     epochs: Int, attempts: Int, worker: String?, reason: String?
   ) {
     self.number = number

@@ -81,21 +81,6 @@ public struct TrialKey: Sendable, Hashable, Codable, CustomStringConvertible {
   public var description: String { "\(experiment)#\(trial).\(attempt)" }
 }
 
-/// A content-addressed piece of data a trial needs.
-public struct ShardReference: Sendable, Equatable, Codable {
-  /// Hex SHA-256 of the shard file.
-  public var sha256: String
-  public var bytes: Int
-  /// The shard's role: "train", "validation".
-  public var role: String
-
-  public init(sha256: String, bytes: Int, role: String) {
-    self.sha256 = sha256
-    self.bytes = bytes
-    self.role = role
-  }
-}
-
 /// The coordinator leases a trial to a worker.
 public struct TrialAssignment: Sendable, Equatable, Codable {
   public var key: TrialKey
@@ -266,10 +251,24 @@ public struct Goodbye: Sendable, Equatable, Codable {
 
 /// A refusal or failure the other side should log (unknown version, bad message, ...).
 public struct WireFailure: Sendable, Equatable, Codable {
-  public var code: String
+  /// What went wrong, for programs; a new code needs a protocol version bump.
+  public enum Code: String, Sendable, Codable, CaseIterable {
+    /// The message could not be decoded (size, version, unknown key, bad value).
+    case badMessage = "bad_message"
+    /// A message the receiver does not accept from this peer (a reply type sent as a request).
+    case unexpected
+    /// The receiver failed while handling a valid message.
+    case `internal`
+    /// No shard with the requested SHA-256.
+    case unknownShard = "unknown_shard"
+    /// The peer speaks another protocol version.
+    case unsupportedVersion = "unsupported_version"
+  }
+
+  public var code: Code
   public var message: String
 
-  public init(code: String, message: String) {
+  public init(code: Code, message: String) {
     self.code = code
     self.message = message
   }

@@ -34,10 +34,9 @@ public struct ModelRunner: TrialRunner {
     for ref in a.shards {
       let url = try file(ref)
       switch ref.role {
-      case "train": trainShards.append(try ShardReader.read(path: url.path, as: D.self))
-      case "validation": validation = try ShardReader.read(path: url.path, as: D.self)
-      case "preprocessing": preprocessing = try Preprocessing(json: String(decoding: try Data(contentsOf: url), as: UTF8.self), file: url.path)
-      default: continue
+      case .train: trainShards.append(try ShardReader.read(path: url.path, as: D.self))
+      case .validation: validation = try ShardReader.read(path: url.path, as: D.self)
+      case .preprocessing: preprocessing = try Preprocessing(json: String(decoding: try Data(contentsOf: url), as: UTF8.self), file: url.path)
       }
     }
     guard let validation, let first = trainShards.first else {

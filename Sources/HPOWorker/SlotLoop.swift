@@ -247,7 +247,7 @@ struct SlotLoop {
       try transport.send(.shardRequest(ShardRequest(sha256: shard.sha256)))
       let reply = try awaitMessage(transport, timeout: .seconds(60)) { m -> Result<ShardTransfer, TrialRunError>? in
         if case .shard(let s) = m, s.sha256 == shard.sha256 { return .success(s) }
-        if case .error(let e) = m, e.code == "unknown_shard" { return .failure(TrialRunError(e.message)) }
+        if case .error(let e) = m, e.code == .unknownShard { return .failure(TrialRunError(e.message)) }
         return nil
       }
       guard let reply else { throw TrialRunError("the coordinator did not send shard \(shard.sha256) within 60 s") }

@@ -14,9 +14,9 @@ import Testing
   let t = CoordinatorCoreTests()
 
   /// One shard per experiment, named after it ("aaaa…" for experiment "a").
-  struct OneShardEach: ExperimentDataSource {
+  struct OneShardEach: ExperimentPreparer {
     func prepare(_ spec: ExperimentSpec) throws -> [ShardReference] {
-      [ShardReference(sha256: Self.hash(spec.name), bytes: 100, role: "train")]
+      [ShardReference(sha256: Self.hash(spec.name), bytes: 100, role: .train)]
     }
     func shardBytes(sha256: String) -> [UInt8]? { nil }
     static func hash(_ name: String) -> String { String(repeating: name, count: 64) }

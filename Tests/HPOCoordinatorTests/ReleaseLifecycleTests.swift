@@ -1,6 +1,7 @@
 import Foundation
 import HPOCore
-import HPOPackaging
+import HPOData
+import HPORelease
 import HPOSearch
 import HPOStore
 import HPOWire
@@ -68,7 +69,7 @@ import Testing
     for (a, loss) in zip(assignments, [0.4, 0.3]) {
       _ = send(core, .result(TrialResult(key: a.key, status: .complete, metrics: ["log_loss": loss, "accuracy": 0.9], epochs: 5, seconds: 0.1)))
     }
-    #expect(release(core)?.state == "running")
+    #expect(release(core)?.state == .running)
     #expect(!core.allFinished, "finished only once the release stage has ended")
     let deadline = Date().addingTimeInterval(60)
     while release(core)?.isFinal != true, Date() < deadline {
@@ -77,11 +78,11 @@ import Testing
       Thread.sleep(forTimeInterval: 0.02)
     }
     let outcome = try #require(release(core))
-    #expect(outcome.state == "passed", "\(outcome.message)")
+    #expect(outcome.state == .passed, "\(outcome.message)")
     #expect(outcome.package == dir.appendingPathComponent("package").path)
     #expect(PackageWriter.verify(dir.appendingPathComponent("package").path).isEmpty)
     #expect(core.allFinished)
-    #expect(try store.release(of: "iris")?.status == "passed")
+    #expect(try store.release(of: "iris")?.status == .passed)
     let manifest = try String(contentsOfFile: dir.appendingPathComponent("package/manifest.json").path, encoding: .utf8)
     #expect(manifest.contains(#""origin": "retrained""#) && manifest.contains(#""trial": 1"#))
     try store.close()
@@ -90,7 +91,7 @@ import Testing
     let reopened = try ExperimentStore.open(path: storePath)
     defer { try? reopened.close() }
     let again = try Self.core(reopened)
-    #expect(release(again)?.state == "passed")
+    #expect(release(again)?.state == .passed)
     try again.tick(now: Self.t0.addingTimeInterval(100))
     #expect(again.releaseJobs.isEmpty)
   }
@@ -114,3 +115,7 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("report.md").path))
   }
 }
+
+// As in the composition root: the real data preparation and release stage behind the coordinator's protocols.
+extension ShardedDataSource: ExperimentPreparer {}
+extension ReleaseStage: ReleaseRunner {}

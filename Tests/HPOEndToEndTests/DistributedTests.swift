@@ -257,7 +257,7 @@ import Glibc
         Issue.record("expected an error reply")
         continue
       }
-      #expect(e.code == "bad_message")
+      #expect(e.code == .badMessage)
     }
     #expect(try c.run(["status"]).exitCode == 0, "still serving")
   }

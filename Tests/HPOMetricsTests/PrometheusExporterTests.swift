@@ -1,4 +1,5 @@
 import HPOCoordinator
+import HPOCore
 import Testing
 
 @testable import HPOMetrics
@@ -15,7 +16,7 @@ import Testing
   @Test func snapshot_becomesGaugesWithExperimentAndStateLabels() {
     let exporter = PrometheusExporter()
     exporter.update(CoordinatorSnapshot(
-      trials: ["a": ["pending": 1, "running": 2, "complete": 7, "pruned": 3, "failed": 0]], budgets: ["a": 20],
+      trials: ["a": [.pending: 1, .running: 2, .complete: 7, .pruned: 3, .failed: 0]], budgets: ["a": 20],
       workerSlots: 4, queueDepth: 1, parkedAsks: 2, leases: 3))
     let text = String(decoding: exporter.render(), as: UTF8.self)
     #expect(Self.sample(text, #"hpo_trials{experiment="a",state="complete"}"#) == 7)
@@ -27,7 +28,7 @@ import Testing
     #expect(Self.sample(text, "hpo_leases") == 3)
     // A later snapshot replaces the values; it does not add to them.
     exporter.update(CoordinatorSnapshot(
-      trials: ["a": ["pending": 0, "running": 0, "complete": 20, "pruned": 0, "failed": 0]], budgets: ["a": 20],
+      trials: ["a": [.pending: 0, .running: 0, .complete: 20, .pruned: 0, .failed: 0]], budgets: ["a": 20],
       workerSlots: 0, queueDepth: 0, parkedAsks: 0, leases: 0))
     let later = String(decoding: exporter.render(), as: UTF8.self)
     #expect(Self.sample(later, #"hpo_trials{experiment="a",state="complete"}"#) == 20)

@@ -24,18 +24,18 @@ enum WireSamples {
     ("assignment", .assignment(TrialAssignment(
       key: key, configuration: configuration, model: ModelSpec(kind: .mlp, epochs: 27),
       task: .classification, objective: ObjectiveSpec(metric: .accuracy),
-      shards: [ShardReference(sha256: "ab12", bytes: 4096, role: "train")], epochs: 9, seed: 1234567890123, reportEveryEpoch: true))),
+      shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .train)], epochs: 9, seed: 1234567890123, reportEveryEpoch: true))),
     ("no-work", .noWork(NoWork(retryAfterMilliseconds: 250))),
     ("decision-stop", .decision(TrialDecision(key: key, verdict: .stop, reason: "asha: below the top 1/3 at rung 1 (epoch 3)"))),
     ("shard", .shard(ShardTransfer(sha256: "ab12", bytes: Array(repeating: 7, count: 16)))),
-    ("error", .error(WireFailure(code: "unsupported_version", message: "protocol version 9 is not supported"))),
+    ("error", .error(WireFailure(code: .unsupportedVersion, message: "protocol version 9 is not supported"))),
     ("status-request", .statusRequest(StatusRequest(experiment: nil))),
     ("cancel", .cancel(CancelRequest(experiment: "digits-mlp"))),
     ("submitted", .submitted(SubmitReply(experiment: "digits-mlp", accepted: false, message: "an experiment named digits-mlp exists; use --resume"))),
     ("status-release", .status(StatusReply(experiments: [ExperimentStatus(
-      name: "digits-mlp", state: "finished", budget: 40, counts: ["complete": 38, "failed": 2], bestValue: 0.96875, bestTrial: 17,
+      name: "digits-mlp", state: .finished, budget: 40, counts: ["complete": 38, "failed": 2], bestValue: 0.96875, bestTrial: 17,
       bestConfiguration: nil, elapsedSeconds: 81.5,
-      release: ReleaseStatus(state: "gate_failed", failedGates: ["gap"], message: "1 of 4 gates failed: gap",
+      release: ReleaseStatus(state: .gateFailed, failedGates: ["gap"], message: "1 of 4 gates failed: gap",
                              report: "/runs/digits-mlp/report.md", package: "/runs/digits-mlp/rejected"))], workers: 2))),
   ]
 }

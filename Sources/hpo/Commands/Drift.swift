@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import HPOCore
-import HPOPackaging
+import HPODrift
+import HPORelease
 
 extension HPOCommand {
   /// `hpo drift --package DIR --data FILE.csv`: compares new data with a

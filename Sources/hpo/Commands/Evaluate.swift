@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPOCore
-import HPOPackaging
+import HPORelease
 import HPOStore
 import Logging
 
@@ -58,7 +58,7 @@ extension HPOCommand {
       let outcome = Components.release(logger, experimentDirectory: loaded.baseDirectory.path).run(record)
       do {
         _ = try experimentStore.apply(.recordRelease(experiment: loaded.spec.name, StoredRelease(
-          status: outcome.status.rawValue, failedGates: outcome.failedGates, message: outcome.message,
+          status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
           report: outcome.report, package: outcome.package)))
       } catch {
         FileHandleOutput.standardError("warning: the outcome could not be recorded in \(path): \(error)")

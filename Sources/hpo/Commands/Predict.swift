@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
 import HPOModels
-import HPOPackaging
+import HPODrift
+import HPORelease
 
 extension HPOCommand {
   /// `hpo predict --package DIR --input FILE.csv [--output FILE]`: predictions

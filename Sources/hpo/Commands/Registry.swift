@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import HPOPackaging
+import HPORelease
 
 extension HPOCommand {
   /// `hpo registry list|show|promote|rollback`: the directory registry of released models.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPOCore
-import HPOPackaging
+import HPORelease
 import HPOWire
 
 #if canImport(Glibc)
@@ -90,8 +90,8 @@ extension HPOCommand {
       let code = ProgressFollower.exitCode(for: release)
       guard code == .success else { throw code }
       if let entry = promotionEntry {
-        guard let r = release, r.state == "passed", let package = r.package else {
-          FileHandleOutput.standardError("error: --promote: nothing to promote (the release stage \(release?.state ?? "did not run"))")
+        guard let r = release, r.state == .passed, let package = r.package else {
+          FileHandleOutput.standardError("error: --promote: nothing to promote (the release stage \(release?.state.rawValue ?? "did not run"))")
           throw HPOExitCode.infrastructure
         }
         let (registry, name) = Registry.entry(entry)

@@ -24,7 +24,7 @@ extension HPOCommand {
       }
       print("\(reply.workers) workers connected")
       for s in reply.experiments {
-        print("\(s.state.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ProgressFollower.line(s, workers: reply.workers))")
+        print("\(s.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ProgressFollower.line(s, workers: reply.workers))")
       }
     }
   }

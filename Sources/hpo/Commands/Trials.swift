@@ -48,7 +48,7 @@ struct TrialTable {
     case .csv, .table:
       let header = ["number", "state", "value"] + parameterNames + metricNames.map { "metric:\($0)" } + ["epochs", "attempts", "worker", "reason"]
       let rows = trials.map { t -> [String] in
-        var row: [String] = [String(t.number), t.state, t.value.map(number) ?? ""]
+        var row: [String] = [String(t.number), t.state.rawValue, t.value.map(number) ?? ""]
         for name in parameterNames { row.append(t.configuration[name]?.plainText ?? "") }
         for name in metricNames { row.append(t.metrics[name].map(number) ?? "") }
         row += [String(t.epochs), String(t.attempts), t.worker ?? "", t.reason ?? ""]

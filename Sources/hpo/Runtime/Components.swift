@@ -1,8 +1,8 @@
 import Foundation
 import HPOCoordinator
 import HPOCore
-import HPOONNX
-import HPOPackaging
+import HPOData
+import HPORelease
 import Logging
 import HPOSearch
 import HPOWire
@@ -92,32 +92,15 @@ enum ClientError: Error, CustomStringConvertible {
 
 extension Components {
   /// Prepares and serves experiment data: shards under `output.dir/data/`.
-  static let dataSource: (any ExperimentDataSource)? = ShardedDataSource()
-}
+  static let dataSource: (any ExperimentPreparer)? = ShardedDataSource()
 
-extension Components {
-  /// The release stage after each search (the coordinator's and `hpo evaluate`'s):
-  /// held-out evaluation, gates, package and reports. More package files
-  /// (`extraFiles`) and gates (`extraGates`) are added here.
+  /// The release stage after each search (the coordinator's and `hpo evaluate`'s).
   static func release(_ logger: Logger, experimentDirectory: String? = nil) -> ReleaseStage {
-    ReleaseStage(
-      extraFiles: { checkpoint, spec, _ in
-        var files = ["model.onnx": try ONNXExport.modelData(for: checkpoint)]
-        if let data = spec.data {
-          files["data-profile.json"] = Array(try trainingProfile(data).json().utf8)
-        }
-        return files
-      },
-      extraGates: { _, spec, _ in
-        guard let data = spec.data, spec.validation?.newData != nil else { return [] }
-        return DataGates.evaluate(spec: spec, profile: try trainingProfile(data))
-      },
-      experimentDirectory: experimentDirectory, logger: logger)
-  }
-
-  /// The profile of the training split (what `hpo predict` checks inputs
-  /// against and `hpo drift` compares new data with).
-  private static func trainingProfile(_ data: DataSpec) throws -> DataProfile {
-    try DataProfile.make(spec: data, dataPath: data.path)
+    .standard(logger: logger, experimentDirectory: experimentDirectory)
   }
 }
+
+// The composition root wires the coordinator's protocols to their implementations:
+// the signatures match, so the conformances are declared here, where both are known.
+extension ShardedDataSource: ExperimentPreparer {}
+extension ReleaseStage: ReleaseRunner {}

@@ -46,10 +46,10 @@ struct ProgressFollower {
         FileHandleOutput.standardError(line)
       }
       last = line
-      if ["finished", "cancelled", "failed"].contains(s.state), s.release?.isFinal ?? true {
+      if s.state.isFinished, s.release?.isFinal ?? true {
         if live { FileHandleOutput.standardErrorRaw("\n") }
         print(Self.summary(s))
-        if s.state != "finished" { throw HPOExitCode.infrastructure }
+        if s.state != .finished { throw HPOExitCode.infrastructure }
         return s.release
       }
       Thread.sleep(forTimeInterval: interval)
@@ -58,27 +58,27 @@ struct ProgressFollower {
 
   /// `digits-mlp  23/40 done · 4 running · 0 failed · best 0.9611 (trial 17) · 2.3 trials/s · ETA 7 s`
   static func line(_ s: ExperimentStatus, workers: Int) -> String {
-    let done = ["complete", "pruned", "failed"].reduce(0) { $0 + (s.counts[$1] ?? 0) }
+    let done = [TrialState.complete, .pruned, .failed].reduce(0) { $0 + (s.counts[$1.rawValue] ?? 0) }
     var parts = ["\(s.name)  \(done)/\(s.budget) done", "\(s.counts["running"] ?? 0) running", "\(s.counts["failed"] ?? 0) failed"]
     if let pruned = s.counts["pruned"], pruned > 0 { parts.append("\(pruned) pruned") }
     if let best = s.bestValue, let trial = s.bestTrial { parts.append("best \(format(best)) (trial \(trial))") }
     if s.elapsedSeconds > 0, done > 0 {
       let rate = Double(done) / s.elapsedSeconds
       parts.append(String(format: "%.1f trials/s", rate))
-      if done < s.budget, s.state == "running" { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
+      if done < s.budget, s.state == .running { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
     }
     parts.append("\(workers) workers")
     switch s.release?.state {
     case nil: break
-    case "running": parts.append("release stage running")
-    case "gate_failed": parts.append("release: gate failed (\(s.release?.failedGates.joined(separator: ", ") ?? ""))")
-    case let state?: parts.append("release: \(state)")
+    case .running?: parts.append("release stage running")
+    case .gateFailed?: parts.append("release: gate failed (\(s.release?.failedGates.joined(separator: ", ") ?? ""))")
+    case let state?: parts.append("release: \(state.rawValue)")
     }
     return parts.joined(separator: " · ")
   }
 
   static func summary(_ s: ExperimentStatus) -> String {
-    var lines = ["\(s.name): \(s.state)"]
+    var lines = ["\(s.name): \(s.state.rawValue)"]
     if let best = s.bestValue, let trial = s.bestTrial, let config = s.bestConfiguration {
       lines.append("best: trial \(trial), value \(format(best))")
       lines.append("configuration: \(config)")
@@ -86,7 +86,7 @@ struct ProgressFollower {
       lines.append("no trial completed")
     }
     if let r = s.release {
-      lines.append("release: \(r.state.replacingOccurrences(of: "_", with: " ")): \(r.message)")
+      lines.append("release: \(r.state.rawValue.replacingOccurrences(of: "_", with: " ")): \(r.message)")
       if let report = r.report { lines.append("report: \(report)") }
     }
     return lines.joined(separator: "\n")
@@ -96,8 +96,8 @@ struct ProgressFollower {
   /// (or no release stage), 1 a gate failed, 3 the stage itself failed.
   static func exitCode(for release: ReleaseStatus?) -> ExitCode {
     switch release?.state {
-    case "gate_failed": return HPOExitCode.gateFailed
-    case "error": return HPOExitCode.infrastructure
+    case .gateFailed?: return HPOExitCode.gateFailed
+    case .error?: return HPOExitCode.infrastructure
     default: return .success
     }
   }

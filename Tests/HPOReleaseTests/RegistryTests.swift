@@ -1,6 +1,7 @@
 import Foundation
+import HPOTestSupport
 import Testing
-@testable import HPOPackaging
+@testable import HPORelease
 
 @Suite struct RegistryTests {
   static func package(_ dir: TempDir, _ name: String, model: String) throws -> String {

@@ -1,28 +1,22 @@
 import Crypto
 import Foundation
 import HPOCore
-import HPOData
-import HPOWire
 
-/// The coordinator's data: validates, splits and shards an experiment's CSV
+/// An experiment's prepared data, as the coordinator serves it: validates, splits and shards an experiment's CSV
 /// (``DataPreparer``) into `output.dir/data/`, and serves the files to workers
 /// by content hash (the SHA-256 of the whole file), so workers need no shared
 /// filesystem. Shards are written as float32 or float64 as the model's
 /// precision asks. Thread-safe.
-public final class ShardedDataSource: ExperimentDataSource, @unchecked Sendable {
+public final class ShardedDataSource: @unchecked Sendable {
   // @unchecked: `files` is only touched under `lock`.
   private let lock = NSLock()
   private var files: [String: URL] = [:]
 
   public init() {}
 
-  /// The roles of the files a trial needs.
-  public enum Role {
-    public static let train = "train"
-    public static let validation = "validation"
-    public static let preprocessing = "preprocessing"
-  }
-
+  /// Validates and shards the data of `spec` (paths absolute) into
+  /// `output.dir/data/` and returns the files a trial needs. Idempotent.
+  /// - Throws: `DataError` naming the file, row and column at fault.
   public func prepare(_ spec: ExperimentSpec) throws -> [ShardReference] {
     guard let data = spec.data else { return [] }
     let directory = URL(fileURLWithPath: spec.output.dir).appendingPathComponent("data")
@@ -34,8 +28,8 @@ public final class ShardedDataSource: ExperimentDataSource, @unchecked Sendable 
       manifest = try DataPreparer.prepare(spec: data, dataPath: data.path, outputDirectory: directory.path, as: Double.self).manifest
     }
     var references: [ShardReference] = []
-    let parts = manifest.train.map { ($0.file, Role.train) }
-      + [(manifest.validation.file, Role.validation), (manifest.preprocessing.file, Role.preprocessing)]
+    let parts = manifest.train.map { ($0.file, ShardRole.train) }
+      + [(manifest.validation.file, ShardRole.validation), (manifest.preprocessing.file, ShardRole.preprocessing)]
     for (file, role) in parts {
       let url = directory.appendingPathComponent(file)
       let bytes = try Data(contentsOf: url)
@@ -48,6 +42,7 @@ public final class ShardedDataSource: ExperimentDataSource, @unchecked Sendable 
     return references
   }
 
+  /// The bytes of the file with this SHA-256, or `nil` when unknown.
   public func shardBytes(sha256: String) -> [UInt8]? {
     lock.lock()
     let url = files[sha256]

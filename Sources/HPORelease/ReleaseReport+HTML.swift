@@ -1,4 +1,5 @@
 import HPOCore
+import HPOReports
 
 extension ReleaseReport {
   /// `report.html`: the self-contained report (``HTMLReport``) of the search

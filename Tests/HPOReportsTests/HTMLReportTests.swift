@@ -1,8 +1,9 @@
 import Foundation
 import HPOCore
+import HPOTestSupport
 import Testing
 
-@testable import HPOPackaging
+@testable import HPOReports
 
 /// A synthetic experiment: `count` trials over a float `lr` (log), an int
 /// `units` and a categorical `opt` (with `momentum` only for "sgd"); the

@@ -1,12 +1,12 @@
-import Foundation
 import HPOCore
-import HPOWire
 
 /// Prepares an experiment's data when it is submitted (validation, split,
 /// shards) and serves shard bytes by content hash to workers that lack them.
-/// Implemented over HPOData by the executable; injected so the coordinator's
-/// logic can be tested without files.
-public protocol ExperimentDataSource: Sendable {
+///
+/// The coordinator decides; it never parses data. The composition root (the
+/// `hpo` executable) wires an implementation over HPOData; tests inject twins.
+/// Called on the coordinator's thread.
+public protocol ExperimentPreparer: Sendable {
   /// Validates and shards the data of `spec` (paths absolute) and returns the
   /// shards a trial needs. Idempotent: the same data and seed give the same shards.
   /// - Throws: an error whose description names the file, row and column at fault.

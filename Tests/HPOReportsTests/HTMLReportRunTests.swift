@@ -1,9 +1,10 @@
 import Foundation
 import HPOCore
 import HPOStore
+import HPOTestSupport
 import Testing
 
-@testable import HPOPackaging
+@testable import HPOReports
 
 /// The report of a real (short) search: `hpo run` on a copy of
 /// Experiments/iris-softmax.json with a small budget, then the report read

@@ -1,5 +1,5 @@
 import Testing
-@testable import HPOPackaging
+@testable import HPORelease
 
 @Suite struct PairedTestsTests {
   static func pairs(winnerOnly b: Int, championOnly c: Int, both: Int) -> ([Bool], [Bool]) {

@@ -31,3 +31,27 @@ public struct ReleaseOutcome: Sendable, Equatable {
     self.package = package
   }
 }
+
+/// Where an experiment's release stage is, as `hpo status` shows it: running,
+/// or ended with one of ``ReleaseOutcome/Status``'s outcomes.
+public enum ReleaseState: String, Sendable, Codable, CaseIterable {
+  /// Held-out evaluation, gates and packaging are under way.
+  case running
+  case passed
+  case gateFailed = "gate_failed"
+  case error
+  case skipped
+
+  /// The state of a stage that ended with `status`.
+  public init(_ status: ReleaseOutcome.Status) {
+    switch status {
+    case .passed: self = .passed
+    case .gateFailed: self = .gateFailed
+    case .error: self = .error
+    case .skipped: self = .skipped
+    }
+  }
+
+  /// Whether the stage has ended.
+  public var isFinal: Bool { self != .running }
+}

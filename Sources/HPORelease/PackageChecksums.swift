@@ -1,3 +1,4 @@
+import HPODrift
 import Crypto
 import Foundation
 

@@ -1,5 +1,6 @@
 import Foundation
 import HPOCore
+import HPODrift
 
 /// The data gates of `validation.new_data`: the new-data file must pass the
 /// schema check against the training split's profile (the checks

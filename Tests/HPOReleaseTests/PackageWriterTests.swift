@@ -1,6 +1,7 @@
 import Foundation
+import HPOTestSupport
 import Testing
-@testable import HPOPackaging
+@testable import HPORelease
 
 @Suite struct PackageWriterTests {
   static let files: [String: [UInt8]] = [

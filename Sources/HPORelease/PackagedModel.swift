@@ -1,4 +1,5 @@
 import HPOCore
+import HPODrift
 import HPOModels
 
 /// A package's model and data profile, read only after `SHA256SUMS` has

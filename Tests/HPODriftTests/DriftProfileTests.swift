@@ -3,7 +3,7 @@ import HPOCore
 import HPOData
 import Testing
 
-@testable import HPOPackaging
+@testable import HPODrift
 
 /// A classification dataset from columns (row i of each column is row i).
 func dataset(_ columns: [(String, [Double])], labels: [Double]? = nil) -> Dataset<Double> {

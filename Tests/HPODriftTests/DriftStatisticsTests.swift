@@ -1,8 +1,9 @@
 import Foundation
 import HPOCore
+import HPOTestSupport
 import Testing
 
-@testable import HPOPackaging
+@testable import HPODrift
 
 /// The drift statistics against cases worked out by hand (and, once, against scipy).
 struct DriftStatisticsTests {
@@ -44,28 +45,6 @@ struct DriftStatisticsTests {
     #expect(DriftStatistics.ksStatistic([1, 2, 3], [1, 2, 3]) == 0)
     #expect(DriftStatistics.ksStatistic([1, 2], [5, 6, 7]) == 1)
     #expect(DriftStatistics.ksStatistic([], [1]) == 0)
-  }
-
-  @Test func checksumText_isWhatSha256sumChecks() throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-sums-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
-    let files: [String: [UInt8]] = ["b.json": Array("{}\n".utf8), "a model.bin": [0, 1, 2, 255]]
-    for (name, bytes) in files { try Data(bytes).write(to: dir.appendingPathComponent(name)) }
-    let text = PackageChecksums.text(for: files)
-    #expect(text.hasSuffix("  a model.bin\n" + text.split(separator: "\n")[1] + "\n"))
-    try Data(text.utf8).write(to: dir.appendingPathComponent("SHA256SUMS"))
-    let check = Process()
-    check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    check.arguments = ["sha256sum", "-c", "--quiet", "SHA256SUMS"]
-    check.currentDirectoryURL = dir
-    try check.run()
-    check.waitUntilExit()
-    #expect(check.terminationStatus == 0)
-    let verified = try PackageChecksums.verify(directory: dir.path, required: ["b.json"])
-    #expect(verified == files)
-    try Data([0, 1, 2, 254]).write(to: dir.appendingPathComponent("a model.bin"))
-    #expect(throws: DriftError.self) { try PackageChecksums.verify(directory: dir.path, required: []) }
   }
 
   @Test func kolmogorovSurvival_matchesScipyKstwobign() {
@@ -110,35 +89,4 @@ struct DriftStatisticsTests {
     #expect(abs(p - values[1]) < 1e-9)
     #expect(d > 0.03)
   }
-}
-
-/// Runs `python3 -c script` with `input` on standard input; returns standard output.
-func runPython(_ script: String, input: String) throws -> String {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["python3", "-c", script]
-  let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-  process.standardInput = stdin
-  process.standardOutput = stdout
-  process.standardError = stderr
-  try process.run()
-  let group = DispatchGroup()
-  nonisolated(unsafe) var out = Data(), err = Data()
-  group.enter()
-  DispatchQueue.global().async { out = stdout.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-  group.enter()
-  DispatchQueue.global().async { err = stderr.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-  stdin.fileHandleForWriting.write(Data(input.utf8))
-  try stdin.fileHandleForWriting.close()
-  group.wait()
-  process.waitUntilExit()
-  guard process.terminationStatus == 0 else {
-    throw PythonFailure(message: "python3 failed (\(process.terminationStatus)): " + String(decoding: err, as: UTF8.self))
-  }
-  return String(decoding: out, as: UTF8.self)
-}
-
-struct PythonFailure: Error, CustomStringConvertible {
-  var message: String
-  var description: String { message }
 }

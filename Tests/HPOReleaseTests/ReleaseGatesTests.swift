@@ -1,6 +1,6 @@
 import HPOCore
 import Testing
-@testable import HPOPackaging
+@testable import HPORelease
 
 @Suite struct ReleaseGatesTests {
   @Test func thresholds_passAndFailOnTheTestMetric() {

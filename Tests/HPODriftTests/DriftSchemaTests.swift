@@ -2,7 +2,7 @@ import Foundation
 import HPOCore
 import Testing
 
-@testable import HPOPackaging
+@testable import HPODrift
 
 /// The input schema check against a profile: what `hpo predict` and `hpo drift` refuse, in the words users see.
 struct DriftSchemaTests {
