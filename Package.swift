@@ -52,6 +52,9 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
+    // Talking to a coordinator (submit, follow, status, trials, cancel) for the CLI and tests.
+    .target(name: "HPOClient", dependencies: ["HPOCore", "HPOWire", "HPOStore"]),
+
     // The experiment store: SQLite through GRDB, written only by the coordinator.
     .target(
       name: "HPOStore",
@@ -114,7 +117,7 @@ let package = Package(
     .executableTarget(
       name: "hpo",
       dependencies: [
-        "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch",
+        "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch", "HPOClient",
         "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPORelease", "HPODrift", "HPOReports", "HPOMetrics",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
@@ -139,6 +142,7 @@ let package = Package(
     .testTarget(name: "HPOReleaseTests", dependencies: ["HPORelease", "HPODrift", "HPOModels", "HPOData", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
+    .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Runs the built `hpo` binary as a user would.
     .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),

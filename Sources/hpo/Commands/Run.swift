@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HPOClient
 import HPOCore
 import HPORelease
 import HPOWire
@@ -71,10 +72,7 @@ extension HPOCommand {
         throw HPOExitCode.infrastructure
       }
       let client = try connect(ConnectionOptions.local(endpoint))
-      let reply = try ask(client, .submit(SubmitRequest(spec: loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume))) { m -> SubmitReply? in
-        if case .submitted(let r) = m { return r }
-        return nil
-      }
+      let reply = try ask { try client.submit(loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume) }
       guard reply.accepted else {
         FileHandleOutput.standardError("error: \(reply.message)")
         throw HPOExitCode.badInput

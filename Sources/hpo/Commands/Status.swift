@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HPOClient
 import HPOWire
 
 extension HPOCommand {
@@ -14,14 +15,7 @@ extension HPOCommand {
 
     func run() throws {
       let client = try connect(connection)
-      let reply = try ask(client, .statusRequest(StatusRequest(experiment: experiment))) { m -> StatusReply? in
-        if case .status(let s) = m { return s }
-        return nil
-      }
-      if let experiment, reply.experiments.isEmpty {
-        FileHandleOutput.standardError("error: the coordinator has no experiment named \(experiment)")
-        throw HPOExitCode.badInput
-      }
+      let reply = try ask { try client.status(of: experiment) }
       print("\(reply.workers) workers connected")
       for s in reply.experiments {
         print("\(s.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ProgressFollower.line(s, workers: reply.workers))")
@@ -40,10 +34,7 @@ extension HPOCommand {
 
     func run() throws {
       let client = try connect(connection)
-      let reply = try ask(client, .cancel(CancelRequest(experiment: experiment))) { m -> SubmitReply? in
-        if case .submitted(let r) = m { return r }
-        return nil
-      }
+      let reply = try ask { try client.cancel(experiment) }
       guard reply.accepted else {
         FileHandleOutput.standardError("error: \(reply.message)")
         throw HPOExitCode.badInput

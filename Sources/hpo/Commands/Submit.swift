@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HPOClient
 import HPOCore
 import HPOWire
 
@@ -24,11 +25,7 @@ extension HPOCommand {
     func run() throws {
       let loaded = try loadExperiment(experiment)
       let client = try connect(connection)
-      let reply = try ask(client, .submit(SubmitRequest(
-        spec: loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume))) { m -> SubmitReply? in
-        if case .submitted(let r) = m { return r }
-        return nil
-      }
+      let reply = try ask { try client.submit(loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume) }
       guard reply.accepted else {
         FileHandleOutput.standardError("error: \(reply.message)")
         throw HPOExitCode.badInput
@@ -42,20 +39,23 @@ extension HPOCommand {
   }
 }
 
-/// A connection to the coordinator (with CURVE when keys are given), or exit
-/// 2 for a bad key file and 3 for anything else, with the reason.
+/// A client of the coordinator (with CURVE when keys are given), or exit 2
+/// for a bad key file and 3 for anything else, with the reason.
 func connect(_ options: ConnectionOptions) throws -> CoordinatorClient {
   let security = try options.keys.load()
-  do { return try CoordinatorClient(options, security: security) } catch {
+  do { return try ClientConnection.client(options, security: security) } catch {
     FileHandleOutput.standardError("error: cannot connect to \(options.endpoint): \(error)")
     throw HPOExitCode.infrastructure
   }
 }
 
-/// One request and its reply, or exit 3 (no answer) with the reason.
-func ask<T>(_ client: CoordinatorClient, _ message: WireMessage, _ match: (WireMessage) -> T?) throws -> T {
-  do { return try client.request(message, match) } catch {
+/// One request of a client command: its reply, or the error printed and the
+/// exit code: 2 for an experiment the coordinator does not know, 3 otherwise
+/// (no answer, a refusal, a failed handshake).
+func ask<T>(_ request: () throws -> T) throws -> T {
+  do { return try request() } catch {
     FileHandleOutput.standardError("error: \(error)")
+    if case ClientError.unknownExperiment = error { throw HPOExitCode.badInput }
     throw HPOExitCode.infrastructure
   }
 }

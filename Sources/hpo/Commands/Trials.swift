@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HPOClient
 import HPOCore
 import HPOWire
 
@@ -20,14 +21,7 @@ extension HPOCommand {
 
     func run() throws {
       let client = try connect(connection)
-      let reply = try ask(client, .statusRequest(StatusRequest(experiment: experiment, includeTrials: true))) { m -> StatusReply? in
-        if case .status(let s) = m { return s }
-        return nil
-      }
-      guard let s = reply.experiments.first, let trials = s.trials else {
-        FileHandleOutput.standardError("error: the coordinator has no experiment named \(experiment)")
-        throw HPOExitCode.badInput
-      }
+      let trials = try ask { try client.trials(of: experiment) }
       print(TrialTable(trials: trials).render(format), terminator: "")
     }
   }

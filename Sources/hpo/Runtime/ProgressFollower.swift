@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HPOClient
 import HPOCore
 import HPOWire
 
@@ -7,13 +8,13 @@ import HPOWire
 import Glibc
 #endif
 
-/// Follows one experiment until it ends: on a terminal a live status line
-/// (done/running/failed, best so far, trials per second, ETA) and the best
-/// configuration; otherwise a plain log line whenever the counts change.
+/// Prints the progress of one experiment as ``ExperimentFollower`` follows
+/// it: on a terminal a live status line (done/running/failed, best so far,
+/// trials per second, ETA) and the best configuration; otherwise a plain log
+/// line whenever the counts change.
 struct ProgressFollower {
   let client: CoordinatorClient
   let experiment: String
-  var interval: TimeInterval = 0.5
   /// Asked before each poll: a reason to stop following (exit 3), or `nil`.
   var abortReason: () -> String? = { nil }
 
@@ -25,34 +26,32 @@ struct ProgressFollower {
   func follow() throws -> ReleaseStatus? {
     let live = isatty(STDERR_FILENO) == 1
     var last = ""
-    while true {
-      if let reason = abortReason() {
-        if live { FileHandleOutput.standardErrorRaw("\n") }
-        FileHandleOutput.standardError("error: \(reason)")
-        throw HPOExitCode.infrastructure
+    var follower = ExperimentFollower(client: client, experiment: experiment)
+    follower.abortReason = abortReason
+    let ending: ExperimentFollower.Ending
+    do {
+      ending = try follower.follow { s, workers in
+        let line = Self.line(s, workers: workers)
+        if live {
+          FileHandleOutput.standardErrorRaw("\r\u{1B}[2K" + line)
+        } else if line != last {
+          FileHandleOutput.standardError(line)
+        }
+        last = line
       }
-      let reply = try ask(client, .statusRequest(StatusRequest(experiment: experiment))) { m -> StatusReply? in
-        if case .status(let s) = m { return s }
-        return nil
-      }
-      guard let s = reply.experiments.first else {
-        FileHandleOutput.standardError("error: the coordinator no longer knows \(experiment)")
-        throw HPOExitCode.infrastructure
-      }
-      let line = Self.line(s, workers: reply.workers)
-      if live {
-        FileHandleOutput.standardErrorRaw("\r\u{1B}[2K" + line)
-      } else if line != last {
-        FileHandleOutput.standardError(line)
-      }
-      last = line
-      if s.state.isFinished, s.release?.isFinal ?? true {
-        if live { FileHandleOutput.standardErrorRaw("\n") }
-        print(Self.summary(s))
-        if s.state != .finished { throw HPOExitCode.infrastructure }
-        return s.release
-      }
-      Thread.sleep(forTimeInterval: interval)
+    } catch {
+      if live { FileHandleOutput.standardErrorRaw("\n") }
+      FileHandleOutput.standardError("error: \(error)")
+      throw HPOExitCode.infrastructure
+    }
+    if live { FileHandleOutput.standardErrorRaw("\n") }
+    switch ending {
+    case .finished(let s):
+      print(Self.summary(s))
+      return s.release
+    case .stopped(let s):
+      print(Self.summary(s))
+      throw HPOExitCode.infrastructure
     }
   }
 

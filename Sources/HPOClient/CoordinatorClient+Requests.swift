@@ -1,0 +1,43 @@
+import HPOCore
+import HPOWire
+
+extension CoordinatorClient {
+  /// Submits (or, with `resume`, resumes) an experiment. The reply says
+  /// whether the coordinator accepted it, and why not.
+  public func submit(_ spec: ExperimentSpec, baseDirectory: String, resume: Bool) throws -> SubmitReply {
+    try request(.submit(SubmitRequest(spec: spec, baseDirectory: baseDirectory, resume: resume))) { m in
+      if case .submitted(let r) = m { return r }
+      return nil
+    }
+  }
+
+  /// The state of every experiment, or of `experiment` alone (with its
+  /// trials when `includeTrials`).
+  /// - Throws: ``ClientError/unknownExperiment(_:)`` when `experiment` is named and unknown.
+  public func status(of experiment: String? = nil, includeTrials: Bool = false) throws -> StatusReply {
+    let reply = try request(.statusRequest(StatusRequest(experiment: experiment, includeTrials: includeTrials))) { m -> StatusReply? in
+      if case .status(let s) = m { return s }
+      return nil
+    }
+    if let experiment, reply.experiments.isEmpty { throw ClientError.unknownExperiment(experiment) }
+    return reply
+  }
+
+  /// Every trial of `experiment`, in number order.
+  /// - Throws: ``ClientError/unknownExperiment(_:)``.
+  public func trials(of experiment: String) throws -> [TrialSummary] {
+    guard let trials = try status(of: experiment, includeTrials: true).experiments.first?.trials else {
+      throw ClientError.unknownExperiment(experiment)
+    }
+    return trials
+  }
+
+  /// Cancels `experiment`: no new trials; running ones stop at their next
+  /// report. The reply says whether the coordinator accepted it, and why not.
+  public func cancel(_ experiment: String) throws -> SubmitReply {
+    try request(.cancel(CancelRequest(experiment: experiment))) { m in
+      if case .submitted(let r) = m { return r }
+      return nil
+    }
+  }
+}

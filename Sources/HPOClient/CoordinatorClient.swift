@@ -1,0 +1,52 @@
+import HPOCore
+import HPOWire
+
+/// A connection to a coordinator for one client command: requests and their
+/// replies, each with a deadline on a monotonic clock.
+///
+/// Owned and used by one thread (its transport is not thread-safe). The
+/// transport is injected: ZeroMQ in the `hpo` executable, a twin in tests.
+public final class CoordinatorClient {
+  public let transport: any ClientTransport
+  /// The coordinator's address, for messages.
+  public let endpoint: String
+  /// How long a request waits for its reply.
+  public let timeout: Duration
+  let handshake: (any HandshakeProbe)?
+
+  public init(transport: any ClientTransport, endpoint: String, timeout: Duration, handshake: (any HandshakeProbe)? = nil) {
+    self.transport = transport
+    self.endpoint = endpoint
+    self.timeout = timeout
+    self.handshake = handshake
+  }
+
+  /// Sends `message` and waits for the first reply `match` accepts (other
+  /// replies, e.g. to an earlier request that timed out, are skipped).
+  /// - Throws: ``ClientError/noAnswer(endpoint:seconds:)`` after the timeout;
+  ///   ``ClientError/refused(_:)`` for an error reply or an unreadable one;
+  ///   ``ClientError/handshakeFailed(_:)`` once the handshake has kept failing
+  ///   for a second (a wrong key: libzmq would retry silently forever).
+  public func request<T>(_ message: WireMessage, _ match: (WireMessage) -> T?) throws -> T {
+    do {
+      try transport.send(message)
+    } catch {
+      throw ClientError.refused("cannot send to \(endpoint): \(error)")
+    }
+    let clock = ContinuousClock()
+    let deadline = clock.now.advanced(by: timeout)
+    let grace = min(Duration.seconds(1), timeout)
+    while clock.now < deadline {
+      let received = try transport.receive(timeout: min(.milliseconds(100), clock.now.duration(to: deadline)))
+      if let advice = handshake?.failure(persistingFor: grace) { throw ClientError.handshakeFailed(advice) }
+      guard let received else { continue }
+      switch received {
+      case .success(.error(let e)): throw ClientError.refused(e.message)
+      case .success(let m): if let t = match(m) { return t }
+      case .failure(let e): throw ClientError.refused("unreadable answer: \(e)")
+      }
+    }
+    if let advice = handshake?.lastFailure { throw ClientError.handshakeFailed(advice) }
+    throw ClientError.noAnswer(endpoint: endpoint, seconds: timeout.seconds)
+  }
+}

@@ -1,0 +1,64 @@
+import HPOCore
+import HPOWire
+import Testing
+
+@testable import HPOClient
+
+struct CoordinatorClientTests {
+  @Test func request_withoutAnAnswer_throwsNoAnswerAfterTheTimeout() throws {
+    let client = CoordinatorClient(
+      transport: ScriptedCoordinator { _ in [] }, endpoint: "tcp://127.0.0.1:1", timeout: .milliseconds(200))
+    let clock = ContinuousClock()
+    let start = clock.now
+    #expect(throws: ClientError.noAnswer(endpoint: "tcp://127.0.0.1:1", seconds: 0.2)) { try client.status() }
+    #expect(start.duration(to: clock.now) >= .milliseconds(200))
+  }
+
+  @Test func request_skipsRepliesItDoesNotMatch_andReturnsTheFirstThatMatches() throws {
+    let reply = StatusReply(experiments: [ScriptedCoordinator.status("a", .running, done: 1)], workers: 2)
+    let transport = ScriptedCoordinator { _ in
+      [.success(.submitted(SubmitReply(experiment: "old", accepted: true, message: "late"))), .success(.status(reply))]
+    }
+    let client = CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(5))
+    #expect(try client.status(of: "a") == reply)
+    #expect(transport.sent == [.statusRequest(StatusRequest(experiment: "a"))])
+  }
+
+  @Test func errorReply_isRefused_withTheCoordinatorsMessage() {
+    let client = CoordinatorClient(
+      transport: ScriptedCoordinator { _ in [.success(.error(WireFailure(code: .internal, message: "disk full")))] },
+      endpoint: "e", timeout: .seconds(5))
+    #expect(throws: ClientError.refused("disk full")) { try client.cancel("a") }
+  }
+
+  @Test func unknownExperiment_isItsOwnError_forStatusAndTrials() {
+    let client = CoordinatorClient(
+      transport: ScriptedCoordinator { _ in [.success(.status(StatusReply(experiments: [], workers: 0)))] },
+      endpoint: "e", timeout: .seconds(5))
+    #expect(throws: ClientError.unknownExperiment("nope")) { try client.status(of: "nope") }
+    #expect(throws: ClientError.unknownExperiment("nope")) { try client.trials(of: "nope") }
+    #expect(ClientError.unknownExperiment("nope").description == "the coordinator has no experiment named nope")
+  }
+
+  @Test func trials_asksForThemAndReturnsThem() throws {
+    let rows = [TrialSummary(
+      number: 0, state: .complete, configuration: Configuration(["x": .float(0.5)]), value: 1.5, metrics: ["value": 1.5],
+      epochs: 0, attempts: 1, worker: "w", reason: nil)]
+    var status = ScriptedCoordinator.status("a", .finished, done: 1)
+    status.trials = rows
+    let transport = ScriptedCoordinator { _ in [.success(.status(StatusReply(experiments: [status], workers: 1)))] }
+    let client = CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(5))
+    #expect(try client.trials(of: "a") == rows)
+    #expect(transport.sent == [.statusRequest(StatusRequest(experiment: "a", includeTrials: true))])
+  }
+
+  @Test func handshakeFailure_endsTheRequestWithTheAdvice() {
+    final class Failing: HandshakeProbe {
+      func failure(persistingFor grace: Duration) -> String? { "check the key" }
+      var lastFailure: String? { "check the key" }
+    }
+    let client = CoordinatorClient(
+      transport: ScriptedCoordinator { _ in [] }, endpoint: "e", timeout: .seconds(30), handshake: Failing())
+    #expect(throws: ClientError.handshakeFailed("check the key")) { try client.status() }
+  }
+}

@@ -1,0 +1,70 @@
+import HPOCore
+import HPOWire
+import Testing
+
+@testable import HPOClient
+
+struct ExperimentFollowerTests {
+  /// A coordinator whose answers to status requests are `statuses`, one per
+  /// request (the last one repeats).
+  static func client(_ statuses: [ExperimentStatus]) -> CoordinatorClient {
+    var remaining = statuses
+    let transport = ScriptedCoordinator { _ in
+      let s = remaining.count > 1 ? remaining.removeFirst() : remaining[0]
+      return [.success(.status(StatusReply(experiments: [s], workers: 2)))]
+    }
+    return CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(5))
+  }
+
+  @Test func follow_waitsForTheSearchAndItsReleaseStage_thenReturnsTheOutcome() throws {
+    let running = ReleaseStatus(state: .running, message: "evaluating")
+    let passed = ReleaseStatus(state: .passed, message: "every gate passed", package: "/out/package")
+    let statuses = [
+      ScriptedCoordinator.status("a", .running, done: 1),
+      ScriptedCoordinator.status("a", .finished, done: 4, release: running),
+      ScriptedCoordinator.status("a", .finished, done: 4, release: passed),
+    ]
+    var follower = ExperimentFollower(client: Self.client(statuses), experiment: "a")
+    follower.interval = .milliseconds(1)
+    var seen: [ExperimentStatus] = []
+    let ending = try follower.follow { s, workers in
+      #expect(workers == 2)
+      seen.append(s)
+    }
+    #expect(seen == statuses)
+    #expect(ending == .finished(statuses[2]))
+  }
+
+  @Test func follow_ofACancelledExperiment_endsStopped() throws {
+    let cancelled = ScriptedCoordinator.status("a", .cancelled, done: 2)
+    var follower = ExperimentFollower(client: Self.client([cancelled]), experiment: "a")
+    follower.interval = .milliseconds(1)
+    #expect(try follower.follow { _, _ in } == .stopped(cancelled))
+  }
+
+  @Test func follow_stopsWithTheAbortReason_beforeAskingAgain() {
+    var polls = 0
+    var follower = ExperimentFollower(client: Self.client([ScriptedCoordinator.status("a", .running, done: 0)]), experiment: "a")
+    follower.interval = .milliseconds(1)
+    follower.abortReason = { polls >= 3 ? "the worker died" : nil }
+    do {
+      _ = try follower.follow { _, _ in polls += 1 }
+      Issue.record("follow returned")
+    } catch {
+      #expect(error.description == "the worker died")
+    }
+    #expect(polls == 3)
+  }
+
+  @Test func follow_ofAnExperimentTheCoordinatorForgot_failsNamingIt() {
+    let transport = ScriptedCoordinator { _ in [.success(.status(StatusReply(experiments: [], workers: 0)))] }
+    let follower = ExperimentFollower(
+      client: CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(5)), experiment: "gone")
+    do {
+      _ = try follower.follow { _, _ in }
+      Issue.record("follow returned")
+    } catch {
+      #expect(error.description == "the coordinator no longer knows gone")
+    }
+  }
+}
