@@ -41,12 +41,6 @@ public typealias SamplerFactory = @Sendable (ExperimentSpec) -> any Sampler
 public typealias SchedulerFactory = @Sendable (ExperimentSpec) -> (any Scheduler)?
 
 extension Duration {
-  /// The duration in seconds as a `TimeInterval`.
-  var timeInterval: TimeInterval {
-    let (s, atto) = components
-    return TimeInterval(s) + TimeInterval(atto) / 1e18
-  }
-
   /// The duration in whole milliseconds.
-  var milliseconds: Int { Int((timeInterval * 1000).rounded()) }
+  var milliseconds: Int { Int((seconds * 1000).rounded()) }
 }

@@ -48,7 +48,7 @@ extension CoordinatorCore {
         }
         mayHaveWork = false
       }
-      if draining || now.timeIntervalSince(ask.since) >= configuration.parkTimeout.timeInterval {
+      if draining || now.timeIntervalSince(ask.since) >= configuration.parkTimeout.seconds {
         replies.append(Outgoing(peer: ask.peer, message: .noWork(NoWork(retryAfterMilliseconds: 0))))
       } else {
         remaining.append(ask)
@@ -131,7 +131,7 @@ extension CoordinatorCore {
                                   seed: trialSeed(e, number)))
     }
     let attempt = (e.attempts[number] ?? 0) + 1
-    let deadline = now.addingTimeInterval(self.configuration.leaseDuration.timeInterval)
+    let deadline = now.addingTimeInterval(self.configuration.leaseDuration.seconds)
     changes.append(.leaseTrial(TrialID(experiment: name, number: number), lease: Lease(worker: worker, attempt: attempt), deadline: deadline))
     // Durable before the worker hears of it (the service flushes before sending).
     record(changes, at: now)

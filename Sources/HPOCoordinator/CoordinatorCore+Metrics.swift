@@ -18,7 +18,7 @@ extension CoordinatorCore {
       queueDepth += e.queue.count
       leases += e.leases.count
     }
-    let recent = now.addingTimeInterval(-configuration.leaseDuration.timeInterval)
+    let recent = now.addingTimeInterval(-configuration.leaseDuration.seconds)
     return CoordinatorSnapshot(
       trials: trials, budgets: budgets, workerSlots: workers.values.count { $0.lastSeen >= recent },
       queueDepth: queueDepth, parkedAsks: parked.count, leases: leases)

@@ -102,7 +102,7 @@ extension CoordinatorCore {
       return []
     }
     experiments[c.key.experiment] = e
-    let digest = SHA256.hash(data: c.bytes).map { String(format: "%02x", $0) }.joined()
+    let digest = SHA256Hex.of(c.bytes)
     guard digest == c.sha256 else {
       logger.warning("checkpoint checksum mismatch; discarded", metadata: ["trial": "\(c.key)"])
       return []

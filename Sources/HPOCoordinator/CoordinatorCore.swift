@@ -222,7 +222,7 @@ public final class CoordinatorCore {
     for name in order {
       guard let e = experiments[name], e.leases.values.contains(where: { $0.worker == worker }) else { continue }
       for (number, lease) in e.leases where lease.worker == worker {
-        e.leases[number]?.deadline = max(lease.deadline, now.addingTimeInterval(configuration.leaseDuration.timeInterval))
+        e.leases[number]?.deadline = max(lease.deadline, now.addingTimeInterval(configuration.leaseDuration.seconds))
       }
     }
   }
@@ -232,7 +232,7 @@ public final class CoordinatorCore {
     guard let e = experiments[key.experiment], var lease = e.leases[key.trial],
       lease.attempt == key.attempt, lease.worker == worker
     else { return }
-    lease.deadline = now.addingTimeInterval(configuration.leaseDuration.timeInterval)
+    lease.deadline = now.addingTimeInterval(configuration.leaseDuration.seconds)
     e.leases[key.trial] = lease
     experiments[key.experiment] = e
   }

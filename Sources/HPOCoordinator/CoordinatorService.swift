@@ -46,7 +46,7 @@ public final class CoordinatorService {
       let now = Date()
       if stop.isRaised, drainDeadline == nil {
         core.draining = true
-        drainDeadline = now.addingTimeInterval(drainTimeout.timeInterval)
+        drainDeadline = now.addingTimeInterval(drainTimeout.seconds)
         logger.info("draining: no new trials; waiting for running ones", metadata: ["reason": "\(stop.why)"])
       }
       if let deadline = drainDeadline, core.isIdle || now > deadline {
@@ -56,7 +56,7 @@ public final class CoordinatorService {
       if exitWhenFinished, core.allFinished, core.isIdle {
         // Keep answering a little longer so clients can read the final state.
         if finishedAt == nil { finishedAt = now }
-        if now.timeIntervalSince(finishedAt!) > finishLinger.timeInterval { return }
+        if now.timeIntervalSince(finishedAt!) > finishLinger.seconds { return }
       }
       var replies: [CoordinatorCore.Outgoing] = []
       if let first = try transport.receive(timeout: tickInterval) {
@@ -68,7 +68,7 @@ public final class CoordinatorService {
           handled += 1
         }
       }
-      if Date().timeIntervalSince(lastTick) >= tickInterval.timeInterval {
+      if Date().timeIntervalSince(lastTick) >= tickInterval.seconds {
         lastTick = Date()
         try core.tick(now: lastTick)
       }
@@ -83,7 +83,7 @@ public final class CoordinatorService {
             observer.dispatched(latency: .nanoseconds(Int64(max(0, sent.timeIntervalSince(asked)) * 1e9)))
           }
         }
-        if sent.timeIntervalSince(lastSnapshot) >= snapshotInterval.timeInterval {
+        if sent.timeIntervalSince(lastSnapshot) >= snapshotInterval.seconds {
           lastSnapshot = sent
           observer.update(core.snapshot(now: sent))
         }

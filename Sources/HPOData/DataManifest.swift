@@ -188,7 +188,7 @@ public struct DataManifest: Sendable, Equatable {
 
   static func readVerified(_ path: String, sha256: String) throws(DataError) -> String {
     let text = try readText(path)
-    let digest = hex(SHA256.hash(data: Array(text.utf8)))
+    let digest = SHA256Hex.of(Array(text.utf8))
     guard digest == sha256 else {
       throw DataError(.hashMismatch, file: path, message: "has SHA-256 \(digest) but the manifest names \(sha256)")
     }

@@ -65,7 +65,7 @@ public enum DataPreparer {
     let preprocessingInfo = try writeText(preprocessing.json, directory: directory, name: "preprocessing.json")
 
     let source = try MappedFile(path: dataPath)
-    let sourceHash = hex(SHA256.hash(data: source.bytes))
+    let sourceHash = SHA256Hex.of(source.bytes)
     source.close()
     let manifest = DataManifest(
       sourceFile: dataPath.split(separator: "/").last.map(String.init) ?? dataPath, sourceSHA256: sourceHash,
@@ -94,6 +94,6 @@ public enum DataPreparer {
 
   private static func writeText(_ text: String, directory: String, name: String) throws(DataError) -> ShardInfo {
     try AtomicFile.write(text, to: directory + "/" + name)
-    return ShardInfo(file: name, rows: 0, sha256: hex(SHA256.hash(data: Array(text.utf8))))
+    return ShardInfo(file: name, rows: 0, sha256: SHA256Hex.of(Array(text.utf8)))
   }
 }

@@ -1,3 +1,4 @@
+import HPOCore
 import Crypto
 
 /// The binary shard format: one block of rows (features and labels) with a
@@ -81,17 +82,6 @@ public enum ShardWriter {
     }
     try AtomicFile.write(file, to: path)
     let name = path.split(separator: "/").last.map(String.init) ?? path
-    return ShardInfo(file: name, rows: rows, sha256: hex(digest))
+    return ShardInfo(file: name, rows: rows, sha256: SHA256Hex.hex(digest))
   }
-}
-
-/// Lower-case hex of `bytes`.
-func hex(_ bytes: some Sequence<UInt8>) -> String {
-  let digits = Array("0123456789abcdef".utf8)
-  var out: [UInt8] = []
-  for b in bytes {
-    out.append(digits[Int(b >> 4)])
-    out.append(digits[Int(b & 15)])
-  }
-  return String(decoding: out, as: UTF8.self)
 }

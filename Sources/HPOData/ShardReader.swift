@@ -1,3 +1,4 @@
+import HPOCore
 import Crypto
 
 /// The contents of one shard file.
@@ -74,8 +75,8 @@ public enum ShardReader {
       throw fail(.trailingData, "has \(available - payloadSize) bytes after the payload")
     }
     let payload = UnsafeRawBufferPointer(rebasing: bytes[ShardFormat.headerSize...])
-    let digest = hex(SHA256.hash(data: payload))
-    let recorded = hex(bytes[56..<88])
+    let digest = SHA256Hex.of(payload)
+    let recorded = SHA256Hex.hex(bytes[56..<88])
     guard digest == recorded else {
       throw fail(.hashMismatch, "is corrupt: payload SHA-256 is \(digest) but the header records \(recorded)")
     }

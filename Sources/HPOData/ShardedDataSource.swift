@@ -33,7 +33,7 @@ public final class ShardedDataSource: @unchecked Sendable {
     for (file, role) in parts {
       let url = directory.appendingPathComponent(file)
       let bytes = try Data(contentsOf: url)
-      let hash = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+      let hash = SHA256Hex.of(bytes)
       lock.lock()
       files[hash] = url
       lock.unlock()

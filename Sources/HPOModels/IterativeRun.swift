@@ -127,7 +127,7 @@ struct IterativeRun<S: ModelScalar> {
       lastMetrics = try evaluate(vx, validationLabels)
       let report = EpochReport(
         epoch: epochsCompleted, totalEpochs: totalEpochs, trainingLoss: loss, metrics: lastMetrics,
-        seconds: seconds(clock.now - started))
+        seconds: (clock.now - started).seconds)
       history.append(report)
       if !onEpoch(report) { return (history, epochsCompleted < totalEpochs) }
     }
@@ -207,10 +207,4 @@ func shuffle(_ items: inout [Int], _ rng: inout SeededGenerator) {
     }
     items.swapAt(i, Int(m.high))
   }
-}
-
-/// Seconds in a duration.
-func seconds(_ d: Duration) -> Double {
-  let c = d.components
-  return Double(c.seconds) + Double(c.attoseconds) * 1e-18
 }

@@ -95,7 +95,7 @@ public enum Trainer {
       let vx = Scoring.features(validation, preprocessing: preprocessing, as: Double.self)
       outcome = try iterate(model.kind, hyper, resolved, x, train.labels, vx, validation.labels, train.task, train.classCount, preprocessing, seed, totalEpochs, checkpoint, onEpoch)
     }
-    outcome.seconds = seconds(clock.now - started)
+    outcome.seconds = (clock.now - started).seconds
     return outcome
   }
 

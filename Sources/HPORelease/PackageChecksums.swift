@@ -1,3 +1,4 @@
+import HPOCore
 import HPODrift
 import Crypto
 import Foundation
@@ -52,7 +53,7 @@ public enum PackageChecksums {
         throw DriftError(.packageIntegrity, file: path, message: "is listed in \(fileName) (line \(entry.line)) but missing or unreadable; the package is incomplete")
       }
       let bytes = Array(data)
-      let actual = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+      let actual = SHA256Hex.of(bytes)
       guard actual == entry.hash else {
         throw DriftError(.packageIntegrity, file: path, message: "SHA-256 is \(actual) but \(fileName) (line \(entry.line)) says \(entry.hash); the file was changed or damaged, so the package is refused")
       }
@@ -64,7 +65,7 @@ public enum PackageChecksums {
   /// `SHA256SUMS` text for `files` (name → bytes): one line per file, sorted by name.
   public static func text(for files: [String: [UInt8]]) -> String {
     files.keys.sorted().map { name in
-      SHA256.hash(data: files[name] ?? []).map { String(format: "%02x", $0) }.joined() + "  " + name + "\n"
+      SHA256Hex.of(files[name] ?? []) + "  " + name + "\n"
     }.joined()
   }
 }

@@ -1,3 +1,4 @@
+import HPOCore
 import Crypto
 import Foundation
 
@@ -19,7 +20,7 @@ public enum PackageWriter {
 
   /// `sha256sum` lines for `files`, sorted by name: `<64 hex>  <name>\n`.
   public static func checksums(_ files: [String: [UInt8]]) -> String {
-    files.keys.sorted().map { "\(hex(digest(files[$0] ?? [])))  \($0)\n" }.joined()
+    files.keys.sorted().map { "\(SHA256Hex.of(files[$0] ?? []))  \($0)\n" }.joined()
   }
 
   /// SHA-256 of `bytes`.
@@ -118,7 +119,7 @@ public enum PackageWriter {
         problems.append("\(name) is missing")
         continue
       }
-      if hex(SHA256.hash(data: data)) != parts[0] { problems.append("\(name) does not match its checksum") }
+      if SHA256Hex.of(data) != parts[0] { problems.append("\(name) does not match its checksum") }
     }
     let present = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
     for extra in present.subtracting(listed).subtracting([checksumFile]).sorted() {
@@ -160,6 +161,3 @@ public enum PackageWriter {
   }
 }
 
-func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {
-  digest.map { String(format: "%02x", $0) }.joined()
-}

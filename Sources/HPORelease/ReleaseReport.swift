@@ -188,7 +188,7 @@ struct ReleaseReport {
         })),
       ])))
     }
-    members.append(("files", .object(files.keys.sorted().map { ($0, .string(hex(sha256($0, files)))) })))
+    members.append(("files", .object(files.keys.sorted().map { ($0, .string(SHA256Hex.of(files[$0] ?? []))) })))
     members.append(("hpo_version", .string(HPOVersion.current)))
     if let s = system {
       members.append(("git_commit", s.gitCommit.map { .string($0) } ?? JSONValue(.null)))
@@ -198,10 +198,6 @@ struct ReleaseReport {
     }
     members.append(("created_at", .string(Registry.timestamp(createdAt))))
     return JSONWriter.pretty(.object(members))
-  }
-
-  private func sha256(_ name: String, _ files: [String: [UInt8]]) -> [UInt8] {
-    Array(PackageWriter.digest(files[name] ?? []))
   }
 
   /// README.md: the model card.

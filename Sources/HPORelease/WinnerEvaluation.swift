@@ -89,7 +89,7 @@ struct PreparedSplits<D: DataScalar> {
       origin = "refit"
     } else if let kept = record.checkpoints.first(where: { $0.trial.number == best.number }),
       let data = FileManager.default.contents(atPath: kept.path),
-      SHA256.hash(data: data).map({ String(format: "%02x", $0) }).joined() == kept.sha256,
+      SHA256Hex.of(data) == kept.sha256,
       let decoded = try? ModelCheckpoint(decoding: Array(data))
     {
       checkpoint = decoded

@@ -216,7 +216,7 @@ private struct WriteBatch {
       INSERT INTO experiments (name, spec_json, spec_sha256, seed, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, 'queued', ?, ?)
       """,
-      [spec.name, json, SHA256Digest.hex(Array(json.utf8)), StoreCoding.seed(seed), now, now])
+      [spec.name, json, SHA256Hex.of(Array(json.utf8)), StoreCoding.seed(seed), now, now])
     experimentIDs[spec.name] = db.lastInsertedRowID
   }
 

@@ -17,14 +17,6 @@ public enum SpecDigest {
 
   /// SHA-256 of ``canonicalJSON(of:)``, 64 lowercase hex digits.
   public static func sha256(of spec: ExperimentSpec) throws -> String {
-    SHA256Digest.hex(Array(try canonicalJSON(of: spec).utf8))
-  }
-}
-
-/// Hex SHA-256 digests (swift-crypto).
-enum SHA256Digest {
-  /// The SHA-256 of `bytes` as 64 lowercase hex digits.
-  static func hex(_ bytes: [UInt8]) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    SHA256Hex.of(Array(try canonicalJSON(of: spec).utf8))
   }
 }

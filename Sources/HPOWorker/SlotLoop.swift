@@ -64,7 +64,7 @@ struct SlotLoop {
         next = try runTrial(a, transport)
         idleSince = Date()
       case .noWork(let n)?:
-        if let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval {
+        if let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.seconds {
           logger.info("no work for \(limit); exiting", metadata: ["worker.id": "\(slotID)"])
           break
         }
@@ -76,7 +76,7 @@ struct SlotLoop {
         if stop.isRaised { break }  // stopped while waiting, not unanswered
         logger.warning("no answer from the coordinator; asking again", metadata: ["coordinator": "\(service.options.endpoint)", "worker.id": "\(slotID)"])
       }
-      if case .noWork? = reply, let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.timeInterval { break }
+      if case .noWork? = reply, let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.seconds { break }
     }
   }
 
@@ -100,7 +100,7 @@ struct SlotLoop {
 
   /// Receives until `match` accepts a message or `timeout` passes.
   private func awaitMessage<T>(_ transport: any ClientTransport, timeout: Duration, _ match: (WireMessage) -> T?) throws -> T? {
-    let deadline = Date().addingTimeInterval(timeout.timeInterval)
+    let deadline = Date().addingTimeInterval(timeout.seconds)
     while Date() < deadline {
       let left = Duration.milliseconds(max(1, Int(deadline.timeIntervalSinceNow * 1000)))
       guard let received = try transport.receive(timeout: min(left, .milliseconds(200))) else {
@@ -162,7 +162,7 @@ struct SlotLoop {
         key: key, status: run.stopped ? .stopped : .complete, metrics: run.metrics, epochs: run.epochs, seconds: seconds,
         hasCheckpoint: checkpoint != nil && !run.stopped)))
       if let checkpoint, !run.stopped {
-        try transport.send(.checkpoint(CheckpointTransfer(key: key, sha256: sha256Hex(checkpoint), bytes: checkpoint)))
+        try transport.send(.checkpoint(CheckpointTransfer(key: key, sha256: SHA256Hex.of(checkpoint), bytes: checkpoint)))
       }
       logger.info("trial done", metadata: ["trial": "\(key)", "stopped": "\(run.stopped)", "seconds": "\(seconds)"])
     case .failure(let error):
@@ -252,7 +252,7 @@ struct SlotLoop {
       }
       guard let reply else { throw TrialRunError("the coordinator did not send shard \(shard.sha256) within 60 s") }
       let transfer = try reply.get()
-      guard sha256Hex(transfer.bytes) == shard.sha256 else {
+      guard SHA256Hex.of(transfer.bytes) == shard.sha256 else {
         throw TrialRunError("shard \(shard.sha256) arrived corrupted (its SHA-256 differs)")
       }
       // rename(2) replaces atomically: another slot or worker sharing the cache

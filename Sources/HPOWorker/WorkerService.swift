@@ -143,15 +143,3 @@ final class ErrorBox: @unchecked Sendable {
     return error
   }
 }
-
-extension Duration {
-  var timeInterval: TimeInterval {
-    let (s, atto) = components
-    return TimeInterval(s) + TimeInterval(atto) / 1e18
-  }
-}
-
-/// Hex SHA-256 of `bytes`.
-func sha256Hex(_ bytes: [UInt8]) -> String {
-  SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-}

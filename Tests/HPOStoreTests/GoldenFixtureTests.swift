@@ -80,7 +80,7 @@ import Testing
     let e = experiments[0]
     #expect(e.spec == sampleSpec(iris, seed: 7) && e.seed == 7 && e.state == .running)
     #expect(e.specSHA256 == "3a9dbdc02a770f88773c50581a9f7ed7ffa86ce9847266072e8185112d3e2767")
-    #expect(e.specSHA256 == SHA256Digest.hex(Array(e.specJSON.utf8)))
+    #expect(e.specSHA256 == SHA256Hex.of(Array(e.specJSON.utf8)))
     #expect(e.createdAt == Clock.at(0) && e.updatedAt == Clock.at(0) && e.finishedAt == nil)
     var counts = TrialCounts()
     (counts.complete, counts.pruned, counts.failed, counts.running, counts.pending) = (1, 1, 1, 1, 1)

@@ -98,7 +98,7 @@ public struct ScheduleBenchmark: Sendable {
       let elapsed = clock.now - start
       guard r >= 0 else { continue }
       if case .stop = decision { stops += 1 }
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = elapsed.seconds
       times.append(seconds)
       if rungs.contains(epoch) { atRungs.append(seconds) }
     }

@@ -67,7 +67,7 @@ extension HPOCommand.DataCommand {
       }
       let elapsed = ContinuousClock.now - start
       if timing {
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         let d = loaded.dataset
         print(DataInspectTable.timingLine(
           file: file, rows: d.rowCount, columns: d.featureCount + 1, dtype: dtype, seconds: seconds))

@@ -110,7 +110,7 @@ extension HPOCommand {
         }
       }
       let elapsed = started.duration(to: .now)
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = elapsed.seconds
       let metrics = Metric.metrics(for: data.task).filter { outcome.metrics[$0] != nil || testMetrics[$0] != nil }
       if json {
         func object(_ m: [Metric: Double]) -> JSONValue {
