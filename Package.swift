@@ -128,6 +128,7 @@ let package = Package(
     .testTarget(name: "HPOONNXTests", dependencies: ["HPOONNX", "HPOModels", "HPOData", "HPOCore"]),
     .testTarget(name: "HPOPackagingTests", dependencies: ["HPOPackaging", "HPOModels", "HPOData", "HPOStore", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator"]),
+    .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
     // Runs the built `hpo` binary as a user would.
     .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]
