@@ -17,10 +17,8 @@ extension HPOCommand {
 }
 
 extension HPOCommand.DriftCommand {
-  /// The output formats of `hpo drift`.
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-  }
+  /// The output formats of `hpo drift`: table or json (csv is refused by `validate()`).
+  typealias Format = OutputFormat
 
   /// `hpo drift [check] --package DIR --data FILE.csv [--psi-max X] [--ks-max X] [--format table|json]`.
   struct Check: ParsableCommand {
@@ -46,10 +44,11 @@ extension HPOCommand.DriftCommand {
     @Option(name: .customLong("ks-max"), help: "A numeric feature drifts when its KS statistic is above this.")
     var ksMax: Double = 0.1
 
-    @Option(help: "table or json.")
+    @Option(help: "table: one line per feature; json: one object (csv: not available).")
     var format: Format = .table
 
     func validate() throws {
+      try format.check("hpo drift", accepts: [.table, .json])
       guard psiMax.isFinite, psiMax >= 0 else {
         throw ValidationError("--psi-max: \(psiMax) is not accepted; accepted: a number ≥ 0")
       }
