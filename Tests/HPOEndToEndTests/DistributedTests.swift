@@ -222,7 +222,7 @@ import Glibc
   }
 
   @Test func worker_withAWrongAddressLogsItsRetriesWithTheAddress() throws {
-    let w = try LiveProcess(["worker", "--connect", "tcp://127.0.0.1:9", "--id", "lost"])
+    let w = try LiveProcess(["worker", "--coordinator", "tcp://127.0.0.1:9", "--id", "lost"])
     #expect(w.waitFor(timeout: 20) { _, err in err.components(separatedBy: "no answer from the coordinator; retrying").count >= 3 })
     #expect(w.standardError.contains("coordinator=tcp://127.0.0.1:9"))
     w.signal(SIGTERM)

@@ -73,7 +73,7 @@ def run_cluster(path, store):
     quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
     coordinator = subprocess.Popen([hpo, "coordinator", "--bind", endpoint, "--store", store,
                                     "--exit-when-finished", "--log-level", "warning"], **quiet)
-    procs = [subprocess.Popen([hpo, "worker", "--connect", endpoint, "--id", f"bench-{k}", "--log-level", "warning"],
+    procs = [subprocess.Popen([hpo, "worker", "--coordinator", endpoint, "--id", f"bench-{k}", "--log-level", "warning"],
                               **quiet) for k in range(workers)]
     try:
         return subprocess.run([hpo, "submit", path, "--coordinator", endpoint, "--timeout", "60"],

@@ -63,7 +63,7 @@ extension HPOCommand {
         try children.start(["coordinator", "--bind", endpoint, "--store", output.appendingPathComponent("store.sqlite").path,
                             "--log-level", level, "--parent-pid", String(getpid())], name: "coordinator")
         for k in 0..<workers {
-          try children.start(["worker", "--connect", endpoint, "--id", "local-\(k)", "--log-level", level,
+          try children.start(["worker", "--coordinator", endpoint, "--id", "local-\(k)", "--log-level", level,
                               "--parent-pid", String(getpid())], name: "worker \(k)")
         }
       } catch {
