@@ -35,7 +35,7 @@ extension HPOCommand.DriftCommand {
     @Option(help: "The package directory (data-profile.json, SHA256SUMS).")
     var package: String
 
-    @Option(help: "The new data (CSV with a header row; the label column is optional).")
+    @Option(help: ArgumentHelp("The new data (CSV with a header row; the label column is optional).", valueName: "file"))
     var data: String
 
     @Option(name: .customLong("psi-max"), help: "A feature drifts when its PSI is above this.")
