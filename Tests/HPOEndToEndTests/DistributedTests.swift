@@ -202,7 +202,7 @@ import Glibc
     try store.close()
     #expect(trials.count == 3)
     for t in trials {
-      let r = try HPOProcess.run(["train", path, "--params", "\(t.record.configuration)", "--seed", String(t.seed), "--json"], in: dir)
+      let r = try HPOProcess.run(["train", path, "--params", "\(t.record.configuration)", "--seed", String(t.seed), "--format", "json"], in: dir)
       let json = try JSONSerialization.jsonObject(with: Data(r.standardOutput.utf8)) as? [String: Any]
       let validation = json?["validation"] as? [String: Double]
       // Same code path, same seed, one BLAS thread: equal up to the last printed digit.
@@ -222,7 +222,7 @@ import Glibc
   }
 
   @Test func worker_withAWrongAddressLogsItsRetriesWithTheAddress() throws {
-    let w = try LiveProcess(["worker", "--connect", "tcp://127.0.0.1:9", "--id", "lost"])
+    let w = try LiveProcess(["worker", "--coordinator", "tcp://127.0.0.1:9", "--id", "lost"])
     #expect(w.waitFor(timeout: 20) { _, err in err.components(separatedBy: "no answer from the coordinator; retrying").count >= 3 })
     #expect(w.standardError.contains("coordinator=tcp://127.0.0.1:9"))
     w.signal(SIGTERM)

@@ -94,7 +94,7 @@ final class TestCoordinator {
   }
 
   func worker(_ id: String, extra: [String] = []) throws -> LiveProcess {
-    try LiveProcess(["worker", "--connect", endpoint, "--id", id, "--log-level", "info",
+    try LiveProcess(["worker", "--coordinator", endpoint, "--id", id, "--log-level", "info",
                      "--cache", directory.appendingPathComponent("cache-\(id)").path] + extra)
   }
 

@@ -18,7 +18,7 @@ struct PredictDriftTests {
       with: Data(contentsOf: package.appendingPathComponent("data-profile.json"))) as? [String: Any]
     let features = profile?["features"] as? [[String: Any]] ?? []
     #expect(features.first { $0["name"] as? String == "sex" }?["levels"] as? [Double] == [1, 2])
-    let run = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.diabetes.path])
+    let run = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.diabetes.path])
     #expect(run.exitCode == 0, "\(run.standardError)")
     let lines = run.standardOutput.split(separator: "\n")
     #expect(lines.first == "prediction")
@@ -38,7 +38,7 @@ struct PredictDriftTests {
     }
     let input = dir.appendingPathComponent("sex3.csv")
     try (text.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
-    let refused = try HPOProcess.run(["predict", "--package", package.path, "--input", input.path])
+    let refused = try HPOProcess.run(["predict", "--package", package.path, "--data", input.path])
     #expect(refused.exitCode == 2)
     let first = refused.standardError.split(separator: "\n").first.map(String.init)
     #expect(first == "\(input.path):2: column 'sex': value '3' is not a category the model was trained on; accepted: 1, 2")
@@ -52,7 +52,7 @@ struct PredictDriftTests {
     let package = try PackageFixture.shared()
     let dir = try HPOProcess.temporaryDirectory()
     let output = dir.appendingPathComponent("predictions.csv")
-    let run = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.iris.path, "--output", output.path])
+    let run = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.iris.path, "--output", output.path])
     #expect(run.exitCode == 0, "\(run.standardError)")
     #expect(run.standardError == "\(output.path): 150 predictions\n")
     let text = try String(contentsOf: output, encoding: .utf8)
@@ -72,7 +72,7 @@ struct PredictDriftTests {
     // A trained model, not noise: iris is easy.
     #expect(correct >= 135, "accuracy \(correct)/150")
     // The same table on standard output without --output.
-    let stdout = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.iris.path])
+    let stdout = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.iris.path])
     #expect(stdout.exitCode == 0)
     #expect(stdout.standardOutput == text)
   }
@@ -87,8 +87,8 @@ struct PredictDriftTests {
     let reordered = dir.appendingPathComponent("reordered.csv")
     try (([order.map { header[$0] }.joined(separator: ",")] + rows.map { r in order.map { r[$0] }.joined(separator: ",") })
       .joined(separator: "\n") + "\n").write(to: reordered, atomically: true, encoding: .utf8)
-    let a = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.iris.path])
-    let b = try HPOProcess.run(["predict", "--package", package.path, "--input", reordered.path])
+    let a = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.iris.path])
+    let b = try HPOProcess.run(["predict", "--package", package.path, "--data", reordered.path])
     #expect(a.exitCode == 0 && b.exitCode == 0, "\(b.standardError)")
     #expect(a.standardOutput == b.standardOutput)
   }
@@ -100,7 +100,7 @@ struct PredictDriftTests {
     bytes[bytes.count / 2] ^= 0x01
     try bytes.write(to: model)
     let output = package.deletingLastPathComponent().appendingPathComponent("predictions.csv")
-    let run = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.iris.path, "--output", output.path])
+    let run = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.iris.path, "--output", output.path])
     #expect(run.exitCode == 2)
     #expect(run.standardError.hasPrefix("\(model.path): SHA-256 is "))
     #expect(run.standardError.contains("the file was changed or damaged, so the package is refused"))
@@ -115,11 +115,11 @@ struct PredictDriftTests {
     // data-profile.json not listed.
     try (text.split(separator: "\n").filter { $0.hasSuffix("model.hpoc") }.joined(separator: "\n") + "\n")
       .write(to: sums, atomically: true, encoding: .utf8)
-    let unlisted = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.iris.path])
+    let unlisted = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.iris.path])
     #expect(unlisted.exitCode == 2)
     #expect(unlisted.standardError == "\(sums.path): does not list data-profile.json; a package's files are used only when their checksum is listed\n")
     try FileManager.default.removeItem(at: sums)
-    let missing = try HPOProcess.run(["predict", "--package", package.path, "--input", Self.iris.path])
+    let missing = try HPOProcess.run(["predict", "--package", package.path, "--data", Self.iris.path])
     #expect(missing.exitCode == 2)
     #expect(missing.standardError.hasPrefix("\(sums.path): is missing; "))
     #expect(missing.standardOutput.isEmpty)
@@ -135,7 +135,7 @@ struct PredictDriftTests {
     let input = dir.appendingPathComponent("input.csv")
     try (lines.joined(separator: "\n") + "\n").write(to: input, atomically: true, encoding: .utf8)
     let output = dir.appendingPathComponent("out.csv")
-    let run = try HPOProcess.run(["predict", "--package", package.path, "--input", input.path, "--output", output.path])
+    let run = try HPOProcess.run(["predict", "--package", package.path, "--data", input.path, "--output", output.path])
     #expect(run.exitCode == 2)
     let header = try CSVText.header(of: Self.iris)
     #expect(run.standardError == "\(input.path):3: column '\(header[1])': value 'abc' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3\n")

@@ -5,7 +5,7 @@ import Testing
 import Glibc
 #endif
 
-/// `hpo coordinator --metrics-port`: Prometheus text a scraper reads over HTTP.
+/// `hpo coordinator --http`: Prometheus text a scraper reads over HTTP.
 @Suite(.serialized) struct PrometheusEndpointTests {
   /// GET `url`; the status code and the body.
   static func get(_ url: String) throws -> (Int, String) {
@@ -30,7 +30,7 @@ import Glibc
   }
 
   @Test func metricsEndpoint_countsTrialsWorkersAndDispatches() throws {
-    let c = try TestCoordinator(extra: ["--metrics-port", "0"])
+    let c = try TestCoordinator(extra: ["--http", "127.0.0.1:0"])
     #expect(c.process.waitFor(timeout: 10) { out, _ in out.contains("metrics on http://127.0.0.1:") })
     let line = try #require(c.process.standardOutput.split(separator: "\n").first { $0.hasPrefix("metrics on ") })
     let url = String(line.dropFirst("metrics on ".count))
@@ -60,26 +60,17 @@ import Glibc
   }
 
   @Test func metricsPortInUse_exitsThreeNamingTheAddress() throws {
-    let c = try TestCoordinator(extra: ["--metrics-port", "0"])
+    let c = try TestCoordinator(extra: ["--http", "127.0.0.1:0"])
     #expect(c.process.waitFor(timeout: 10) { out, _ in out.contains("metrics on http://127.0.0.1:") })
     let line = try #require(c.process.standardOutput.split(separator: "\n").first { $0.hasPrefix("metrics on http://127.0.0.1:") })
     let port = String(line.dropFirst("metrics on http://127.0.0.1:".count).prefix { $0.isNumber })
     let dir = try HPOProcess.temporaryDirectory()
     let second = try HPOProcess.run(
-      ["coordinator", "--bind", "tcp://127.0.0.1:*", "--store", dir.appendingPathComponent("s.sqlite").path, "--metrics-port", port], in: dir)
+      ["coordinator", "--bind", "tcp://127.0.0.1:*", "--store", dir.appendingPathComponent("s.sqlite").path, "--http", "127.0.0.1:\(port)"], in: dir)
     #expect(second.exitCode == 3)
     #expect(second.standardError.contains("error: cannot serve metrics on 127.0.0.1:\(port): "), "\(second.standardError)")
     #expect(second.standardError.contains("Address already in use"))
     #expect(!second.standardOutput.contains("listening on"), "it stops before serving workers")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path), "and before opening the store")
-  }
-
-  @Test func metricsHostThatIsNotAnAddress_isBadInput() throws {
-    let dir = try HPOProcess.temporaryDirectory()
-    let r = try HPOProcess.run(
-      ["coordinator", "--store", dir.appendingPathComponent("s.sqlite").path, "--metrics-port", "0", "--metrics-host", "metrics.local"], in: dir)
-    #expect(r.exitCode == 2)
-    #expect(r.standardError.contains("--metrics-host metrics.local: not an IPv4 address"), "\(r.standardError)")
-    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path))
   }
 }

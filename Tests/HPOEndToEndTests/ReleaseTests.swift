@@ -73,7 +73,7 @@ import Glibc
     // The package is usable as it is: predictions for the raw rows.
     let predictions = dir.appendingPathComponent("predictions.csv")
     let predict = try HPOProcess.run(
-      ["predict", "--package", package.path, "--input", "data/iris.csv", "--output", predictions.path], in: dir, timeout: 60)
+      ["predict", "--package", package.path, "--data", "data/iris.csv", "--output", predictions.path], in: dir, timeout: 60)
     #expect(predict.exitCode == 0, "\(predict.standardError)")
     let lines = try String(contentsOf: predictions, encoding: .utf8).split(separator: "\n")
     #expect(lines.first == "prediction,p_0,p_1,p_2")

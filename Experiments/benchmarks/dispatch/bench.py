@@ -130,7 +130,7 @@ def run_hpo(hpo, base, sampler, workers, trials, wrap=(), blocks=0, log_level="i
         wprocs = []
         for k in range(workers):
             wprocs.append(subprocess.Popen(
-                [hpo, "worker", "--connect", endpoint, "--slots", str(slots), "--id", f"w{k}", "--idle-exit", "120",
+                [hpo, "worker", "--coordinator", endpoint, "--slots", str(slots), "--id", f"w{k}", "--idle-exit", "120",
                  "--log-level", log_level] + list(worker_args),
                 stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, f"worker{k}.log"), "w")))
         procs += wprocs
@@ -424,7 +424,7 @@ def requeue(args):
             procs.append(coord)
             endpoint = re.match(r"listening on (\S+)", read_line(coord, 30) or "").group(1)
             for k in range(2):
-                procs.append(subprocess.Popen([args.hpo, "worker", "--connect", endpoint, "--id", f"w{k}"],
+                procs.append(subprocess.Popen([args.hpo, "worker", "--coordinator", endpoint, "--id", f"w{k}"],
                                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(run, f"w{k}.log"), "w")))
             wait_for(clog, "worker joined", 2, 30)
             subprocess.Popen([args.hpo, "submit", spec, "--coordinator", endpoint, "--detach"],

@@ -6,7 +6,7 @@ For each seed: one experiment per entry of MODES, run with `hpo run --workers W`
 ("asha", "asha:3:3", "hyperband:1:3", ...; MIN_EPOCHS and ETA default to the
 environment's); wall time, total epochs (sum over the store's trials), the
 winner (best complete trial by validation accuracy) and its test accuracy from
-`hpo train --params <winner> --seed <the trial's own seed> --json`.
+`hpo train --params <winner> --seed <the trial's own seed> --format json`.
 One JSON line per run goes to OUT; a summary is printed at the end.
 """
 import json, os, shutil, sqlite3, statistics, subprocess, sys, time
@@ -73,7 +73,7 @@ def run_cluster(path, store):
     quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env)
     coordinator = subprocess.Popen([hpo, "coordinator", "--bind", endpoint, "--store", store,
                                     "--exit-when-finished", "--log-level", "warning"], **quiet)
-    procs = [subprocess.Popen([hpo, "worker", "--connect", endpoint, "--id", f"bench-{k}", "--log-level", "warning"],
+    procs = [subprocess.Popen([hpo, "worker", "--coordinator", endpoint, "--id", f"bench-{k}", "--log-level", "warning"],
                               **quiet) for k in range(workers)]
     try:
         return subprocess.run([hpo, "submit", path, "--coordinator", endpoint, "--timeout", "60"],
@@ -112,7 +112,7 @@ def run_one(seed, spec):
     total_epochs = sum(r[3] for r in rows)
     best = max((r for r in rows if r[1] == "complete" and r[2] is not None), key=lambda r: (r[2], -r[0]))
     trial_seed = best[4] & 0xFFFFFFFFFFFFFFFF
-    t = subprocess.run([hpo, "train", path, "--params", best[5], "--seed", str(trial_seed), "--json"],
+    t = subprocess.run([hpo, "train", path, "--params", best[5], "--seed", str(trial_seed), "--format", "json"],
                        capture_output=True, text=True, check=True)
     tr = json.loads(t.stdout)
     rec = {"seed": seed, "mode": mode, "min_epochs": m, "reduction_factor": r, "store": name, "strategy": strategy, "trials": trials, "max_epochs": epochs,

@@ -4,7 +4,7 @@
     optuna_bench.py suggest --history N [--repetitions R] [--seed S]
     optuna_bench.py search --function branin|rosenbrock|mixed --trials T --seeds K [--sampler tpe|random]
 
-Prints one JSON object in the shape of `hpo bench ... --json`. Optuna's
+Prints one JSON object in the shape of `hpo bench ... --format json`. Optuna's
 TPESampler runs with its defaults (only the seed is set).
 """
 import argparse

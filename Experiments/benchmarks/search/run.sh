@@ -51,7 +51,7 @@ fi
 
 echo "== latency: one suggestion after N finished trials ($reps repetitions)"
 for n in $histories; do
-  "$hpo" bench suggest --sampler tpe --history "$n" --repetitions "$reps" --json \
+  "$hpo" bench suggest --sampler tpe --history "$n" --repetitions "$reps" --format json \
     | "$py" -c 'import json,sys; d=json.load(sys.stdin); d["kind"]="latency"; d["tool"]="hpo"; print(json.dumps(d))' >> "$out"
   "$py" "$here/optuna_bench.py" suggest --history "$n" --repetitions "$reps" \
     | "$py" -c 'import json,sys; d=json.load(sys.stdin); d["kind"]="latency"; d["tool"]="optuna"; print(json.dumps(d))' >> "$out"
@@ -61,13 +61,13 @@ done
 echo "== quality: best value over $seeds seeds"
 tag() { "$py" -c "import json,sys; d=json.load(sys.stdin); d['kind']='quality'; d['tool']='$1'; print(json.dumps(d))"; }
 for f in branin rosenbrock mixed; do
-  "$hpo" bench search --function "$f" --sampler tpe --trials "$trials" --seeds "$seeds" --json | tag hpo >> "$out"
-  "$hpo" bench search --function "$f" --sampler random --trials "$trials" --seeds "$seeds" --json | tag hpo >> "$out"
+  "$hpo" bench search --function "$f" --sampler tpe --trials "$trials" --seeds "$seeds" --format json | tag hpo >> "$out"
+  "$hpo" bench search --function "$f" --sampler random --trials "$trials" --seeds "$seeds" --format json | tag hpo >> "$out"
   "$py" "$here/optuna_bench.py" search --function "$f" --trials "$trials" --seeds "$seeds" | tag optuna >> "$out"
   echo "   $f done"
 done
 for f in branin rosenbrock; do
-  "$hpo" bench search --function "$f" --sampler gp --trials "$gp_trials" --seeds "$seeds" --json | tag hpo >> "$out"
+  "$hpo" bench search --function "$f" --sampler gp --trials "$gp_trials" --seeds "$seeds" --format json | tag hpo >> "$out"
   echo "   $f gp done"
 done
 

@@ -32,10 +32,15 @@ struct BenchSchedule: ParsableCommand {
   @Option(help: "Seed of the history.")
   var seed: UInt64 = 0
 
-  @Flag(help: "Print one JSON object instead of text.")
+  @Option(help: "table: a few lines of text; json: one object (default: table; csv: not available).")
+  var format: OutputFormat?
+
+  // The previous release's spelling of --format json; kept one release because scripts call it.
+  @Flag(help: .hidden)
   var json = false
 
   func validate() throws {
+    try OutputFormat.check(format, json: json, "hpo bench schedule", accepts: [.table, .json])
     guard history >= 0 else { throw ValidationError("--history must be 0 or more, got \(history)") }
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
   }
@@ -50,7 +55,7 @@ struct BenchSchedule: ParsableCommand {
       made = HyperbandScheduler(direction: .minimize, minEpochs: bench.minEpochs, reductionFactor: bench.reductionFactor, maxEpochs: bench.maxEpochs)
     }
     let result = bench.run(made, name: scheduler.rawValue)
-    if json {
+    if OutputFormat.resolve(format, json: json) == .json {
       print(BenchOutput.object([
         ("scheduler", BenchOutput.string(result.scheduler)),
         ("history", BenchOutput.integer(result.history)),

@@ -40,10 +40,15 @@ struct BenchSearch: ParsableCommand {
   @Option(help: "Independent searches (seeds 0 to K-1).")
   var seeds: Int = 30
 
-  @Flag(help: "Print one JSON object instead of text.")
+  @Option(help: "table: a few lines of text; json: one object (default: table; csv: not available).")
+  var format: OutputFormat?
+
+  // The previous release's spelling of --format json; kept one release because scripts call it.
+  @Flag(help: .hidden)
   var json = false
 
   func validate() throws {
+    try OutputFormat.check(format, json: json, "hpo bench search", accepts: [.table, .json])
     guard trials >= 1 else { throw ValidationError("--trials must be at least 1, got \(trials)") }
     guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1, got \(seeds)") }
     switch (function, space, objectiveCommand) {
@@ -88,7 +93,7 @@ struct BenchSearch: ParsableCommand {
       FileHandleOutput.standardError("hpo bench search: \(error.message)")
       throw HPOExitCode.badInput
     }
-    if json {
+    if OutputFormat.resolve(format, json: json) == .json {
       func quartiles(_ q: SearchBenchmark.Quartiles) -> JSONValue {
         BenchOutput.object([
           ("trials", BenchOutput.integer(q.trials)), ("q1", BenchOutput.number(q.q1)),

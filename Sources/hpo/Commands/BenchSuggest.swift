@@ -26,10 +26,15 @@ struct BenchSuggest: ParsableCommand {
   @Option(help: "Seed of the history and of the sampler.")
   var seed: UInt64 = 0
 
-  @Flag(help: "Print one JSON object instead of text.")
+  @Option(help: "table: a few lines of text; json: one object (default: table; csv: not available).")
+  var format: OutputFormat?
+
+  // The previous release's spelling of --format json; kept one release because scripts call it.
+  @Flag(help: .hidden)
   var json = false
 
   func validate() throws {
+    try OutputFormat.check(format, json: json, "hpo bench suggest", accepts: [.table, .json])
     guard history >= 0 else { throw ValidationError("--history must be 0 or more, got \(history)") }
     guard repetitions >= 1 else { throw ValidationError("--repetitions must be at least 1, got \(repetitions)") }
   }
@@ -43,7 +48,7 @@ struct BenchSuggest: ParsableCommand {
       FileHandleOutput.standardError("hpo bench suggest: \(error.message)")
       throw HPOExitCode.badInput
     }
-    if json {
+    if OutputFormat.resolve(format, json: json) == .json {
       print(BenchOutput.object([
         ("sampler", BenchOutput.string(result.sampler)),
         ("history", BenchOutput.integer(result.history)),

@@ -38,23 +38,38 @@ extension HPOCommand {
     @Flag(help: "Exit once every experiment in the store has ended.")
     var exitWhenFinished = false
 
-    @Option(help: "Serve Prometheus metrics at http://METRICS_HOST:PORT/metrics (0: any free port; the address is logged).")
+    @Option(help: ArgumentHelp(
+      "Serve Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address (0.0.0.0 for every interface) and a port (0: any free port; the address is logged).",
+      valueName: "host:port"))
+    var http: String?
+
+    // The previous release's spelling of --http PORT (with --metrics-host HOST,
+    // default 127.0.0.1); kept one release because scripts call it.
+    @Option(help: .hidden)
     var metricsPort: UInt16?
 
-    @Option(help: "Address the metrics endpoint binds to (0.0.0.0 for every interface).")
-    var metricsHost = "127.0.0.1"
+    @Option(help: .hidden)
+    var metricsHost: String?
+
+    /// Where the metrics are served: `--http`, else the hidden
+    /// `--metrics-port` and `--metrics-host`; `nil` without any of them.
+    /// Call after `validate()`, which has checked the values.
+    private var httpAddress: HTTPAddress? {
+      if let http { return HTTPAddress(http) }
+      return metricsPort.map { HTTPAddress(host: metricsHost ?? "127.0.0.1", port: $0) }
+    }
 
     @OptionGroup var logging: LoggingOptions
 
     @Option(help: ArgumentHelp("Stop (as on SIGTERM) when the process with this PID, the parent, exits (used by hpo run).", visibility: .hidden))
     var parentPid: Int32?
 
-    /// The Prometheus endpoint of `--metrics-port`, if given; exit 3 naming the address when it cannot listen.
+    /// The Prometheus endpoint of `--http`, if given; exit 3 naming the address when it cannot listen.
     private func startMetrics() throws -> (server: MetricsServer, exporter: PrometheusExporter)? {
-      guard let metricsPort else { return nil }
+      guard let address = httpAddress else { return nil }
       let exporter = PrometheusExporter()
       do {
-        return (try MetricsServer(host: metricsHost, port: metricsPort, exporter: exporter), exporter)
+        return (try MetricsServer(host: address.host, port: address.port, exporter: exporter), exporter)
       } catch {
         FileHandleOutput.standardError("error: \(error)")
         throw HPOExitCode.infrastructure
@@ -65,8 +80,11 @@ extension HPOCommand {
       guard lease > 0 else { throw ValidationError("--lease \(lease) must be above 0 seconds") }
       guard maxAttempts >= 1 else { throw ValidationError("--max-attempts \(maxAttempts) must be at least 1") }
       try keys.validate(bind: bind)
-      var address = in_addr()
-      guard inet_pton(AF_INET, metricsHost, &address) == 1 else {
+      if let http { _ = try HTTPAddress.parse(http) }
+      try DeprecatedFlag.check(
+        DeprecatedFlag.given([("--metrics-port", metricsPort != nil), ("--metrics-host", metricsHost != nil)]),
+        new: http != nil, "--http", replacement: "--http \(metricsHost ?? "127.0.0.1"):\(metricsPort.map(String.init) ?? "PORT")")
+      if let metricsHost, !HTTPAddress.isIPv4(metricsHost) {
         throw ValidationError("--metrics-host \(metricsHost): not an IPv4 address; give one such as 127.0.0.1, or 0.0.0.0 for every interface")
       }
     }

@@ -18,10 +18,8 @@ extension HPOCommand {
 }
 
 extension HPOCommand.DriftCommand {
-  /// The output formats of `hpo drift`.
-  enum Format: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-  }
+  /// The output formats of `hpo drift`: table or json (csv is refused by `validate()`).
+  typealias Format = OutputFormat
 
   /// `hpo drift [check] --package DIR --data FILE.csv [--psi-max X] [--ks-max X] [--format table|json]`.
   struct Check: ParsableCommand {
@@ -38,7 +36,7 @@ extension HPOCommand.DriftCommand {
     @Option(help: "The package directory (data-profile.json, SHA256SUMS).")
     var package: String
 
-    @Option(help: "The new data (CSV with a header row; the label column is optional).")
+    @Option(help: ArgumentHelp("The new data (CSV with a header row; the label column is optional).", valueName: "file"))
     var data: String
 
     @Option(name: .customLong("psi-max"), help: "A feature drifts when its PSI is above this.")
@@ -47,10 +45,11 @@ extension HPOCommand.DriftCommand {
     @Option(name: .customLong("ks-max"), help: "A numeric feature drifts when its KS statistic is above this.")
     var ksMax: Double = 0.1
 
-    @Option(help: "table or json.")
+    @Option(help: "table: one line per feature; json: one object (csv: not available).")
     var format: Format = .table
 
     func validate() throws {
+      try format.check("hpo drift", accepts: [.table, .json])
       guard psiMax.isFinite, psiMax >= 0 else {
         throw ValidationError("--psi-max: \(psiMax) is not accepted; accepted: a number ≥ 0")
       }

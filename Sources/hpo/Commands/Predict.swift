@@ -5,11 +5,14 @@ import HPODrift
 import HPORelease
 
 extension HPOCommand {
-  /// `hpo predict --package DIR --input FILE.csv [--output FILE]`: predictions
+  /// `hpo predict --package DIR --data FILE.csv [--output FILE]`: predictions
   /// of a package's model, after its checksums and the input's schema are checked.
   struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Predict with a packaged model.",
+      // Written out because --data is an optional property (the hidden --input may
+      // stand in for it) but a required flag.
+      usage: "hpo predict --package <package> --data <file> [--output <output>]",
       discussion: """
         Verifies every file SHA256SUMS lists in the package (a missing or changed file: exit 2, \
         nothing written), checks the input's header and every cell against data-profile.json \
@@ -22,18 +25,31 @@ extension HPOCommand {
     @Option(help: "The package directory (model.hpoc, data-profile.json, SHA256SUMS).")
     var package: String
 
-    @Option(help: "The CSV file to predict (header row).")
-    var input: String
+    @Option(help: ArgumentHelp("The CSV file to predict (header row); required.", valueName: "file"))
+    var data: String?
+
+    // The previous release's spelling of --data; kept one release because scripts call it.
+    @Option(help: .hidden)
+    var input: String?
 
     @Option(help: "Where to write the predictions (default: standard output).")
     var output: String?
 
+    func validate() throws {
+      try DeprecatedFlag.check(input == nil ? [] : ["--input"], new: data != nil, "--data")
+      guard data != nil || input != nil else {
+        throw ValidationError("Missing expected argument '--data <file>': the CSV file to predict")
+      }
+    }
+
     func run() throws {
+      // validate() has made sure one of them is there.
+      guard let data = data ?? input else { throw HPOExitCode.badInput }
       let packaged: PackagedModel
       let rows: ProfiledInput
       do {
         packaged = try PackagedModel(directory: package)
-        rows = try ProfiledInput.read(path: input, profile: packaged.profile, unknownLevels: .reject)
+        rows = try ProfiledInput.read(path: data, profile: packaged.profile, unknownLevels: .reject)
       } catch {
         FileHandleOutput.standardError(error.description)
         throw HPOExitCode.badInput

@@ -40,11 +40,20 @@ extension HPOCommand {
     @Option(help: "With --promote: the registry directory (the entry is REGISTRY/<experiment name>).")
     var registry: String?
 
+    @Option(help: ArgumentHelp(
+      "Have the coordinator serve Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address (0.0.0.0 for every interface) and a port from 1 to 65535.",
+      valueName: "host:port"))
+    var http: String?
+
     @Option(help: "Log level of the coordinator and workers: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = .warning
 
     func validate() throws {
       guard workers >= 1 else { throw ValidationError("--workers \(workers) must be at least 1") }
+      if let http, try HTTPAddress.parse(http).port == 0 {
+        // The coordinator is a child whose output is not shown: nobody would learn the port it picked.
+        throw ValidationError("--http \(http): hpo run cannot tell which port the coordinator picks for port 0; accepted: HOST:PORT with an IPv4 address and a port from 1 to 65535, e.g. 127.0.0.1:9464")
+      }
     }
 
     func run() throws {
@@ -62,9 +71,10 @@ extension HPOCommand {
       let level = logLevel.rawValue
       do {
         try children.start(["coordinator", "--bind", endpoint, "--store", output.appendingPathComponent("store.sqlite").path,
-                            "--log-level", level, "--parent-pid", String(getpid())], name: "coordinator")
+                            "--log-level", level, "--parent-pid", String(getpid())] + (http.map { ["--http", $0] } ?? []),
+                           name: "coordinator")
         for k in 0..<workers {
-          try children.start(["worker", "--connect", endpoint, "--id", "local-\(k)", "--log-level", level,
+          try children.start(["worker", "--coordinator", endpoint, "--id", "local-\(k)", "--log-level", level,
                               "--parent-pid", String(getpid())], name: "worker \(k)")
         }
       } catch {

@@ -5,7 +5,7 @@ import HPOData
 import HPOModels
 
 extension HPOCommand {
-  /// `hpo train EXPERIMENT.json [--params JSON] [--json]`: trains one
+  /// `hpo train EXPERIMENT.json [--params JSON] [--format table|json]`: trains one
   /// configuration locally, on the experiment's data and split, through the
   /// same `Trainer.train` a worker calls, and prints validation and test
   /// metrics.
@@ -32,8 +32,16 @@ extension HPOCommand {
     @Option(help: "Epochs to train (default: the model's \"epochs\").")
     var epochs: Int?
 
-    @Flag(help: "Print one JSON object: {\"validation\": {...}, \"test\": {...}, \"epochs\": n, \"seconds\": s}.")
+    @Option(help: "table: a table of the metrics; json: one object {\"validation\": {...}, \"test\": {...}, \"epochs\": n, \"seconds\": s} (default: table; csv: not available).")
+    var format: OutputFormat?
+
+    // The previous release's spelling of --format json; kept one release because scripts call it.
+    @Flag(help: .hidden)
     var json = false
+
+    func validate() throws {
+      try OutputFormat.check(format, json: json, "hpo train", accepts: [.table, .json])
+    }
 
     func run() throws {
       Bootstrap.singleThreadedBLAS()
@@ -83,6 +91,7 @@ extension HPOCommand {
         throw HPOExitCode.badInput
       }
       let objective = spec.objective.metric
+      let json = OutputFormat.resolve(format, json: self.json) == .json
       if !json {
         FileHandleOutput.standardError(
           "\(spec.name): \(spec.model.kind.rawValue) on \(splits.train.rowCount) training, \(splits.validation.rowCount) validation, "

@@ -9,7 +9,7 @@ extension HPOCommand {
   struct Trials: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "List the trials of an experiment.")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json }
+    typealias Format = OutputFormat
 
     @Argument(help: "The experiment.")
     var experiment: String

@@ -12,8 +12,12 @@ extension HPOCommand {
       abstract: "Run a worker: take trials from the coordinator, train, report.",
       discussion: "Reconnects by itself when the coordinator restarts. SIGTERM hands the running trial back at its next epoch and exits.")
 
-    @Option(help: "The coordinator's endpoint.")
-    var connect = "tcp://127.0.0.1:5555"
+    @Option(help: ArgumentHelp("The coordinator's endpoint (tcp://HOST:PORT or ipc://PATH; default: tcp://127.0.0.1:5555).", valueName: "endpoint"))
+    var coordinator: String?
+
+    // The previous release's spelling of --coordinator; kept one release because scripts call it.
+    @Option(help: .hidden)
+    var connect: String?
 
     @Option(help: "Trials to run at once (one thread each).")
     var slots = 1
@@ -39,6 +43,7 @@ extension HPOCommand {
 
     func validate() throws {
       guard slots >= 1 else { throw ValidationError("--slots \(slots) must be at least 1") }
+      try DeprecatedFlag.check(connect == nil ? [] : ["--connect"], new: coordinator != nil, "--coordinator")
     }
 
     func run() throws {
@@ -53,7 +58,7 @@ extension HPOCommand {
         throw HPOExitCode.infrastructure
       }
       defer { context.close() }
-      let endpoint = connect
+      let endpoint = coordinator ?? connect ?? "tcp://127.0.0.1:5555"
       let cacheURL = URL(fileURLWithPath: cache ?? FileManager.default.temporaryDirectory.appendingPathComponent("hpo-shards").path)
       let options = WorkerService.Options(
         endpoint: endpoint, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", slots: slots,

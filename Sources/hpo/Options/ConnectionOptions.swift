@@ -3,7 +3,7 @@ import HPOZeroMQ
 
 /// Where the coordinator listens, for commands that talk to it.
 struct ConnectionOptions: ParsableArguments {
-  @Option(name: .customLong("coordinator"), help: "The coordinator's endpoint (tcp://HOST:PORT or ipc://PATH).")
+  @Option(name: .customLong("coordinator"), help: ArgumentHelp("The coordinator's endpoint (tcp://HOST:PORT or ipc://PATH).", valueName: "endpoint"))
   var endpoint = "tcp://127.0.0.1:5555"
 
   @Option(help: "Give up when the coordinator does not answer within this many seconds.")
