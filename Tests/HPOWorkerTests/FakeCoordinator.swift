@@ -59,7 +59,7 @@ final class FakeCoordinator: @unchecked Sendable {
       return [.decision(TrialDecision(key: p.key, verdict: decide(p)))]
     case .shardRequest(let r):
       guard let bytes = shards[r.sha256] else {
-        return [.error(WireFailure(code: "unknown_shard", message: "the coordinator has no shard \(r.sha256)"))]
+        return [.error(WireFailure(code: .unknownShard, message: "the coordinator has no shard \(r.sha256)"))]
       }
       return [.shard(ShardTransfer(sha256: r.sha256, bytes: bytes))]
     default:

@@ -13,7 +13,7 @@ import Testing
   static let long = Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)
   static let longHash = "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
 
-  static func shard(_ hash: String, _ bytes: [UInt8], _ role: String) -> ShardReference {
+  static func shard(_ hash: String, _ bytes: [UInt8], _ role: ShardRole) -> ShardReference {
     ShardReference(sha256: hash, bytes: bytes.count, role: role)
   }
 
@@ -22,8 +22,8 @@ import Testing
   }
 
   @Test func aShard_isFetchedOnceByHashThenServedFromTheCache() throws {
-    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, "train")])
-    let b = assignment(1, shards: [Self.shard(Self.abcHash, Self.abc, "train"), Self.shard(Self.longHash, Self.long, "validation")])
+    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, .train)])
+    let b = assignment(1, shards: [Self.shard(Self.abcHash, Self.abc, .train), Self.shard(Self.longHash, Self.long, .validation)])
     let runner = ScriptedRunner()
     let c = FakeCoordinator(asks: [[.assignment(a)], [.assignment(b)]], shards: [Self.abcHash: Self.abc, Self.longHash: Self.long])
     let w = RunningWorker(c, runner: runner)
@@ -45,7 +45,7 @@ import Testing
     let cache = temporaryDirectory()
     try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
     try Data(Self.abc).write(to: cache.appendingPathComponent(Self.abcHash))
-    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, "train")])
+    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, .train)])
     let runner = ScriptedRunner()
     let c = FakeCoordinator(asks: [[.assignment(a)]])  // serves no shard at all
     let w = RunningWorker(c, runner: runner, cache: cache)
@@ -58,7 +58,7 @@ import Testing
   }
 
   @Test func asks_tellTheCachedShardsOnlyWhenTheyChange() throws {
-    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, "train")])
+    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, .train)])
     let c = FakeCoordinator(asks: [[.assignment(a)]], shards: [Self.abcHash: Self.abc])
     let w = RunningWorker(c, runner: ScriptedRunner())
     #expect(c.waitUntil { $0.asks.count >= 4 })
@@ -70,8 +70,8 @@ import Testing
   }
 
   @Test func aShardWhoseBytesDoNotMatchItsHash_isRefusedAndNotCached() throws {
-    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, "train")])
-    let b = assignment(1, shards: [Self.shard(Self.abcHash, Self.abc, "train")])
+    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, .train)])
+    let b = assignment(1, shards: [Self.shard(Self.abcHash, Self.abc, .train)])
     let runner = ScriptedRunner()
     // The coordinator (or the network) sends other bytes under the hash.
     let c = FakeCoordinator(asks: [[.assignment(a)], [.assignment(b)]], shards: [Self.abcHash: Array("abd".utf8)])
@@ -87,7 +87,7 @@ import Testing
   }
 
   @Test func aShardTheCoordinatorDoesNotHave_failsTheTrialWithItsMessage() throws {
-    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, "train")])
+    let a = assignment(0, shards: [Self.shard(Self.abcHash, Self.abc, .train)])
     let runner = ScriptedRunner()
     let c = FakeCoordinator(asks: [[.assignment(a)]])
     let w = RunningWorker(c, runner: runner)

@@ -62,7 +62,7 @@ import Testing
     let a = TrialAssignment(
       key: TrialKey(experiment: "exp", trial: 0, attempt: 1), configuration: Configuration(["alpha": .float(1)]),
       model: ModelSpec(kind: .ridge), task: .regression, objective: ObjectiveSpec(metric: .rmse),
-      shards: [ShardReference(sha256: hash, bytes: 10, role: "train")], epochs: nil, seed: 1, reportEveryEpoch: false)
+      shards: [ShardReference(sha256: hash, bytes: 10, role: .train)], epochs: nil, seed: 1, reportEveryEpoch: false)
     let error = #expect(throws: TrialRunError.self) { try run(ModelRunner(), a) }
     #expect(error?.message == "shard \(hash) is missing on this worker")
   }
