@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
   name: "hpo",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "hpo", targets: ["hpo"]),
   ],
@@ -34,7 +34,7 @@ let package = Package(
     .target(name: "HPOLinearAlgebra", dependencies: ["CLinearAlgebra"]),
     // The only module with libzmq handles.
     // It implements HPOWire's transports over ROUTER/DEALER sockets.
-    .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ", "HPOWire"]),
+    .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ", "HPOCore", "HPOWire"]),
     // Pure, seeded search algorithms: samplers and schedulers.
     .target(name: "HPOSearch", dependencies: ["HPOCore", "HPOLinearAlgebra"]),
     // The one CSV tokenizer and IDX reader; the one read → validate → split → shard pipeline.

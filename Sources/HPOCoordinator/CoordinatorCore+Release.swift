@@ -2,22 +2,19 @@ import Foundation
 import HPOCore
 import HPOStore
 import HPOWire
+import Synchronization
 
 /// A release stage running on its own thread, off the dispatch loop, so the
 /// workers of other experiments keep being served. The coordinator's thread
 /// gathers its inputs and records its outcome; the job itself only reads
 /// files and writes under the experiment's output folder.
-final class ReleaseJob: @unchecked Sendable {
-  // @unchecked: `result` is only touched under `lock`.
-  private let lock = NSLock()
-  private var result: ReleaseOutcome?
+final class ReleaseJob: Sendable {
+  private let result = Mutex<ReleaseOutcome?>(nil)
 
   init(stage: any ReleaseRunner, record: SearchRecord, now: Date) {
     let thread = Thread { [self] in
       let outcome = stage.run(record, now: now)
-      lock.lock()
-      result = outcome
-      lock.unlock()
+      result.withLock { $0 = outcome }
     }
     thread.name = "release \(record.spec.name)"
     thread.stackSize = 8 << 20
@@ -25,11 +22,7 @@ final class ReleaseJob: @unchecked Sendable {
   }
 
   /// The outcome once the stage has ended.
-  var outcome: ReleaseOutcome? {
-    lock.lock()
-    defer { lock.unlock() }
-    return result
-  }
+  var outcome: ReleaseOutcome? { result.withLock { $0 } }
 }
 
 extension CoordinatorCore {

@@ -109,9 +109,9 @@ extension CoordinatorCore {
     }
     guard e.spec.output.keepTop > 0 else { return [] }
     let dir = URL(fileURLWithPath: e.spec.output.dir).appendingPathComponent("checkpoints")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    try AtomicFile.makeDirectory(dir.path)
     let file = dir.appendingPathComponent("trial-\(c.key.trial).ckpt")
-    try Data(c.bytes).write(to: file, options: .atomic)
+    try AtomicFile.write(c.bytes, to: file.path)
     let id = TrialID(experiment: c.key.experiment, number: c.key.trial)
     record(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now)
     try flush()
@@ -130,7 +130,12 @@ extension CoordinatorCore {
     }
     for doomed in ranked.dropFirst(e.spec.output.keepTop) {
       record(.deleteCheckpoint(doomed.trial), at: now)
-      try? FileManager.default.removeItem(atPath: doomed.path)
+      do {
+        try FileManager.default.removeItem(atPath: doomed.path)
+      } catch {
+        // The store no longer lists it: a file left behind wastes space, it is never read.
+        logger.warning("cannot delete a checkpoint outside keep_top", metadata: ["path": "\(doomed.path)", "error": "\(error)"])
+      }
     }
   }
 }

@@ -1,3 +1,5 @@
+import HPOCore
+
 /// One problem found in a data file: what kind, where (file, 1-based line,
 /// column name) and a message that says what was found and what is accepted.
 ///
@@ -103,6 +105,11 @@ public struct DataError: Error, Sendable, Equatable, CustomStringConvertible {
     _ code: DataIssue.Code, file: String, line: Int? = nil, column: String? = nil, message: String
   ) {
     self.init([DataIssue(.error, code, file: file, line: line, column: column, message: message)])
+  }
+
+  /// A file that could not be written (``DataIssue/Code/writeFailed``).
+  public init(_ failure: FileWriteError) {
+    self.init(.writeFailed, file: failure.path, message: failure.reason)
   }
 
   /// The issues of severity `.error`.

@@ -52,7 +52,7 @@ public enum DataPreparer {
     let preprocessing = try Preprocessing.fit(
       train, statistics: statistics, missing: spec.missing, categorical: spec.categorical, file: dataPath)
 
-    try AtomicFile.makeDirectory(outputDirectory)
+    do { try AtomicFile.makeDirectory(outputDirectory) } catch { throw DataError(error) }
     let directory = outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory
     var shards: [ShardInfo] = []
     for (i, range) in shardRanges(rows: train.rowCount, count: spec.shards).enumerated() {
@@ -73,7 +73,7 @@ public enum DataPreparer {
       featureNames: dataset.featureNames, dataType: Scalar.dataType, missing: spec.missing, split: spec.split,
       train: shards, validation: validationInfo, test: testInfo, statistics: statisticsInfo,
       preprocessing: preprocessingInfo)
-    try AtomicFile.write(manifest.json, to: directory + "/" + DataManifest.fileName)
+    do { try AtomicFile.write(manifest.json, to: directory + "/" + DataManifest.fileName) } catch { throw DataError(error) }
     return PreparedData(
       train: train, validation: validation, test: test, split: indices, statistics: statistics,
       preprocessing: preprocessing, report: loaded.report, manifest: manifest)
@@ -93,7 +93,7 @@ public enum DataPreparer {
   }
 
   private static func writeText(_ text: String, directory: String, name: String) throws(DataError) -> ShardInfo {
-    try AtomicFile.write(text, to: directory + "/" + name)
+    do { try AtomicFile.write(text, to: directory + "/" + name) } catch { throw DataError(error) }
     return ShardInfo(file: name, rows: 0, sha256: SHA256Hex.of(Array(text.utf8)))
   }
 }

@@ -80,7 +80,7 @@ public enum ShardWriter {
       for (i, byte) in hash.enumerated() { out[56 + i] = byte }
       return hash
     }
-    try AtomicFile.write(file, to: path)
+    do { try AtomicFile.write(file, to: path) } catch { throw DataError(error) }
     let name = path.split(separator: "/").last.map(String.init) ?? path
     return ShardInfo(file: name, rows: rows, sha256: SHA256Hex.hex(digest))
   }

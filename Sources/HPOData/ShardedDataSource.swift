@@ -1,16 +1,16 @@
 import Crypto
 import Foundation
 import HPOCore
+import Synchronization
 
 /// An experiment's prepared data, as the coordinator serves it: validates, splits and shards an experiment's CSV
 /// (``DataPreparer``) into `output.dir/data/`, and serves the files to workers
 /// by content hash (the SHA-256 of the whole file), so workers need no shared
 /// filesystem. Shards are written as float32 or float64 as the model's
 /// precision asks. Thread-safe.
-public final class ShardedDataSource: @unchecked Sendable {
-  // @unchecked: `files` is only touched under `lock`.
-  private let lock = NSLock()
-  private var files: [String: URL] = [:]
+public final class ShardedDataSource: Sendable {
+  /// The prepared files by SHA-256.
+  private let files = Mutex<[String: URL]>([:])
 
   public init() {}
 
@@ -34,9 +34,7 @@ public final class ShardedDataSource: @unchecked Sendable {
       let url = directory.appendingPathComponent(file)
       let bytes = try Data(contentsOf: url)
       let hash = SHA256Hex.of(bytes)
-      lock.lock()
-      files[hash] = url
-      lock.unlock()
+      files.withLock { $0[hash] = url }
       references.append(ShardReference(sha256: hash, bytes: bytes.count, role: role))
     }
     return references
@@ -44,9 +42,7 @@ public final class ShardedDataSource: @unchecked Sendable {
 
   /// The bytes of the file with this SHA-256, or `nil` when unknown.
   public func shardBytes(sha256: String) -> [UInt8]? {
-    lock.lock()
-    let url = files[sha256]
-    lock.unlock()
+    let url = files.withLock { $0[sha256] }
     guard let url, let data = try? Data(contentsOf: url) else { return nil }
     return [UInt8](data)
   }

@@ -1,5 +1,6 @@
 import FlyingFox
 import Foundation
+import HPOCore
 
 /// An HTTP server for Prometheus: `GET /metrics` answers the exporter's text;
 /// any other path 404. Runs on its own task until ``stop()``.
@@ -25,9 +26,9 @@ public final class MetricsServer: Sendable {
         HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: Data(exporter.render()))
       }
     }
-    let failure = LockedText()
+    let failure = Locked<String?>(nil)
     let task = Task {
-      do { try await server.run() } catch { failure.set("\(error)") }
+      do { try await server.run() } catch { failure.withLock { $0 = "\(error)" } }
     }
     self.task = task
     // Listening, or failed (address in use, permission), or 5 s passed.
@@ -39,7 +40,7 @@ public final class MetricsServer: Sendable {
           default: return .success(nil)
           }
         }
-        if let failed = failure.get() { return .failure(StartError(description: failed)) }
+        if let failed = failure.value { return .failure(StartError(description: failed)) }
         try? await Task.sleep(for: .milliseconds(50))
       }
       return .failure(StartError(description: "not listening after 5 s"))
@@ -71,37 +72,16 @@ public final class MetricsServer: Sendable {
   /// Runs async work to completion from synchronous code.
   @discardableResult
   private static func wait<T: Sendable>(_ work: @escaping @Sendable () async -> T) -> T {
-    let box = ResultBox<T>()
+    let box = Locked<T?>(nil)
     let done = DispatchSemaphore(value: 0)
     Task {
-      box.value = await work()
+      let value = await work()
+      box.withLock { $0 = value }
       done.signal()
     }
     done.wait()
+    // The task set it before signalling.
     return box.value!
   }
 }
 
-/// A value handed from a task to the thread waiting for it (the semaphore orders the accesses).
-private final class ResultBox<T>: @unchecked Sendable {
-  var value: T?
-}
-
-/// A string set by one task and read by another.
-private final class LockedText: @unchecked Sendable {
-  // @unchecked: every access to `text` holds `lock`.
-  private let lock = NSLock()
-  private var text: String?
-
-  func set(_ value: String) {
-    lock.lock()
-    defer { lock.unlock() }
-    text = value
-  }
-
-  func get() -> String? {
-    lock.lock()
-    defer { lock.unlock() }
-    return text
-  }
-}

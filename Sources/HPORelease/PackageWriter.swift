@@ -23,9 +23,6 @@ public enum PackageWriter {
     files.keys.sorted().map { "\(SHA256Hex.of(files[$0] ?? []))  \($0)\n" }.joined()
   }
 
-  /// SHA-256 of `bytes`.
-  public static func digest(_ bytes: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: bytes)) }
-
   /// Writes `files` (names without `/`) and their `SHA256SUMS` as the directory `destination`.
   /// - Throws: ``ReleaseError`` naming the path; the destination is then as it was.
   public static func write(_ files: [String: [UInt8]], to destination: String) throws {
@@ -39,18 +36,18 @@ public enum PackageWriter {
     do { try fm.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
       throw ReleaseError("cannot create \(parent.path): \(error.localizedDescription)")
     }
-    let token = "\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-    let temporary = parent.appendingPathComponent(".\(target.lastPathComponent).tmp-\(token)")
+    let temporary = URL(fileURLWithPath: AtomicFile.temporaryName(for: target.path))
     let aside = parent.appendingPathComponent(".\(target.lastPathComponent).previous")
     do {
       try fm.createDirectory(at: temporary, withIntermediateDirectories: false)
       var all = files
       all[checksumFile] = Array(checksums(files).utf8)
       for (name, bytes) in all.sorted(by: { $0.key < $1.key }) {
-        try durableWrite(bytes, to: temporary.appendingPathComponent(name).path)
+        try AtomicFile.writeNew(bytes, to: temporary.appendingPathComponent(name).path)
       }
-      try syncDirectory(temporary.path)
+      try AtomicFile.syncDirectory(temporary.path)
     } catch {
+      // Best effort: a temporary left behind is removed by the next write's recover().
       try? fm.removeItem(at: temporary)
       throw ReleaseError("cannot write the package \(target.path): \(error)")
     }
@@ -58,14 +55,17 @@ public enum PackageWriter {
     // The switch, in one step where the kernel can: the new package and the old one
     // exchange names (renameat2 RENAME_EXCHANGE), so the destination is never missing.
     if hadOld, exchange(temporary.path, target.path) {
-      try? syncDirectory(parent.path)
-      try? fm.removeItem(at: temporary)  // now the earlier package
+      try syncDirectory(parent.path)
+      // The earlier package, now under the temporary name; recover() removes it if this fails.
+      try? fm.removeItem(at: temporary)
       return
     }
     // Otherwise: old → aside, new → target, then the old one goes.
     if hadOld {
+      // A stale aside copy from an interrupted write: the package at `target` is newer.
       try? fm.removeItem(at: aside)
       guard rename(target.path, aside.path) == 0 else {
+        // Best effort: recover() removes a temporary left behind.
         try? fm.removeItem(at: temporary)
         throw ReleaseError("cannot move the earlier package \(target.path) aside: \(String(cString: strerror(errno)))")
       }
@@ -73,10 +73,12 @@ public enum PackageWriter {
     guard rename(temporary.path, target.path) == 0 else {
       let why = String(cString: strerror(errno))
       if hadOld { _ = rename(aside.path, target.path) }
+      // Best effort: recover() removes a temporary left behind.
       try? fm.removeItem(at: temporary)
       throw ReleaseError("cannot move the package into \(target.path): \(why)")
     }
-    try? syncDirectory(parent.path)
+    try syncDirectory(parent.path)
+    // The earlier package; recover() removes it if this fails.
     if hadOld { try? fm.removeItem(at: aside) }
   }
 
@@ -88,13 +90,19 @@ public enum PackageWriter {
     let parent = target.deletingLastPathComponent()
     let aside = parent.appendingPathComponent(".\(target.lastPathComponent).previous")
     if fm.fileExists(atPath: aside.path) {
-      if fm.fileExists(atPath: target.path) { try? fm.removeItem(at: aside) } else { _ = rename(aside.path, target.path) }
+      if fm.fileExists(atPath: target.path) {
+        try fm.removeItem(at: aside)
+      } else if rename(aside.path, target.path) != 0 {
+        throw ReleaseError("cannot put the earlier package \(aside.path) back at \(target.path): \(String(cString: strerror(errno)))")
+      }
     }
-    let prefix = ".\(target.lastPathComponent).tmp-"
-    for name in (try? fm.contentsOfDirectory(atPath: parent.path)) ?? [] where name.hasPrefix(prefix) {
+    // A parent that does not exist yet holds no temporaries.
+    let names = (try? fm.contentsOfDirectory(atPath: parent.path)) ?? []
+    for name in names where name.hasPrefix(".\(target.lastPathComponent).") {
       // Only temporaries of processes that are gone.
-      let pid = name.dropFirst(prefix.count).split(separator: "-").first.flatMap { Int32($0) }
-      if let pid, pid != getpid(), kill(pid, 0) != 0 { try? fm.removeItem(at: parent.appendingPathComponent(name)) }
+      if let pid = AtomicFile.temporaryOwner(name), pid != getpid(), kill(pid, 0) != 0 {
+        try fm.removeItem(at: parent.appendingPathComponent(name))
+      }
     }
   }
 
@@ -140,24 +148,8 @@ public enum PackageWriter {
     return renameat2(AT_FDCWD, a, AT_FDCWD, b, renameExchange) == 0
   }
 
-  static func durableWrite(_ bytes: [UInt8], to path: String) throws {
-    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw ReleaseError("cannot create \(path): \(String(cString: strerror(errno)))") }
-    defer { close(fd) }
-    var offset = 0
-    while offset < bytes.count {
-      let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-      guard n > 0 else { throw ReleaseError("cannot write \(path): \(String(cString: strerror(errno)))") }
-      offset += n
-    }
-    guard fsync(fd) == 0 else { throw ReleaseError("cannot flush \(path): \(String(cString: strerror(errno)))") }
-  }
-
+  /// Flushes the folder `path`, as a ``ReleaseError``.
   static func syncDirectory(_ path: String) throws {
-    let fd = open(path, O_RDONLY | O_DIRECTORY)
-    guard fd >= 0 else { throw ReleaseError("cannot open \(path)") }
-    defer { close(fd) }
-    _ = fsync(fd)
+    do { try AtomicFile.syncDirectory(path) } catch { throw ReleaseError(error.description) }
   }
 }
-

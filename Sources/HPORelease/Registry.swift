@@ -117,7 +117,7 @@ public struct Registry: Sendable {
   private func switchCurrent(_ name: String, to version: Int) throws {
     let entry = entryURL(name)
     let link = entry.appendingPathComponent("current")
-    let temporary = entry.appendingPathComponent(".current-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    let temporary = URL(fileURLWithPath: AtomicFile.temporaryName(for: link.path))
     guard symlink("versions/\(version)", temporary.path) == 0 else {
       throw ReleaseError("cannot create a symlink in \(entry.path): \(String(cString: strerror(errno)))")
     }
@@ -126,7 +126,7 @@ public struct Registry: Sendable {
       unlink(temporary.path)
       throw ReleaseError("cannot switch \(link.path): \(why)")
     }
-    try? PackageWriter.syncDirectory(entry.path)
+    try PackageWriter.syncDirectory(entry.path)
   }
 
   private func append(_ e: Event, to name: String) throws {

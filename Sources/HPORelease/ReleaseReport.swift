@@ -234,14 +234,7 @@ struct ReleaseReport {
   }
 }
 
-/// Writes `text` to a temporary sibling and renames it over `path`.
+/// Writes `text` to `path` atomically and durably, as a ``ReleaseError``.
 func atomicWrite(_ text: String, to path: String) throws {
-  let temporary = path + ".tmp-\(getpid())"
-  try? FileManager.default.removeItem(atPath: temporary)
-  try PackageWriter.durableWrite(Array(text.utf8), to: temporary)
-  guard rename(temporary, path) == 0 else {
-    let why = String(cString: strerror(errno))
-    try? FileManager.default.removeItem(atPath: temporary)
-    throw ReleaseError("cannot write \(path): \(why)")
-  }
+  do { try AtomicFile.write(text, to: path) } catch { throw ReleaseError(error.description) }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import HPOCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -15,10 +16,9 @@ import HPOCore
 /// The file is never deleted (deleting it would let two processes lock two different files).
 /// Its descriptor is close-on-exec, so workers started by the coordinator do not inherit it.
 /// `flock` is reliable on local file systems; on NFS keep stores on a local disk.
-final class StoreLock: @unchecked Sendable {
-  /// Guarded by `mutex`; -1 once released.
-  private var fd: Int32
-  private let mutex = NSLock()
+final class StoreLock: Sendable {
+  /// The lock file's descriptor; -1 once released.
+  private let fd: Mutex<Int32>
   let lockPath: String
 
   /// Takes the lock of the store at `storePath` without waiting.
@@ -40,7 +40,7 @@ final class StoreLock: @unchecked Sendable {
       throw StoreError(path: storePath, kind: .cannotOpen(
         reason: "cannot lock \(lockPath): \(String(cString: strerror(code)))"))
     }
-    self.fd = fd
+    self.fd = Mutex(fd)
     let note = "pid \(getpid()), hpo \(HPOVersion.current)\n"
     _ = ftruncate(fd, 0)
     _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
@@ -50,11 +50,11 @@ final class StoreLock: @unchecked Sendable {
 
   /// Drops the lock; idempotent.
   func release() {
-    mutex.lock()
-    defer { mutex.unlock() }
-    guard fd >= 0 else { return }
-    close(fd)  // closing the descriptor releases the flock
-    fd = -1
+    fd.withLock { fd in
+      guard fd >= 0 else { return }
+      close(fd)  // closing the descriptor releases the flock
+      fd = -1
+    }
   }
 
   private static func readHolder(_ fd: Int32) -> String? {

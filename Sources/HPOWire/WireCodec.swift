@@ -1,5 +1,6 @@
 import Foundation
 import HPOCore
+import Synchronization
 
 /// Size limits applied before anything is decoded.
 public struct WireLimits: Sendable, Equatable {
@@ -247,24 +248,20 @@ public enum WireDecodingError: Error, Sendable, Equatable, CustomStringConvertib
 }
 
 /// A bounded, thread-safe set of strings (forgotten all at once when full).
-final class ShapeMemo: @unchecked Sendable {
-  // @unchecked: every access to `shapes` holds `lock`.
-  private let lock = NSLock()
-  private var shapes: Set<String> = []
+final class ShapeMemo: Sendable {
+  private let shapes = Mutex<Set<String>>([])
   private let capacity: Int
 
   init(capacity: Int) { self.capacity = capacity }
 
   func contains(_ shape: String) -> Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return shapes.contains(shape)
+    shapes.withLock { $0.contains(shape) }
   }
 
   func insert(_ shape: String) {
-    lock.lock()
-    defer { lock.unlock() }
-    if shapes.count >= capacity { shapes.removeAll(keepingCapacity: true) }
-    shapes.insert(shape)
+    shapes.withLock { shapes in
+      if shapes.count >= capacity { shapes.removeAll(keepingCapacity: true) }
+      shapes.insert(shape)
+    }
   }
 }

@@ -255,14 +255,10 @@ struct SlotLoop {
       guard SHA256Hex.of(transfer.bytes) == shard.sha256 else {
         throw TrialRunError("shard \(shard.sha256) arrived corrupted (its SHA-256 differs)")
       }
-      // rename(2) replaces atomically: another slot or worker sharing the cache
-      // sees either no file or the whole shard, never a gap.
-      let temporary = url.appendingPathExtension("partial-\(slotID)")
-      try Data(transfer.bytes).write(to: temporary)
-      guard rename(temporary.path, url.path) == 0 else {
-        let reason = String(cString: strerror(errno))
-        try? FileManager.default.removeItem(at: temporary)
-        throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(reason)")
+      // Atomic: another slot or worker sharing the cache sees either no file
+      // or the whole shard, never a gap.
+      do { try AtomicFile.write(transfer.bytes, to: url.path) } catch {
+        throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(error.reason)")
       }
       listing.names = nil
       logger.info("shard fetched", metadata: ["shard": "\(shard.sha256.prefix(12))", "bytes": "\(transfer.bytes.count)"])

@@ -3,6 +3,7 @@ import Foundation
 import HPOCore
 import HPOWire
 import Logging
+import Synchronization
 
 /// A worker process: one thread per slot, each with its own connection to
 /// the coordinator, taking trials, fetching missing shards by hash, running
@@ -101,45 +102,31 @@ public final class WorkerService: Sendable {
 }
 
 /// The trial each slot is running, shared with the heartbeat thread.
-final class RunningTrials: @unchecked Sendable {
-  // @unchecked: every access holds `lock`.
-  private let lock = NSLock()
-  private var bySlot: [String: TrialKey] = [:]
-  private var interval: Duration = .seconds(1)
+final class RunningTrials: Sendable {
+  private let bySlot = Mutex<[String: TrialKey]>([:])
+  private let interval = Mutex<Duration>(.seconds(1))
 
   func set(_ slot: String, _ key: TrialKey?) {
-    lock.lock()
-    bySlot[slot] = key
-    lock.unlock()
+    bySlot.withLock { $0[slot] = key }
   }
 
   func snapshot() -> [(String, TrialKey)] {
-    lock.lock()
-    defer { lock.unlock() }
-    return bySlot.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    bySlot.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
   }
 
   var heartbeatInterval: Duration {
-    get { lock.lock(); defer { lock.unlock() }; return interval }
-    set { lock.lock(); interval = newValue; lock.unlock() }
+    get { interval.withLock { $0 } }
+    set { interval.withLock { $0 = newValue } }
   }
 }
 
 /// The first error of any slot.
-final class ErrorBox: @unchecked Sendable {
-  // @unchecked: every access holds `lock`.
-  private let lock = NSLock()
-  private var error: (any Error)?
+final class ErrorBox: Sendable {
+  private let error = Mutex<(any Error)?>(nil)
 
   func set(_ e: any Error) {
-    lock.lock()
-    if error == nil { error = e }
-    lock.unlock()
+    error.withLock { if $0 == nil { $0 = e } }
   }
 
-  var value: (any Error)? {
-    lock.lock()
-    defer { lock.unlock() }
-    return error
-  }
+  var value: (any Error)? { error.withLock { $0 } }
 }

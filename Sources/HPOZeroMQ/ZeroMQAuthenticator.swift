@@ -1,6 +1,8 @@
 // The ZAP handler (ZeroMQ RFC 27): which CURVE clients a server lets in.
 import Dispatch
 import Foundation
+import HPOCore
+import Synchronization
 private import CZeroMQ
 
 /// One answer of a ``ZeroMQAuthenticator``: who asked and whether they were let in.
@@ -51,11 +53,10 @@ public struct ZeroMQAuthenticationDecision: Sendable, Hashable, CustomStringConv
 /// without waiting.
 ///
 /// **Thread-safety.** `Sendable`: the socket lives on the handler's own
-/// thread only; the shared state is a stop flag under a lock, so
-/// `@unchecked Sendable` is sound. `onDecision` runs on the handler's
+/// thread only; the shared state is a stop flag behind a `Mutex`. `onDecision` runs on the handler's
 /// thread, once per request, and should return quickly (the client's
 /// handshake waits for the answer).
-public final class ZeroMQAuthenticator: @unchecked Sendable {
+public final class ZeroMQAuthenticator: Sendable {
   /// The endpoint libzmq sends ZAP requests to (fixed by RFC 27).
   public static let endpoint = "inproc://zeromq.zap.01"
 
@@ -74,14 +75,14 @@ public final class ZeroMQAuthenticator: @unchecked Sendable {
     self.authorizedKeys = authorizedKeys
     let state = self.state
     let started = DispatchSemaphore(value: 0)
-    let startError = ErrorSlot()
+    let startError = Locked<ZeroMQError?>(nil)
     let thread = Thread {
       defer { state.finished.signal() }
       let socket: ZeroMQSocket
       do throws(ZeroMQError) {
         socket = try ZeroMQSocket(.rep, context: context, linger: .zero, bind: [Self.endpoint])
       } catch {
-        startError.error = error
+        startError.withLock { $0 = error }
         started.signal()
         return
       }
@@ -92,7 +93,7 @@ public final class ZeroMQAuthenticator: @unchecked Sendable {
     thread.name = "hpo-zap"
     thread.start()
     started.wait()
-    if let error = startError.error {
+    if let error = startError.value {
       state.finished.wait()
       state.markClosed()
       throw error
@@ -165,32 +166,22 @@ public final class ZeroMQAuthenticator: @unchecked Sendable {
 }
 
 /// The stop flag shared with a helper thread, and the signal that it ended.
-final class StopState: @unchecked Sendable {
-  // @unchecked: `stopping` and `closed` are only touched under `lock`;
-  // `finished` is a semaphore (thread-safe).
-  private let lock = ZeroMQLock()
-  private var stopping = false
-  private var closed = false
+final class StopState: Sendable {
+  private let flags = Mutex<(stopping: Bool, closed: Bool)>((false, false))
   /// Signalled once by the thread when it has closed its socket.
   let finished = DispatchSemaphore(value: 0)
 
-  var isStopping: Bool { lock.withLock { stopping } }
+  var isStopping: Bool { flags.withLock { $0.stopping } }
 
   /// Raises the flag; true for the first caller only (who then waits for `finished`).
   func requestStop() -> Bool {
-    lock.withLock {
-      stopping = true
-      defer { closed = true }
-      return !closed
+    flags.withLock { f in
+      f.stopping = true
+      defer { f.closed = true }
+      return !f.closed
     }
   }
 
   /// Marks the thread as already waited for.
-  func markClosed() { lock.withLock { stopping = true; closed = true } }
-}
-
-/// Hands a start-up error from a helper thread to the thread waiting for it.
-final class ErrorSlot: @unchecked Sendable {
-  // @unchecked: written once before a semaphore signal, read after the wait.
-  var error: ZeroMQError?
+  func markClosed() { flags.withLock { $0 = (true, true) } }
 }

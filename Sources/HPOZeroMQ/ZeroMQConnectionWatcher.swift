@@ -1,6 +1,8 @@
 // A socket monitor read on its own thread, naming the peer of each connection.
 import Dispatch
 import Foundation
+import HPOCore
+import Synchronization
 private import CZeroMQ
 
 #if canImport(Glibc)
@@ -42,7 +44,9 @@ public struct ZeroMQConnectionEvent: Sendable, Hashable, CustomStringConvertible
 ///
 /// Create and ``stop()`` it on the monitored socket's owner thread; the
 /// monitor's reading socket lives on the watcher's thread only.
-/// `@unchecked Sendable`: the only shared state is a ``StopState``.
+/// `@unchecked Sendable`: the only state shared with the thread is a
+/// ``StopState`` (a `Mutex`); `target` is weak (not Sendable) and read only on
+/// the owner thread, in ``stop()``.
 final class ZeroMQConnectionWatcher: @unchecked Sendable {
   private let state = StopState()
   private let endpoint: String
@@ -68,14 +72,14 @@ final class ZeroMQConnectionWatcher: @unchecked Sendable {
     target.monitorEndpoint = endpoint
     let state = self.state
     let started = DispatchSemaphore(value: 0)
-    let startError = ErrorSlot()
+    let startError = Locked<ZeroMQError?>(nil)
     let thread = Thread {
       defer { state.finished.signal() }
       let reader: ZeroMQSocket
       do throws(ZeroMQError) {
         reader = try ZeroMQSocket(.pair, context: context, linger: .zero, connect: [endpoint])
       } catch {
-        startError.error = error
+        startError.withLock { $0 = error }
         started.signal()
         return
       }
@@ -99,7 +103,7 @@ final class ZeroMQConnectionWatcher: @unchecked Sendable {
     thread.name = "hpo-zmq-monitor"
     thread.start()
     started.wait()
-    if let error = startError.error {
+    if let error = startError.value {
       state.finished.wait()
       state.markClosed()
       target.stopMonitor(endpoint: endpoint)

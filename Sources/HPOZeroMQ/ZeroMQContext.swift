@@ -1,13 +1,14 @@
 // The libzmq context: owner of the I/O threads and of every socket.
 private import CZeroMQ
+import Synchronization
 
 /// A libzmq context (`zmq_ctx_new`): I/O threads plus the `inproc://` namespace.
 ///
 /// **Thread-safety.** `Sendable`: share one context across threads and tasks.
 /// libzmq contexts are thread-safe; the only mutable Swift state (the handle,
-/// cleared by `close()`, and a counter) is guarded by a lock, and the lock is
-/// also held while a socket is created so that `zmq_socket` can never race
-/// `zmq_ctx_term` on a freed context. That is why `@unchecked Sendable` is sound.
+/// cleared by `close()`, and a counter) is behind a `Mutex`, which is also
+/// held while a socket is created so that `zmq_socket` can never race
+/// `zmq_ctx_term` on a freed context.
 ///
 /// **Shutdown order.** (1) Close every socket (a socket keeps its context
 /// alive, not the other way round). Threads blocked in a socket call can be
@@ -18,12 +19,17 @@ private import CZeroMQ
 /// the *same* thread therefore deadlocks. Every socket gets a bounded linger
 /// (``defaultLinger`` unless overridden), so step (2) never waits forever for
 /// unsent messages.
-public final class ZeroMQContext: @unchecked Sendable {
-  private let lock = ZeroMQLock()
-  /// `nil` once `close()` has begun; guarded by `lock`.
-  private var handle: UnsafeMutableRawPointer?
-  /// Source of unique `inproc://` monitor names; guarded by `lock`.
-  private var monitorCounter: UInt64 = 0
+public final class ZeroMQContext: Sendable {
+  // @unchecked: the handle points to a libzmq context, which is thread-safe;
+  // the Mutex orders its termination against every other use.
+  private struct State: @unchecked Sendable {
+    /// `nil` once `close()` has begun.
+    var handle: UnsafeMutableRawPointer?
+    /// Source of unique `inproc://` monitor names.
+    var monitorCounter: UInt64 = 0
+  }
+
+  private let state: Mutex<State>
 
   /// The linger every new socket of this context gets unless its initialiser
   /// says otherwise. Never infinite.
@@ -49,20 +55,21 @@ public final class ZeroMQContext: @unchecked Sendable {
       _ = zmq_ctx_term(context)
       throw error
     }
-    self.handle = context
+    self.state = Mutex(State(handle: context))
     self.defaultLinger = defaultLinger
   }
 
   /// True once ``close()`` has been called. Thread-safe, non-blocking.
-  public var isClosed: Bool { lock.withLock { handle == nil } }
+  public var isClosed: Bool { state.withLock { $0.handle == nil } }
 
   /// `zmq_ctx_shutdown`: makes every blocking call on this context's sockets
   /// (in any thread) fail with `ETERM`, and new sockets impossible. Does not
   /// free anything: sockets must still be closed, then ``close()`` called.
   /// Thread-safe, non-blocking, idempotent; a no-op after `close()`.
   public func shutdown() {
-    lock.withLock {
-      guard let handle else { return }
+    state.withLock { state in
+      guard let handle = state.handle else { return }
+      // zmq_ctx_shutdown fails only for a context already terminated, which the handle rules out.
       _ = try? zmqCall("zmq_ctx_shutdown") { zmq_ctx_shutdown(handle) }
     }
   }
@@ -72,11 +79,12 @@ public final class ZeroMQContext: @unchecked Sendable {
   /// Idempotent and thread-safe: only the first call terminates; later or
   /// concurrent calls return at once.
   public func close() {
-    let handle: UnsafeMutableRawPointer? = lock.withLock {
-      defer { self.handle = nil }
-      return self.handle
+    let handle: UnsafeMutableRawPointer? = state.withLock { state in
+      defer { state.handle = nil }
+      return state.handle
     }
     guard let handle else { return }
+    // zmq_ctx_term retries EINTR itself (zmqCall); there is nothing left to do about another failure.
     _ = try? zmqCall("zmq_ctx_term") { zmq_ctx_term(handle) }
   }
 
@@ -85,7 +93,8 @@ public final class ZeroMQContext: @unchecked Sendable {
   /// its own `deinit`; `zmq_ctx_term` then waits at most for the bounded
   /// linger of those sockets.
   deinit {
-    if let handle { _ = try? zmqCall("zmq_ctx_term") { zmq_ctx_term(handle) } }
+    // As in close(): nothing is left to do about a failure here.
+    if let handle = state.withLock({ $0.handle }) { _ = try? zmqCall("zmq_ctx_term") { zmq_ctx_term(handle) } }
   }
 
   /// Runs `body` with the live context handle, under the lock, so the context
@@ -94,17 +103,17 @@ public final class ZeroMQContext: @unchecked Sendable {
   func withHandle<R>(
     _ operation: StaticString, _ body: (UnsafeMutableRawPointer) throws(ZeroMQError) -> R
   ) throws(ZeroMQError) -> R {
-    try lock.withLock { () throws(ZeroMQError) -> R in
-      guard let handle else { throw ZeroMQError(code: ETERM, operation: operation.description) }
+    try state.withLock { (state) throws(ZeroMQError) -> R in
+      guard let handle = state.handle else { throw ZeroMQError(code: ETERM, operation: operation.description) }
       return try body(handle)
     }
   }
 
   /// A fresh `inproc://` name for a socket monitor, unique in this context.
   func makeMonitorEndpoint() -> String {
-    let id = lock.withLock {
-      monitorCounter += 1
-      return monitorCounter
+    let id = state.withLock { state in
+      state.monitorCounter += 1
+      return state.monitorCounter
     }
     return "inproc://hpo-zmq-monitor-\(id)"
   }

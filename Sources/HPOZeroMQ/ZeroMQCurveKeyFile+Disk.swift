@@ -1,4 +1,5 @@
 // Reading and writing CURVE key files: permissions, atomic no-clobber writes.
+import HPOCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -124,37 +125,14 @@ extension ZeroMQCurveKeyFile {
     return text
   }
 
+  /// Atomically and durably, with exactly `mode`; without `replace` an existing file is refused.
   private static func writeFile(_ text: String, to path: String, mode: mode_t, replace: Bool) throws(ZeroMQKeyFileError) {
-    let slash = path.lastIndex(of: "/")
-    let temporary = slash.map { String(path[...$0]) + "." + String(path[path.index(after: $0)...]) } ?? "." + path
-    let tmp = temporary + ".tmp-\(getpid())"
-    // O_EXCL: never write through a file or link someone placed there.
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-    guard fd >= 0 else { throw writeFailure(path, "cannot create \(tmp): \(reason(errno))") }
-    var failure: String?
-    if fchmod(fd, mode) != 0 { failure = "cannot set the mode of \(tmp): \(reason(errno))" }
-    let bytes = Array(text.utf8)
-    var offset = 0
-    while failure == nil && offset < bytes.count {
-      let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-      if n < 0 && errno == EINTR { continue }
-      if n < 0 { failure = "cannot write: \(reason(errno))" } else { offset += n }
-    }
-    if failure == nil && fsync(fd) != 0 { failure = "cannot flush: \(reason(errno))" }
-    if close(fd) != 0 && failure == nil { failure = "cannot close: \(reason(errno))" }
-    if let failure {
-      _ = unlink(tmp)
-      throw writeFailure(path, failure)
-    }
-    defer { _ = unlink(tmp) }
-    if replace {
-      guard rename(tmp, path) == 0 else { throw writeFailure(path, "cannot rename \(tmp) to it: \(reason(errno))") }
-    } else if link(tmp, path) != 0 {
-      let code = errno
-      if code == EEXIST {
-        throw ZeroMQKeyFileError(.exists, path: path, message: "already exists; pass --force to replace it, or choose another --name")
-      }
-      throw writeFailure(path, "cannot link \(tmp) to it: \(reason(code))")
+    do {
+      try AtomicFile.write(text, to: path, mode: mode, replace: replace)
+    } catch where error.kind == .exists {
+      throw ZeroMQKeyFileError(.exists, path: path, message: "already exists; pass --force to replace it, or choose another --name")
+    } catch {
+      throw writeFailure(path, error.reason)
     }
   }
 

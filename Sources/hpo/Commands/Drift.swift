@@ -108,9 +108,9 @@ extension HPOCommand.DriftCommand {
         return
       }
       do {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try AtomicFile.write(text, to: output)
       } catch {
-        FileHandleOutput.standardError("\(output): cannot write the profile: \(error.localizedDescription)")
+        FileHandleOutput.standardError("\(output): cannot write the profile: \(error.reason)")
         throw HPOExitCode.infrastructure
       }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HPOCore
 import HPOModels
 import HPODrift
 import HPORelease
@@ -71,9 +72,9 @@ extension HPOCommand {
         return
       }
       do {
-        try Data(table.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        try AtomicFile.write(table, to: output)
       } catch {
-        FileHandleOutput.standardError("\(output): cannot write the predictions: \(error.localizedDescription)")
+        FileHandleOutput.standardError("\(output): cannot write the predictions: \(error.reason)")
         throw HPOExitCode.infrastructure
       }
       FileHandleOutput.standardError("\(output): \(rows.rowCount) predictions")

@@ -4,6 +4,7 @@ import HPOClient
 import HPOCore
 import HPORelease
 import HPOWire
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -146,10 +147,8 @@ extension ConnectionOptions {
 
 /// Child `hpo` processes started by `hpo run`: stopped with SIGTERM (then
 /// SIGKILL after a grace period) when the command ends, whatever the reason.
-final class ChildProcesses: @unchecked Sendable {
-  // @unchecked: every access to `processes` holds `lock`.
-  private let lock = NSLock()
-  private var processes: [(String, Process)] = []
+final class ChildProcesses: Sendable {
+  private let processes = Mutex<[(String, Process)]>([])
   private let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
 
   func start(_ arguments: [String], name: String) throws {
@@ -162,22 +161,16 @@ final class ChildProcesses: @unchecked Sendable {
     p.standardInput = FileHandle.nullDevice
     p.standardOutput = FileHandle.nullDevice
     try p.run()
-    lock.lock()
-    processes.append((name, p))
-    lock.unlock()
+    processes.withLock { $0.append((name, p)) }
   }
 
   /// The name of the first child that is no longer running, if any.
   var firstExited: String? {
-    lock.lock()
-    defer { lock.unlock() }
-    return processes.first { !$0.1.isRunning }?.0
+    processes.withLock { $0.first { !$0.1.isRunning }?.0 }
   }
 
   func terminateAll() {
-    lock.lock()
-    let all = processes
-    lock.unlock()
+    let all = processes.withLock { $0 }
     // Workers first, then the coordinator, so trials are handed back before it drains.
     for (_, p) in all.reversed() where p.isRunning { p.terminate() }
     let deadline = Date().addingTimeInterval(10)
