@@ -53,13 +53,13 @@ let package = Package(
       ]),
 
     // Talking to a coordinator (submit, follow, status, trials, cancel) for the CLI and tests.
-    .target(name: "HPOClient", dependencies: ["HPOCore", "HPOWire", "HPOStore"]),
+    .target(name: "HPOClient", dependencies: ["HPOCore", "HPOWire"]),
 
     // The experiment store: SQLite through GRDB, written only by the coordinator.
     .target(
       name: "HPOStore",
       dependencies: [
-        "HPOCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto"),
+        "HPOCore", .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     // Protocol messages between coordinator, workers and clients, and their codec.
     .target(name: "HPOWire", dependencies: ["HPOCore"]),
@@ -71,7 +71,6 @@ let package = Package(
       dependencies: [
         "HPOCore", "HPOStore", "HPOWire",
         .product(name: "Logging", package: "swift-log"),
-        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // The worker service: trial runner, shard cache, progress reports.
     .target(
@@ -79,7 +78,6 @@ let package = Package(
       dependencies: [
         "HPOCore", "HPOWire", "HPOData", "HPOModels",
         .product(name: "Logging", package: "swift-log"),
-        .product(name: "Crypto", package: "swift-crypto"),
       ]),
 
     // ONNX export of trained models (protobuf encoding through swift-protobuf;
@@ -97,14 +95,13 @@ let package = Package(
       dependencies: [
         "HPOCore", "HPOData", "HPOModels", "HPOONNX", "HPOStore", "HPODrift", "HPOReports", "HPOLinearAlgebra",
         .product(name: "Logging", package: "swift-log"),
-        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Data profiles, drift statistics and decisions.
     .target(name: "HPODrift", dependencies: ["HPOCore", "HPOData"]),
     // What people read: Markdown, JUnit and HTML reports, and their chart data.
     .target(name: "HPOReports", dependencies: ["HPOCore", "HPOStore"]),
 
-    // Prometheus metrics of a coordinator, served over HTTP (`hpo coordinator --metrics-port`).
+    // Prometheus metrics of a coordinator, served over HTTP (`hpo coordinator --http HOST:PORT`).
     .target(
       name: "HPOMetrics",
       dependencies: [
@@ -145,6 +142,8 @@ let package = Package(
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
+    // The module map in the README against the sources' imports.
+    .testTarget(name: "ArchitectureTests"),
     // Runs the built `hpo` binary as a user would.
     .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),
   ]

@@ -1,4 +1,3 @@
-import Crypto
 import HPOCore
 
 /// The index of a prepared data directory: where the data came from, how it

@@ -1,4 +1,3 @@
-import Crypto
 import HPOCore
 
 /// Everything ``DataPreparer/prepare(spec:dataPath:outputDirectory:as:)`` made.

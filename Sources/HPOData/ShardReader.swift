@@ -1,5 +1,4 @@
 import HPOCore
-import Crypto
 
 /// The contents of one shard file.
 public struct Shard<Scalar: DataScalar>: Sendable, Equatable {

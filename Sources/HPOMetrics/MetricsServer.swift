@@ -65,7 +65,7 @@ public final class MetricsServer: Sendable {
     do {
       return try sockaddr_in.inet(ip4: host, port: port)
     } catch {
-      throw StartError(description: "--metrics-host \(host): not an IPv4 address; give one such as 127.0.0.1 or 0.0.0.0")
+      throw StartError(description: "--http \(host):\(port): \(host) is not an IPv4 address; give one such as 127.0.0.1 or 0.0.0.0")
     }
   }
 

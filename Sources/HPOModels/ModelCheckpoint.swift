@@ -1,4 +1,3 @@
-import Crypto
 import HPOCore
 import HPOData
 

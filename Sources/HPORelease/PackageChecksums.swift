@@ -1,6 +1,5 @@
 import HPOCore
 import HPODrift
-import Crypto
 import Foundation
 
 /// Checking a package directory against its `SHA256SUMS` before any of it is

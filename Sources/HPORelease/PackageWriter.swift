@@ -1,5 +1,4 @@
 import HPOCore
-import Crypto
 import Foundation
 
 #if canImport(Glibc)

@@ -1,5 +1,3 @@
-import HPOCore
-
 /// How the release stage ended, as the store, the wire and exit codes carry it.
 public struct ReleaseOutcome: Sendable, Equatable {
   public enum Status: String, Sendable, Codable, CaseIterable {
