@@ -136,7 +136,10 @@ let package = Package(
     .testTarget(name: "HPODataTests", dependencies: ["HPOData", "HPOCore"]),
     .testTarget(name: "HPOModelsTests", dependencies: ["HPOModels", "HPOData", "HPOCore"]),
     .testTarget(name: "HPOONNXTests", dependencies: ["HPOONNX", "HPOModels", "HPOData", "HPOCore"]),
-    .testTarget(name: "HPOReleaseTests", dependencies: ["HPORelease", "HPODrift", "HPOModels", "HPOData", "HPOStore", "HPOCore", "HPOTestSupport"]),
+    .testTarget(
+      name: "HPOReleaseTests",
+      dependencies: ["HPORelease", "HPODrift", "HPOModels", "HPOData", "HPOStore", "HPOCore", "HPOTestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),

@@ -1,4 +1,5 @@
 import HPOCore
+import HPOReports
 
 /// One release gate's verdict, as the reports, the manifest and the wire show it.
 public struct GateResult: Sendable, Equatable, Codable {
@@ -63,11 +64,8 @@ extension JSONValue {
   }
 }
 
-/// Short decimal text of a metric value.
-func formatted(_ x: Double?) -> String {
-  guard let x else { return "–" }
-  return x.isFinite ? String(format: "%.4f", x) : "\(x)"
-}
+/// Short decimal text of a metric value, as the reports write it (``ReportText/fixed(_:)``).
+func formatted(_ x: Double?) -> String { ReportText.fixed(x) }
 
 /// A threshold as written: up to 6 significant digits, no trailing zeros.
 func short(_ x: Double) -> String { String(format: "%.6g", x) }

@@ -3,7 +3,7 @@ import HPOCore
 extension HTMLReport {
   /// The metrics with per-epoch values: the objective (the intermediate
   /// reports) first, then every other metric the reports carry, by name.
-  static func curveMetrics(_ input: Input, trials: [Trial]) -> [String] {
+  static func curveMetrics(_ input: ReportInput, trials: [ReportInput.Trial]) -> [String] {
     var others = Set<String>()
     for t in trials { for m in t.intermediateMetrics.values { others.formUnion(m.keys) } }
     others.remove(input.objective)
@@ -14,7 +14,7 @@ extension HTMLReport {
   /// Learning curves: per metric one chart of the best ``curveTrialLimit``
   /// trials' per-epoch values (complete first by rank, then pruned by their
   /// last value), coloured by rank; a selector switches the metric.
-  static func learningCurves(_ input: Input, _ html: inout HTMLWriter) {
+  static func learningCurves(_ input: ReportInput, _ html: inout HTMLWriter) {
     html.element("h2", "Learning curves")
     let sign = input.direction == .minimize ? 1.0 : -1.0
     let pruned = input.trials.filter { $0.state == .pruned && !$0.intermediate.isEmpty }
@@ -33,7 +33,7 @@ extension HTMLReport {
     html.close("p")
     let maxEpoch = Double(chosen.flatMap { $0.intermediate.map(\.step) }.max() ?? 1)
     for (index, metric) in metrics.enumerated() {
-      let series: [(Trial, [(Int, Double)])] = chosen.map { t in
+      let series: [(ReportInput.Trial, [(Int, Double)])] = chosen.map { t in
         let points: [(Int, Double)] = metric == input.objective && index == 0
           ? t.intermediate.map { ($0.step, $0.value) }
           : t.intermediateMetrics.keys.sorted().compactMap { s in t.intermediateMetrics[s]?[metric].map { (s, $0) } }

@@ -3,7 +3,7 @@ import HPOCore
 extension HTMLReport {
   /// The best objective so far after each complete trial, in trial-number
   /// order: (trial number, best value). Monotone: never worse than the previous.
-  static func bestSoFar(_ input: Input) -> [(number: Int, value: Double)] {
+  static func bestSoFar(_ input: ReportInput) -> [(number: Int, value: Double)] {
     var out: [(Int, Double)] = []
     var best: Double?
     for t in input.trials.sorted(by: { $0.number < $1.number }) {
@@ -21,7 +21,7 @@ extension HTMLReport {
   /// The optimisation history: each finished trial's objective by trial
   /// number (complete: filled dots; pruned: hollow), and the best-so-far line
   /// (`id="best-so-far"`, its values in `data-values`).
-  static func history(_ input: Input, _ html: inout HTMLWriter) {
+  static func history(_ input: ReportInput, _ html: inout HTMLWriter) {
     html.element("h2", "Optimisation history")
     let shown = input.trials.filter { ($0.state == .complete || $0.state == .pruned) && ($0.value?.isFinite ?? false) }
     guard !shown.isEmpty else {

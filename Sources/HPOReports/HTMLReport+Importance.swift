@@ -2,7 +2,7 @@ import HPOCore
 
 extension HTMLReport {
   /// Parameter importance as horizontal bars (see ``ParameterImportance``).
-  static func importance(_ input: Input, _ html: inout HTMLWriter) {
+  static func importance(_ input: ReportInput, _ html: inout HTMLWriter) {
     html.element("h2", "Parameter importance")
     let ranked = input.ranked
     let scores = ParameterImportance.scores(

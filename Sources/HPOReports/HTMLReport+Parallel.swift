@@ -51,7 +51,7 @@ extension HTMLReport {
   /// parameter (sorted by name) and one for the objective; the best 20 %
   /// (at least one) coloured by rank, the rest grey. Inactive parameters sit
   /// on a dashed "n/a" line below their axis.
-  static func parallelCoordinates(_ input: Input, _ html: inout HTMLWriter) {
+  static func parallelCoordinates(_ input: ReportInput, _ html: inout HTMLWriter) {
     html.element("h2", "Parallel coordinates")
     let ranked = input.ranked
     let axes = input.space.parameters.sorted { $0.name < $1.name }.compactMap(ParameterAxis.init)

@@ -3,7 +3,7 @@ import HPOCore
 extension HTMLReport {
   /// Every trial, one row each (`<tr data-trial="N">`), by number; clicking a
   /// column header sorts by it (numbers numerically, missing values last).
-  static func trialTable(_ input: Input, _ html: inout HTMLWriter) {
+  static func trialTable(_ input: ReportInput, _ html: inout HTMLWriter) {
     html.element("h2", "Trials (\(input.trials.count))")
     let names = input.space.names.sorted()
     html.open("div", ["class": "wide"])

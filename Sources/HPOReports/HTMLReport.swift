@@ -4,6 +4,7 @@ import HPOCore
 /// The self-contained HTML report of an experiment (`report.html`): one file
 /// that works offline — inline CSS, inline SVG charts and a few lines of
 /// inline JavaScript (table sorting, metric switch), no external resource.
+/// It renders a ``ReportInput``, the input `report.md` and `junit.xml` share.
 ///
 /// Sections: the outcome banner and the gate table; the winner (trial,
 /// configuration, metrics); the optimisation history with the best-so-far
@@ -20,114 +21,8 @@ public enum HTMLReport {
   /// The most trials whose learning curves are drawn (the best ones).
   public static let curveTrialLimit = 50
 
-  /// One release gate as the report shows it: the caller maps its own gate
-  /// results into these plain rows.
-  public struct GateRow: Sendable, Equatable {
-    public var name: String
-    public var passed: Bool
-    /// The measured value, when the gate has one.
-    public var value: Double?
-    /// The threshold in words, e.g. "≥ 0.9".
-    public var threshold: String
-    /// Why it passed or failed, in a sentence.
-    public var detail: String
-
-    public init(name: String, passed: Bool, value: Double?, threshold: String, detail: String) {
-      self.name = name
-      self.passed = passed
-      self.value = value
-      self.threshold = threshold
-      self.detail = detail
-    }
-  }
-
-  /// The trial that won, as the report shows it.
-  public struct Winner: Sendable, Equatable {
-    public var trialNumber: Int
-    public var configuration: Configuration
-    /// Metric name → value (validation, test, … as the caller names them).
-    public var metrics: [String: Double]
-
-    public init(trialNumber: Int, configuration: Configuration, metrics: [String: Double]) {
-      self.trialNumber = trialNumber
-      self.configuration = configuration
-      self.metrics = metrics
-    }
-  }
-
-  /// One trial as the report shows it.
-  public struct Trial: Sendable, Equatable {
-    public var number: Int
-    public var state: TrialState
-    /// The objective (final for complete trials, last reported for pruned ones).
-    public var value: Double?
-    public var configuration: Configuration
-    public var epochs: Int
-    public var seconds: Double?
-    public var reason: String?
-    /// The objective after each epoch, in step order.
-    public var intermediate: [IntermediateReport]
-    /// Other metrics of each epoch, by step.
-    public var intermediateMetrics: [Int: [String: Double]]
-
-    public init(
-      number: Int, state: TrialState, value: Double?, configuration: Configuration, epochs: Int = 0,
-      seconds: Double? = nil, reason: String? = nil, intermediate: [IntermediateReport] = [],
-      intermediateMetrics: [Int: [String: Double]] = [:]
-    ) {
-      self.number = number
-      self.state = state
-      self.value = value
-      self.configuration = configuration
-      self.epochs = epochs
-      self.seconds = seconds
-      self.reason = reason
-      self.intermediate = intermediate
-      self.intermediateMetrics = intermediateMetrics
-    }
-  }
-
-  /// Everything the report shows.
-  public struct Input: Sendable, Equatable {
-    public var experiment: String
-    /// The objective's metric name and direction.
-    public var objective: String
-    public var direction: Direction
-    /// nil: no verdict yet (a search without gates); true/false: passed or failed.
-    public var passed: Bool?
-    /// The outcome in one sentence ("passed every gate and packaged", "gate accuracy failed: …").
-    public var outcome: String
-    public var gates: [GateRow]
-    public var winner: Winner?
-    /// The search space (axes of the parallel coordinates, importance).
-    public var space: SearchSpace
-    public var trials: [Trial]
-
-    public init(
-      experiment: String, objective: String, direction: Direction, passed: Bool?, outcome: String,
-      gates: [GateRow], winner: Winner?, space: SearchSpace, trials: [Trial]
-    ) {
-      self.experiment = experiment
-      self.objective = objective
-      self.direction = direction
-      self.passed = passed
-      self.outcome = outcome
-      self.gates = gates
-      self.winner = winner
-      self.space = space
-      self.trials = trials
-    }
-
-    /// Complete trials with a finite objective, best first (ties by number).
-    var ranked: [Trial] {
-      let sign = direction == .minimize ? 1.0 : -1.0
-      return trials.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
-        .sorted { (sign * ($0.value ?? 0), $0.number) < (sign * ($1.value ?? 0), $1.number) }
-    }
-  }
-
   /// The report as one HTML document.
-  public static func render(_ input: Input) -> String {
+  public static func render(_ input: ReportInput) -> String {
     var html = HTMLWriter()
     html.raw("<!DOCTYPE html>\n")
     html.open("html", ["lang": "en"])
@@ -152,7 +47,7 @@ public enum HTMLReport {
     return html.text + "\n"
   }
 
-  static func banner(_ input: Input, _ html: inout HTMLWriter) {
+  static func banner(_ input: ReportInput, _ html: inout HTMLWriter) {
     let state = input.passed.map { $0 ? "passed" : "failed" } ?? "none"
     html.open("div", ["class": "banner \(state)", "id": "outcome"])
     html.element("strong", input.passed.map { $0 ? "PASSED" : "FAILED" } ?? "NO VERDICT")
@@ -178,7 +73,7 @@ public enum HTMLReport {
     html.close("table")
   }
 
-  static func winner(_ input: Input, _ html: inout HTMLWriter) {
+  static func winner(_ input: ReportInput, _ html: inout HTMLWriter) {
     guard let w = input.winner else { return }
     html.element("h2", "Winner: trial \(w.trialNumber)")
     html.open("table", ["class": "winner"])

@@ -45,7 +45,7 @@ struct HTMLReportRunTests {
 
   /// Runs a 12-trial iris search with `hpo run` in `directory` and renders
   /// the report of its store.
-  static func reportOfARealRun(in directory: URL) throws -> (html: String, input: HTMLReport.Input, trials: [StoredTrial]) {
+  static func reportOfARealRun(in directory: URL) throws -> (html: String, input: ReportInput, trials: [StoredTrial]) {
     let source = Self.repository.appendingPathComponent("Experiments/iris-softmax.json")
     guard var experiment = try JSONSerialization.jsonObject(with: Data(contentsOf: source)) as? [String: Any],
       var data = experiment["data"] as? [String: Any], var search = experiment["search"] as? [String: Any],
@@ -67,9 +67,9 @@ struct HTMLReportRunTests {
     let store = try ExperimentStore.open(path: directory.appendingPathComponent("out/store.sqlite").path)
     defer { try? store.close() }
     let trials = try store.storedTrials(of: "iris-softmax")
-    let input = try HTMLReport.Input(
-      store: store, experiment: "iris-softmax", passed: true, outcome: "passed every gate",
-      gates: [HTMLReport.GateRow(name: "accuracy", passed: true, value: 0.97, threshold: "≥ 0.9", detail: "on the test split")])
+    let input = try ReportInput(
+      store: store, experiment: "iris-softmax", status: .passed, outcome: "passed every gate",
+      gates: [ReportInput.Gate(name: "accuracy", passed: true, value: 0.97, threshold: "≥ 0.9", detail: "on the test split")])
     return (HTMLReport.render(input), input, trials)
   }
 

@@ -10,7 +10,7 @@ import Testing
 /// objective (a loss) depends mostly on `lr`. Every 7th trial is pruned,
 /// every 11th failed; complete trials report `epochs` per-epoch values and
 /// two other metrics.
-func syntheticInput(trials count: Int, epochs: Int = 20, seed: UInt64 = 5) -> HTMLReport.Input {
+func syntheticInput(trials count: Int, epochs: Int = 20, seed: UInt64 = 5) -> ReportInput {
   var rng = SeededGenerator(seed: seed)
   func uniform() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
   let space = SearchSpace([
@@ -22,7 +22,7 @@ func syntheticInput(trials count: Int, epochs: Int = 20, seed: UInt64 = 5) -> HT
       condition: Condition([.init(parent: "opt", values: [.string("sgd")])])),
     Parameter(name: "batch", domain: .fixed(.int(32))),
   ])
-  var trials: [HTMLReport.Trial] = []
+  var trials: [ReportInput.Trial] = []
   for n in 0..<count {
     let lr = exp(log(1e-4) + uniform() * (log(1.0) - log(1e-4)))
     let opt = uniform() < 0.5 ? "sgd" : "adam"
@@ -38,20 +38,20 @@ func syntheticInput(trials count: Int, epochs: Int = 20, seed: UInt64 = 5) -> HT
     }
     var metrics: [Int: [String: Double]] = [:]
     for r in curve { metrics[r.step] = ["accuracy": 1 - r.value / 3, "training_loss": r.value * 0.9] }
-    trials.append(HTMLReport.Trial(
+    trials.append(ReportInput.Trial(
       number: n, state: state, value: state == .failed ? nil : (state == .pruned ? curve.last?.value : final),
       configuration: Configuration(values), epochs: done, seconds: state == .failed ? nil : 0.5 + uniform(),
       reason: state == .failed ? "diverged: loss is nan" : (state == .pruned ? "median rule at epoch \(done)" : nil),
       intermediate: curve, intermediateMetrics: metrics))
   }
-  return HTMLReport.Input(
-    experiment: "synthetic <test> & co", objective: "log_loss", direction: .minimize, passed: false,
+  return ReportInput(
+    experiment: "synthetic <test> & co", objective: "log_loss", direction: .minimize, model: .mlp, status: .gateFailed,
     outcome: "gate accuracy failed: 0.91 < 0.95",
     gates: [
-      HTMLReport.GateRow(name: "accuracy", passed: false, value: 0.91, threshold: "≥ 0.95", detail: "test accuracy below the minimum"),
-      HTMLReport.GateRow(name: "max_gap", passed: true, value: 0.01, threshold: "≤ 0.05", detail: "validation and test agree"),
+      ReportInput.Gate(name: "accuracy", passed: false, value: 0.91, threshold: "≥ 0.95", detail: "test accuracy below the minimum"),
+      ReportInput.Gate(name: "max_gap", passed: true, value: 0.01, threshold: "≤ 0.05", detail: "validation and test agree"),
     ],
-    winner: HTMLReport.Winner(trialNumber: 0, configuration: trials[0].configuration, metrics: ["test_accuracy": 0.91]),
+    winner: ReportInput.Winner(trialNumber: 0, configuration: trials[0].configuration, metrics: ["test_accuracy": 0.91]),
     space: space, trials: trials)
 }
 

@@ -1,0 +1,70 @@
+import HPOCore
+
+/// `report.md`: the release stage's verdict for people — the outcome, the
+/// winner with its validation and test metrics, the gates, the champion
+/// comparison and the ten best trials. Table cells are escaped
+/// (``ReportText/cell(_:)``); configurations are shown as the search space
+/// types them. Deterministic for a given input.
+public enum MarkdownReport {
+  /// The trials listed, at most.
+  public static let trialLimit = 10
+
+  /// The report as Markdown text, ending with a newline.
+  public static func render(_ input: ReportInput) -> String {
+    let metric = input.objective
+    var md = "# \(input.experiment): \(title(input.status))\n\n\(input.outcome.prefix(1).uppercased() + input.outcome.dropFirst()).\n\n"
+    if let w = input.winner { md += winner(w, input) }
+    if !input.gates.isEmpty {
+      md += "## Gates\n\n| gate | result | value | threshold | detail |\n|---|---|---|---|---|\n"
+      for g in input.gates {
+        md += "| \(ReportText.cell(g.name)) | \(g.passed ? "✅ pass" : "❌ fail") | \(ReportText.fixed(g.value)) | \(ReportText.cell(g.threshold)) | \(ReportText.cell(g.detail)) |\n"
+      }
+      md += "\n"
+    }
+    if let c = input.champion {
+      md += "## Champion\n\n\(c.entry) (\(c.version)): \(c.metric.rawValue) champion \(ReportText.fixed(c.champion)), winner \(ReportText.fixed(c.winner)); \(c.test).\n\n"
+    }
+    md += "## Top trials by \(metric)\n\n| rank | trial | state | \(metric) | epochs | configuration |\n|---|---|---|---|---|---|\n"
+    for (i, t) in byObjective(input).prefix(trialLimit).enumerated() {
+      md += "| \(i + 1) | \(t.number) | \(t.state.rawValue) | \(ReportText.fixed(t.value)) | \(t.epochs) | `\(input.space.normalized(t.configuration))` |\n"
+    }
+    md += "\n\(input.trials.count) trials in all.\n"
+    return md
+  }
+
+  /// The heading's verdict.
+  static func title(_ status: ReleaseOutcome.Status?) -> String {
+    switch status {
+    case .passed: "passed ✅"
+    case .gateFailed: "gate failed ❌"
+    case .error: "error ⚠️"
+    case .skipped: "skipped"
+    case nil: "no verdict"
+    }
+  }
+
+  /// The winner's section: trial, origin and seed, model kind, configuration,
+  /// and a row per metric with a validation or test value (the objective marked).
+  static func winner(_ w: ReportInput.Winner, _ input: ReportInput) -> String {
+    let provenance = [w.origin, w.seed.map { "seed \($0)" }].compactMap { $0 }
+    let from = provenance.isEmpty ? "" : " (\(provenance.joined(separator: ", ")))"
+    var md = "## Winner\n\nTrial \(w.trialNumber)\(from), \(input.model.rawValue): `\(w.configuration)`\n\n"
+    md += "| metric | validation | test |\n|---|---|---|\n"
+    for m in Metric.allCases where w.validation[m] != nil || w.test[m] != nil {
+      md += "| \(m.rawValue)\(m.rawValue == input.objective ? " (objective)" : "") | \(ReportText.fixed(w.validation[m])) | \(ReportText.fixed(w.test[m])) |\n"
+    }
+    return md + "\n"
+  }
+
+  /// Every trial: complete ones by objective, best first (a complete trial
+  /// without a value counts as +∞ before the sign of the direction is
+  /// applied), then the others; ties by number.
+  static func byObjective(_ input: ReportInput) -> [ReportInput.Trial] {
+    let sign: Double = input.direction == .minimize ? 1 : -1
+    return input.trials.sorted { a, b in
+      let va = a.state == .complete ? sign * (a.value ?? .infinity) : .infinity
+      let vb = b.state == .complete ? sign * (b.value ?? .infinity) : .infinity
+      return (va, a.number) < (vb, b.number)
+    }
+  }
+}
