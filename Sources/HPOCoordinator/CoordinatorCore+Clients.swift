@@ -75,8 +75,8 @@ extension CoordinatorCore {
     }
     let statuses = try names.compactMap { name -> ExperimentStatus? in
       guard let e = experiments[name] else { return nil }
-      var counts: [String: Int] = [:]
-      for t in e.trials { counts[t.state.rawValue, default: 0] += 1 }
+      var counts: [TrialState: Int] = [:]
+      for t in e.trials { counts[t.state, default: 0] += 1 }
       var trials: [TrialSummary]?
       if r.includeTrials {
         trials = try store.storedTrials(of: name).map { t in

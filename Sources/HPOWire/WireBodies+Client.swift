@@ -60,8 +60,8 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   public var name: String
   public var state: ExperimentState
   public var budget: Int
-  /// Trial counts by ``TrialState`` raw value ("complete", "running", ...).
-  public var counts: [String: Int]
+  /// Trial counts by state (a JSON object keyed by the state's name).
+  public var counts: [TrialState: Int]
   public var bestValue: Double?
   public var bestTrial: Int?
   public var bestConfiguration: Configuration?
@@ -72,7 +72,7 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   public var release: ReleaseStatus?
 
   public init(
-    name: String, state: ExperimentState, budget: Int, counts: [String: Int], bestValue: Double?, bestTrial: Int?,
+    name: String, state: ExperimentState, budget: Int, counts: [TrialState: Int], bestValue: Double?, bestTrial: Int?,
     bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil
   ) {
     self.name = name

@@ -25,7 +25,7 @@ final class ScriptedCoordinator: ClientTransport {
   /// A status of `name` in `state` with `done` complete trials of 4.
   static func status(_ name: String, _ state: ExperimentState, done: Int, release: ReleaseStatus? = nil) -> ExperimentStatus {
     ExperimentStatus(
-      name: name, state: state, budget: 4, counts: ["complete": done, "running": state == .running ? 1 : 0],
+      name: name, state: state, budget: 4, counts: [.complete: done, .running: state == .running ? 1 : 0],
       bestValue: done > 0 ? 0.5 : nil, bestTrial: done > 0 ? 0 : nil, bestConfiguration: nil, elapsedSeconds: 1,
       release: release)
   }

@@ -33,7 +33,7 @@ enum WireSamples {
     ("cancel", .cancel(CancelRequest(experiment: "digits-mlp"))),
     ("submitted", .submitted(SubmitReply(experiment: "digits-mlp", accepted: false, message: "an experiment named digits-mlp exists; use --resume"))),
     ("status-release", .status(StatusReply(experiments: [ExperimentStatus(
-      name: "digits-mlp", state: .finished, budget: 40, counts: ["complete": 38, "failed": 2], bestValue: 0.96875, bestTrial: 17,
+      name: "digits-mlp", state: .finished, budget: 40, counts: [.complete: 38, .failed: 2], bestValue: 0.96875, bestTrial: 17,
       bestConfiguration: nil, elapsedSeconds: 81.5,
       release: ReleaseStatus(state: .gateFailed, failedGates: ["gap"], message: "1 of 4 gates failed: gap",
                              report: "/runs/digits-mlp/report.md", package: "/runs/digits-mlp/rejected"))], workers: 2))),

@@ -15,6 +15,9 @@ public enum TrialState: String, Sendable, Codable, CaseIterable {
   public var isFinished: Bool { self == .complete || self == .pruned || self == .failed }
 }
 
+/// Trial states key JSON objects by name (`{"complete": 38, "failed": 2}`).
+extension TrialState: CodingKeyRepresentable {}
+
 /// One intermediate report of a trial: the objective after `step` epochs.
 public struct IntermediateReport: Sendable, Equatable, Codable {
   public var step: Int

@@ -57,9 +57,9 @@ struct ProgressFollower {
 
   /// `digits-mlp  23/40 done · 4 running · 0 failed · best 0.9611 (trial 17) · 2.3 trials/s · ETA 7 s`
   static func line(_ s: ExperimentStatus, workers: Int) -> String {
-    let done = [TrialState.complete, .pruned, .failed].reduce(0) { $0 + (s.counts[$1.rawValue] ?? 0) }
-    var parts = ["\(s.name)  \(done)/\(s.budget) done", "\(s.counts["running"] ?? 0) running", "\(s.counts["failed"] ?? 0) failed"]
-    if let pruned = s.counts["pruned"], pruned > 0 { parts.append("\(pruned) pruned") }
+    let done = [TrialState.complete, .pruned, .failed].reduce(0) { $0 + (s.counts[$1] ?? 0) }
+    var parts = ["\(s.name)  \(done)/\(s.budget) done", "\(s.counts[.running] ?? 0) running", "\(s.counts[.failed] ?? 0) failed"]
+    if let pruned = s.counts[.pruned], pruned > 0 { parts.append("\(pruned) pruned") }
     if let best = s.bestValue, let trial = s.bestTrial { parts.append("best \(format(best)) (trial \(trial))") }
     if s.elapsedSeconds > 0, done > 0 {
       let rate = Double(done) / s.elapsedSeconds
