@@ -10,83 +10,28 @@ struct CSVHeader {
   /// The 1-based line where the data starts (after quoted line breaks in the header).
   var dataLine: Int
 
-  /// Parses the header at the start of `bytes` (after a UTF-8 byte-order mark,
-  /// if any). Throws `.emptyFile` for a file with no header, `.unterminatedQuote`
-  /// for a quoted name that never closes.
+  /// Parses the header: the first record of `bytes` by ``CSVTokenizer``'s
+  /// rules (after a byte-order mark and blank lines). Throws `.emptyFile` for
+  /// a file with no header, and the tokenizer's syntax errors.
   static func parse(_ bytes: UnsafeRawBufferPointer, file: String) throws(DataError) -> CSVHeader {
-    let data = bytes.bindMemory(to: UInt8.self)
-    var i = 0
-    if data.count >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF { i = 3 }
-    // Leading blank lines are skipped, as blank lines are everywhere.
-    var line = 1
-    while i < data.count && (data[i] == 0x0A || data[i] == 0x0D) {
-      if data[i] == 0x0A { line += 1 }
-      i += 1
+    guard var tokenizer = CSVTokenizer(file: bytes), let base = bytes.baseAddress else { throw emptyFile(file) }
+    defer { tokenizer.deallocate() }
+    switch tokenizer.nextRecord() {
+    case .endOfInput: throw emptyFile(file)
+    case .error(let error): throw error.dataError(file: file)
+    case .record: break
     }
-    guard i < data.count else {
-      throw DataError(
-        .emptyFile, file: file,
-        message: "file is empty; expected a header row naming the columns and at least one data row")
-    }
+    let line = tokenizer.line
     var names: [String] = []
-    var field: [UInt8] = []
-    var quoted = false
-    var atFieldStart = true
-    var quotedLineBreaks = 0
-    while i < data.count {
-      let c = data[i]
-      if quoted {
-        if c == 0x22 {
-          if i + 1 < data.count && data[i + 1] == 0x22 {
-            field.append(0x22)
-            i += 2
-            continue
-          }
-          quoted = false
-        } else {
-          if c == 0x0A { quotedLineBreaks += 1 }
-          field.append(c)
-        }
-        i += 1
-        continue
-      }
-      if c == 0x22 && atFieldStart {
-        quoted = true
-        atFieldStart = false
-        i += 1
-        continue
-      }
-      if c == 0x2C {
-        names.append(trimmed(field))
-        field.removeAll(keepingCapacity: true)
-        atFieldStart = true
-        i += 1
-        continue
-      }
-      if c == 0x0A || c == 0x0D {
-        break
-      }
-      if !(atFieldStart && (c == 0x20 || c == 0x09)) { atFieldStart = false }
-      field.append(c)
-      i += 1
-    }
-    if quoted {
-      throw DataError(
-        .unterminatedQuote, file: file, line: line,
-        message: "quoted field is never closed; a field that starts with \" must end with \" (write \"\" for a quote inside)")
-    }
-    names.append(trimmed(field))
-    if i < data.count && data[i] == 0x0D { i += 1 }
-    if i < data.count && data[i] == 0x0A { i += 1 }
-    return CSVHeader(names: names, dataOffset: i, line: line, dataLine: line + quotedLineBreaks + 1)
+    if let error = tokenizer.textFields(into: &names) { throw error.dataError(file: file) }
+    let dataOffset = base.distance(to: UnsafeRawPointer(tokenizer.p))
+    return CSVHeader(names: names, dataOffset: dataOffset, line: line, dataLine: tokenizer.line)
   }
 
-  private static func trimmed(_ field: [UInt8]) -> String {
-    var lower = 0
-    var upper = field.count
-    while lower < upper && (field[lower] == 0x20 || field[lower] == 0x09) { lower += 1 }
-    while upper > lower && (field[upper - 1] == 0x20 || field[upper - 1] == 0x09) { upper -= 1 }
-    return String(decoding: field[lower..<upper], as: UTF8.self)
+  private static func emptyFile(_ file: String) -> DataError {
+    DataError(
+      .emptyFile, file: file,
+      message: "file is empty; expected a header row naming the columns and at least one data row")
   }
 
   /// Checks the names and finds the label column: `label` by name, or the last

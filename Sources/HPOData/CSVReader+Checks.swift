@@ -14,7 +14,9 @@ extension CSVReader {
       case .raggedRow:
         message = "row has \(entry.detail) fields but the header has \(names.count) columns; every row needs one field per column" + suffix
       case .unterminatedQuote:
-        message = "quoted field is never closed; a field that starts with \" must end with \" (write \"\" for a quote inside)"
+        message = CSVSyntaxError.Kind.unterminatedQuote.message
+      case .loneCarriageReturn:
+        message = CSVSyntaxError.Kind.loneCarriageReturn.message
       case .nonNumericCell where key.column == labelIndex:
         message = task == .regression
           ? "'\(entry.firstText)' is not a number; regression targets must be finite decimal numbers" + suffix

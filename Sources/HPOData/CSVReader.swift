@@ -11,10 +11,11 @@ import Glibc
 /// rows; then one parsing pass turns the bytes straight into one row-major
 /// buffer of `Scalar` (see ``DecimalScanner`` for exactness). Pages already
 /// scanned are released as it goes and the buffer's unused tail is never
-/// touched, so peak memory is about the size of the parsed matrix. Accepted: a UTF-8 BOM, LF or CRLF line ends,
-/// a missing final newline, blank lines (skipped), fields in double quotes
-/// (`""` for a quote inside), spaces around numbers. Everything that makes the
-/// data unusable is found in the same pass and thrown together.
+/// touched, so peak memory is about the size of the parsed matrix. The bytes
+/// are read by ``CSVTokenizer``'s rules (BOM, LF or CRLF, blank lines, quotes,
+/// spaces around values) and each cell by ``CSVCell``'s, as `hpo predict` and
+/// `hpo drift` read theirs. Everything that makes the data unusable is found
+/// in the same pass and thrown together.
 public enum CSVReader {
   /// Reads and validates `path`.
   ///
@@ -26,7 +27,7 @@ public enum CSVReader {
   ///   rows, values to impute) and the source line of each row.
   /// - Throws: ``DataError`` naming file, line and column of each problem: empty
   ///   file, no data rows, unnamed or duplicate columns, label column missing,
-  ///   ragged rows, unterminated quotes, non-numeric cells, missing or non-finite
+  ///   ragged rows, unterminated quotes, lone CRs, non-numeric cells, missing or non-finite
   ///   values (under `.reject`), missing labels, class labels that are not
   ///   integers 0..K-1 or classes with fewer than 3 rows, non-finite regression
   ///   targets.

@@ -8,10 +8,10 @@ import Glibc
 /// feature straight into a row-major `Float` or `Double` buffer and each label
 /// into a `Double` buffer, with no `String` per cell.
 ///
-/// Quoted fields, CRLF and blank lines are handled on the way; every problem
-/// is recorded in `problems` (aggregated per kind and column) and parsing goes
-/// on, so one pass finds them all. Missing and non-finite features are stored
-/// as NaN and counted per column.
+/// The fields come from ``CSVTokenizer`` (quotes, line ends, blank lines);
+/// every problem is recorded in `problems` (aggregated per kind and column)
+/// and parsing goes on, so one pass finds them all. Missing and non-finite
+/// features are stored as NaN and counted per column.
 struct CSVRowParser {
   let file: String
   let names: [String]
@@ -27,11 +27,9 @@ struct CSVRowParser {
   var firstMissingLine: [Int]
   /// The 1-based line where each stored row starts.
   var rowLines: [Int32] = []
-  /// True when an unterminated quote stopped the scan.
+  /// True when a syntax error (an unterminated quote, a lone CR) stopped the scan.
   var stoppedEarly = false
 
-  private var scratch: UnsafeMutablePointer<UInt8>
-  private var scratchCapacity = 256
   private var cScratch: UnsafeMutablePointer<CChar>
   private var cScratchCapacity = 256
 
@@ -44,13 +42,11 @@ struct CSVRowParser {
     self.dataType = dataType
     missingCounts = Array(repeating: 0, count: names.count - 1)
     firstMissingLine = Array(repeating: 0, count: names.count - 1)
-    scratch = .allocate(capacity: 256)
     cScratch = .allocate(capacity: 256)
   }
 
-  /// Frees the scratch buffers; call once when done.
+  /// Frees the scratch buffer; call once when done.
   func deallocate() {
-    scratch.deallocate()
     cScratch.deallocate()
   }
 
@@ -58,14 +54,19 @@ struct CSVRowParser {
   /// `maxRows × (columns − 1)` elements of `dataType`, `labels` for `maxRows`;
   /// the caller guarantees `maxRows` ≥ the number of line ends left plus one.
   /// Returns the number of rows stored.
+  ///
+  /// Fields come from ``CSVTokenizer``, as for every reader of CSV text; the
+  /// one shortcut is a number the decimal scanner reads up to a field's end,
+  /// which is then exactly the field the tokenizer would give (see
+  /// ``CSVTokenizer/endsField(_:_:)``) and its value the one ``CSVCell`` gives.
   mutating func parse(
     _ mapped: MappedFile, from offset: Int, firstLine: Int, maxRows: Int,
     features: UnsafeMutableRawPointer, labels: UnsafeMutablePointer<Double>
   ) -> Int {
     guard let base = mapped.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return 0 }
     let end = base + mapped.bytes.count
-    var p = base + offset
-    var line = firstLine
+    var tokens = CSVTokenizer(start: base + offset, end: end, line: firstLine)
+    defer { tokens.deallocate() }
     var row = 0
     let columns = names.count
     let featureCount = columns - 1
@@ -79,44 +80,26 @@ struct CSVRowParser {
 
     DecimalScanner.powersOfTen.withUnsafeBufferPointer { powersBuffer in
       let powers = powersBuffer.baseAddress!
-      rows: while p < end && row < maxRows {
-        let first = p.pointee
-        if first == 0x0A {
-          p += 1
-          line += 1
-          continue
+      rows: while row < maxRows {
+        switch tokens.nextRecord() {
+        case .record: break
+        case .endOfInput: break rows
+        case .error(let error):
+          stop(at: error)
+          break rows
         }
-        if first == 0x0D && (p + 1 == end || p[1] == 0x0A) {
-          p += p + 1 == end ? 1 : 2
-          line += 1
-          continue
-        }
-        let rowLine = line
+        let rowLine = tokens.line
         var column = 0
         var out = row * featureCount
-        while true {
-          let fieldStart = p
+        fields: while true {
+          let fieldStart = tokens.p
           var double = 0.0
           var single: Float = 0
           var kind = 0  // 0 number, 1 missing, 2 non-finite, 3 non-numeric
-          var textEnd = p
-          if p < end && p.pointee == 0x22 {
-            guard let closed = quotedField(&p, end, &line) else {
-              problems.add(.unterminatedQuote, column: -1, line: rowLine, text: "")
-              stoppedEarly = true
-              break rows
-            }
-            textEnd = p
-            if closed >= 0 {
-              kind = classifyContent(count: closed, &double, &single, isFloat: isFloat, powers: powers)
-            } else {
-              kind = 3
-            }
-          } else if let stop = DecimalScanner.scan(p, end, &double, powers: powers),
-            stop == end || stop.pointee == 0x2C || stop.pointee == 0x0A || stop.pointee == 0x0D
+          if let stop = DecimalScanner.scan(fieldStart, end, &double, powers: powers),
+            CSVTokenizer.endsField(stop, end)
           {
-            p = stop
-            textEnd = stop
+            tokens.p = stop
             if isFloat {
               if let f = DecimalScanner.float(fromRounded: double) {
                 single = f
@@ -125,14 +108,19 @@ struct CSVRowParser {
               }
             }
           } else {
-            while p < end {
-              let c = p.pointee
-              if c == 0x2C || c == 0x0A || c == 0x0D { break }
-              p += 1
+            switch tokens.field() {
+            case .plain:
+              kind = classify(fieldStart, count: tokens.p - fieldStart, &double, &single)
+            case .quoted(let count):
+              kind = classifyContent(tokens.scratch, count: count, &double, &single, isFloat: isFloat, powers: powers)
+            case .malformed:
+              kind = 3
+            case .unterminated(let error):
+              stop(at: error)
+              break rows
             }
-            textEnd = p
-            kind = classify(fieldStart, count: p - fieldStart, &double, &single)
           }
+          let textEnd = tokens.p
 
           if column == labelIndex {
             if kind == 0 {
@@ -153,20 +141,13 @@ struct CSVRowParser {
           }
           column += 1
 
-          if p < end && p.pointee == 0x2C {
-            p += 1
-            continue
+          switch tokens.endField() {
+          case .comma: continue fields
+          case .recordEnd: break fields
+          case .error(let error):
+            stop(at: error)
+            break rows
           }
-          if p < end {
-            if p.pointee == 0x0D {
-              p += 1
-              if p < end && p.pointee == 0x0A { p += 1 }
-            } else {
-              p += 1
-            }
-          }
-          line += 1
-          break
         }
         if column != columns {
           problems.add(.raggedRow, column: -1, line: rowLine, text: "", detail: column)
@@ -174,7 +155,7 @@ struct CSVRowParser {
         }
         rowLines.append(Int32(truncatingIfNeeded: rowLine))
         row += 1
-        let consumed = p - base
+        let consumed = tokens.p - base
         if consumed >= nextRelease {
           mapped.release(released..<consumed)
           released = consumed
@@ -185,59 +166,18 @@ struct CSVRowParser {
     return row
   }
 
-  /// Reads a quoted field starting at `p` (on the opening quote) into
-  /// `scratch`, unescaping `""`. Leaves `p` at the field's end. Returns the
-  /// content length, -1 when text follows the closing quote (the field is then
-  /// not a number), or nil when the quote never closes.
-  private mutating func quotedField(
-    _ p: inout UnsafePointer<UInt8>, _ end: UnsafePointer<UInt8>, _ line: inout Int
-  ) -> Int? {
-    p += 1
-    var count = 0
-    while true {
-      guard p < end else { return nil }
-      let c = p.pointee
-      if c == 0x22 {
-        if p + 1 < end && p[1] == 0x22 {
-          appendScratch(0x22, at: count)
-          count += 1
-          p += 2
-          continue
-        }
-        p += 1
-        break
-      }
-      if c == 0x0A { line += 1 }
-      appendScratch(c, at: count)
-      count += 1
-      p += 1
-    }
-    var trailing = false
-    while p < end {
-      let c = p.pointee
-      if c == 0x2C || c == 0x0A || c == 0x0D { break }
-      if c != 0x20 && c != 0x09 { trailing = true }
-      p += 1
-    }
-    return trailing ? -1 : count
+  /// Records the syntax error that ends the scan.
+  private mutating func stop(at error: CSVSyntaxError) {
+    problems.add(error.code, column: -1, line: error.line, text: "")
+    stoppedEarly = true
   }
 
-  private mutating func appendScratch(_ byte: UInt8, at index: Int) {
-    if index == scratchCapacity {
-      let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: scratchCapacity * 2)
-      grown.update(from: scratch, count: scratchCapacity)
-      scratch.deallocate()
-      scratch = grown
-      scratchCapacity *= 2
-    }
-    scratch[index] = byte
-  }
-
-  /// Classifies the unquoted content now in `scratch`.
+  /// Classifies a quoted field's unescaped `content`.
   private mutating func classifyContent(
-    count: Int, _ double: inout Double, _ single: inout Float, isFloat: Bool, powers: UnsafePointer<Double>
+    _ content: UnsafeMutablePointer<UInt8>, count: Int, _ double: inout Double, _ single: inout Float, isFloat: Bool,
+    powers: UnsafePointer<Double>
   ) -> Int {
-    let start = UnsafePointer(scratch)
+    let start = UnsafePointer(content)
     if let stop = DecimalScanner.scan(start, start + count, &double, powers: powers), stop == start + count {
       if !isFloat { return 0 }
       if let f = DecimalScanner.float(fromRounded: double) {

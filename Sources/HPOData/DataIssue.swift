@@ -27,6 +27,7 @@ public struct DataIssue: Sendable, Equatable, CustomStringConvertible {
     case noFeatureColumns = "no-feature-columns"
     case raggedRow = "ragged-row"
     case unterminatedQuote = "unterminated-quote"
+    case loneCarriageReturn = "lone-carriage-return"
     case nonNumericCell = "non-numeric-cell"
     case missingValue = "missing-value"
     case nonFiniteNumber = "non-finite-number"

@@ -15,9 +15,9 @@ public struct PreparedData<Scalar: DataScalar>: Sendable {
   public var manifest: DataManifest
 }
 
-/// The data pipeline from a data spec to a prepared directory: read and
-/// validate the CSV, split by seed, fit statistics and preprocessing on the
-/// training split, write the shards, the JSON side files and the manifest.
+/// The shard stage of the data pipeline: a data spec's ``DataPipeline``
+/// (read, validate, split, fit on the training split), then the shards, the
+/// JSON side files and the manifest written to a prepared directory.
 public enum DataPreparer {
   /// Prepares `dataPath` (the spec's path, already resolved) into
   /// `outputDirectory` (created if needed).
@@ -34,22 +34,16 @@ public enum DataPreparer {
   public static func prepare<Scalar: DataScalar>(
     spec: DataSpec, dataPath: String, outputDirectory: String, as type: Scalar.Type = Scalar.self
   ) throws(DataError) -> PreparedData<Scalar> {
-    let loaded = try CSVReader.read(path: dataPath, options: CSVReadOptions(spec: spec), as: Scalar.self)
-    let dataset = loaded.dataset
-    // Refuse a bad `categorical` list before splitting or writing anything.
-    try Preprocessing.checkCategorical(spec.categorical, of: dataset, file: dataPath)
-    let indices = try DataSplitter.split(dataset, spec: spec.split, file: dataPath)
-    let train = dataset.rows(indices.train)
-    let validation = dataset.rows(indices.validation)
-    let test = dataset.rows(indices.test)
+    let pipeline = DataPipeline(spec: spec, dataPath: dataPath)
+    let splits = try pipeline.splits(as: Scalar.self)
+    let (train, validation, test) = (splits.train, splits.validation, splits.test)
     guard spec.shards >= 1, spec.shards <= train.rowCount else {
       throw DataError(
         .invalidArgument, file: dataPath,
         message: "cannot write \(spec.shards) shards of a \(train.rowCount)-row training split; shards must be 1...\(train.rowCount)")
     }
-    let statistics = FeatureStatistics.compute(train)
-    let preprocessing = try Preprocessing.fit(
-      train, statistics: statistics, missing: spec.missing, categorical: spec.categorical, file: dataPath)
+    let fitted = try pipeline.fit(splits)
+    let (statistics, preprocessing) = (fitted.statistics, fitted.preprocessing)
 
     do { try AtomicFile.makeDirectory(outputDirectory) } catch { throw DataError(error) }
     let directory = outputDirectory.hasSuffix("/") ? String(outputDirectory.dropLast()) : outputDirectory
@@ -68,14 +62,14 @@ public enum DataPreparer {
     source.close()
     let manifest = DataManifest(
       sourceFile: dataPath.split(separator: "/").last.map(String.init) ?? dataPath, sourceSHA256: sourceHash,
-      task: dataset.task, labelName: dataset.labelName, classCount: dataset.classCount,
-      featureNames: dataset.featureNames, dataType: Scalar.dataType, missing: spec.missing, split: spec.split,
+      task: train.task, labelName: train.labelName, classCount: train.classCount,
+      featureNames: train.featureNames, dataType: Scalar.dataType, missing: spec.missing, split: spec.split,
       train: shards, validation: validationInfo, test: testInfo, statistics: statisticsInfo,
       preprocessing: preprocessingInfo)
     do { try AtomicFile.write(manifest.json, to: directory + "/" + DataManifest.fileName) } catch { throw DataError(error) }
     return PreparedData(
-      train: train, validation: validation, test: test, split: indices, statistics: statistics,
-      preprocessing: preprocessing, report: loaded.report, manifest: manifest)
+      train: train, validation: validation, test: test, split: splits.indices, statistics: statistics,
+      preprocessing: preprocessing, report: splits.report, manifest: manifest)
   }
 
   /// `count` contiguous ranges covering 0..<rows, sizes differing by at most

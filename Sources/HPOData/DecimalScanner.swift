@@ -134,8 +134,9 @@ enum DecimalScanner {
 
   /// Classifies the trimmed text `bytes[0..<count]` (which `scratch` has room
   /// to copy, plus one): empty or NA/N/A/null/NULL → missing; nan/inf/infinity
-  /// (any case, signed) → non-finite; anything `strtod` reads in full → a
-  /// number; the rest → non-numeric. Finite numbers that overflow → non-finite.
+  /// (any case, signed) → non-finite; anything else `strtod` reads in full,
+  /// except hexadecimal (`0x…`) → a number; the rest → non-numeric. Finite
+  /// numbers that overflow → non-finite. This is the rule ``CSVCell`` states.
   static func classify(
     _ bytes: UnsafePointer<UInt8>, count: Int, scratch: UnsafeMutablePointer<CChar>
   ) -> Classification {
@@ -147,6 +148,7 @@ enum DecimalScanner {
     if n == 0 { return .missing }
     if isMissingToken(lower, n) { return .missing }
     if isNonFiniteToken(lower, n) { return .nonFinite }
+    if isHexadecimal(lower, n) { return .nonNumeric }
     for i in 0..<n {
       let c = lower[i]
       // strtod would stop at a NUL or skip inner whitespace; neither is a number.
@@ -171,6 +173,12 @@ enum DecimalScanner {
       return word == 0x6E75_6C6C || word == 0x4E55_4C4C  // "null", "NULL"
     default: return false
     }
+  }
+
+  /// `0x…` or `0X…`, signed or not: `strtod` would read it, but cells are decimal.
+  private static func isHexadecimal(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    let sign = p.pointee == UInt8(ascii: "-") || p.pointee == UInt8(ascii: "+") ? 1 : 0
+    return n >= sign + 2 && p[sign] == UInt8(ascii: "0") && (p[sign + 1] | 0x20) == UInt8(ascii: "x")
   }
 
   private static func isNonFiniteToken(_ start: UnsafePointer<UInt8>, _ count: Int) -> Bool {

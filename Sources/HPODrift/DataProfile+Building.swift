@@ -28,17 +28,15 @@ extension DataProfile {
       missing: missing, seed: seed, features: features)
   }
 
-  /// The profile of the training split of `dataPath` as `spec` reads and
-  /// splits it (the same split every worker and `hpo train` use), seeded with
-  /// the split's seed.
+  /// The profile of the training split of `dataPath` as `spec` reads,
+  /// validates and splits it (``DataPipeline``: the split every worker and
+  /// `hpo train` use), seeded with the split's seed.
   ///
-  /// - Throws: ``DataError`` for every problem the CSV reader or the splitter finds.
+  /// - Throws: ``DataError`` for every problem the pipeline finds.
   public static func make(spec: DataSpec, dataPath: String) throws(DataError) -> DataProfile {
-    let read = try CSVReader.read(path: dataPath, options: CSVReadOptions(spec: spec), as: Double.self)
-    let indices = try DataSplitter.split(read.dataset, spec: spec.split, file: dataPath)
+    let splits = try DataPipeline(spec: spec, dataPath: dataPath).splits(as: Double.self)
     return DataProfile(
-      training: read.dataset.rows(indices.train), categorical: spec.categorical, missing: spec.missing,
-      seed: spec.split.seed)
+      training: splits.train, categorical: spec.categorical, missing: spec.missing, seed: spec.split.seed)
   }
 
   static func moments(_ present: [Double]) -> (min: Double, max: Double, mean: Double, std: Double) {

@@ -5,10 +5,12 @@ import HPOData
 /// A CSV file read and checked against a ``DataProfile``'s schema: what
 /// `hpo predict` and `hpo drift` read.
 ///
-/// The check: a header row naming every feature of the profile (any order;
-/// the label column may be there or not, and is ignored), no other column, no
-/// repeated name; one field per column in every row; every feature cell a
-/// finite decimal number; missing cells (empty, `NA`, `N/A`, `null`, `NULL`)
+/// The file is read as training read its own (HPOData's ``CSVTokenizer`` and
+/// ``CSVCell``). The check: a header row naming every feature of the profile
+/// (any order; the label column may be there or not, and is ignored), no
+/// other column, no repeated name; one field per column in every row; every
+/// feature cell a finite decimal number; missing cells (empty, `NA`, `N/A`,
+/// `null`, `NULL`) and non-finite ones (which training counts as missing)
 /// only when the profile's missing policy is `mean` or `median`; categorical
 /// cells one of the training split's levels (unless ``UnknownLevels/count``).
 /// Every problem is found in one pass; at most ``problemLimit`` are reported.
@@ -59,17 +61,18 @@ public struct ProfiledInput: Sendable, Equatable {
     return try check(Array(data), file: path, profile: profile, unknownLevels: unknownLevels)
   }
 
-  /// Checks CSV `bytes` (named `file` in messages) against `profile`.
+  /// Checks CSV `bytes` (named `file` in messages) against `profile`, read
+  /// by HPOData's ``CSVTokenizer`` and ``CSVCell`` rules: as training read its file.
   public static func check(
     _ bytes: [UInt8], file: String, profile: DataProfile, unknownLevels: UnknownLevels = .reject
   ) throws(DriftError) -> ProfiledInput {
-    var header: CSVRecords.Record?
+    var header: CSVRecord?
     var positions: [Int] = []
     var headerError: DriftError?
     var log = ProblemLog(file: file)
     var columns = [[Double]](repeating: [], count: profile.features.count)
     var lines: [Int] = []
-    let unterminated = CSVRecords.forEach(bytes) { record in
+    let syntaxError = CSVTokenizer.forEachRecord(in: bytes) { record in
       guard headerError == nil else { return }
       guard let header else {
         header = record
@@ -90,10 +93,10 @@ public struct ProfiledInput: Sendable, Equatable {
       }
     }
     if let headerError { throw headerError }
-    if let q = unterminated {
-      throw DriftError(
-        .schema, file: file, line: q.line,
-        message: "quoted field is never closed; a field that starts with \" must end with \" (write \"\" for a quote inside)")
+    if let syntaxError {
+      // After the problems of the rows before it, which were read in full.
+      log.add(line: syntaxError.line, column: nil, syntaxError.message)
+      if let error = log.error { throw error }
     }
     guard header != nil else {
       throw DriftError(.schema, file: file, message: "file is empty; expected a header row naming the columns \(Self.expected(profile))")
@@ -107,7 +110,7 @@ public struct ProfiledInput: Sendable, Equatable {
 
   /// Where each profile feature is among the header's fields.
   private static func columnPositions(
-    _ header: CSVRecords.Record, file: String, profile: DataProfile
+    _ header: CSVRecord, file: String, profile: DataProfile
   ) throws(DriftError) -> [Int] {
     var problems: [DriftError.Problem] = []
     var seen: [String: Int] = [:]
@@ -141,33 +144,34 @@ public struct ProfiledInput: Sendable, Equatable {
   }
 
   /// One cell's value (NaN for missing), reporting what is wrong with it.
+  /// Non-finite values count as missing, as in training.
   private static func parse(
     _ text: String, feature: DataProfile.FeatureProfile, profile: DataProfile, unknownLevels: UnknownLevels,
     problem: (String) -> Void
   ) -> Double {
-    if ["", "NA", "N/A", "null", "NULL"].contains(text) {
+    switch CSVCell(text) {
+    case .missing:
       if !profile.acceptsMissing {
         problem("missing value; the model was trained with \"missing\": \"\(profile.missing.rawValue)\", so every cell needs a value (only \"mean\" or \"median\" models impute missing values)")
       }
       return .nan
-    }
-    let lower = text.lowercased()
-    let unsigned = lower.hasPrefix("+") || lower.hasPrefix("-") ? String(lower.dropFirst()) : lower
-    guard let value = Double(text), !unsigned.hasPrefix("0x") else {
+    case .nonFinite:
+      if !profile.acceptsMissing {
+        problem("value '\(shown(text))' is not finite; accepted: a finite decimal number")
+      }
+      return .nan
+    case .nonNumeric:
       problem("value '\(shown(text))' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3")
       return .nan
+    case .number(let value):
+      if feature.kind == .categorical, unknownLevels == .reject, let levels = feature.levels,
+        !levels.contains(value == 0 ? 0 : value)
+      {
+        let list = levels.prefix(30).map(formatLevel).joined(separator: ", ") + (levels.count > 30 ? ", …" : "")
+        problem("value '\(shown(text))' is not a category the model was trained on; accepted: \(list)")
+      }
+      return value == 0 ? 0 : value
     }
-    guard value.isFinite else {
-      problem("value '\(shown(text))' is not finite; accepted: a finite decimal number")
-      return .nan
-    }
-    if feature.kind == .categorical, unknownLevels == .reject, let levels = feature.levels,
-      !levels.contains(value == 0 ? 0 : value)
-    {
-      let list = levels.prefix(30).map(formatLevel).joined(separator: ", ") + (levels.count > 30 ? ", …" : "")
-      problem("value '\(shown(text))' is not a category the model was trained on; accepted: \(list)")
-    }
-    return value == 0 ? 0 : value
   }
 
   static func shown(_ text: String) -> String { text.count > 40 ? String(text.prefix(40)) + "…" : text }

@@ -53,6 +53,18 @@ struct BadDataCase: CustomTestStringConvertible, Sendable {
       id: "text after a closing quote", text: "a,b,y\n1,\"2\"x,3\n",
       expected: ["FILE:2: column 'b': '\"2\"x' is not a number; cells must be decimal numbers such as 3, -0.5 or 1e-3"]),
     BadDataCase(
+      id: "hexadecimal number", text: "a,b,y\n1,2,3\n4,0x10,6\n7,8,9\n",
+      expected: ["FILE:3: column 'b': '0x10' is not a number; cells must be decimal numbers such as 3, -0.5 or 1e-3"]),
+    BadDataCase(
+      id: "classic Mac OS line ends", text: "a,b,y\r1,2,3\r4,5,6\r",
+      expected: ["FILE:1: line ends with a carriage return alone (classic Mac OS line ends); lines must end with LF or CRLF"]),
+    BadDataCase(
+      id: "a lone CR among the rows", text: "a,b,y\n1,x,3\n4,5,6\r7,8,9\n",
+      expected: [
+        "FILE:2: column 'b': 'x' is not a number; cells must be decimal numbers such as 3, -0.5 or 1e-3",
+        "FILE:3: line ends with a carriage return alone (classic Mac OS line ends); lines must end with LF or CRLF",
+      ]),
+    BadDataCase(
       id: "missing value", text: "a,b,y\n1,2,3\n4,,6\n7,8,9\n",
       expected: ["FILE:3: column 'b': missing value; " + reject]),
     BadDataCase(

@@ -74,22 +74,18 @@ extension HPOCommand {
       _ type: S.Type, spec: ExperimentSpec, data: DataSpec, path: String, configuration: Configuration
     ) throws {
       let started = ContinuousClock.now
-      let splits: (train: Dataset<S>, validation: Dataset<S>, test: Dataset<S>, preprocessing: Preprocessing)
+      let fitted: FittedSplits<S>
       do {
-        let read = try CSVReader.read(path: path, options: CSVReadOptions(spec: data), as: S.self)
-        for issue in read.report.issues where issue.severity != .error {
-          FileHandleOutput.standardError(issue.description)
+        fitted = try DataPipeline(spec: data, dataPath: path).fitted(as: S.self) { report in
+          for issue in report.issues where issue.severity != .error {
+            FileHandleOutput.standardError(issue.description)
+          }
         }
-        let indices = try DataSplitter.split(read.dataset, spec: data.split, file: path)
-        let train = read.dataset.rows(indices.train)
-        splits = (
-          train, read.dataset.rows(indices.validation), read.dataset.rows(indices.test),
-          try Preprocessing.fit(train, missing: data.missing, categorical: data.categorical, file: path)
-        )
       } catch {
         FileHandleOutput.standardError(error.description)
         throw HPOExitCode.badInput
       }
+      let splits = fitted.splits
       let objective = spec.objective.metric
       let json = OutputFormat.resolve(format, json: self.json) == .json
       if !json {
@@ -102,7 +98,7 @@ extension HPOCommand {
       do {
         outcome = try Trainer.train(
           model: spec.model, configuration: configuration, train: splits.train, validation: splits.validation,
-          preprocessing: splits.preprocessing, seed: seed ?? spec.search.seed, epochs: epochs
+          preprocessing: fitted.preprocessing, seed: seed ?? spec.search.seed, epochs: epochs
         ) { report in
           let value = report.metrics[objective].map(TrainParameters.format) ?? "-"
           FileHandleOutput.standardError(
