@@ -72,7 +72,7 @@ struct SameReadingTests {
     // hpo predict and hpo drift on a package: the same predictions, the same drift table.
     let package = try PackageFixture.shared()
     let predictions = try [plain, tricky].map {
-      try HPOProcess.run(["predict", "--package", package.path, "--input", $0.path])
+      try HPOProcess.run(["predict", "--package", package.path, "--data", $0.path])
     }
     #expect(predictions[0].exitCode == 0 && predictions[1].exitCode == 0, "\(predictions[1].standardError)")
     #expect(predictions[0].standardOutput.split(separator: "\n").count == 151)
