@@ -37,7 +37,8 @@ public final class CoordinatorClient {
     let deadline = clock.now.advanced(by: timeout)
     let grace = min(Duration.seconds(1), timeout)
     while clock.now < deadline {
-      let received = try transport.receive(timeout: min(.milliseconds(100), clock.now.duration(to: deadline)))
+      // Never negative: the deadline may pass between the loop's check and here (zmq_poll refuses it).
+      let received = try transport.receive(timeout: max(.zero, min(.milliseconds(100), clock.now.duration(to: deadline))))
       if let advice = handshake?.failure(persistingFor: grace) { throw ClientError.handshakeFailed(advice) }
       guard let received else { continue }
       switch received {

@@ -62,3 +62,22 @@ struct CoordinatorClientTests {
     #expect(throws: ClientError.handshakeFailed("check the key")) { try client.status() }
   }
 }
+
+extension CoordinatorClientTests {
+  /// Timeouts that are not a multiple of the polling step: the last wait is
+  /// cut to what is left and never negative (a socket refuses that).
+  @Test(arguments: [1, 37, 150, 199, 250])
+  func request_withAnyTimeout_pollsOnlyWithTimeLeft_andEndsWithNoAnswer(milliseconds: Int) {
+    let client = CoordinatorClient(
+      transport: ScriptedCoordinator { _ in [] }, endpoint: "e", timeout: .milliseconds(milliseconds))
+    do {
+      _ = try client.status()
+      Issue.record("a reply came from nowhere")
+    } catch ClientError.noAnswer(let endpoint, let seconds) {
+      #expect(endpoint == "e")
+      #expect(abs(seconds - Double(milliseconds) / 1000) < 1e-9)
+    } catch {
+      Issue.record("\(error)")
+    }
+  }
+}

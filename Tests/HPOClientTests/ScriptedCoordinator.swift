@@ -1,3 +1,4 @@
+import Foundation
 import HPOCore
 import HPOWire
 
@@ -17,10 +18,17 @@ final class ScriptedCoordinator: ClientTransport {
     inbox += answer(message)
   }
 
+  /// Like a ZeroMQ socket, refuses a negative timeout; waits out the timeout when there is nothing.
   func receive(timeout: Duration) throws -> Result<WireMessage, WireDecodingError>? {
-    guard !inbox.isEmpty else { return nil }
+    guard timeout >= .zero else { throw NegativeTimeout(timeout: timeout) }
+    guard !inbox.isEmpty else {
+      Thread.sleep(forTimeInterval: timeout.seconds)
+      return nil
+    }
     return inbox.removeFirst()
   }
+
+  struct NegativeTimeout: Error { var timeout: Duration }
 
   /// A status of `name` in `state` with `done` complete trials of 4.
   static func status(_ name: String, _ state: ExperimentState, done: Int, release: ReleaseStatus? = nil) -> ExperimentStatus {
