@@ -53,7 +53,7 @@ let package = Package(
       ]),
 
     // Talking to a coordinator (submit, follow, status, trials, cancel) for the CLI and tests.
-    .target(name: "HPOClient", dependencies: ["HPOCore", "HPOWire"]),
+    .target(name: "HPOClient", dependencies: ["HPOCore", "HPOWire", "HPOStore"]),
 
     // The experiment store: SQLite through GRDB, written only by the coordinator.
     .target(

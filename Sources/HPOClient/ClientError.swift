@@ -9,6 +9,16 @@ public enum ClientError: Error, Sendable, CustomStringConvertible, Equatable {
   case handshakeFailed(String)
   /// The coordinator does not know the experiment.
   case unknownExperiment(String)
+  /// The store file read offline has no experiment of that name.
+  case notInStore(experiment: String, store: String)
+
+  /// Whether the experiment named does not exist (a user's mistake, not a failure).
+  public var isUnknownExperiment: Bool {
+    switch self {
+    case .unknownExperiment, .notInStore: true
+    default: false
+    }
+  }
 
   public var description: String {
     switch self {
@@ -17,6 +27,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible, Equatable {
     case .refused(let why): return "the coordinator refused: \(why)"
     case .handshakeFailed(let advice): return advice
     case .unknownExperiment(let name): return "the coordinator has no experiment named \(name)"
+    case .notInStore(let name, let store): return "the store \(store) has no experiment named \(name)"
     }
   }
 }

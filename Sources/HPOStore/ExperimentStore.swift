@@ -36,7 +36,7 @@ public final class ExperimentStore: Sendable {
   let writer: any DatabaseWriter
   private let lock: StoreLock?
 
-  private init(path: String, writer: any DatabaseWriter, lock: StoreLock?) {
+  init(path: String, writer: any DatabaseWriter, lock: StoreLock?) {
     self.path = path
     self.writer = writer
     self.lock = lock

@@ -26,6 +26,8 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case notAStore(reason: String)
     /// The store was written by a newer hpo whose schema this one cannot read.
     case newerSchema(schema: Int, writtenBy: String, supportedSchema: Int, thisVersion: String)
+    /// Opened read-only, a store of an older schema that would first need migrating.
+    case olderSchema(schema: Int, supportedSchema: Int)
     /// `createExperiment` with a name that is already in the store.
     case duplicateExperiment(name: String)
     /// A change or read names an experiment that is not in the store.
@@ -61,6 +63,9 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case .newerSchema(let schema, let writtenBy, let supported, let this):
       return "store \(path) was written by hpo \(writtenBy) (schema \(schema)); "
         + "this hpo (\(this)) reads schema ≤ \(supported); upgrade hpo"
+    case .olderSchema(let schema, let supported):
+      return "store \(path) has schema \(schema), from an older hpo; this hpo reads schema \(supported) and migrates "
+        + "a store only when it writes it: open it once with `hpo coordinator --store \(path)`, or read it with the hpo that wrote it"
     case .duplicateExperiment(let name):
       return "store \(path) already has an experiment named \"\(name)\"; "
         + "resume it, or give the new experiment another name"

@@ -55,7 +55,7 @@ func connect(_ options: ConnectionOptions) throws -> CoordinatorClient {
 func ask<T>(_ request: () throws -> T) throws -> T {
   do { return try request() } catch {
     FileHandleOutput.standardError("error: \(error)")
-    if case ClientError.unknownExperiment = error { throw HPOExitCode.badInput }
+    if let e = error as? ClientError, e.isUnknownExperiment { throw HPOExitCode.badInput }
     throw HPOExitCode.infrastructure
   }
 }

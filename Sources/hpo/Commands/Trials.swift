@@ -17,11 +17,18 @@ extension HPOCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: Format = .table
 
+    @OptionGroup var offline: StoreReadOptions
+
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-      let client = try connect(connection)
-      let trials = try ask { try client.trials(of: experiment) }
+      let trials: [TrialSummary]
+      if let store = try offline.open() {
+        trials = try ask { try store.trials(of: experiment) }
+      } else {
+        let client = try connect(connection)
+        trials = try ask { try client.trials(of: experiment) }
+      }
       print(TrialTable(trials: trials).render(format), terminator: "")
     }
   }

@@ -1,0 +1,44 @@
+import Foundation
+import HPOCore
+import Testing
+
+@testable import HPOStore
+
+/// ``ExperimentStore/openReadOnly(path:)``: reads what a writer committed,
+/// takes no lock, writes nothing, and refuses what it cannot read as is.
+struct ReadOnlyStoreTests {
+  @Test func aReader_seesWhatTheLockedWriterCommitted_andCannotWrite() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store.sqlite")
+    let writer = try ExperimentStore.open(path: path)
+    defer { try? writer.close() }
+    try FixtureHistory.write(to: writer)
+    let reader = try ExperimentStore.openReadOnly(path: path)
+    #expect(try Snapshot(reader) == Snapshot(writer))
+    #expect(try !reader.experiments().isEmpty)
+    #expect(throws: StoreError.self) { try reader.apply(.setExperimentState(experiment: FixtureHistory.iris, .cancelled)) }
+    #expect(try writer.experiment(named: FixtureHistory.iris)?.state != .cancelled)
+  }
+
+  @Test func aMissingFile_isNotCreated() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("missing.sqlite")
+    #expect(throws: StoreError.self) { try ExperimentStore.openReadOnly(path: path) }
+    #expect(!FileManager.default.fileExists(atPath: path))
+    #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
+  }
+
+  @Test func aStoreOfTheOlderSchema_isRefusedWithWhatToDo_andLeftAsItWas() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store-v1.sqlite")
+    try FileManager.default.copyItem(atPath: GoldenFixtureTests.fixture.path, toPath: path)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let error = #expect(throws: StoreError.self) { try ExperimentStore.openReadOnly(path: path) }
+    #expect(error?.kind == .olderSchema(schema: 1, supportedSchema: StoreSchema.current))
+    #expect(error?.description.contains("open it once with `hpo coordinator --store \(path)`") == true)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+  }
+}
