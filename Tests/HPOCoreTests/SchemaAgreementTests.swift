@@ -12,7 +12,7 @@ import Testing
 /// top-level `$comment`) are pinned as "schema accepts, Swift rejects" or
 /// "schema rejects, Swift accepts", so that closing or widening one shows up here.
 ///
-/// Requires `python3` with `jsonschema` (`python3 -m pip install jsonschema`);
+/// Requires `python3` with `jsonschema` (the venv `Cluster/bootstrap --test` makes in .build/test-venv, first on PATH under `Cluster/test`);
 /// without them these tests fail, they are never skipped.
 @Suite struct SchemaAgreementTests {
 
@@ -430,7 +430,7 @@ import Testing
         import jsonschema
         from jsonschema import Draft202012Validator
     except ImportError as e:
-        print(json.dumps({"fatal": "python3 cannot import jsonschema (%s); install it: python3 -m pip install jsonschema" % e}))
+        print(json.dumps({"fatal": "python3 cannot import jsonschema (%s); run Cluster/test, or Cluster/bootstrap --test and put .build/test-venv/bin first on PATH" % e}))
         sys.exit(0)
 
     schema_path, cases_path = sys.argv[1], sys.argv[2]
@@ -502,11 +502,11 @@ import Testing
       process.waitUntilExit()
       status = process.terminationStatus
     } catch {
-      return SchemaRun(failure: "cannot run python3 (needed for the schema checks; install python3 and `python3 -m pip install jsonschema`): \(error)")
+      return SchemaRun(failure: "cannot run python3 (needed for the schema checks; run Cluster/test, or Cluster/bootstrap --test with .build/test-venv/bin first on PATH): \(error)")
     }
     let stderr = (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? ""
     guard status == 0 else {
-      let hint = status == 127 ? "python3 is not on PATH; install python3 and `python3 -m pip install jsonschema`. " : ""
+      let hint = status == 127 ? "python3 is not on PATH; run Cluster/test, or Cluster/bootstrap --test with .build/test-venv/bin first on PATH. " : ""
       return SchemaRun(failure: "\(hint)python3 exited with status \(status): \(stderr)")
     }
     struct Line: Decodable {

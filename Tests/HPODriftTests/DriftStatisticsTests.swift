@@ -62,7 +62,7 @@ struct DriftStatisticsTests {
 
   /// The KS statistic and asymptotic p-value of seeded samples, against
   /// scipy's `ks_2samp` (statistic) and `kstwobign.sf` (p-value) run in
-  /// python3. Needs scipy (`python3 -m pip install scipy`).
+  /// python3. Needs scipy (in the venv of `Cluster/bootstrap --test`).
   @Test func ksStatisticAndPValue_agreeWithScipy() throws {
     var rng = SeededGenerator(seed: 11)
     func normal(_ shift: Double) -> Double {
