@@ -16,15 +16,8 @@ extension ExperimentStore {
     let queue: DatabaseQueue
     do {
       queue = try DatabaseQueue(path: path, configuration: configuration)
-    } catch let error as DatabaseError {
-      switch error.resultCode {
-      case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-        throw StoreError(path: path, kind: .notAStore(reason: error.message ?? "not an SQLite database"))
-      default:
-        throw StoreError(path: path, kind: .cannotOpen(reason: error.message ?? "\(error)"))
-      }
     } catch {
-      throw StoreError(path: path, kind: .cannotOpen(reason: "\(error)"))
+      throw openFailure(error, path: path)
     }
     let store = ExperimentStore(path: path, writer: queue, lock: nil)
     let stamp = try store.perform("reading the schema version") { try queue.read(StoreSchema.stamp) }

@@ -59,17 +59,9 @@ public final class ExperimentStore: Sendable {
     let pool: DatabasePool
     do {
       pool = try DatabasePool(path: path, configuration: configuration)
-    } catch let error as DatabaseError {
-      lock.release()
-      switch error.resultCode {
-      case .SQLITE_NOTADB, .SQLITE_CORRUPT:
-        throw StoreError(path: path, kind: .notAStore(reason: error.message ?? "not an SQLite database"))
-      default:
-        throw StoreError(path: path, kind: .cannotOpen(reason: error.message ?? "\(error)"))
-      }
     } catch {
       lock.release()
-      throw StoreError(path: path, kind: .cannotOpen(reason: "\(error)"))
+      throw openFailure(error, path: path)
     }
     let store = ExperimentStore(path: path, writer: pool, lock: lock)
     do {
@@ -85,6 +77,17 @@ public final class ExperimentStore: Sendable {
       throw error
     }
     return store
+  }
+
+  /// Why SQLite could not open `path`: not a database, or not openable.
+  static func openFailure(_ error: any Error, path: String) -> StoreError {
+    guard let error = error as? DatabaseError else { return StoreError(path: path, kind: .cannotOpen(reason: "\(error)")) }
+    switch error.resultCode {
+    case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+      return StoreError(path: path, kind: .notAStore(reason: error.message ?? "not an SQLite database"))
+    default:
+      return StoreError(path: path, kind: .cannotOpen(reason: error.message ?? "\(error)"))
+    }
   }
 
   /// A store in memory, for unit tests: same schema, same rules, nothing on disk, no lock.
