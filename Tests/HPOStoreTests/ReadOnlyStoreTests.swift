@@ -30,7 +30,7 @@ struct ReadOnlyStoreTests {
     #expect(!FileManager.default.fileExists(atPath: path + ".lock"))
   }
 
-  @Test func aStoreOfTheOlderSchema_isRefusedWithWhatToDo_andLeftAsItWas() throws {
+  @Test func aStoreOfTheOlderSchema_isRefusedSayingHowToMigrate_andLeftAsItWas() throws {
     let dir = try TempDir()
     defer { dir.cleanup() }
     let path = dir.path("store-v1.sqlite")
