@@ -70,9 +70,11 @@ import Glibc
     let exp = try c.experiment("k", sleepExperiment("k", trials: 6, parallel: 2, seconds: 0.8))
     #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
     let victim = try c.worker("victim")
-    let survivor = try c.worker("survivor")
-    // Wait until the victim holds a trial, then kill it mid-trial.
+    // Wait until the victim holds a trial, then start the survivor (started together, a
+    // survivor that joins first can lease every trial ahead and leave the victim none).
     #expect(try c.waitForTrials("k", timeout: 30) { ts in ts.contains { ($0["worker"] as? String) == "victim-0" && ($0["state"] as? String) == "running" } })
+    let survivor = try c.worker("survivor")
+    // Kill the victim mid-trial.
     victim.signal(SIGKILL)
     #expect(try c.waitForTrials("k", timeout: 60) { Self.states($0).count == 6 && Self.states($0).allSatisfy { $0 == "complete" } })
     let trials = try c.trials("k")
