@@ -7,7 +7,7 @@ extension CoordinatorCore {
   /// A new experiment (or, with `resume`, the continuation of one with the
   /// same name and spec). Its data is validated and sharded before it is
   /// accepted; the acceptance is durable before it is answered.
-  func submit(_ s: SubmitRequest, now: Date) throws -> SubmitReply {
+  func submit(_ s: SubmitRequest, now: CoordinatorTime) throws -> SubmitReply {
     try flush()
     let spec = absolutePaths(s.spec, base: URL(fileURLWithPath: s.baseDirectory))
     let name = spec.name
@@ -20,7 +20,7 @@ extension CoordinatorCore {
         return SubmitReply(experiment: name, accepted: false, message: "the experiment \(name) in the store has a different spec; --resume continues only the same experiment; choose another name to run this one")
       }
       if existing.state == .cancelled || existing.state == .failed {
-        _ = try store.apply(.setExperimentState(experiment: name, .running), at: now)  // rare: commit at once
+        _ = try store.apply(.setExperimentState(experiment: name, .running), at: now.wall)  // rare: commit at once
       }
       try load(name, now: now)
       let e = experiments[name]!
@@ -32,10 +32,10 @@ extension CoordinatorCore {
     } catch {
       return SubmitReply(experiment: name, accepted: false, message: "the data of \(name) cannot be used: \(error)")
     }
-    record(.createExperiment(spec, seed: spec.search.seed), at: now)
+    record(.createExperiment(spec, seed: spec.search.seed), at: now.wall)
     register(ExperimentRuntime(
       spec: spec, state: .queued, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: [],
-      attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now, shards: shards))
+      attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now.wall, shards: shards))
     releaseEligible.insert(name)
     logger.info("experiment submitted", metadata: ["experiment": "\(name)", "trials": "\(spec.search.trials)"])
     return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(spec.search.trials) trials, \(spec.search.parallel) at a time")
@@ -66,7 +66,7 @@ extension CoordinatorCore {
   }
 
   /// The state of one or all experiments.
-  func status(_ r: StatusRequest, now: Date) throws -> StatusReply {
+  func status(_ r: StatusRequest, now: CoordinatorTime) throws -> StatusReply {
     try flush()
     var names = order
     if let name = r.experiment {
@@ -88,21 +88,21 @@ extension CoordinatorCore {
       let best = e.best
       return ExperimentStatus(
         name: name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
-        bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.timeIntervalSince(e.startedAt),
+        bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
         trials: trials, release: releaseStatus(of: e))
     }
     return StatusReply(experiments: statuses, workers: workers.count)
   }
 
   /// Cancels an experiment: no new trials; running ones stop at their next report.
-  func cancel(_ c: CancelRequest, now: Date) throws -> SubmitReply {
+  func cancel(_ c: CancelRequest, now: CoordinatorTime) throws -> SubmitReply {
     guard let e = experiments[c.experiment] else {
       return SubmitReply(experiment: c.experiment, accepted: false, message: "no running experiment named \(c.experiment)")
     }
-    record(.setExperimentState(experiment: c.experiment, .cancelled), at: now)
+    record(.setExperimentState(experiment: c.experiment, .cancelled), at: now.wall)
     e.state = .cancelled
     for number in e.queue {
-      record(.failTrial(TrialID(experiment: c.experiment, number: number), lease: nil, reason: "the experiment was cancelled"), at: now)
+      record(.failTrial(TrialID(experiment: c.experiment, number: number), lease: nil, reason: "the experiment was cancelled"), at: now.wall)
       e.trials[number].state = .failed
     }
     e.queue = []
@@ -113,7 +113,7 @@ extension CoordinatorCore {
   // MARK: Resume
 
   /// Loads every unfinished experiment of the store.
-  func resume(now: Date) throws {
+  func resume(now: CoordinatorTime) throws {
     for stored in try store.experiments() where !stored.state.isFinished {
       try load(stored.name, now: now)
     }
@@ -121,7 +121,7 @@ extension CoordinatorCore {
 
   /// Rebuilds one experiment from the store. Trials that were running under a
   /// previous coordinator (or pending) go to the queue, to be leased again.
-  func load(_ name: String, now: Date, activate: Bool = true) throws {
+  func load(_ name: String, now: CoordinatorTime, activate: Bool = true) throws {
     guard let stored = try store.experiment(named: name) else { return }
     let spec = stored.spec
     let storedTrials = try store.storedTrials(of: name)
@@ -141,7 +141,7 @@ extension CoordinatorCore {
       if activate, record.state == .pending { queue.append(t.number) }
       trials.append(record)
     }
-    if !changes.isEmpty { _ = try store.apply(changes, at: now) }
+    if !changes.isEmpty { _ = try store.apply(changes, at: now.wall) }
     try loadRelease(name)
     var shards: [ShardReference] = []
     if activate, spec.data != nil, !stored.state.isFinished { shards = (try? data?.prepare(spec)) ?? [] }

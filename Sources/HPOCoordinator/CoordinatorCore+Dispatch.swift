@@ -8,7 +8,7 @@ extension CoordinatorCore {
   /// (round-robin over experiments with capacity). When there is none, the ask
   /// is parked and answered by ``serveParked(now:)`` as soon as a trial is
   /// available (or with `noWork` after ``CoordinatorConfiguration/parkTimeout``).
-  func askForWork(_ r: WorkRequest, from peer: PeerID, now: Date) throws -> [Outgoing] {
+  func askForWork(_ r: WorkRequest, from peer: PeerID, now: CoordinatorTime) throws -> [Outgoing] {
     workers[r.workerID] = WorkerInfo(peer: peer, lastSeen: now)
     if !r.cachedShards.isEmpty { workerShards[r.workerID] = Set(r.cachedShards) }
     parked.removeAll { $0.workerID == r.workerID }
@@ -35,7 +35,7 @@ extension CoordinatorCore {
   /// than the park timeout, and for all of them once draining. Call it after
   /// every batch of messages and every tick; its leases are committed by the
   /// next ``flush()``, before the replies are sent.
-  public func serveParked(now: Date) throws -> [Outgoing] {
+  public func serveParked(now: CoordinatorTime) throws -> [Outgoing] {
     guard !parked.isEmpty else { return [] }
     var replies: [Outgoing] = []
     var remaining: [ParkedAsk] = []
@@ -48,7 +48,7 @@ extension CoordinatorCore {
         }
         mayHaveWork = false
       }
-      if draining || now.timeIntervalSince(ask.since) >= configuration.parkTimeout.seconds {
+      if draining || now.duration(since: ask.since) >= configuration.parkTimeout {
         replies.append(Outgoing(peer: ask.peer, message: .noWork(NoWork(retryAfterMilliseconds: 0))))
       } else {
         remaining.append(ask)
@@ -61,7 +61,7 @@ extension CoordinatorCore {
   /// The next trial of the next experiment with one to run now, leased to
   /// `worker`: first, in round-robin order, an experiment whose shards the
   /// worker already holds (no transfer, warm page cache), then any.
-  private func anyAssignment(for worker: String, now: Date) throws -> TrialAssignment? {
+  private func anyAssignment(for worker: String, now: CoordinatorTime) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
     if let held = workerShards[worker], !held.isEmpty {
       for offset in 0..<order.count {
@@ -110,7 +110,7 @@ extension CoordinatorCore {
 
   /// Leases a requeued trial, or a new one from the sampler; `nil` when the
   /// experiment has nothing to run now.
-  private func nextAssignment(in name: String, for worker: String, now: Date) throws -> TrialAssignment? {
+  private func nextAssignment(in name: String, for worker: String, now: CoordinatorTime) throws -> TrialAssignment? {
     guard var e = experiments[name], e.hasCapacity else { return nil }
     var changes: [StoreChange] = []
     let number: Int
@@ -131,16 +131,17 @@ extension CoordinatorCore {
                                   seed: trialSeed(e, number)))
     }
     let attempt = (e.attempts[number] ?? 0) + 1
-    let deadline = now.addingTimeInterval(self.configuration.leaseDuration.seconds)
-    changes.append(.leaseTrial(TrialID(experiment: name, number: number), lease: Lease(worker: worker, attempt: attempt), deadline: deadline))
+    let deadline = now.advanced(by: self.configuration.leaseDuration)
+    // The store keeps the wall-clock deadline for people; expiry is decided on the monotonic one.
+    changes.append(.leaseTrial(TrialID(experiment: name, number: number), lease: Lease(worker: worker, attempt: attempt), deadline: deadline.wall))
     // Durable before the worker hears of it (the service flushes before sending).
-    record(changes, at: now)
+    record(changes, at: now.wall)
     if e.state == .queued {
-      record(.setExperimentState(experiment: name, .running), at: now)
+      record(.setExperimentState(experiment: name, .running), at: now.wall)
       e.state = .running
     }
     e.attempts[number] = attempt
-    e.leases[number] = ExperimentRuntime.ActiveLease(worker: worker, attempt: attempt, deadline: deadline)
+    e.leases[number] = ExperimentRuntime.ActiveLease(worker: worker, attempt: attempt, deadline: deadline.monotonic)
     e.trials[number].state = .running
     experiments[name] = e
     logger.debug("trial leased", metadata: ["trial": "\(name)#\(number)", "attempt": "\(attempt)", "worker.id": "\(worker)"])
@@ -180,9 +181,9 @@ extension CoordinatorCore {
   }
 
   /// Marks the experiment finished once every trial it will have is finished.
-  func finishIfDone(_ name: String, now: Date) throws {
+  func finishIfDone(_ name: String, now: CoordinatorTime) throws {
     guard let e = experiments[name], e.state == .running || e.state == .queued, e.isDone else { return }
-    record(.setExperimentState(experiment: name, .finished), at: now)
+    record(.setExperimentState(experiment: name, .finished), at: now.wall)
     experiments[name]?.state = .finished
     let best = e.best
     logger.info("experiment finished", metadata: [

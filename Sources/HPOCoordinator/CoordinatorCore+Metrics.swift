@@ -5,7 +5,7 @@ extension CoordinatorCore {
   /// The state the metrics show: trial counts by experiment and state, worker
   /// slots heard from within a lease duration, queue depth, parked asks.
   /// O(trials): the run loop takes it about once a second, not per message.
-  public func snapshot(now: Date) -> CoordinatorSnapshot {
+  public func snapshot(now: CoordinatorTime) -> CoordinatorSnapshot {
     var trials: [String: [TrialState: Int]] = [:]
     var budgets: [String: Int] = [:]
     var queueDepth = 0
@@ -18,9 +18,9 @@ extension CoordinatorCore {
       queueDepth += e.queue.count
       leases += e.leases.count
     }
-    let recent = now.addingTimeInterval(-configuration.leaseDuration.seconds)
+    let recent = now.monotonic - configuration.leaseDuration
     return CoordinatorSnapshot(
-      trials: trials, budgets: budgets, workerSlots: workers.values.count { $0.lastSeen >= recent },
+      trials: trials, budgets: budgets, workerSlots: workers.values.count { $0.lastSeen.monotonic >= recent },
       queueDepth: queueDepth, parkedAsks: parked.count, leases: leases)
   }
 }

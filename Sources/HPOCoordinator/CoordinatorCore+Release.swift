@@ -28,7 +28,7 @@ final class ReleaseJob: Sendable {
 extension CoordinatorCore {
   /// How long a finished experiment waits for the checkpoints of its last
   /// trials before its release stage starts (without them it retrains the winner).
-  static let checkpointGrace: TimeInterval = 5
+  static let checkpointGrace: Duration = .seconds(5)
 
   /// Whether `e` (submitted or resumed here) has finished its search but its
   /// release stage has not ended.
@@ -39,7 +39,7 @@ extension CoordinatorCore {
   /// Records the outcomes of release stages that ended, and starts the stage
   /// of each experiment whose search has finished (once its checkpoints are in,
   /// or after ``checkpointGrace``).
-  func advanceReleases(now: Date) throws {
+  func advanceReleases(now: CoordinatorTime) throws {
     guard let stage = releaseStage else { return }
     for (name, job) in releaseJobs {
       guard let outcome = job.outcome else { continue }
@@ -47,7 +47,7 @@ extension CoordinatorCore {
       let stored = StoredRelease(
         status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
         report: outcome.report, package: outcome.package)
-      record(.recordRelease(experiment: name, stored), at: now)
+      record(.recordRelease(experiment: name, stored), at: now.wall)
       releaseStatuses[name] = ReleaseStatus(stored)
       logger.info("release stage ended", metadata: [
         "experiment": "\(name)", "outcome": "\(outcome.status.rawValue)", "message": "\(outcome.message)",
@@ -57,12 +57,12 @@ extension CoordinatorCore {
       guard let e = experiments[name], awaitsRelease(e), releaseJobs[name] == nil else { continue }
       let since = releaseWaitingSince[name] ?? now
       releaseWaitingSince[name] = since
-      guard e.awaitingCheckpoint.isEmpty || now.timeIntervalSince(since) >= Self.checkpointGrace else { continue }
+      guard e.awaitingCheckpoint.isEmpty || now.duration(since: since) >= Self.checkpointGrace else { continue }
       releaseWaitingSince[name] = nil
       try flush()
       let record = try SearchRecord.read(from: store, experiment: name)
       logger.info("release stage started", metadata: ["experiment": "\(name)"])
-      releaseJobs[name] = ReleaseJob(stage: stage, record: record, now: now)
+      releaseJobs[name] = ReleaseJob(stage: stage, record: record, now: now.wall)
     }
   }
 

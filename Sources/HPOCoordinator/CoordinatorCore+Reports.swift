@@ -12,7 +12,7 @@ extension CoordinatorCore {
 
   /// An epoch's metrics: recorded (durably), the lease renewed, and the
   /// scheduler's continue-or-stop decision returned in the same round trip.
-  func progress(_ p: TrialProgress, from peer: PeerID, now: Date) throws -> [Outgoing] {
+  func progress(_ p: TrialProgress, from peer: PeerID, now: CoordinatorTime) throws -> [Outgoing] {
     let key = p.key
     guard let lease = currentLease(key), let e = experiments[key.experiment] else {
       return [Outgoing(peer: peer, message: .decision(TrialDecision(key: key, verdict: .stop, reason: "this attempt no longer holds the trial's lease")))]
@@ -20,7 +20,7 @@ extension CoordinatorCore {
     let value = p.metrics[e.spec.objective.metric.rawValue] ?? .nan
     record(.recordIntermediate(TrialID(experiment: key.experiment, number: key.trial),
                                lease: Lease(worker: lease.worker, attempt: lease.attempt),
-                               step: p.epoch, value: value, metrics: p.metrics), at: now)
+                               step: p.epoch, value: value, metrics: p.metrics), at: now.wall)
     e.trials[key.trial].intermediate.append(IntermediateReport(step: p.epoch, value: value))
     experiments[key.experiment] = e
     renew(key, worker: lease.worker, now: now)
@@ -49,7 +49,7 @@ extension CoordinatorCore {
   /// A trial's end: complete (with its objective), stopped (pruned at its last
   /// report) or failed. A result for an attempt that no longer holds the
   /// lease is ignored, so a re-leased trial is never counted twice.
-  func result(_ r: TrialResult, now: Date) throws -> [Outgoing] {
+  func result(_ r: TrialResult, now: CoordinatorTime) throws -> [Outgoing] {
     let key = r.key
     guard let lease = currentLease(key), let e = experiments[key.experiment] else {
       logger.info("late result ignored", metadata: ["trial": "\(key)"])
@@ -80,7 +80,7 @@ extension CoordinatorCore {
       change = .failTrial(id, lease: storeLease, reason: r.error ?? "the worker reported a failure")
       e.trials[key.trial].state = .failed
     }
-    record(change, at: now)
+    record(change, at: now.wall)
     stopReasons[key] = nil
     e.leases[key.trial] = nil
     if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }
@@ -95,7 +95,7 @@ extension CoordinatorCore {
 
   /// A completed trial's checkpoint: verified, written atomically under
   /// `output.dir/checkpoints/`, and only the best `keep_top` are kept.
-  func checkpoint(_ c: CheckpointTransfer, now: Date) throws -> [Outgoing] {
+  func checkpoint(_ c: CheckpointTransfer, now: CoordinatorTime) throws -> [Outgoing] {
     guard var e = experiments[c.key.experiment], e.awaitingCheckpoint.remove(c.key) != nil else {
       logger.info("unexpected checkpoint ignored", metadata: ["trial": "\(c.key)"])
       return []
@@ -112,7 +112,7 @@ extension CoordinatorCore {
     let file = dir.appendingPathComponent("trial-\(c.key.trial).ckpt")
     try AtomicFile.write(c.bytes, to: file.path)
     let id = TrialID(experiment: c.key.experiment, number: c.key.trial)
-    record(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now)
+    record(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now.wall)
     try flush()
     try pruneCheckpoints(&e, now: now)
     experiments[c.key.experiment] = e
@@ -120,7 +120,7 @@ extension CoordinatorCore {
   }
 
   /// Deletes checkpoints outside the best `keep_top` complete trials.
-  private func pruneCheckpoints(_ e: inout ExperimentRuntime, now: Date) throws {
+  private func pruneCheckpoints(_ e: inout ExperimentRuntime, now: CoordinatorTime) throws {
     let stored = try store.checkpoints(of: e.name)
     let sign: Double = e.spec.objective.direction == .minimize ? 1 : -1
     let ranked = stored.sorted { a, b in
@@ -128,7 +128,7 @@ extension CoordinatorCore {
       return (va, a.trial.number) < (vb, b.trial.number)
     }
     for doomed in ranked.dropFirst(e.spec.output.keepTop) {
-      record(.deleteCheckpoint(doomed.trial), at: now)
+      record(.deleteCheckpoint(doomed.trial), at: now.wall)
       do {
         try FileManager.default.removeItem(atPath: doomed.path)
       } catch {

@@ -19,9 +19,9 @@ public final class CoordinatorCore {
     public var message: WireMessage
     /// For an assignment answering an ask: when the ask arrived (for the
     /// dispatch-latency metric).
-    public var askedAt: Date?
+    public var askedAt: CoordinatorTime?
 
-    public init(peer: PeerID, message: WireMessage, askedAt: Date? = nil) {
+    public init(peer: PeerID, message: WireMessage, askedAt: CoordinatorTime? = nil) {
       self.peer = peer
       self.message = message
       self.askedAt = askedAt
@@ -44,7 +44,7 @@ public final class CoordinatorCore {
   /// are followed by a release stage (not those merely loaded to answer a status).
   var releaseEligible: Set<String> = []
   /// When each finished experiment was first seen waiting for its release (for the checkpoint grace period).
-  var releaseWaitingSince: [String: Date] = [:]
+  var releaseWaitingSince: [String: CoordinatorTime] = [:]
 
   /// Experiments by name, and their names in submission order (fair dispatch
   /// walks this list round-robin from ``cursor``).
@@ -68,13 +68,13 @@ public final class CoordinatorCore {
 
   struct WorkerInfo {
     var peer: PeerID
-    var lastSeen: Date
+    var lastSeen: CoordinatorTime
   }
 
   struct ParkedAsk {
     var workerID: String
     var peer: PeerID
-    var since: Date
+    var since: CoordinatorTime
   }
 
   /// A coordinator over `store`, resuming every unfinished experiment in it:
@@ -83,7 +83,7 @@ public final class CoordinatorCore {
   public init(
     store: ExperimentStore, configuration: CoordinatorConfiguration, samplerFactory: @escaping SamplerFactory,
     schedulerFactory: @escaping SchedulerFactory = { _ in nil }, data: (any ExperimentPreparer)? = nil,
-    release: (any ReleaseRunner)? = nil, logger: Logger = Logger(label: "hpo.coordinator"), now: Date = Date()
+    release: (any ReleaseRunner)? = nil, logger: Logger = Logger(label: "hpo.coordinator"), now: CoordinatorTime = .now()
   ) throws {
     self.releaseStage = release
     self.store = store
@@ -96,7 +96,7 @@ public final class CoordinatorCore {
   }
 
   /// Handles one message and returns the replies to send, in order.
-  public func handle(_ incoming: Incoming, now: Date) -> [Outgoing] {
+  public func handle(_ incoming: Incoming, now: CoordinatorTime) -> [Outgoing] {
     let peer = incoming.peer
     let message: WireMessage
     switch incoming.message {
@@ -133,11 +133,11 @@ public final class CoordinatorCore {
 
   /// Expires leases whose deadline has passed: their trials go back to the
   /// queue, or fail once they have used every attempt.
-  public func tick(now: Date) throws {
+  public func tick(now: CoordinatorTime) throws {
     try advanceReleases(now: now)
     for name in order {
       guard let e = experiments[name] else { continue }
-      let expired = e.leases.filter { $0.value.deadline < now }.sorted { $0.key < $1.key }
+      let expired = e.leases.filter { $0.value.deadline < now.monotonic }.sorted { $0.key < $1.key }
       guard !expired.isEmpty else { continue }
       var changes: [StoreChange] = []
       for (number, lease) in expired {
@@ -157,7 +157,7 @@ public final class CoordinatorCore {
           logger.warning("lease expired; trial requeued", metadata: ["trial": "\(name)#\(number)", "worker": "\(lease.worker)"])
         }
       }
-      record(changes, at: now)
+      record(changes, at: now.wall)
       experiments[name] = e
       try finishIfDone(name, now: now)
     }
@@ -199,16 +199,21 @@ public final class CoordinatorCore {
 
   // MARK: Workers
 
-  private func hello(_ h: WorkerHello, from peer: PeerID, now: Date) -> [Outgoing] {
+  /// A worker slot starts (a slot says hello once, when it starts): any lease
+  /// its id still holds belongs to an earlier process of it that died (killed,
+  /// restarted by `hpo run`), so those trials go back to the queue now rather
+  /// than when their lease runs out.
+  private func hello(_ h: WorkerHello, from peer: PeerID, now: CoordinatorTime) -> [Outgoing] {
     workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
     parked.removeAll { $0.workerID == h.workerID }
+    requeueLeases(of: h.workerID, reason: "worker \(h.workerID) restarted", now: now)
     logger.info("worker joined", metadata: ["worker.id": "\(h.workerID)", "worker.host": "\(h.host)", "worker.version": "\(h.hpoVersion)"])
     return [Outgoing(peer: peer, message: .welcome(Welcome(
       coordinatorID: configuration.coordinatorID, heartbeatMilliseconds: configuration.heartbeatInterval.milliseconds,
       leaseMilliseconds: configuration.leaseDuration.milliseconds)))]
   }
 
-  private func heartbeat(_ h: Heartbeat, from peer: PeerID, now: Date) -> [Outgoing] {
+  private func heartbeat(_ h: Heartbeat, from peer: PeerID, now: CoordinatorTime) -> [Outgoing] {
     workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
     for key in h.running { renew(key, worker: h.workerID, now: now) }
     renewAhead(of: h.workerID, now: now)
@@ -218,26 +223,42 @@ public final class CoordinatorCore {
   /// Extends every other lease `worker` holds: a trial leased ahead waits in
   /// the slot (which may not have read it yet) until the running one ends, and
   /// the slot's heartbeat proves it alive.
-  private func renewAhead(of worker: String, now: Date) {
+  private func renewAhead(of worker: String, now: CoordinatorTime) {
     for name in order {
       guard let e = experiments[name], e.leases.values.contains(where: { $0.worker == worker }) else { continue }
       for (number, lease) in e.leases where lease.worker == worker {
-        e.leases[number]?.deadline = max(lease.deadline, now.addingTimeInterval(configuration.leaseDuration.seconds))
+        e.leases[number]?.deadline = max(lease.deadline, now.monotonic + configuration.leaseDuration)
       }
     }
   }
 
   /// Extends the lease of `key` when `worker` still holds that attempt.
-  func renew(_ key: TrialKey, worker: String, now: Date) {
+  func renew(_ key: TrialKey, worker: String, now: CoordinatorTime) {
     guard let e = experiments[key.experiment], var lease = e.leases[key.trial],
       lease.attempt == key.attempt, lease.worker == worker
     else { return }
-    lease.deadline = now.addingTimeInterval(configuration.leaseDuration.seconds)
+    lease.deadline = now.monotonic + configuration.leaseDuration
     e.leases[key.trial] = lease
     experiments[key.experiment] = e
   }
 
-  private func goodbye(_ g: Goodbye, now: Date) throws -> [Outgoing] {
+  /// Puts every trial `worker` holds back at the head of its queue (a new attempt when leased again).
+  private func requeueLeases(of worker: String, reason: String, now: CoordinatorTime) {
+    for name in order {
+      guard let e = experiments[name] else { continue }
+      for (number, lease) in e.leases.sorted(by: { $0.key > $1.key }) where lease.worker == worker {
+        record(.requeueTrial(TrialID(experiment: name, number: number), lease: Lease(worker: lease.worker, attempt: lease.attempt),
+                             reason: reason), at: now.wall)
+        e.leases[number] = nil
+        e.trials[number].state = .pending
+        e.trials[number].intermediate = []
+        e.queue.insert(number, at: 0)
+        logger.warning("trial requeued", metadata: ["trial": "\(name)#\(number)", "reason": "\(reason)"])
+      }
+    }
+  }
+
+  private func goodbye(_ g: Goodbye, now: CoordinatorTime) throws -> [Outgoing] {
     logger.info("worker left", metadata: ["worker.id": "\(g.workerID)", "reason": "\(g.reason)"])
     workers[g.workerID] = nil
     workerShards[g.workerID] = nil
@@ -246,7 +267,7 @@ public final class CoordinatorCore {
       guard let e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
       record(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
                            lease: Lease(worker: lease.worker, attempt: lease.attempt),
-                           reason: "handed back by \(g.workerID): \(g.reason)"), at: now)
+                           reason: "handed back by \(g.workerID): \(g.reason)"), at: now.wall)
       e.leases[key.trial] = nil
       e.trials[key.trial].state = .pending
       e.trials[key.trial].intermediate = []

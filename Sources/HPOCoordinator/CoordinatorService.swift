@@ -38,52 +38,53 @@ public final class CoordinatorService {
   /// until every experiment has ended.
   /// - Throws: transport or store failures (the caller exits with code 3).
   public func run(stop: StopSignal, exitWhenFinished: Bool = false) throws {
-    var lastTick = Date()
-    var lastSnapshot = Date.distantPast
-    var drainDeadline: Date?
-    var finishedAt: Date?
+    var lastTick = CoordinatorTime.now()
+    var lastSnapshot: CoordinatorTime?
+    var drainDeadline: Duration?
+    var finishedAt: CoordinatorTime?
     while true {
-      let now = Date()
+      let now = CoordinatorTime.now()
       if stop.isRaised, drainDeadline == nil {
         core.draining = true
-        drainDeadline = now.addingTimeInterval(drainTimeout.seconds)
+        drainDeadline = now.monotonic + (stop.isUrgent ? .zero : drainTimeout)
         logger.info("draining: no new trials; waiting for running ones", metadata: ["reason": "\(stop.why)"])
       }
-      if let deadline = drainDeadline, core.isIdle || now > deadline {
+      if let deadline = drainDeadline, core.isIdle || now.monotonic > deadline {
         logger.info(core.isIdle ? "drained; stopping" : "drain timeout; stopping with trials still running (they resume on restart)")
         return
       }
       if exitWhenFinished, core.allFinished, core.isIdle {
         // Keep answering a little longer so clients can read the final state.
         if finishedAt == nil { finishedAt = now }
-        if now.timeIntervalSince(finishedAt!) > finishLinger.seconds { return }
+        if now.duration(since: finishedAt!) > finishLinger { return }
       }
       var replies: [CoordinatorCore.Outgoing] = []
       if let first = try transport.receive(timeout: tickInterval) {
         // Handle everything that has arrived, commit the batch once, then answer.
-        replies = core.handle(first, now: Date())
+        replies = core.handle(first, now: .now())
         var handled = 1
         while handled < maxBatch, let next = try transport.receive(timeout: .zero) {
-          replies += core.handle(next, now: Date())
+          replies += core.handle(next, now: .now())
           handled += 1
         }
       }
-      if Date().timeIntervalSince(lastTick) >= tickInterval.seconds {
-        lastTick = Date()
-        try core.tick(now: lastTick)
+      let afterBatch = CoordinatorTime.now()
+      if afterBatch.duration(since: lastTick) >= tickInterval {
+        lastTick = afterBatch
+        try core.tick(now: afterBatch)
       }
       // Whatever the batch or the tick freed goes to idle workers at once.
-      replies += try core.serveParked(now: Date())
+      replies += try core.serveParked(now: .now())
       try core.flush()
       for out in replies { try transport.send(out.message, to: out.peer) }
       if let observer {
-        let sent = Date()
+        let sent = CoordinatorTime.now()
         for out in replies {
           if let asked = out.askedAt, case .assignment = out.message {
-            observer.dispatched(latency: .nanoseconds(Int64(max(0, sent.timeIntervalSince(asked)) * 1e9)))
+            observer.dispatched(latency: max(.zero, sent.duration(since: asked)))
           }
         }
-        if sent.timeIntervalSince(lastSnapshot) >= snapshotInterval.seconds {
+        if lastSnapshot.map({ sent.duration(since: $0) >= snapshotInterval }) ?? true {
           lastSnapshot = sent
           observer.update(core.snapshot(now: sent))
         }

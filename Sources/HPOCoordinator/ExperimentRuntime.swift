@@ -31,7 +31,8 @@ final class ExperimentRuntime {
   struct ActiveLease {
     var worker: String
     var attempt: Int
-    var deadline: Date
+    /// Monotonic (``CoordinatorTime/monotonic``): a clock step does not move it.
+    var deadline: Duration
   }
 
   init(

@@ -39,7 +39,7 @@ struct SlotLoop {
   func run() throws {
     let transport = try service.makeTransport()
     try greet(transport)
-    var idleSince = Date()
+    var idleSince = ContinuousClock.now
     var next: TrialAssignment?
     defer {
       // A trial leased ahead and never started goes back at once.
@@ -49,7 +49,7 @@ struct SlotLoop {
     while !stop.isRaised {
       if let leased = next {
         next = try runTrial(leased, transport)
-        idleSince = Date()
+        idleSince = .now
         continue
       }
       try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards())))
@@ -62,9 +62,9 @@ struct SlotLoop {
       switch reply {
       case .assignment(let a)?:
         next = try runTrial(a, transport)
-        idleSince = Date()
+        idleSince = .now
       case .noWork(let n)?:
-        if let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.seconds {
+        if let limit = service.options.idleExit, ContinuousClock.now - idleSince > limit {
           logger.info("no work for \(limit); exiting", metadata: ["worker.id": "\(slotID)"])
           break
         }
@@ -76,7 +76,7 @@ struct SlotLoop {
         if stop.isRaised { break }  // stopped while waiting, not unanswered
         logger.warning("no answer from the coordinator; asking again", metadata: ["coordinator": "\(service.options.endpoint)", "worker.id": "\(slotID)"])
       }
-      if case .noWork? = reply, let limit = service.options.idleExit, Date().timeIntervalSince(idleSince) > limit.seconds { break }
+      if case .noWork? = reply, let limit = service.options.idleExit, ContinuousClock.now - idleSince > limit { break }
     }
   }
 
@@ -100,9 +100,9 @@ struct SlotLoop {
 
   /// Receives until `match` accepts a message or `timeout` passes.
   private func awaitMessage<T>(_ transport: any ClientTransport, timeout: Duration, _ match: (WireMessage) -> T?) throws -> T? {
-    let deadline = Date().addingTimeInterval(timeout.seconds)
-    while Date() < deadline {
-      let left = Duration.milliseconds(max(1, Int(deadline.timeIntervalSinceNow * 1000)))
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+      let left = max(.milliseconds(1), deadline - ContinuousClock.now)
       guard let received = try transport.receive(timeout: min(left, .milliseconds(200))) else {
         if stop.isRaised && timeout > .seconds(1) { return nil }
         continue
@@ -127,7 +127,7 @@ struct SlotLoop {
     let key = a.key
     service.running.set(slotID, key)
     defer { service.running.set(slotID, nil) }
-    let started = Date()
+    let started = ContinuousClock.now
     var handedBack = false
     let outcome: Result<TrialRun, any Error>
     do {
@@ -148,7 +148,7 @@ struct SlotLoop {
     } catch {
       outcome = .failure(error)
     }
-    let seconds = Date().timeIntervalSince(started)
+    let seconds = (ContinuousClock.now - started).seconds
     if handedBack {
       let leasedAhead = try collectAhead(transport)
       try transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.why, handedBack: [key] + (leasedAhead.map { [$0.key] } ?? []))))
@@ -221,14 +221,14 @@ struct SlotLoop {
   /// otherwise empty, meaning "as before". Listed at most every 5 s, and
   /// after this slot fetched a shard.
   private func cachedShards() -> [String] {
-    let now = Date()
-    if listing.names == nil || now.timeIntervalSince(listing.at) >= 5 {
+    let now = ContinuousClock.now
+    if listing.names == nil || listing.at.map({ now - $0 >= .seconds(5) }) ?? true {
       let names = (try? FileManager.default.contentsOfDirectory(atPath: service.options.cacheDirectory.path)) ?? []
       listing.names = names.filter { $0.count == 64 }.sorted()
       listing.at = now
     }
     let names = listing.names ?? []
-    guard names != listing.sent || now.timeIntervalSince(listing.sentAt) >= 30 else { return [] }
+    guard names != listing.sent || listing.sentAt.map({ now - $0 >= .seconds(30) }) ?? true else { return [] }
     listing.sent = names
     listing.sentAt = now
     return names
@@ -268,18 +268,18 @@ struct SlotLoop {
   }
 
   private func sleep(milliseconds: Int) {
-    let deadline = Date().addingTimeInterval(Double(milliseconds) / 1000)
-    while !stop.isRaised, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+    let deadline = ContinuousClock.now + .milliseconds(milliseconds)
+    while !stop.isRaised, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
   }
 }
 
 /// A slot's last listing of the shard cache. Only the slot's own thread touches it.
 private final class ShardListing {
   var names: [String]?
-  var at = Date.distantPast
+  var at: ContinuousClock.Instant?
   /// What the slot last told the coordinator, and when.
   var sent: [String]?
-  var sentAt = Date.distantPast
+  var sentAt: ContinuousClock.Instant?
 }
 
 /// The last `capacity` trial keys a slot was given, oldest forgotten first.

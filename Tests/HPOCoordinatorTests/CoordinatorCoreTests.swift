@@ -20,10 +20,10 @@ import Testing
       output: OutputSpec(dir: "/tmp/hpo-core-tests/\(name)", keepTop: 0))
   }
 
-  static let t0 = Date(timeIntervalSince1970: 1_000_000)
+  static let t0 = CoordinatorTime(wall: Date(timeIntervalSince1970: 1_000_000), monotonic: .seconds(1_000))
   static let config = CoordinatorConfiguration(leaseDuration: .seconds(10), maxAttempts: 2)
 
-  static func core(_ store: ExperimentStore, now: Date = t0) throws -> CoordinatorCore {
+  static func core(_ store: ExperimentStore, now: CoordinatorTime = t0) throws -> CoordinatorCore {
     try CoordinatorCore(store: store, configuration: config, samplerFactory: { spec in
       makeSampler(for: spec.search, direction: spec.objective.direction)
     }, now: now)
@@ -32,7 +32,7 @@ import Testing
   static let peer = PeerID([1])
 
   /// Handles one message and commits, as the service does for each batch.
-  func send(_ core: CoordinatorCore, _ m: WireMessage, at now: Date = t0) -> [WireMessage] {
+  func send(_ core: CoordinatorCore, _ m: WireMessage, at now: CoordinatorTime = t0) -> [WireMessage] {
     let replies = core.handle(Incoming(peer: Self.peer, message: .success(m)), now: now).map(\.message)
     do { try core.flush() } catch { Issue.record("commit failed: \(error)") }
     return replies
@@ -43,12 +43,12 @@ import Testing
     return r
   }
 
-  func ask(_ core: CoordinatorCore, _ worker: String, at now: Date = t0) -> TrialAssignment? {
+  func ask(_ core: CoordinatorCore, _ worker: String, at now: CoordinatorTime = t0) -> TrialAssignment? {
     guard case .assignment(let a)? = send(core, .askForWork(WorkRequest(workerID: worker)), at: now).first else { return nil }
     return a
   }
 
-  func finish(_ core: CoordinatorCore, _ a: TrialAssignment, value: Double, at now: Date = t0) {
+  func finish(_ core: CoordinatorCore, _ a: TrialAssignment, value: Double, at now: CoordinatorTime = t0) {
     _ = send(core, .result(TrialResult(key: a.key, status: .complete, metrics: ["value": value], epochs: 0, seconds: 0.1)), at: now)
   }
 

@@ -13,7 +13,7 @@ import Testing
   typealias T = CoordinatorCoreTests
   let t = CoordinatorCoreTests()
 
-  func ask(_ core: CoordinatorCore, _ worker: String, running: TrialKey? = nil, peer: UInt8 = 1, at now: Date = T.t0) -> [WireMessage] {
+  func ask(_ core: CoordinatorCore, _ worker: String, running: TrialKey? = nil, peer: UInt8 = 1, at now: CoordinatorTime = T.t0) -> [WireMessage] {
     let m = WireMessage.askForWork(WorkRequest(workerID: worker, running: running))
     let replies = core.handle(Incoming(peer: PeerID([peer]), message: .success(m)), now: now)
     #expect(throws: Never.self) { try core.flush() }

@@ -13,7 +13,7 @@ import Testing
   typealias T = CoordinatorCoreTests
   let t = CoordinatorCoreTests()
 
-  func park(_ core: CoordinatorCore, _ worker: String, peer: UInt8, at now: Date = T.t0) -> [WireMessage] {
+  func park(_ core: CoordinatorCore, _ worker: String, peer: UInt8, at now: CoordinatorTime = T.t0) -> [WireMessage] {
     let replies = core.handle(Incoming(peer: PeerID([peer]), message: .success(.askForWork(WorkRequest(workerID: worker)))), now: now)
     #expect(throws: Never.self) { try core.flush() }
     return replies.map(\.message)

@@ -24,7 +24,7 @@ import Testing
       validation: ValidationSpec(gates: [Gate(metric: .accuracy, min: 0.5)]), output: OutputSpec(dir: output, keepTop: 0))
   }
 
-  static let t0 = Date(timeIntervalSince1970: 1_000_000)
+  static let t0 = CoordinatorTime(wall: Date(timeIntervalSince1970: 1_000_000), monotonic: .seconds(1_000))
 
   static func core(_ store: ExperimentStore) throws -> CoordinatorCore {
     try CoordinatorCore(

@@ -4,21 +4,32 @@ import Synchronization
 /// handler on SIGTERM/SIGINT, or by a test). Loops poll it between units of
 /// work. Thread-safe.
 public final class StopSignal: Sendable {
-  /// The reason it was raised, `nil` before.
-  private let state = Mutex<String?>(nil)
+  private struct State {
+    /// The first reason it was raised, `nil` before.
+    var why: String?
+    var urgent = false
+  }
+  private let state = Mutex(State())
 
   public init() {}
 
-  /// Asks every loop watching this signal to stop; later calls are ignored.
-  public func raise(_ why: String) {
-    state.withLock { reason in
-      if reason == nil { reason = why }
+  /// Asks every loop watching this signal to stop; the first reason is kept.
+  /// `urgent` (the process that started this one is gone, so nobody waits for
+  /// a clean drain) asks to stop at once rather than after running work ends;
+  /// an urgent raise after a plain one makes it urgent.
+  public func raise(_ why: String, urgent: Bool = false) {
+    state.withLock { s in
+      if s.why == nil { s.why = why }
+      s.urgent = s.urgent || urgent
     }
   }
 
-  /// Whether ``raise(_:)`` was called.
-  public var isRaised: Bool { state.withLock { $0 != nil } }
+  /// Whether ``raise(_:urgent:)`` was called.
+  public var isRaised: Bool { state.withLock { $0.why != nil } }
+
+  /// Whether it was raised as urgent: stop now, skip waiting for running work.
+  public var isUrgent: Bool { state.withLock { $0.urgent } }
 
   /// Why it was raised ("SIGTERM"), empty before.
-  public var why: String { state.withLock { $0 ?? "" } }
+  public var why: String { state.withLock { $0.why ?? "" } }
 }
