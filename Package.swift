@@ -110,13 +110,18 @@ let package = Package(
         .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
 
+    // The process manager of `hpo run`: starts, watches, restarts and stops its children.
+    .target(
+      name: "HPOSupervisor",
+      dependencies: []),
+
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
       name: "hpo",
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch", "HPOClient",
         "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPORelease", "HPODrift", "HPOReports", "HPOMetrics",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "HPOSupervisor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
 
@@ -145,6 +150,7 @@ let package = Package(
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
+    .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor"]),
     // The module map in the README against the sources' imports.
     .testTarget(name: "ArchitectureTests"),
     // Runs the built `hpo` binary as a user would.

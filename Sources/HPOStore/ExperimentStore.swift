@@ -48,11 +48,16 @@ public final class ExperimentStore: Sendable {
   }
 
   /// Opens the store at `path`, creating it if the file does not exist, and migrates a store of
-  /// an older schema to the current one.
+  /// an older schema to the current one. While another process holds the store's lock, waits up
+  /// to `lockWait` for it (monotonic clock), calling `onLockWait` once with the holder
+  /// ("pid 4242 on node-1, hpo 0.2.0") when it starts waiting.
   /// - Throws: ``StoreError`` — `.locked` (another coordinator has it), `.newerSchema` (written
   ///   by a newer hpo), `.notAStore`, `.cannotOpen`, `.database`.
-  public static func open(path: String, durability: StoreDurability = .full) throws(StoreError) -> ExperimentStore {
-    let lock = try StoreLock(storePath: path)
+  public static func open(
+    path: String, durability: StoreDurability = .full, lockWait: Duration = .zero,
+    onLockWait: (_ holder: String?) -> Void = { _ in }
+  ) throws(StoreError) -> ExperimentStore {
+    let lock = try StoreLock(storePath: path, wait: lockWait, onWait: onLockWait)
     var configuration = GRDB.Configuration()
     configuration.label = "hpo.store"
     configuration.maximumReaderCount = 3
