@@ -138,18 +138,18 @@ public final class Supervisor: Sendable {
     p.standardOutput = output ?? FileHandle.nullDevice
     p.terminationHandler = { [weak self] p in self?.exited(index, p) }
     do {
-      // Under the lock: a child exiting at once must find its process recorded.
+      // Under the lock: a child exiting at once must find its process recorded, and its
+      // `exited` event must follow its `started` one.
       try state.withLock { s in
         try p.run()
         s.entries[index].process = p
         s.started.insert(p.processIdentifier)
+        emit(.started(name: child.name, pid: p.processIdentifier, restart: s.entries[index].restarts))
       }
     } catch {
       throw .cannotStart(name: child.name, reason: "\(error)")
     }
-    let (pid, restarts) = (p.processIdentifier, state.withLock { $0.entries[index].restarts })
-    emit(.started(name: child.name, pid: pid, restart: restarts))
-    return pid
+    return p.processIdentifier
   }
 
   private func exited(_ index: Int, _ p: Process) {
