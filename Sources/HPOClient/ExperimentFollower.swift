@@ -14,6 +14,42 @@ public struct ExperimentFollower {
     case stopped(ExperimentStatus)
   }
 
+  /// What the end of a followed experiment means for a pipeline; the `hpo`
+  /// commands turn it into their exit code (0, 1, 2, 3 in this order).
+  public enum Verdict: Sendable, Equatable {
+    /// Finished, and its release stage passed (or was skipped).
+    case passed
+    /// Finished, and a release gate failed (the names are in the release status).
+    case gateFailed
+    /// Ended by bad input found after the submission was accepted (its data): the reason.
+    case badInput(String)
+    /// Anything else that is not a release: the stage failed, its outcome is
+    /// missing, the experiment was cancelled or failed. The reason, for people.
+    case failed(String)
+  }
+
+  /// The verdict on `ending`. With `expectsRelease` (a coordinator started
+  /// by `hpo`, which always runs the release stage) a finished search without
+  /// a release outcome is a failure, never a pass.
+  public static func verdict(_ ending: Ending, expectsRelease: Bool = true) -> Verdict {
+    switch ending {
+    case .stopped(let s):
+      return .failed("\(s.name) was \(s.state.rawValue)")
+    case .finished(let s):
+      guard let release = s.release else {
+        return expectsRelease
+          ? .failed("\(s.name) finished but the coordinator reported no release outcome; nothing was evaluated or packaged")
+          : .passed
+      }
+      switch release.state {
+      case .passed, .skipped: return .passed
+      case .gateFailed: return .gateFailed
+      case .error: return .failed("the release stage of \(s.name) failed: \(release.message)")
+      case .running: return .failed("the release stage of \(s.name) has not ended")
+      }
+    }
+  }
+
   /// Why following stopped before the experiment ended.
   public enum Failure: Error, Sendable, CustomStringConvertible {
     /// `abortReason` gave a reason.

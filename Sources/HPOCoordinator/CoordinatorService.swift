@@ -76,7 +76,7 @@ public final class CoordinatorService {
       // Whatever the batch or the tick freed goes to idle workers at once.
       replies += try core.serveParked(now: .now())
       try core.flush()
-      for out in replies { try transport.send(out.message, to: out.peer) }
+      for out in replies { try send(out) }
       if let observer {
         let sent = CoordinatorTime.now()
         for out in replies {
@@ -89,6 +89,17 @@ public final class CoordinatorService {
           observer.update(core.snapshot(now: sent))
         }
       }
+    }
+  }
+
+  /// Sends one reply; a reply that cannot be encoded (over the size limit)
+  /// is answered with an `error` naming why, and the coordinator keeps serving.
+  private func send(_ out: CoordinatorCore.Outgoing) throws {
+    do {
+      try transport.send(out.message, to: out.peer)
+    } catch let error as WireEncodingError {
+      logger.error("a reply cannot be encoded; an error is sent instead", metadata: ["peer": "\(out.peer)", "error": "\(error)"])
+      try transport.send(.error(WireFailure(code: .internal, message: "the coordinator cannot send its answer: \(error)")), to: out.peer)
     }
   }
 }

@@ -52,12 +52,15 @@ public struct ChampionComparison: Sendable {
 extension PreparedSplits {
   /// Loads the champion `entry/current/model.hpoc`, scores it on the test split
   /// and compares it with the winner on the objective metric. `nil` when the
-  /// entry has no current version (nothing in production yet).
+  /// entry has no `current` link (nothing in production yet).
+  /// - Throws: ``ReleaseError`` when the entry is damaged (a dangling or
+  ///   malformed `current`) or the champion cannot be read: never compared
+  ///   against nothing.
   func compare(winner: ModelCheckpoint, championEntry entry: String, spec: ExperimentSpec) throws -> ChampionComparison? {
-    let current = URL(fileURLWithPath: entry).appendingPathComponent("current")
-    let file = current.appendingPathComponent("model.hpoc").path
-    guard FileManager.default.fileExists(atPath: file) else { return nil }
-    let version = (try? FileManager.default.destinationOfSymbolicLink(atPath: current.path)) ?? "current"
+    let (registry, name) = Registry.entry(entry)
+    guard let number = try registry.current(name) else { return nil }
+    let version = "versions/\(number)"
+    let file = URL(fileURLWithPath: entry).appendingPathComponent("current/model.hpoc").path
     guard let bytes = FileManager.default.contents(atPath: file) else { throw ReleaseError("cannot read the champion \(file)") }
     let champion: ModelCheckpoint
     do { champion = try ModelCheckpoint(decoding: Array(bytes)) } catch {

@@ -41,26 +41,70 @@ public struct Registry: Sendable {
   func entryURL(_ name: String) -> URL { URL(fileURLWithPath: root).appendingPathComponent(name) }
 
   /// Entry names (directories with a `versions` folder), sorted.
-  public func names() -> [String] {
-    let items = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+  /// - Throws: ``ReleaseError`` when the registry directory is missing or
+  ///   cannot be read: a registry that cannot be read is never shown as empty.
+  public func names() throws -> [String] {
+    let items: [String]
+    do { items = try FileManager.default.contentsOfDirectory(atPath: root) } catch {
+      throw ReleaseError("cannot read the registry \(root): \(Self.reason(error, path: root))")
+    }
     return items.filter { FileManager.default.fileExists(atPath: entryURL($0).appendingPathComponent("versions").path) }.sorted()
   }
 
-  /// The entry `name`, or `nil` when the registry has none.
+  /// The entry `name`, or `nil` when the registry has no folder of that name.
+  /// - Throws: ``ReleaseError`` when the entry exists but cannot be read: its
+  ///   `versions` folder is missing or unreadable, `current` points at no
+  ///   version, or `history.jsonl` is unreadable (corruption never looks like
+  ///   an absent entry, or a release would be compared against nothing).
   public func entry(_ name: String) throws -> Entry? {
     try Self.checkName(name)
+    guard Self.exists(entryURL(name).path) else { return nil }
     let versionsDir = entryURL(name).appendingPathComponent("versions")
-    guard let items = try? FileManager.default.contentsOfDirectory(atPath: versionsDir.path) else { return nil }
+    let items: [String]
+    do { items = try FileManager.default.contentsOfDirectory(atPath: versionsDir.path) } catch {
+      throw ReleaseError("the registry entry \(entryURL(name).path) is damaged: cannot read \(versionsDir.path): \(Self.reason(error, path: versionsDir.path))")
+    }
     let versions = items.compactMap { Int($0) }.sorted()
-    return Entry(name: name, versions: versions, current: current(name), history: history(name))
+    return Entry(name: name, versions: versions, current: try current(name), history: try history(name))
   }
 
-  /// The version `current` points at.
-  public func current(_ name: String) -> Int? {
-    guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: entryURL(name).appendingPathComponent("current").path),
-      target.hasPrefix("versions/")
-    else { return nil }
-    return Int(target.dropFirst("versions/".count))
+  /// The version `current` points at; `nil` when the entry has no `current`
+  /// link (nothing promoted yet).
+  /// - Throws: ``ReleaseError`` when `current` is not a link to `versions/N`
+  ///   or points at a version that does not exist (a dangling link).
+  public func current(_ name: String) throws -> Int? {
+    let link = entryURL(name).appendingPathComponent("current").path
+    guard Self.exists(link) else { return nil }
+    let target: String
+    do { target = try FileManager.default.destinationOfSymbolicLink(atPath: link) } catch {
+      throw ReleaseError("the registry entry \(entryURL(name).path) is damaged: \(link) is not a symbolic link to versions/N (\(Self.reason(error, path: link)))")
+    }
+    guard target.hasPrefix("versions/"), let version = Int(target.dropFirst("versions/".count)) else {
+      throw ReleaseError("the registry entry \(entryURL(name).path) is damaged: \(link) points at \"\(target)\"; expected versions/N")
+    }
+    guard FileManager.default.fileExists(atPath: entryURL(name).appendingPathComponent(target).path) else {
+      throw ReleaseError("the registry entry \(entryURL(name).path) is damaged: \(link) points at \(target), which does not exist; roll back or promote a package to repair it")
+    }
+    return version
+  }
+
+  /// Whether anything (a dangling symbolic link included) is at `path`.
+  static func exists(_ path: String) -> Bool {
+    var info = stat()
+    return lstat(path, &info) == 0
+  }
+
+  /// A file error as a short reason.
+  static func reason(_ error: any Error, path: String) -> String {
+    let e = error as NSError
+    if let posix = e.userInfo[NSUnderlyingErrorKey] as? NSError, posix.domain == NSPOSIXErrorDomain {
+      return String(cString: strerror(Int32(posix.code)))
+    }
+    switch e.code {
+    case NSFileReadNoSuchFileError, NSFileNoSuchFileError: return "no such file or directory"
+    case NSFileReadNoPermissionError: return "permission denied"
+    default: return e.localizedDescription
+    }
   }
 
   /// Copies the verified package `package` in as the next version and makes it current.
@@ -80,7 +124,10 @@ public struct Registry: Sendable {
     do { try fm.createDirectory(at: versions, withIntermediateDirectories: true) } catch {
       throw ReleaseError("cannot create \(versions.path): \(error.localizedDescription)")
     }
-    let existing = ((try? fm.contentsOfDirectory(atPath: versions.path)) ?? []).compactMap { Int($0) }
+    let existing: [Int]
+    do { existing = try fm.contentsOfDirectory(atPath: versions.path).compactMap { Int($0) } } catch {
+      throw ReleaseError("cannot read \(versions.path): \(Self.reason(error, path: versions.path))")
+    }
     let version = (existing.max() ?? 0) + 1
     var files: [String: [UInt8]] = [:]
     for file in try fm.contentsOfDirectory(atPath: package) where file != PackageWriter.checksumFile {
@@ -90,7 +137,7 @@ public struct Registry: Sendable {
       files[file] = Array(data)
     }
     try PackageWriter.write(files, to: versions.appendingPathComponent(String(version)).path)
-    let previous = current(name)
+    let previous = try current(name)
     try switchCurrent(name, to: version)
     try append(Event(action: "promote", version: version, previous: previous, time: Self.timestamp(now),
                      source: URL(fileURLWithPath: package).standardizedFileURL.path), to: name)
@@ -145,21 +192,38 @@ public struct Registry: Sendable {
     }
   }
 
-  /// The entry's events, oldest first (unreadable lines are skipped).
-  public func history(_ name: String) -> [Event] {
+  /// The entry's events, oldest first; none when there is no `history.jsonl`.
+  /// - Throws: ``ReleaseError`` when the file cannot be read or a line is not
+  ///   an event (naming the line).
+  public func history(_ name: String) throws -> [Event] {
     let path = entryURL(name).appendingPathComponent("history.jsonl").path
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-    return text.split(separator: "\n").compactMap { line in
-      guard let v = try? JSONParser.parse(String(line)), case .string(let action)? = v["action"]?.kind,
-        case .number(let version)? = v["version"]?.kind, let n = version.int,
-        case .string(let time)? = v["time"]?.kind
-      else { return nil }
-      var previous: Int?
-      if case .number(let p)? = v["previous"]?.kind { previous = p.int }
-      var source: String?
-      if case .string(let s)? = v["source"]?.kind { source = s }
-      return Event(action: action, version: n, previous: previous, time: time, source: source)
+    guard Self.exists(path) else { return [] }
+    let text: String
+    do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+      throw ReleaseError("cannot read \(path): \(Self.reason(error, path: path))")
     }
+    var events: [Event] = []
+    for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+      guard let event = Self.event(String(line)) else {
+        throw ReleaseError("\(path):\(index + 1): not a registry event (expected a JSON object with action, version and time)")
+      }
+      events.append(event)
+    }
+    return events
+  }
+
+  /// One line of `history.jsonl`, or `nil` when it is not an event.
+  private static func event(_ line: String) -> Event? {
+    let v: JSONValue
+    do { v = try JSONParser.parse(line) } catch { return nil }
+    guard case .string(let action)? = v["action"]?.kind, case .number(let version)? = v["version"]?.kind, let n = version.int,
+      case .string(let time)? = v["time"]?.kind
+    else { return nil }
+    var previous: Int?
+    if case .number(let p)? = v["previous"]?.kind { previous = p.int }
+    var source: String?
+    if case .string(let s)? = v["source"]?.kind { source = s }
+    return Event(action: action, version: n, previous: previous, time: time, source: source)
   }
 
   static func checkName(_ name: String) throws {

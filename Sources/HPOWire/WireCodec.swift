@@ -30,30 +30,43 @@ public enum WireCodec {
   static let magic: [UInt8] = Array("HPO".utf8)
 
   /// The frames of `message`.
-  public static func encode(_ message: WireMessage) -> [[UInt8]] {
+  /// - Throws: ``WireEncodingError`` when the body cannot be encoded or a
+  ///   frame is over `limits` (the receiver would refuse it): nothing is sent
+  ///   in its place, the caller decides (the coordinator answers with an
+  ///   `error` message instead).
+  public static func encode(_ message: WireMessage, limits: WireLimits = .standard) throws(WireEncodingError) -> [[UInt8]] {
     let header = magic + [version, message.type.rawValue]
+    let type = message.type
+    let frames: [[UInt8]]
     switch message {
-    case .hello(let b): return [header, json(b)]
-    case .askForWork(let b): return [header, json(b)]
-    case .progress(let b): return [header, json(b)]
-    case .result(let b): return [header, json(b)]
+    case .hello(let b): frames = [header, try json(b, type)]
+    case .askForWork(let b): frames = [header, try json(b, type)]
+    case .progress(let b): frames = [header, try json(b, type)]
+    case .result(let b): frames = [header, try json(b, type)]
     case .checkpoint(let c):
-      return [header, json(BinaryHeader(key: c.key, sha256: c.sha256, bytes: c.bytes.count)), c.bytes]
-    case .shardRequest(let b): return [header, json(b)]
-    case .heartbeat(let b): return [header, json(b)]
-    case .goodbye(let b): return [header, json(b)]
-    case .welcome(let b): return [header, json(b)]
-    case .assignment(let b): return [header, json(b)]
-    case .noWork(let b): return [header, json(b)]
-    case .decision(let b): return [header, json(b)]
-    case .shard(let s): return [header, json(BinaryHeader(key: nil, sha256: s.sha256, bytes: s.bytes.count)), s.bytes]
-    case .error(let b): return [header, json(b)]
-    case .submit(let b): return [header, json(b)]
-    case .submitted(let b): return [header, json(b)]
-    case .statusRequest(let b): return [header, json(b)]
-    case .status(let b): return [header, json(b)]
-    case .cancel(let b): return [header, json(b)]
+      frames = [header, try json(BinaryHeader(key: c.key, sha256: c.sha256, bytes: c.bytes.count), type), c.bytes]
+    case .shardRequest(let b): frames = [header, try json(b, type)]
+    case .heartbeat(let b): frames = [header, try json(b, type)]
+    case .goodbye(let b): frames = [header, try json(b, type)]
+    case .welcome(let b): frames = [header, try json(b, type)]
+    case .assignment(let b): frames = [header, try json(b, type)]
+    case .noWork(let b): frames = [header, try json(b, type)]
+    case .decision(let b): frames = [header, try json(b, type)]
+    case .shard(let s): frames = [header, try json(BinaryHeader(key: nil, sha256: s.sha256, bytes: s.bytes.count), type), s.bytes]
+    case .error(let b): frames = [header, try json(b, type)]
+    case .submit(let b): frames = [header, try json(b, type)]
+    case .submitted(let b): frames = [header, try json(b, type)]
+    case .statusRequest(let b): frames = [header, try json(b, type)]
+    case .status(let b): frames = [header, try json(b, type)]
+    case .cancel(let b): frames = [header, try json(b, type)]
     }
+    if frames[1].count > limits.maxBodyBytes {
+      throw .tooLarge(type.name, frame: 1, bytes: frames[1].count, limit: limits.maxBodyBytes)
+    }
+    if frames.count > 2, frames[2].count > limits.maxBinaryBytes {
+      throw .tooLarge(type.name, frame: 2, bytes: frames[2].count, limit: limits.maxBinaryBytes)
+    }
+    return frames
   }
 
   /// The message in `frames`.
@@ -115,9 +128,8 @@ public enum WireCodec {
     return e
   }()
 
-  private static func json<T: Encodable>(_ value: T) -> [UInt8] {
-    // Encoding plain value types cannot fail: no custom throwing encoders are involved.
-    Array((try? encoder.encode(value)) ?? Data("{}".utf8))
+  private static func json<T: Encodable>(_ value: T, _ type: WireMessageType) throws(WireEncodingError) -> [UInt8] {
+    do { return Array(try encoder.encode(value)) } catch { throw .unencodable(type.name, "\(error)") }
   }
 
   private static func decodeBody<T: Codable>(_ body: [UInt8], _ type: WireMessageType) throws(WireDecodingError) -> T {
@@ -141,7 +153,12 @@ public enum WireCodec {
     var shape = "\(T.self)"
     shapeSignature(parsed, into: &shape)
     if checkedShapes.contains(shape) { return value }
-    guard let canonical = try? JSONParser.parse(json(value)) else { return value }
+    let canonical: JSONValue
+    do {
+      canonical = try JSONParser.parse(try json(value, type))
+    } catch {
+      throw .invalid(type.name, "cannot re-encode it to look for unknown keys: \(error)")
+    }
     if let key = firstUnknownKey(parsed, canonical, path: "") {
       throw .invalid(type.name, "unknown key \"\(key)\"")
     }
@@ -243,6 +260,24 @@ public enum WireDecodingError: Error, Sendable, Equatable, CustomStringConvertib
     case .unknownType(let t): return "unknown message type \(t)"
     case .tooLarge(let frame, let bytes, let limit): return "frame \(frame) has \(bytes) bytes, over the limit of \(limit)"
     case .invalid(let type, let why): return "invalid \(type) message: \(why)"
+    }
+  }
+}
+
+/// Why a message could not be encoded. Nothing is sent in its place (never an
+/// empty body): the sender logs it and, when it answers a request, answers
+/// with an `error` message instead.
+public enum WireEncodingError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// JSON encoding of the body failed (message type, reason).
+  case unencodable(String, String)
+  /// A frame is over the receiver's limit (it would refuse it).
+  case tooLarge(String, frame: Int, bytes: Int, limit: Int)
+
+  public var description: String {
+    switch self {
+    case .unencodable(let type, let why): return "cannot encode a \(type) message: \(why)"
+    case .tooLarge(let type, let frame, let bytes, let limit):
+      return "a \(type) message would have \(bytes) bytes in frame \(frame), over the limit of \(limit)"
     }
   }
 }

@@ -86,7 +86,7 @@ public final class ZeroMQServerTransport: ServerTransport {
 
   public func send(_ message: WireMessage, to peer: PeerID) throws {
     // A ROUTER drops messages to unknown peers silently (ROUTER_MANDATORY off).
-    _ = try socket.trySend(ZeroMQMessage([peer.bytes] + WireCodec.encode(message)))
+    _ = try socket.trySend(ZeroMQMessage([peer.bytes] + (try WireCodec.encode(message))))
   }
 
   /// Stops the monitor thread, closes the socket, then stops the ZAP
@@ -221,7 +221,7 @@ public final class ZeroMQClientTransport: ClientTransport {
   /// queue is full (or while a connection ended by a failed handshake is
   /// being replaced).
   public func send(_ message: WireMessage) throws {
-    let frames = ZeroMQMessage(WireCodec.encode(message))
+    let frames = ZeroMQMessage(try WireCodec.encode(message))
     while true {
       try pollEvents()
       if connectionEnded {

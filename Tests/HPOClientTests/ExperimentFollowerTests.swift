@@ -67,4 +67,20 @@ struct ExperimentFollowerTests {
       #expect(error.description == "the coordinator no longer knows gone")
     }
   }
+
+  /// The verdict a command turns into its exit code: a finished search whose
+  /// release outcome is missing is a failure (exit 3), never a pass.
+  @Test func verdict_ofAFinishedSearchWithoutAReleaseOutcome_isAFailure() {
+    let finished = ScriptedCoordinator.status("a", .finished, done: 4)
+    #expect(ExperimentFollower.verdict(.finished(finished)) == .failed(
+      "a finished but the coordinator reported no release outcome; nothing was evaluated or packaged"))
+    #expect(ExperimentFollower.verdict(.finished(finished), expectsRelease: false) == .passed)
+    let passed = ScriptedCoordinator.status("a", .finished, done: 4, release: ReleaseStatus(state: .passed, message: "ok"))
+    #expect(ExperimentFollower.verdict(.finished(passed)) == .passed)
+    let gate = ScriptedCoordinator.status("a", .finished, done: 4, release: ReleaseStatus(state: .gateFailed, failedGates: ["gap"], message: "1 failed"))
+    #expect(ExperimentFollower.verdict(.finished(gate)) == .gateFailed)
+    let error = ScriptedCoordinator.status("a", .finished, done: 4, release: ReleaseStatus(state: .error, message: "disk full"))
+    #expect(ExperimentFollower.verdict(.finished(error)) == .failed("the release stage of a failed: disk full"))
+    #expect(ExperimentFollower.verdict(.stopped(ScriptedCoordinator.status("a", .cancelled, done: 2))) == .failed("a was cancelled"))
+  }
 }

@@ -18,7 +18,7 @@ import Testing
   @Test(arguments: WireSamples.all.map(\.0))
   func golden_encodingIsStableAndDecodesBack(_ name: String) throws {
     let message = WireSamples.all.first { $0.0 == name }!.1
-    let frames = WireCodec.encode(message)
+    let frames = try WireCodec.encode(message)
     let url = Self.fixtures.appendingPathComponent("\(name).frames")
     if ProcessInfo.processInfo.environment["HPO_RECORD_FIXTURES"] == "1" {
       try Self.fixtureText(frames).write(to: url, atomically: true, encoding: .utf8)
@@ -29,7 +29,7 @@ import Testing
   }
 
   @Test func decode_unknownKeysAreRefusedEvenAfterMessagesOfTheSameTypePassed() throws {
-    let frames = WireCodec.encode(WireSamples.all.first { $0.0 == "assignment" }!.1)
+    let frames = try WireCodec.encode(WireSamples.all.first { $0.0 == "assignment" }!.1)
     // Accepted, twice (the second time from the memo of checked shapes).
     #expect(try WireCodec.decode(frames) == WireCodec.decode(frames))
     func with(_ edit: (inout [String: Any]) -> Void) throws -> [[UInt8]] {
@@ -110,16 +110,40 @@ import Testing
     }
   }
 
-  @Test func decode_binaryFrameOverTheLimitIsRefused() {
-    let frames = WireCodec.encode(.shard(ShardTransfer(sha256: "a", bytes: Array(repeating: 0, count: 100))))
+  /// A body the receiver would refuse is never sent: encoding throws (it
+  /// used to send `{}` when encoding failed, and frames over the limit).
+  @Test func encode_aBodyOverTheLimit_throwsInsteadOfSendingIt() {
+    let trials = (0..<20).map { n in
+      TrialSummary(number: n, state: .complete, configuration: Configuration(["name": .string(String(repeating: "x", count: 100))]),
+                   value: 1, metrics: [:], epochs: 1, attempts: 1, worker: "w", reason: nil)
+    }
+    let status = WireMessage.status(StatusReply(experiments: [ExperimentStatus(
+      name: "big", state: .running, budget: 20, counts: [:], bestValue: nil, bestTrial: nil, bestConfiguration: nil,
+      elapsedSeconds: 0, trials: trials)], workers: 0))
+    let limits = WireLimits(maxBodyBytes: 1000, maxBinaryBytes: 10)
+    #expect(throws: WireEncodingError.self) { try WireCodec.encode(status, limits: limits) }
+    do {
+      _ = try WireCodec.encode(status, limits: limits)
+    } catch {
+      #expect(error.description.hasPrefix("a status message would have "))
+      #expect(error.description.hasSuffix(" bytes in frame 1, over the limit of 1000"))
+    }
+    #expect(throws: WireEncodingError.tooLarge("shard", frame: 2, bytes: 11, limit: 10)) {
+      try WireCodec.encode(.shard(ShardTransfer(sha256: "a", bytes: Array(repeating: 0, count: 11))), limits: limits)
+    }
+    #expect(throws: Never.self) { try WireCodec.encode(status) }
+  }
+
+  @Test func decode_binaryFrameOverTheLimitIsRefused() throws {
+    let frames = try WireCodec.encode(.shard(ShardTransfer(sha256: "a", bytes: Array(repeating: 0, count: 100))))
     #expect(throws: WireDecodingError.tooLarge(frame: 2, bytes: 100, limit: 64)) {
       try WireCodec.decode(frames, limits: WireLimits(maxBodyBytes: 1 << 20, maxBinaryBytes: 64))
     }
   }
 
-  @Test func decode_randomBytesNeverCrash() {
+  @Test func decode_randomBytesNeverCrash() throws {
     var rng = SeededGenerator(seed: 11)
-    let valid = WireSamples.all.map { WireCodec.encode($0.1) }
+    let valid = try WireSamples.all.map { try WireCodec.encode($0.1) }
     for i in 0..<3_000 {
       var frames = valid[i % valid.count]
       // Flip, cut or extend one frame at random.

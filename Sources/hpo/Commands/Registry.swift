@@ -24,13 +24,20 @@ extension HPOCommand {
       static let configuration = CommandConfiguration(abstract: "List the registry's entries and their current versions.")
       @OptionGroup var location: Location
 
+      /// Exit 2 naming the directory or entry when the registry cannot be read
+      /// (missing, unreadable, a dangling `current`): never "no entries".
       func run() throws {
         let registry = Registry(root: location.registry)
-        let names = registry.names()
-        if names.isEmpty { print("\(location.registry): no entries") }
-        for name in names {
-          let entry = try registry.entry(name)
-          print("\(name)  current \(entry?.current.map(String.init) ?? "none")  versions \(entry?.versions.map(String.init).joined(separator: ", ") ?? "")")
+        do {
+          let names = try registry.names()
+          if names.isEmpty { print("\(location.registry): no entries") }
+          for name in names {
+            guard let entry = try registry.entry(name) else { continue }
+            print("\(name)  current \(entry.current.map(String.init) ?? "none")  versions \(entry.versions.map(String.init).joined(separator: ", "))")
+          }
+        } catch let e as ReleaseError {
+          FileHandleOutput.standardError("error: \(e)")
+          throw HPOExitCode.badInput
         }
       }
     }

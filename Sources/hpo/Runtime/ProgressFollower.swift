@@ -18,9 +18,10 @@ struct ProgressFollower {
   /// Asked before each poll: a reason to stop following (exit 3), or `nil`.
   var abortReason: () -> String? = { nil }
 
-  /// Returns when the experiment has finished and its release stage (if the
-  /// coordinator runs one) has ended, with that stage's outcome; exit 3 when it
-  /// was cancelled or failed, or when the coordinator stops answering.
+  /// Returns when the experiment has finished and its release stage has
+  /// ended, with that stage's outcome; exit 3 when it was cancelled or failed,
+  /// when the coordinator stops answering, or when the search finished without
+  /// a release outcome (a coordinator started by `hpo` always runs the stage).
   /// ``exitCode(for:)`` turns the outcome into the command's exit code.
   @discardableResult
   func follow() throws -> ReleaseStatus? {
@@ -46,11 +47,17 @@ struct ProgressFollower {
     }
     if live { FileHandleOutput.standardErrorRaw("\n") }
     switch ending {
-    case .finished(let s):
-      print(Self.summary(s))
+    case .finished(let s), .stopped(let s): print(Self.summary(s))
+    }
+    switch ExperimentFollower.verdict(ending) {
+    case .passed, .gateFailed:
+      guard case .finished(let s) = ending else { throw HPOExitCode.infrastructure }
       return s.release
-    case .stopped(let s):
-      print(Self.summary(s))
+    case .badInput(let why):
+      FileHandleOutput.standardError("error: \(why)")
+      throw HPOExitCode.badInput
+    case .failed(let why):
+      FileHandleOutput.standardError("error: \(why)")
       throw HPOExitCode.infrastructure
     }
   }
@@ -92,12 +99,13 @@ struct ProgressFollower {
   }
 
   /// The exit code of `hpo run`/`hpo submit` for a release outcome: 0 passed
-  /// (or no release stage), 1 a gate failed, 3 the stage itself failed.
+  /// (or skipped), 1 a gate failed, 3 the stage itself failed, did not end, or
+  /// left no outcome.
   static func exitCode(for release: ReleaseStatus?) -> ExitCode {
     switch release?.state {
+    case .passed?, .skipped?: return .success
     case .gateFailed?: return HPOExitCode.gateFailed
-    case .error?: return HPOExitCode.infrastructure
-    default: return .success
+    case .error?, .running?, nil: return HPOExitCode.infrastructure
     }
   }
 
