@@ -100,6 +100,7 @@ class Soak:
         self.ended = {}          # name -> state seen by `hpo status --store`
         self.failures = []
         self.t0 = None
+        self.drain_s = 0.0
 
     def now(self):
         return time.monotonic() - self.t0
@@ -285,6 +286,7 @@ class Soak:
         for name in self.in_flight:
             self.failures.append(f"{name} had not ended {a.finish_timeout:g} s after the churn stopped")
         self.sample()
+        self.drain_s = self.now() - churn_end
         return churn_end
 
     def stop_all(self):
@@ -415,7 +417,8 @@ def main():
         print(f"worker kills (SIGKILL, then restarted): {soak.kills}; coordinator restarts: {len(soak.restarts)} "
               f"({', '.join(r[1] for r in soak.restarts)}); down time median "
               f"{statistics.median(r[3] for r in soak.restarts) if soak.restarts else 0:.2f} s")
-        print(f"throughput: {complete} trials in {churn_end:.0f} s of churn + drain")
+        print(f"throughput: {complete} trials in {churn_end:.0f} s of churn + {soak.drain_s:.0f} s for the last "
+              f"experiments to end ({complete / (churn_end + soak.drain_s):.1f} trials/s)")
         summary = {"seed": args.seed, "minutes": args.minutes, "workers": args.workers, "experiments": len(soak.submitted),
                    "complete": complete, "expected": expected, "worker_kills": soak.kills,
                    "coordinator_restarts": [r[1] for r in soak.restarts],
