@@ -8,6 +8,8 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "hpo", targets: ["hpo"]),
+    // The fuzz harness, for the libFuzzer executables in Tests/Fuzz (a package of its own).
+    .library(name: "HPOFuzzHarness", targets: ["HPOFuzzHarness"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -127,6 +129,15 @@ let package = Package(
 
     // Helpers shared by test targets (temporary folders, running Python fixtures).
     .target(name: "HPOTestSupport", path: "Tests/HPOTestSupport"),
+    // The readers of untrusted bytes as fuzz targets: input mapping and properties,
+    // shared by the libFuzzer executables (Tests/Fuzz) and FuzzRegressionTests.
+    .target(
+      name: "HPOFuzzHarness",
+      dependencies: [
+        "HPOCore", "HPOWire", "HPOData", "HPOModels", "HPODrift", "HPORelease",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      path: "Tests/FuzzHarness"),
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
@@ -151,6 +162,8 @@ let package = Package(
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor"]),
+    // The fuzz seeds and every input that once crashed a reader, replayed.
+    .testTarget(name: "FuzzRegressionTests", dependencies: ["HPOFuzzHarness"]),
     // The module map in the README against the sources' imports.
     .testTarget(name: "ArchitectureTests"),
     // Runs the built `hpo` binary as a user would.
