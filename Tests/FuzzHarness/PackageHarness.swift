@@ -43,7 +43,12 @@ enum PackageHarness {
     writeScratch(part[2], to: entry.appendingPathComponent("history.jsonl"))
 
     let registry = Registry(root: root.path)
-    guard registry.names() == ["m"] else { return .violated("the registry lists \(registry.names()), not [m]") }
+    let names: [String]
+    do { names = try registry.names() } catch {
+      // A registry may refuse a directory it cannot read; refusing, with the reason, is an answer.
+      return .refused("\(error)")
+    }
+    guard names == ["m"] else { return .violated("the registry lists \(names), not [m]") }
     do {
       let current = try registry.entry("m")?.current
       guard current == 1 else { return .violated("the entry's current version reads as \(current.map(String.init) ?? "none"), not 1") }

@@ -27,10 +27,13 @@ enum WireHarness {
     } catch {
       return .refused(error.description)
     }
-    let encoded = WireCodec.encode(message)
+    let encoded: [[UInt8]]
+    do { encoded = try WireCodec.encode(message) } catch {
+      return .violated("a decoded \(message.type) message does not encode: \(error)")
+    }
     do {
       let again = try WireCodec.decode(encoded)
-      guard WireCodec.encode(again) == encoded else {
+      guard try WireCodec.encode(again) == encoded else {
         return .violated("a \(message.type) message changes on a second encode/decode round")
       }
     } catch {
