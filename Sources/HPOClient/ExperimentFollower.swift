@@ -34,6 +34,9 @@ public struct ExperimentFollower {
   public static func verdict(_ ending: Ending, expectsRelease: Bool = true) -> Verdict {
     switch ending {
     case .stopped(let s):
+      if let failure = s.failure {
+        return failure.cause.isBadInput ? .badInput(failure.message) : .failed(failure.message)
+      }
       return .failed("\(s.name) was \(s.state.rawValue)")
     case .finished(let s):
       guard let release = s.release else {

@@ -49,7 +49,8 @@ public struct StoreStatus {
       name: e.name, state: e.state, budget: e.spec.search.trials, counts: counts, bestValue: best?.record.value,
       bestTrial: best?.number, bestConfiguration: best?.record.configuration,
       elapsedSeconds: (e.finishedAt ?? now).timeIntervalSince(e.createdAt),
-      trials: includeTrials ? record.trials.map { summary($0, space: e.spec.space) } : nil, release: release)
+      trials: includeTrials ? record.trials.map { summary($0, space: e.spec.space) } : nil, release: release,
+      failure: e.failure)
   }
 
   /// A trial as `hpo trials` shows it (the coordinator's status reply maps it the same way).

@@ -5,8 +5,10 @@ import HPOWire
 
 extension CoordinatorCore {
   /// A new experiment (or, with `resume`, the continuation of one with the
-  /// same name and spec). Its data is validated and sharded before it is
-  /// accepted; the acceptance is durable before it is answered.
+  /// same name and spec), answered at once: an experiment with data is
+  /// accepted in state `preparing` and its data is validated and sharded off
+  /// the dispatch loop (data that cannot be used then fails it, with the
+  /// reason in its status). The acceptance is durable before it is answered.
   func submit(_ s: SubmitRequest, now: CoordinatorTime) throws -> SubmitReply {
     try flush()
     let spec = absolutePaths(s.spec, base: URL(fileURLWithPath: s.baseDirectory))
@@ -23,22 +25,25 @@ extension CoordinatorCore {
         _ = try store.apply(.setExperimentState(experiment: name, .running), at: now.wall)  // rare: commit at once
       }
       try load(name, now: now)
-      let e = experiments[name]!
-      return SubmitReply(experiment: name, accepted: true, message: "resumed \(name): \(e.finishedCount) of \(e.budget) trials finished")
-    }
-    let shards: [ShardReference]
-    do {
-      shards = try spec.data == nil ? [] : (data?.prepare(spec) ?? [])
-    } catch {
-      return SubmitReply(experiment: name, accepted: false, message: "the data of \(name) cannot be used: \(error)")
+      guard let e = experiments[name] else {
+        return SubmitReply(experiment: name, accepted: false, message: "the experiment \(name) could not be loaded from the store")
+      }
+      let preparing = e.state == .preparing ? "; preparing its data" : ""
+      return SubmitReply(experiment: name, accepted: true, message: "resumed \(name): \(e.finishedCount) of \(e.budget) trials finished\(preparing)")
     }
     record(.createExperiment(spec, seed: spec.search.seed), at: now.wall)
-    register(ExperimentRuntime(
+    let e = ExperimentRuntime(
       spec: spec, state: .queued, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: [],
-      attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now.wall, shards: shards))
+      attempts: [:], leases: [:], queue: [], exhausted: false, startedAt: now.wall, shards: [])
+    register(e)
     releaseEligible.insert(name)
     logger.info("experiment submitted", metadata: ["experiment": "\(name)", "trials": "\(spec.search.trials)"])
-    return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(spec.search.trials) trials, \(spec.search.parallel) at a time")
+    let plan = "\(spec.search.trials) trials, \(spec.search.parallel) at a time"
+    if spec.data != nil, data != nil {
+      startPreparation(e, now: now)
+      return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): preparing its data (\(spec.data?.path ?? "")), then \(plan)")
+    }
+    return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(plan)")
   }
 
   /// The spec with its file paths made absolute against the experiment file's folder.
@@ -89,7 +94,7 @@ extension CoordinatorCore {
       return ExperimentStatus(
         name: name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
         bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
-        trials: trials, release: releaseStatus(of: e))
+        trials: trials, release: releaseStatus(of: e), failure: e.failure)
     }
     return StatusReply(experiments: statuses, workers: workers.count)
   }
@@ -143,11 +148,15 @@ extension CoordinatorCore {
     }
     if !changes.isEmpty { _ = try store.apply(changes, at: now.wall) }
     try loadRelease(name)
-    var shards: [ShardReference] = []
-    if activate, spec.data != nil, !stored.state.isFinished { shards = (try? data?.prepare(spec)) ?? [] }
-    register(ExperimentRuntime(
+    let e = ExperimentRuntime(
       spec: spec, state: stored.state, sampler: samplerFactory(spec), scheduler: schedulerFactory(spec), trials: trials,
-      attempts: attempts, leases: [:], queue: queue, exhausted: false, startedAt: stored.createdAt, shards: shards))
+      attempts: attempts, leases: [:], queue: queue, exhausted: false, startedAt: stored.createdAt, shards: [])
+    e.failure = stored.failure
+    e.dataFingerprint = stored.dataFingerprint
+    register(e)
+    // The shards are prepared again (a missing or changed file fails the experiment then);
+    // no trial is handed out before.
+    if activate, spec.data != nil, !stored.state.isFinished, data != nil { startPreparation(e, now: now) }
     if activate {
       releaseEligible.insert(name)
       logger.info("experiment resumed", metadata: ["experiment": "\(name)", "finished": "\(trials.count { $0.state.isFinished })", "requeued": "\(queue.count)"])

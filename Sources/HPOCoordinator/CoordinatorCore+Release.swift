@@ -2,28 +2,6 @@ import Foundation
 import HPOCore
 import HPOStore
 import HPOWire
-import Synchronization
-
-/// A release stage running on its own thread, off the dispatch loop, so the
-/// workers of other experiments keep being served. The coordinator's thread
-/// gathers its inputs and records its outcome; the job itself only reads
-/// files and writes under the experiment's output folder.
-final class ReleaseJob: Sendable {
-  private let result = Mutex<ReleaseOutcome?>(nil)
-
-  init(stage: any ReleaseRunner, record: SearchRecord, now: Date) {
-    let thread = Thread { [self] in
-      let outcome = stage.run(record, now: now)
-      result.withLock { $0 = outcome }
-    }
-    thread.name = "release \(record.spec.name)"
-    thread.stackSize = 8 << 20
-    thread.start()
-  }
-
-  /// The outcome once the stage has ended.
-  var outcome: ReleaseOutcome? { result.withLock { $0 } }
-}
 
 extension CoordinatorCore {
   /// How long a finished experiment waits for the checkpoints of its last
@@ -42,7 +20,13 @@ extension CoordinatorCore {
   func advanceReleases(now: CoordinatorTime) throws {
     guard let stage = releaseStage else { return }
     for (name, job) in releaseJobs {
-      guard let outcome = job.outcome else { continue }
+      guard let result = job.result else { continue }
+      let outcome: ReleaseOutcome
+      switch result {
+      case .success(let o): outcome = o
+      // ReleaseRunner.run does not throw; were the job to, its error is the outcome.
+      case .failure(let error): outcome = ReleaseOutcome(status: .error, message: "the release stage failed: \(error)")
+      }
       releaseJobs[name] = nil
       let stored = StoredRelease(
         status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
@@ -62,7 +46,8 @@ extension CoordinatorCore {
       try flush()
       let record = try SearchRecord.read(from: store, experiment: name)
       logger.info("release stage started", metadata: ["experiment": "\(name)"])
-      releaseJobs[name] = ReleaseJob(stage: stage, record: record, now: now.wall)
+      let wall = now.wall
+      releaseJobs[name] = BackgroundJob(name: "release \(name)") { stage.run(record, now: wall) }
     }
   }
 

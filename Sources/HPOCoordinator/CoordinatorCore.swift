@@ -37,7 +37,9 @@ public final class CoordinatorCore {
   /// Runs after an experiment's last trial (held-out evaluation, gates, package); `nil`: none.
   let releaseStage: (any ReleaseRunner)?
   /// Release stages running in the background, by experiment name.
-  var releaseJobs: [String: ReleaseJob] = [:]
+  var releaseJobs: [String: BackgroundJob<ReleaseOutcome>] = [:]
+  /// Data preparations running in the background, by experiment name.
+  var preparations: [String: BackgroundJob<PreparedShards>] = [:]
   /// Recorded release outcomes, by experiment name.
   var releaseStatuses: [String: ReleaseStatus] = [:]
   /// Experiments submitted or resumed by this coordinator: only their searches
@@ -134,6 +136,7 @@ public final class CoordinatorCore {
   /// Expires leases whose deadline has passed: their trials go back to the
   /// queue, or fail once they have used every attempt.
   public func tick(now: CoordinatorTime) throws {
+    try advancePreparations(now: now)
     try advanceReleases(now: now)
     for name in order {
       guard let e = experiments[name] else { continue }

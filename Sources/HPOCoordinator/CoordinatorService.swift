@@ -77,13 +77,16 @@ public final class CoordinatorService {
       replies += try core.serveParked(now: .now())
       try core.flush()
       for out in replies { try send(out) }
-      if let observer {
-        let sent = CoordinatorTime.now()
-        for out in replies {
-          if let asked = out.askedAt, case .assignment = out.message {
-            observer.dispatched(latency: max(.zero, sent.duration(since: asked)))
-          }
+      let sent = CoordinatorTime.now()
+      for out in replies {
+        if let asked = out.askedAt, case .assignment(let a) = out.message {
+          let latency = max(.zero, sent.duration(since: asked))
+          observer?.dispatched(latency: latency)
+          // For the preparation benchmark (Experiments/benchmarks/dispatch/preparation.sh).
+          logger.debug("dispatched", metadata: ["trial": "\(a.key)", "latency_ms": "\(String(format: "%.3f", latency.seconds * 1000))"])
         }
+      }
+      if let observer {
         if lastSnapshot.map({ sent.duration(since: $0) >= snapshotInterval }) ?? true {
           lastSnapshot = sent
           observer.update(core.snapshot(now: sent))

@@ -27,6 +27,11 @@ final class ExperimentRuntime {
   var awaitingCheckpoint: Set<TrialKey> = []
   /// Training data by content hash, served to workers that lack it.
   var shards: [ShardReference]
+  /// Why it failed as a whole, when it did (shown in its status).
+  var failure: ExperimentFailure?
+  /// The data file's SHA-256 recorded when it was first prepared: a resumed
+  /// experiment whose file no longer matches fails instead of running on other data.
+  var dataFingerprint: String?
 
   struct ActiveLease {
     var worker: String

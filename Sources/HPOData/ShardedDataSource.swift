@@ -14,10 +14,11 @@ public final class ShardedDataSource: Sendable {
   public init() {}
 
   /// Validates and shards the data of `spec` (paths absolute) into
-  /// `output.dir/data/` and returns the files a trial needs. Idempotent.
+  /// `output.dir/data/` and returns the files a trial needs, with the source
+  /// file's SHA-256. Idempotent. Thread-safe: called off the coordinator's loop.
   /// - Throws: `DataError` naming the file, row and column at fault.
-  public func prepare(_ spec: ExperimentSpec) throws -> [ShardReference] {
-    guard let data = spec.data else { return [] }
+  public func prepare(_ spec: ExperimentSpec) throws -> PreparedShards {
+    guard let data = spec.data else { return PreparedShards(shards: [], sourceSHA256: "") }
     let directory = URL(fileURLWithPath: spec.output.dir).appendingPathComponent("data")
     let manifest: DataManifest
     switch spec.model.precision {
@@ -36,7 +37,7 @@ public final class ShardedDataSource: Sendable {
       files.withLock { $0[hash] = url }
       references.append(ShardReference(sha256: hash, bytes: bytes.count, role: role))
     }
-    return references
+    return PreparedShards(shards: references, sourceSHA256: manifest.sourceSHA256)
   }
 
   /// The bytes of the file with this SHA-256, or `nil` when unknown.

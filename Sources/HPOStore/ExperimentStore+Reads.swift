@@ -148,11 +148,27 @@ private enum ExperimentRows {
       } catch {
         throw StoreCoding.corrupt("the spec of \(what)", "\(error)")
       }
+      // Schema 2 stores (read-only) have none of the failure, fingerprint and release-stage columns: nil.
+      var failure: ExperimentFailure?
+      if let causeText = row["failure_cause"] as String? {
+        guard let cause = ExperimentFailure.Cause(rawValue: causeText) else {
+          throw StoreCoding.corrupt(what, "unknown failure cause \"\(causeText)\"")
+        }
+        failure = ExperimentFailure(cause: cause, message: row["failure_message"] ?? "")
+      }
+      var releaseStage: ReleaseStageRecord?
+      if let stageText = row["release_stage"] as String? {
+        guard let stage = ReleaseStageRecord(rawValue: stageText) else {
+          throw StoreCoding.corrupt(what, "unknown release stage \"\(stageText)\"")
+        }
+        releaseStage = stage
+      }
       return StoredExperiment(
         name: name, spec: spec, specJSON: json, specSHA256: row["spec_sha256"],
         seed: StoreCoding.seed(row["seed"] as Int64), state: state,
         createdAt: StoreCoding.date(row["created_at"] as Int64), updatedAt: StoreCoding.date(row["updated_at"] as Int64),
-        finishedAt: StoreCoding.date(row["finished_at"] as Int64?), trialCounts: counts[row["id"]] ?? TrialCounts())
+        finishedAt: StoreCoding.date(row["finished_at"] as Int64?), trialCounts: counts[row["id"]] ?? TrialCounts(),
+        failure: failure, dataFingerprint: row["data_fingerprint"], releaseStage: releaseStage)
     }
   }
 }

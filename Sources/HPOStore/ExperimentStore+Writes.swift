@@ -61,8 +61,29 @@ private struct WriteBatch {
     case .setExperimentState(let name, let state):
       let id = try experimentID(name)
       try execute(
-        "UPDATE experiments SET state = ?, updated_at = ?, finished_at = ? WHERE id = ?",
+        """
+        UPDATE experiments SET state = ?, updated_at = ?, finished_at = ?, failure_cause = NULL, failure_message = NULL
+        WHERE id = ?
+        """,
         [state.rawValue, now, state.isFinished ? now : nil, id])
+      return .applied
+
+    case .failExperiment(let name, let failure):
+      try execute(
+        """
+        UPDATE experiments SET state = 'failed', updated_at = ?, finished_at = ?, failure_cause = ?, failure_message = ?
+        WHERE id = ?
+        """,
+        [now, now, failure.cause.rawValue, failure.message, try experimentID(name)])
+      return .applied
+
+    case .recordDataFingerprint(let name, let sha256):
+      try execute("UPDATE experiments SET data_fingerprint = ? WHERE id = ?", [sha256, try experimentID(name)])
+      return .applied
+
+    case .awaitRelease(let name):
+      try execute(
+        "UPDATE experiments SET release_stage = 'pending' WHERE id = ? AND release_stage IS NOT 'done'", [try experimentID(name)])
       return .applied
 
     case .insertTrial(let trial, let configuration, let seed):
@@ -197,6 +218,7 @@ private struct WriteBatch {
             report_path = excluded.report_path, package_path = excluded.package_path, recorded_at = excluded.recorded_at
         """,
         [try experimentID(experiment), r.status.rawValue, gates, r.message, r.report, r.package, now])
+      try execute("UPDATE experiments SET release_stage = 'done' WHERE id = ?", [try experimentID(experiment)])
       return .applied
     }
   }

@@ -48,8 +48,15 @@ public enum StoreChange: Sendable, Equatable {
   /// `spec.search.seed`). Throws ``StoreError/Kind/duplicateExperiment(name:)`` if the name exists.
   case createExperiment(ExperimentSpec, seed: UInt64)
   /// Any state may follow any other (a resumed experiment goes back to `running`). Entering a
-  /// finished state sets `finishedAt`; leaving one clears it.
+  /// finished state sets `finishedAt`; leaving one clears it. Clears a recorded failure.
   case setExperimentState(experiment: String, ExperimentState)
+  /// → `failed` with why (``StoredExperiment/failure``); sets `finishedAt`.
+  case failExperiment(experiment: String, ExperimentFailure)
+  /// The SHA-256 of the experiment's data file, once prepared (64 lowercase hex digits).
+  case recordDataFingerprint(experiment: String, sha256: String)
+  /// Its search finished and a release stage is owed (`release_stage = pending`);
+  /// ``recordRelease(experiment:_:)`` marks it `done`.
+  case awaitRelease(experiment: String)
   /// A new `pending` trial; `trial.number` must be the experiment's next number.
   case insertTrial(TrialID, configuration: Configuration, seed: UInt64)
   /// `pending` → `running` under `lease` until `deadline`; `lease.attempt` must be the trial's
@@ -80,7 +87,8 @@ public enum StoreChange: Sendable, Equatable {
   case recordCheckpoint(TrialID, path: String, sha256: String, bytes: Int)
   /// Forgets the trial's checkpoint record (after the file was deleted). Idempotent.
   case deleteCheckpoint(TrialID)
-  /// The outcome of the experiment's release stage (after its search); replaces an earlier one.
+  /// The outcome of the experiment's release stage (after its search); replaces an earlier one
+  /// and marks the stage `done`.
   case recordRelease(experiment: String, StoredRelease)
 
   /// The case's name, for messages.
@@ -88,6 +96,9 @@ public enum StoreChange: Sendable, Equatable {
     switch self {
     case .createExperiment: return "createExperiment"
     case .setExperimentState: return "setExperimentState"
+    case .failExperiment: return "failExperiment"
+    case .recordDataFingerprint: return "recordDataFingerprint"
+    case .awaitRelease: return "awaitRelease"
     case .insertTrial: return "insertTrial"
     case .leaseTrial: return "leaseTrial"
     case .renewLease: return "renewLease"
@@ -112,8 +123,13 @@ public enum StoreChange: Sendable, Equatable {
     switch self {
     case .createExperiment(let spec, _):
       return spec.name.isEmpty ? "the experiment name is empty" : nil
-    case .setExperimentState, .recordRelease:
+    case .setExperimentState, .recordRelease, .awaitRelease:
       return nil
+    case .failExperiment(_, let failure):
+      return failure.message.isEmpty ? "the failure message is empty" : nil
+    case .recordDataFingerprint(_, let sha256):
+      let hex = sha256.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+      return sha256.utf8.count == 64 && hex ? nil : "sha256 \"\(sha256)\" is not 64 lowercase hex digits"
     case .insertTrial(let t, _, _), .deleteCheckpoint(let t):
       return checkTrial(t)
     case .leaseTrial(let t, let l, _), .renewLease(let t, let l, _), .requeueTrial(let t, let l, _):

@@ -13,7 +13,9 @@ import HPOCore
 /// which proves the migration works on a real old store.
 enum StoreSchema {
   /// The newest schema this hpo writes and reads.
-  static let current = 2
+  static let current = 3
+  /// The oldest schema ``ExperimentStore/openReadOnly(path:)`` reads without migrating it.
+  static let oldestReadable = 2
   /// `PRAGMA application_id` of hpo stores: "HPOS".
   static let applicationID: Int64 = 0x4850_4F53
 
@@ -21,6 +23,7 @@ enum StoreSchema {
     var migrator = DatabaseMigrator()
     migrator.registerMigration("v1", migrate: v1)
     migrator.registerMigration("v2", migrate: v2)
+    migrator.registerMigration("v3", migrate: v3)
     return migrator
   }
 
@@ -120,6 +123,41 @@ enum StoreSchema {
       );
       """)
     try setSchemaVersion(db, 2)
+  }
+
+  /// Schema 3: the `preparing` state, why an experiment failed
+  /// (`failure_cause`: data, data_changed or internal, with `failure_message`),
+  /// the SHA-256 of its data file (`data_fingerprint`, compared on resume) and
+  /// its release stage (`release_stage`: `pending` once its search finished
+  /// under a coordinator with a release stage, `done` once the outcome is in
+  /// `releases`; NULL when none is owed). The table is rebuilt (SQLite cannot
+  /// change a CHECK); GRDB runs migrations with foreign keys off and checks
+  /// them after.
+  private static func v3(_ db: Database) throws {
+    try db.execute(sql: """
+      CREATE TABLE experiments_v3 (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+        spec_json TEXT NOT NULL,
+        spec_sha256 TEXT NOT NULL CHECK (length(spec_sha256) = 64),
+        seed INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('preparing', 'queued', 'running', 'finished', 'cancelled', 'failed')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        failure_cause TEXT CHECK (failure_cause IN ('data', 'data_changed', 'internal')),
+        failure_message TEXT,
+        data_fingerprint TEXT CHECK (length(data_fingerprint) = 64),
+        release_stage TEXT CHECK (release_stage IN ('pending', 'done')),
+        CHECK ((failure_cause IS NULL) = (failure_message IS NULL))
+      );
+      INSERT INTO experiments_v3 (id, name, spec_json, spec_sha256, seed, state, created_at, updated_at, finished_at)
+        SELECT id, name, spec_json, spec_sha256, seed, state, created_at, updated_at, finished_at FROM experiments;
+      UPDATE experiments_v3 SET release_stage = 'done' WHERE id IN (SELECT experiment_id FROM releases);
+      DROP TABLE experiments;
+      ALTER TABLE experiments_v3 RENAME TO experiments;
+      """)
+    try setSchemaVersion(db, 3)
   }
 
   /// Records `version` in `store_meta` and `PRAGMA user_version`; the last step of each migration.

@@ -55,10 +55,17 @@ public struct StoredExperiment: Sendable, Equatable {
   /// When the experiment entered its finished state; `nil` unless finished.
   public var finishedAt: Date?
   public var trialCounts: TrialCounts
+  /// Why it failed, when ``state`` is `failed` for a reason the coordinator recorded.
+  public var failure: ExperimentFailure?
+  /// SHA-256 of its data file when first prepared; `nil` before, or without data.
+  public var dataFingerprint: String?
+  /// Whether a release stage is owed (`pending`) or has ended (`done`); `nil` when none is owed.
+  public var releaseStage: ReleaseStageRecord?
 
   public init(
     name: String, spec: ExperimentSpec, specJSON: String, specSHA256: String, seed: UInt64,
-    state: ExperimentState, createdAt: Date, updatedAt: Date, finishedAt: Date?, trialCounts: TrialCounts
+    state: ExperimentState, createdAt: Date, updatedAt: Date, finishedAt: Date?, trialCounts: TrialCounts,
+    failure: ExperimentFailure? = nil, dataFingerprint: String? = nil, releaseStage: ReleaseStageRecord? = nil
   ) {
     self.name = name
     self.spec = spec
@@ -70,5 +77,18 @@ public struct StoredExperiment: Sendable, Equatable {
     self.updatedAt = updatedAt
     self.finishedAt = finishedAt
     self.trialCounts = trialCounts
+    self.failure = failure
+    self.dataFingerprint = dataFingerprint
+    self.releaseStage = releaseStage
   }
+}
+
+/// Where an experiment's release stage stands in the store.
+public enum ReleaseStageRecord: String, Sendable, Equatable, CaseIterable {
+  /// The search finished under a coordinator with a release stage; the stage
+  /// has not recorded its outcome (not started, running, or interrupted): a
+  /// coordinator opening the store runs it.
+  case pending
+  /// The outcome is recorded (`releases`).
+  case done
 }

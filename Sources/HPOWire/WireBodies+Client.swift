@@ -70,10 +70,14 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   /// The release stage after the search (absent before the search ends and
   /// for coordinators without one).
   public var release: ReleaseStatus?
+  /// Why it failed as a whole (state `failed`), when the coordinator knows:
+  /// bad data names the file and line (protocol version 2).
+  public var failure: ExperimentFailure?
 
   public init(
     name: String, state: ExperimentState, budget: Int, counts: [TrialState: Int], bestValue: Double?, bestTrial: Int?,
-    bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil
+    bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil,
+    failure: ExperimentFailure? = nil
   ) {
     self.name = name
     self.state = state
@@ -85,11 +89,12 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
     self.elapsedSeconds = elapsedSeconds
     self.trials = trials
     self.release = release
+    self.failure = failure
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, state, budget, counts, bestValue = "best_value", bestTrial = "best_trial"
-    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release
+    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release, failure
   }
 }
 

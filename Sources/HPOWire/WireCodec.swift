@@ -25,8 +25,9 @@ public struct WireLimits: Sendable, Equatable {
 /// frame counts, size limits checked first, unknown versions and types refused,
 /// unknown or missing keys refused. Stateless and thread-safe.
 public enum WireCodec {
-  /// The protocol version this build speaks.
-  public static let version: UInt8 = 1
+  /// The protocol version this build speaks. Version 2: the experiment state
+  /// `preparing` and an experiment status's `failure`.
+  public static let version: UInt8 = 2
   static let magic: [UInt8] = Array("HPO".utf8)
 
   /// The frames of `message`.

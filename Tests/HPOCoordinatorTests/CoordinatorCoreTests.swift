@@ -43,6 +43,17 @@ import Testing
     return r
   }
 
+  /// Waits for the background data preparations to end and takes their
+  /// results, as the service's tick does.
+  func awaitPreparations(_ core: CoordinatorCore, at now: CoordinatorTime = t0) throws {
+    let deadline = Date().addingTimeInterval(60)
+    while !core.preparations.isEmpty, Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.005)
+      try core.advancePreparations(now: now)
+      try core.flush()
+    }
+  }
+
   func ask(_ core: CoordinatorCore, _ worker: String, at now: CoordinatorTime = t0) -> TrialAssignment? {
     guard case .assignment(let a)? = send(core, .askForWork(WorkRequest(workerID: worker)), at: now).first else { return nil }
     return a

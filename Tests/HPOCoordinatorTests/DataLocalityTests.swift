@@ -15,8 +15,8 @@ import Testing
 
   /// One shard per experiment, named after it ("aaaa…" for experiment "a").
   struct OneShardEach: ExperimentPreparer {
-    func prepare(_ spec: ExperimentSpec) throws -> [ShardReference] {
-      [ShardReference(sha256: Self.hash(spec.name), bytes: 100, role: .train)]
+    func prepare(_ spec: ExperimentSpec) throws -> PreparedShards {
+      PreparedShards(shards: [ShardReference(sha256: Self.hash(spec.name), bytes: 100, role: .train)], sourceSHA256: Self.hash("f"))
     }
     func shardBytes(sha256: String) -> [UInt8]? { nil }
     static func hash(_ name: String) -> String { String(repeating: name, count: 64) }
@@ -39,6 +39,7 @@ import Testing
       samplerFactory: { makeSampler(for: $0.search, direction: $0.objective.direction) }, data: OneShardEach(), now: T.t0)
     #expect(t.submit(core, Self.spec("a"))?.accepted == true)
     #expect(t.submit(core, Self.spec("b"))?.accepted == true)
+    try t.awaitPreparations(core)
     // Round robin would start with "a"; this slot holds b's shard.
     let first = try #require(ask(core, "w1-0", cached: [OneShardEach.hash("b")]))
     #expect(first.key.experiment == "b")

@@ -56,6 +56,7 @@ import Testing
       return
     }
     #expect(reply.accepted, "\(reply.message)")
+    try CoordinatorCoreTests().awaitPreparations(core, at: Self.t0)
     #expect(release(core) == nil, "no release stage before the search ends")
     var assignments: [TrialAssignment] = []
     for worker in ["w1", "w2"] {

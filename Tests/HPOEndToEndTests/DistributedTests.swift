@@ -251,8 +251,8 @@ import Glibc
     defer { socket.close() }
     try socket.setReceiveTimeout(.seconds(5))
     let garbage: [[[UInt8]]] = [
-      [[1, 2, 3]], [Array("HPO".utf8) + [9, 1], Array("{}".utf8)], [Array("HPO".utf8) + [1, 250], Array("{}".utf8)],
-      [Array("HPO".utf8) + [1, 2], Array("{\"worker_id\": 5}".utf8)],
+      [[1, 2, 3]], [Array("HPO".utf8) + [9, 1], Array("{}".utf8)], [Array("HPO".utf8) + [WireCodec.version, 250], Array("{}".utf8)],
+      [Array("HPO".utf8) + [WireCodec.version, 2], Array("{\"worker_id\": 5}".utf8)],
     ]
     for frames in garbage {
       try socket.send(ZeroMQMessage(frames))

@@ -16,24 +16,83 @@ import Testing
     status: .passed, failedGates: [], message: "every gate passed (4); package in /out/package",
     report: "/out/report.md", package: "/out/package", recordedAt: Clock.at(13))
 
+  /// The committed schema-3 store, Fixtures/store-v3.sqlite: the schema-2
+  /// history, the data fingerprint of `iris`, and `bad`, failed for its data.
+  static let fixture3 = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/store-v3.sqlite")
+  static let fingerprint = String(repeating: "5e", count: 32)
+  static let badData = ExperimentFailure(cause: .data, message: "the data of bad cannot be used: data/bad.csv:3: column \"x\": \"abc\" is not a number")
+
   /// The fixture generator writes a self-contained store of the current schema
   /// (everything in the main file, the WAL empty after close). It writes into a
   /// temporary folder; with `HPO_WRITE_STORE_FIXTURE=1` it writes the committed
-  /// fixture of the current schema (store-v1.sqlite, from hpo 0.1.0, is frozen):
+  /// fixture of the current schema (the fixtures of older schemas are frozen):
   /// `HPO_WRITE_STORE_FIXTURE=1 swift test --filter GoldenFixtureTests`.
   @Test func fixtureGenerator_writesASelfContainedStore() throws {
     let dir = try TempDir()
     defer { dir.cleanup() }
     let regenerate = ProcessInfo.processInfo.environment["HPO_WRITE_STORE_FIXTURE"] == "1"
-    let path = regenerate ? Self.fixture2.path : dir.path("store-v2.sqlite")
+    let path = regenerate ? Self.fixture3.path : dir.path("store-v3.sqlite")
+    // Fixture regeneration: a file from an earlier run may be absent, which is fine.
     for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try ExperimentStore.open(path: path)
     try FixtureHistory.write(to: store)
     _ = try store.apply(.recordRelease(experiment: FixtureHistory.done, Self.release), at: Clock.at(13))
+    _ = try store.apply([
+      .recordDataFingerprint(experiment: FixtureHistory.iris, sha256: Self.fingerprint),
+      .createExperiment(sampleSpec("bad", seed: 9), seed: 9),
+      .failExperiment(experiment: "bad", Self.badData),
+    ], at: Clock.at(14))
     try store.close()
     // Everything is in the main file after close: the WAL is empty.
     #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
     for suffix in ["-wal", "-shm", ".lock"] { try FileManager.default.removeItem(atPath: path + suffix) }
+  }
+
+  /// A copy of `fixture` in `dir`, opened (and so migrated) for writing.
+  static func openCopy(_ fixture: URL, in dir: TempDir) throws -> ExperimentStore {
+    let path = dir.path(fixture.lastPathComponent)
+    try FileManager.default.copyItem(atPath: fixture.path, toPath: path)
+    return try ExperimentStore.open(path: path)
+  }
+
+  @Test func theVersion3FixtureOpensAndReadsBack() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let store = try Self.openCopy(Self.fixture3, in: dir)
+    defer { try? store.close() }
+    #expect(try store.pragma("user_version") == "3")
+    let experiments = try store.experiments()
+    #expect(experiments.map(\.name) == [FixtureHistory.iris, FixtureHistory.done, "bad"])
+    #expect(experiments.map(\.dataFingerprint) == [Self.fingerprint, nil, nil])
+    #expect(experiments.map(\.releaseStage) == [nil, .done, nil])
+    #expect(experiments.map(\.failure) == [nil, nil, Self.badData])
+    #expect(experiments[2].state == .failed && experiments[2].finishedAt == Clock.at(14))
+    #expect(try store.release(of: FixtureHistory.done) == Self.release)
+  }
+
+  /// Schema 3 rebuilds the experiments table: a version-2 store keeps every
+  /// row, its recorded release counts as done, and the new states and columns work.
+  @Test func theVersion2FixtureMigrates_keepingItsRows_andTakesTheNewColumns() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let store = try Self.openCopy(Self.fixture2, in: dir)
+    defer { try? store.close() }
+    let experiments = try store.experiments()
+    #expect(experiments.map(\.releaseStage) == [nil, .done])
+    #expect(experiments.allSatisfy { $0.failure == nil && $0.dataFingerprint == nil })
+    #expect(try store.storedTrials(of: FixtureHistory.iris).count == 5)
+    _ = try store.apply([
+      .setExperimentState(experiment: FixtureHistory.iris, .preparing),
+      .awaitRelease(experiment: FixtureHistory.iris),
+    ], at: Clock.at(20))
+    #expect(try store.experiment(named: FixtureHistory.iris)?.state == .preparing)
+    #expect(try store.experiment(named: FixtureHistory.iris)?.releaseStage == .pending)
+    _ = try store.apply(.failExperiment(experiment: FixtureHistory.iris, Self.badData), at: Clock.at(21))
+    #expect(try store.experiment(named: FixtureHistory.iris)?.failure == Self.badData)
+    // A resume clears the failure.
+    _ = try store.apply(.setExperimentState(experiment: FixtureHistory.iris, .running), at: Clock.at(22))
+    #expect(try store.experiment(named: FixtureHistory.iris)?.failure == nil)
   }
 
   @Test func theVersion2FixtureOpensAndReadsBack() throws {

@@ -41,4 +41,20 @@ struct ReadOnlyStoreTests {
     #expect(error?.description.contains("open it once with `hpo coordinator --store \(path)`") == true)
     #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
   }
+
+  /// A store of schema 2 (an artifact of the previous hpo) is read as it is:
+  /// the schema-3 columns read as absent, the file left unchanged.
+  @Test func aStoreOfSchema2_isReadAsItIs() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store-v2.sqlite")
+    try FileManager.default.copyItem(atPath: GoldenFixtureTests.fixture2.path, toPath: path)
+    let before = try Data(contentsOf: URL(fileURLWithPath: path))
+    let reader = try ExperimentStore.openReadOnly(path: path)
+    let experiments = try reader.experiments()
+    #expect(experiments.map(\.name) == [FixtureHistory.iris, FixtureHistory.done])
+    #expect(experiments.allSatisfy { $0.failure == nil && $0.releaseStage == nil && $0.dataFingerprint == nil })
+    #expect(try reader.release(of: FixtureHistory.done) == GoldenFixtureTests.release)
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+  }
 }

@@ -4,7 +4,9 @@ import Testing
 @testable import HPOWire
 
 @Suite struct WireCodecTests {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v1")
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v2")
+  /// Version 1's frames, kept: this build refuses them, naming both versions.
+  static let fixturesV1 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v1")
 
   /// A fixture file: one line per frame, hex for the header and binary
   /// frames, the JSON text for the body.
@@ -26,6 +28,24 @@ import Testing
     let golden = try String(contentsOf: url, encoding: .utf8)
     #expect(Self.fixtureText(frames) == golden, "encoding of \(name) changed: a wire change needs a new protocol version")
     #expect(try WireCodec.decode(frames) == message)
+  }
+
+  /// Version 2 added the `preparing` state and the status's `failure`: a
+  /// peer of version 1 is told to run the same hpo version, never misread.
+  @Test func decode_version1Frames_areRefusedNamingBothVersions() throws {
+    let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixturesV1.path).filter { $0.hasSuffix(".frames") }
+    #expect(files.count == 19)
+    for file in files {
+      let lines = try String(contentsOf: Self.fixturesV1.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+      let header = stride(from: 0, to: lines[0].count, by: 2).map { i -> UInt8 in
+        let start = lines[0].index(lines[0].startIndex, offsetBy: i)
+        return UInt8(lines[0][start..<lines[0].index(start, offsetBy: 2)], radix: 16)!
+      }
+      #expect(header[3] == 1)
+      #expect(throws: WireDecodingError.unsupportedVersion(got: 1, supported: 2)) {
+        try WireCodec.decode([header, Array(lines[1].utf8)])
+      }
+    }
   }
 
   @Test func decode_unknownKeysAreRefusedEvenAfterMessagesOfTheSameTypePassed() throws {
@@ -74,14 +94,14 @@ import Testing
     var testDescription: String { id }
   }
 
-  static let header: [UInt8] = Array("HPO".utf8) + [1, WireMessageType.noWork.rawValue]
+  static let header: [UInt8] = Array("HPO".utf8) + [WireCodec.version, WireMessageType.noWork.rawValue]
   static let bad: [BadFrames] = [
     BadFrames(id: "one frame", frames: [header], expected: "expected at least 2 frames, got 1"),
-    BadFrames(id: "no magic", frames: [Array("XYZ".utf8) + [1, 22], Array("{}".utf8)], expected: "not an hpo message (header of 5 bytes without the HPO magic)"),
+    BadFrames(id: "no magic", frames: [Array("XYZ".utf8) + [2, 22], Array("{}".utf8)], expected: "not an hpo message (header of 5 bytes without the HPO magic)"),
     BadFrames(id: "short header", frames: [[72, 80], Array("{}".utf8)], expected: "not an hpo message (header of 2 bytes without the HPO magic)"),
     BadFrames(id: "future version", frames: [Array("HPO".utf8) + [9, 22], Array("{}".utf8)],
-              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version 1; run the same hpo version on coordinator and workers"),
-    BadFrames(id: "unknown type", frames: [Array("HPO".utf8) + [1, 200], Array("{}".utf8)], expected: "unknown message type 200"),
+              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version 2; run the same hpo version on coordinator and workers"),
+    BadFrames(id: "unknown type", frames: [Array("HPO".utf8) + [2, 200], Array("{}".utf8)], expected: "unknown message type 200"),
     BadFrames(id: "extra frame", frames: [header, Array(#"{"retry_after_ms": 1}"#.utf8), [1]], expected: "expected 2 for noWork frames, got 3"),
     BadFrames(id: "body not JSON", frames: [header, Array("{retry".utf8)], expected: "invalid noWork message: malformed JSON body: 1:2: malformed JSON: unexpected 'r'; expected a key in double quotes"),
     BadFrames(id: "body an array", frames: [header, Array("[]".utf8)], expected: "invalid noWork message: the body is not a JSON object"),
@@ -92,10 +112,10 @@ import Testing
     BadFrames(id: "duplicate key", frames: [header, Array(#"{"retry_after_ms": 1, "retry_after_ms": 2}"#.utf8)],
               expected: "invalid noWork message: malformed JSON body: 1:23: malformed JSON: duplicate key \"retry_after_ms\" (first at line 1); each key may appear once"),
     BadFrames(id: "oversized body", frames: [header, Array(repeating: 32, count: (1 << 20) + 1)], expected: "frame 1 has 1048577 bytes, over the limit of 1048576"),
-    BadFrames(id: "negative epoch", frames: [Array("HPO".utf8) + [1, WireMessageType.progress.rawValue],
+    BadFrames(id: "negative epoch", frames: [Array("HPO".utf8) + [2, WireMessageType.progress.rawValue],
                                              Array(#"{"epoch": -1, "key": {"attempt": 0, "experiment": "e", "trial": 0}, "metrics": {}}"#.utf8)],
               expected: "invalid progress message: negative epoch, trial or attempt"),
-    BadFrames(id: "checkpoint size mismatch", frames: [Array("HPO".utf8) + [1, WireMessageType.checkpoint.rawValue],
+    BadFrames(id: "checkpoint size mismatch", frames: [Array("HPO".utf8) + [2, WireMessageType.checkpoint.rawValue],
                                                        Array(#"{"bytes": 5, "key": {"attempt": 0, "experiment": "e", "trial": 0}, "sha256": "x"}"#.utf8), [1, 2]],
               expected: "invalid checkpoint message: byte count does not match the payload"),
   ]

@@ -37,5 +37,13 @@ enum WireSamples {
       bestConfiguration: nil, elapsedSeconds: 81.5,
       release: ReleaseStatus(state: .gateFailed, failedGates: ["gap"], message: "1 of 4 gates failed: gap",
                              report: "/runs/digits-mlp/report.md", package: "/runs/digits-mlp/rejected"))], workers: 2))),
+    // Version 2: the preparing state, and a failure with its cause.
+    ("status-failure", .status(StatusReply(experiments: [
+      ExperimentStatus(name: "big", state: .preparing, budget: 10, counts: [:], bestValue: nil, bestTrial: nil,
+                       bestConfiguration: nil, elapsedSeconds: 2),
+      ExperimentStatus(name: "bad", state: .failed, budget: 10, counts: [:], bestValue: nil, bestTrial: nil,
+                       bestConfiguration: nil, elapsedSeconds: 0.5,
+                       failure: ExperimentFailure(cause: .data, message: "the data of bad cannot be used: /d/bad.csv:3: column x: \"abc\" is not a number")),
+    ], workers: 1))),
   ]
 }

@@ -22,3 +22,17 @@ public struct ShardReference: Sendable, Equatable, Codable {
     self.role = role
   }
 }
+
+/// An experiment's data once prepared: the shards a trial needs and the
+/// fingerprint of the source file they came from (its SHA-256), which the
+/// store keeps so a resume can tell that the file changed.
+public struct PreparedShards: Sendable, Equatable {
+  public var shards: [ShardReference]
+  /// Hex SHA-256 of the whole source data file.
+  public var sourceSHA256: String
+
+  public init(shards: [ShardReference], sourceSHA256: String) {
+    self.shards = shards
+    self.sourceSHA256 = sourceSHA256
+  }
+}
