@@ -101,6 +101,7 @@ class Soak:
         self.failures = []
         self.t0 = None
         self.drain_s = 0.0
+        self.done = 0            # trials ended in the store, as of the last status poll
 
     def now(self):
         return time.monotonic() - self.t0
@@ -158,7 +159,9 @@ class Soak:
         try:
             code = self.coordinator.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            self.failures.append(f"coordinator {self.instance} still running 60 s after {sig.name}; killed")
+            stacks = dump_stacks(self.coordinator.pid, os.path.join(self.dir, f"stuck-{self.coordinator.pid}.txt"))
+            self.failures.append(f"coordinator {self.instance} still running 60 s after {sig.name}; killed "
+                                 f"(stacks: {stacks})")
             self.coordinator.kill()
             code = self.coordinator.wait(timeout=10)
         if sig == signal.SIGTERM and code != 0:
@@ -200,15 +203,18 @@ class Soak:
         self.in_flight.append(name)
 
     def status(self):
-        """{experiment: state} read from the store file (read-only, while the coordinator writes it)."""
+        """{experiment: state} read from the store file (read-only, while the coordinator writes it);
+        also sets `self.done`, the trials ended over every experiment of the store."""
         r = self.hpo("status", "--store", self.store)
         if r.returncode != 0:
             raise HarnessError(f"hpo status --store exited {r.returncode}: {r.stderr.strip()}")
-        out = {}
+        out, done = {}, 0
         for line in r.stdout.splitlines()[1:]:
             parts = line.split()
-            if len(parts) >= 2:
+            if len(parts) >= 3:
                 out[parts[1]] = parts[0]
+                done += int(parts[2].split("/")[0])
+        self.done = done
         return out
 
     def poll_experiments(self):
@@ -226,7 +232,10 @@ class Soak:
         pid = self.coordinator.pid
         rss, fds = rss_kb(pid), open_fds(pid)
         if rss is not None and fds is not None:
-            self.samples.append((t, self.instance, rss, fds))
+            self.samples.append((t, self.instance, rss, fds, self.done))
+            with open(os.path.join(self.dir, "samples.jsonl"), "a") as f:
+                f.write(json.dumps({"t": round(t, 2), "coordinator": self.instance, "rss_kb": rss, "fds": fds,
+                                    "trials_ended": self.done}) + "\n")
         ours = {os.getpid(), pid} | {w.pid for w in self.workers}
         for p, ppid, state, comm in processes():
             if state == "Z" and ppid in ours and p not in self.zombies:
@@ -246,7 +255,7 @@ class Soak:
         self.t0 = time.monotonic()
         duration = a.minutes * 60
         next_kill = self.rng.uniform(*a.kill_every)
-        next_restart = a.restart_every
+        next_restart = a.restart_every if a.restart_every > 0 else float("inf")
         next_sample = 0.0
         next_poll = 0.0
         next_report = 60.0
@@ -270,9 +279,9 @@ class Soak:
                         break
                 next_poll = self.now() + a.poll_every
             if t >= next_report:
-                s = self.samples[-1] if self.samples else (0, 0, 0, 0)
+                s = self.samples[-1] if self.samples else (0, 0, 0, 0, 0)
                 print(f"  [{t:7.1f} s] {len(self.ended)} experiments ended, {len(self.in_flight)} running; "
-                      f"{self.kills} worker kills; coordinator {self.instance}: RSS {s[2] / 1024:.1f} MB, {s[3]} fds", flush=True)
+                      f"{self.kills} worker kills; coordinator {s[1]}: RSS {s[2] / 1024:.1f} MB, {s[3]} fds", flush=True)
                 next_report += 60
             time.sleep(0.05)
         churn_end = self.now()
@@ -300,7 +309,9 @@ class Soak:
             try:
                 code = p.wait(timeout=40)
             except subprocess.TimeoutExpired:
-                self.failures.append(f"pid {p.pid} ({' '.join(p.args[1:3])}) still running 40 s after SIGTERM; killed")
+                stacks = dump_stacks(p.pid, os.path.join(self.dir, f"stuck-{p.pid}.txt"))
+                self.failures.append(f"pid {p.pid} ({' '.join(p.args[1:3])}) still running 40 s after SIGTERM; killed "
+                                     f"(stacks: {stacks})")
                 p.kill()
                 code = p.wait(timeout=10)
             if code != 0:
@@ -355,6 +366,19 @@ class Soak:
                   f"coordinator {last[-1][1]}); last/first {ratio:.3f} — {verdict}")
             if verdict != "ok":
                 self.failures.append(f"coordinator {what} last/first {ratio:.3f} (limit ±10 %)")
+        # The windows above compare different coordinator processes (one per restart); growth
+        # within one process shows here: the median of its first minute against its last.
+        for k in sorted({s[1] for s in self.samples}):
+            mine = [s for s in self.samples if s[1] == k]
+            start, end = mine[0][0], mine[-1][0]
+            head = [s[2] for s in mine if s[0] < start + 60]
+            tail = [s[2] for s in mine if s[0] >= end - 60]
+            served = mine[-1][4] - mine[0][4]
+            grown = (statistics.median(tail) - statistics.median(head)) / 1024
+            print(f"  coordinator {k} ({start:.0f}-{end:.0f} s, {served} trials ended): RSS first minute "
+                  f"{statistics.median(head) / 1024:.1f} MB, last minute {statistics.median(tail) / 1024:.1f} MB "
+                  f"({grown:+.1f} MB, {1024 * grown / max(1, served) * 1000:+.0f} kB per 1,000 trials); "
+                  f"fds {mine[0][3]} -> {mine[-1][3]}")
         peak = max(s[2] for s in self.samples)
         print(f"coordinator RSS peak {peak / 1024:.1f} MB; fds max {max(s[3] for s in self.samples)}; "
               f"{len(self.samples)} samples every {self.args.sample_every:g} s")
@@ -369,6 +393,16 @@ class Soak:
               f"{len(self.zombies)}; processes of this run left after the stop: {len(left)}")
         for p, (t, ppid, comm) in sorted(self.zombies.items()):
             self.failures.append(f"zombie pid {p} ({comm}), parent {ppid}, seen at {t:.1f} s")
+
+
+def dump_stacks(pid, path):
+    """Every thread's stack of a stuck process, written to `path` with gdb when the machine has it."""
+    if shutil.which("gdb") is None:
+        return None
+    with open(path, "w") as f:
+        subprocess.run(["gdb", "-p", str(pid), "-batch", "-ex", "thread apply all bt"],
+                       stdout=f, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, timeout=120)
+    return path
 
 
 class HarnessError(Exception):
@@ -389,7 +423,7 @@ def main():
                    help="a short check of the harness: 2 minutes, restarts every 40 s, windows of 40 s")
     p.add_argument("--workers", type=int, default=6)
     p.add_argument("--kill-every", type=interval, default=(2, 5), help="seconds between worker kills, LOW-HIGH")
-    p.add_argument("--restart-every", type=float, default=300, help="seconds between coordinator restarts")
+    p.add_argument("--restart-every", type=float, default=300, help="seconds between coordinator restarts (0: none)")
     p.add_argument("--window", type=float, default=300, help="seconds of the first and last windows compared")
     p.add_argument("--trial-seconds", type=interval, default=(0.05, 0.15), help="each trial sleeps LOW-HIGH s")
     p.add_argument("--budget", type=int, default=1000, help="trials per experiment")
