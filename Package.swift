@@ -156,7 +156,8 @@ let package = Package(
       name: "HPOReleaseTests",
       dependencies: ["HPORelease", "HPODrift", "HPOModels", "HPOData", "HPOStore", "HPOCore", "HPOTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"]),
+    .testTarget(
+      name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),

@@ -66,7 +66,7 @@ import Glibc
     #expect(r.standardOutput.contains("report: \(out.appendingPathComponent("report.md").path)"))
     let package = out.appendingPathComponent("package")
     #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted()
-      == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx"])
+      == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx", "test-outputs.json"])
     let (status, check) = try Self.sha256sumCheck(package)
     #expect(status == 0, "\(check)")
     #expect(check.contains("model.hpoc: OK") && check.contains("manifest.json: OK") && check.contains("model.onnx: OK"))
@@ -352,7 +352,7 @@ import Glibc
       p.waitUntilExit()
       let (status, check) = try Self.sha256sumCheck(package)
       #expect(status == 0, "after a kill at \(attempt * 8) ms: \(check)")
-      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx"])
+      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx", "test-outputs.json"])
     }
     #expect(killed > 0)
     // The next write cleans up what the killed ones left beside the package.
