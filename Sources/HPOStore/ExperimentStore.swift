@@ -35,11 +35,14 @@ public final class ExperimentStore: Sendable {
   public let path: String
   let writer: any DatabaseWriter
   private let lock: StoreLock?
+  /// The file as opened, checked before each commit (`nil` in memory).
+  private let file: StoreFileWatch?
 
-  init(path: String, writer: any DatabaseWriter, lock: StoreLock?) {
+  init(path: String, writer: any DatabaseWriter, lock: StoreLock?, file: StoreFileWatch? = nil) {
     self.path = path
     self.writer = writer
     self.lock = lock
+    self.file = file
   }
 
   deinit {
@@ -68,7 +71,7 @@ public final class ExperimentStore: Sendable {
       lock.release()
       throw openFailure(error, path: path)
     }
-    let store = ExperimentStore(path: path, writer: pool, lock: lock)
+    let store = ExperimentStore(path: path, writer: pool, lock: lock, file: StoreFileWatch(path: path))
     do {
       // GRDB sets synchronous = NORMAL when it turns WAL on; choose ours after it.
       let synchronous = durability == .full ? "FULL" : "NORMAL"
@@ -130,6 +133,13 @@ public final class ExperimentStore: Sendable {
     try perform("closing") { try writer.close() }
   }
 
+  /// Throws when the store file was deleted, replaced or truncated since it was opened
+  /// (``StoreError/Kind/fileDeleted``, `.fileReplaced`, `.fileTruncated`); every commit
+  /// checks this first. A store in memory has no file and always passes.
+  public func checkFile() throws(StoreError) {
+    try file?.check()
+  }
+
   /// Runs `body`, turning SQLite and decoding failures into ``StoreError``s that name the store.
   func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
     do {
@@ -141,6 +151,10 @@ public final class ExperimentStore: Sendable {
     } catch let error as DatabaseError {
       if error.resultCode == .SQLITE_MISUSE && error.message == "Connection is closed" {
         throw StoreError(path: path, kind: .closed)
+      }
+      if error.resultCode == .SQLITE_FULL {
+        throw StoreError(path: path, kind: .diskFull(
+          operation: operation, mountPoint: FileSystemSpace.mountPoint(of: path), freeBytes: FileSystemSpace.freeBytes(at: path)))
       }
       throw StoreError(path: path, kind: .database(operation: operation, message: error.message ?? "\(error)"))
     } catch {
