@@ -44,6 +44,14 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / TICK
 
 
+def machine_ticks():
+    """(busy, total) jiffies of all cores from /proc/stat (idle and iowait are not busy)."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    total = sum(values[:8])
+    return total - values[3] - values[4], total
+
+
 def rss_mb(pid):
     try:
         for line in open(f"/proc/{pid}/status"):
@@ -130,6 +138,7 @@ def run_once(args, workers, rep):
         idle_cpu = (cpu_seconds(coordinator.pid) - i0) / (time.monotonic() - it0)
         db = None
         c0, t0 = cpu_seconds(coordinator.pid), time.time()
+        w0, m0 = sum(cpu_seconds(p.pid) for p in procs), machine_ticks()
         sub = subprocess.run([args.hpo, "submit", spec_path, "--coordinator", endpoint, "--detach"],
                              capture_output=True, text=True, timeout=60)
         if sub.returncode != 0:
@@ -146,6 +155,8 @@ def run_once(args, workers, rep):
                 break
             time.sleep(0.01)
         c1 = cpu_seconds(coordinator.pid)
+        w1, m1 = sum(cpu_seconds(p.pid) for p in procs), machine_ticks()
+        window = time.time() - t0
         if db:
             db.close()
         if finished is None:
@@ -173,7 +184,11 @@ def run_once(args, workers, rep):
             "join_s": join_s, "makespan_s": makespan, "from_submit_launch_s": finished - t0, "ideal_s": ideal, "overhead_pct": 100 * (makespan / ideal - 1),
             "trials_per_s": complete / makespan,
             "coordinator_cpu_s": c1 - c0, "coordinator_cpu_ms_per_trial": 1000 * (c1 - c0) / max(1, complete),
-            "coordinator_idle_cpu_pct": 100 * idle_cpu, "coordinator_rss_mb": rss,
+            "coordinator_idle_cpu_pct": 100 * idle_cpu,
+            "workers_cpu_ms_per_trial": 1000 * (w1 - w0) / max(1, complete),
+            # How much of the machine this run's processes used, and how busy it was in all (other users too).
+            "run_cpu_share_pct": 100 * ((c1 - c0) + (w1 - w0)) / (os.cpu_count() * window),
+            "machine_busy_pct": 100 * (m1[0] - m0[0]) / max(1, m1[1] - m0[1]), "coordinator_rss_mb": rss,
             "load": open("/proc/loadavg").read().split()[0],
         }
     finally:
@@ -217,7 +232,9 @@ def main():
                   f"(trials each {r['trials_per_worker_min']}/{r['trials_per_worker_median']:g}/{r['trials_per_worker_max']} "
                   f"min/median/max); makespan {r['makespan_s']:.3f} s vs ideal {r['ideal_s']:.3f} s "
                   f"(+{r['overhead_pct']:.1f} %), {r['trials_per_s']:.0f} trials/s; coordinator CPU "
-                  f"{r['coordinator_cpu_ms_per_trial']:.3f} ms/trial, idle {r['coordinator_idle_cpu_pct']:.1f} % of a core, "
+                  f"{r['coordinator_cpu_ms_per_trial']:.3f} ms/trial, idle {r['coordinator_idle_cpu_pct']:.1f} % of a core; "
+                  f"workers' CPU {r['workers_cpu_ms_per_trial']:.2f} ms/trial; this run used {r['run_cpu_share_pct']:.0f} % "
+                  f"of the cores, the machine was {r['machine_busy_pct']:.0f} % busy; "
                   f"RSS {r['coordinator_rss_mb']:.0f} MB; workers joined in {r['join_s']:.1f} s; load {r['load']}", flush=True)
             if r["distinct_workers"] != w:
                 failures.append(f"rep {rep} W={w}: only {r['distinct_workers']} of {w} workers ran a trial")
@@ -229,12 +246,14 @@ def main():
 
     b, s = args.baseline, args.workers
     print(f"== medians of {args.reps}")
-    print(f"| workers | trials | distinct workers (min) | makespan | ideal | overhead | trials/s | coordinator CPU ms/trial | idle CPU % |")
-    print(f"|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print(f"| workers | trials | distinct workers (min) | makespan | ideal | overhead | trials/s | coordinator CPU ms/trial "
+          f"| idle CPU % | workers' CPU ms/trial | machine busy % |")
+    print(f"|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for w in (b, s):
         print(f"| {w} | {w * args.per_worker} | {min(r['distinct_workers'] for r in results[w])} | {med(w, 'makespan_s'):.3f} s "
               f"| {med(w, 'ideal_s'):.3f} s | {med(w, 'overhead_pct'):.1f} % | {med(w, 'trials_per_s'):.0f} "
-              f"| {med(w, 'coordinator_cpu_ms_per_trial'):.3f} | {med(w, 'coordinator_idle_cpu_pct'):.1f} |")
+              f"| {med(w, 'coordinator_cpu_ms_per_trial'):.3f} | {med(w, 'coordinator_idle_cpu_pct'):.1f} "
+              f"| {med(w, 'workers_cpu_ms_per_trial'):.2f} | {med(w, 'machine_busy_pct'):.0f} |")
     print(f"ratio {s}/{b} workers: makespan {med(s, 'makespan_s') / med(b, 'makespan_s'):.2f}×, "
           f"trials/s {med(s, 'trials_per_s') / med(b, 'trials_per_s'):.2f}×, "
           f"coordinator CPU per trial {med(s, 'coordinator_cpu_ms_per_trial') / med(b, 'coordinator_cpu_ms_per_trial'):.2f}×")
