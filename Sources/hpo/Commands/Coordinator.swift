@@ -102,7 +102,12 @@ extension HPOCommand {
         let url = URL(fileURLWithPath: store)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let experimentStore = try ExperimentStore.open(path: store, durability: durability == .full ? .full : .normal)
-        defer { try? experimentStore.close() }
+        defer {
+          do { try experimentStore.close() } catch {
+            // Nothing committed is lost: the WAL left behind is replayed by the next open.
+            logger.warning("the store did not close cleanly", metadata: ["store": "\(store)", "error": "\(error)"])
+          }
+        }
         let configuration = CoordinatorConfiguration(
           coordinatorID: "\(ProcessInfo.processInfo.hostName)-\(getpid())",
           leaseDuration: .milliseconds(Int(lease * 1000)), heartbeatInterval: .milliseconds(Int(min(1000, lease * 250))),
