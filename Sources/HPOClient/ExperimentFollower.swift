@@ -61,12 +61,18 @@ public struct ExperimentFollower {
     case forgotten(String)
     /// A status request failed.
     case client(ClientError)
+    /// A status request failed after the search had finished and while its
+    /// release stage had not ended: the stage was interrupted (its outcome is
+    /// unknown here; a coordinator restarted on the same store runs it again).
+    case releaseInterrupted(experiment: String, ClientError)
 
     public var description: String {
       switch self {
       case .aborted(let reason): return reason
       case .forgotten(let name): return "the coordinator no longer knows \(name)"
       case .client(let e): return e.description
+      case .releaseInterrupted(let name, let e):
+        return "the release stage of \(name) was interrupted (\(e)); a coordinator started again on the same store runs it again (hpo coordinator --store FILE, or hpo run --resume)"
       }
     }
   }
@@ -87,6 +93,7 @@ public struct ExperimentFollower {
   /// (and the number of connected workers).
   /// - Throws: ``Failure``.
   public func follow(_ update: (ExperimentStatus, Int) -> Void) throws(Failure) -> Ending {
+    var releasePending = false
     while true {
       if let reason = abortReason() { throw .aborted(reason) }
       let reply: StatusReply
@@ -95,11 +102,12 @@ public struct ExperimentFollower {
       } catch ClientError.unknownExperiment {
         throw .forgotten(experiment)
       } catch let e as ClientError {
-        throw .client(e)
+        throw releasePending ? .releaseInterrupted(experiment: experiment, e) : .client(e)
       } catch {
         throw .client(.refused("\(error)"))
       }
       guard let s = reply.experiments.first else { throw .forgotten(experiment) }
+      releasePending = s.state == .finished && !(s.release?.isFinal ?? false)
       update(s, reply.workers)
       if s.state.isFinished, s.release?.isFinal ?? true {
         return s.state == .finished ? .finished(s) : .stopped(s)

@@ -117,9 +117,12 @@ extension CoordinatorCore {
 
   // MARK: Resume
 
-  /// Loads every unfinished experiment of the store.
+  /// Loads every unfinished experiment of the store, and every finished one
+  /// whose release stage is owed (`pending`: the previous coordinator stopped
+  /// before it recorded the outcome), which ``advanceReleases(now:)`` then runs.
   func resume(now: CoordinatorTime) throws {
-    for stored in try store.experiments() where !stored.state.isFinished {
+    for stored in try store.experiments()
+    where !stored.state.isFinished || (releaseStage != nil && stored.state == .finished && stored.releaseStage == .pending) {
       try load(stored.name, now: now)
     }
   }

@@ -184,6 +184,8 @@ extension CoordinatorCore {
   func finishIfDone(_ name: String, now: CoordinatorTime) throws {
     guard let e = experiments[name], e.state == .running || e.state == .queued, e.isDone else { return }
     record(.setExperimentState(experiment: name, .finished), at: now.wall)
+    // In the same batch: a restart after the search finished owes the release stage (see resume).
+    if releaseStage != nil, releaseEligible.contains(name) { record(.awaitRelease(experiment: name), at: now.wall) }
     experiments[name]?.state = .finished
     let best = e.best
     logger.info("experiment finished", metadata: [
@@ -194,7 +196,14 @@ extension CoordinatorCore {
 
   /// A shard's bytes for a worker that lacks them.
   func shard(_ r: ShardRequest, to peer: PeerID) -> [Outgoing] {
-    guard let bytes = data?.shardBytes(sha256: r.sha256) else {
+    let found: [UInt8]?
+    do {
+      found = try data?.shardBytes(sha256: r.sha256)
+    } catch {
+      logger.error("a prepared shard cannot be read", metadata: ["sha256": "\(r.sha256)", "error": "\(error)"])
+      return [Outgoing(peer: peer, message: .error(WireFailure(code: .internal, message: "the shard with SHA-256 \(r.sha256) cannot be read on the coordinator: \(error)")))]
+    }
+    guard let bytes = found else {
       return [Outgoing(peer: peer, message: .error(WireFailure(code: .unknownShard, message: "no shard with SHA-256 \(r.sha256)")))]
     }
     return [Outgoing(peer: peer, message: .shard(ShardTransfer(sha256: r.sha256, bytes: bytes)))]

@@ -4,6 +4,10 @@ import HPOStore
 import HPOWire
 
 extension CoordinatorCore {
+  /// Names of the experiments whose release stage is running now (a draining
+  /// coordinator waits for them, up to its drain timeout).
+  public var runningReleases: [String] { releaseJobs.keys.sorted() }
+
   /// How long a finished experiment waits for the checkpoints of its last
   /// trials before its release stage starts (without them it retrains the winner).
   static let checkpointGrace: Duration = .seconds(5)
@@ -16,7 +20,9 @@ extension CoordinatorCore {
 
   /// Records the outcomes of release stages that ended, and starts the stage
   /// of each experiment whose search has finished (once its checkpoints are in,
-  /// or after ``checkpointGrace``).
+  /// or after ``checkpointGrace``), also while draining: the drain waits for it.
+  /// The stage is idempotent (it rewrites the report and the package
+  /// atomically), so one interrupted by a stop runs again whole on restart.
   func advanceReleases(now: CoordinatorTime) throws {
     guard let stage = releaseStage else { return }
     for (name, job) in releaseJobs {

@@ -8,8 +8,9 @@ import Logging
 ///
 /// Runs on the calling thread (which then owns the transport) until `stop` is
 /// raised; then it drains: no new trials are handed out, running trials may
-/// still report and finish, until none runs or `drainTimeout` passes. A
-/// restart on the same store resumes whatever was left running.
+/// still report and finish and release stages may end, until none runs or
+/// `drainTimeout` passes (on the monotonic clock). A restart on the same store
+/// resumes whatever was left running, release stages included.
 public final class CoordinatorService {
   private let core: CoordinatorCore
   private let transport: any ServerTransport
@@ -49,9 +50,21 @@ public final class CoordinatorService {
         drainDeadline = now.monotonic + (stop.isUrgent ? .zero : drainTimeout)
         logger.info("draining: no new trials; waiting for running ones", metadata: ["reason": "\(stop.why)"])
       }
-      if let deadline = drainDeadline, core.isIdle || now.monotonic > deadline {
-        logger.info(core.isIdle ? "drained; stopping" : "drain timeout; stopping with trials still running (they resume on restart)")
-        return
+      if let deadline = drainDeadline {
+        // Running trials and running release stages are waited for, up to the deadline (monotonic).
+        let releases = core.runningReleases
+        if core.isIdle, releases.isEmpty {
+          logger.info("drained; stopping")
+          return
+        }
+        if now.monotonic > deadline {
+          if !core.isIdle { logger.info("drain timeout; stopping with trials still running (they resume on restart)") }
+          if !releases.isEmpty {
+            logger.warning("drain timeout; stopping with release stages still running (they run again on restart)",
+                           metadata: ["experiments": "\(releases.joined(separator: ", "))"])
+          }
+          return
+        }
       }
       if exitWhenFinished, core.allFinished, core.isIdle {
         // Keep answering a little longer so clients can read the final state.

@@ -16,5 +16,6 @@ public protocol ExperimentPreparer: Sendable {
   func prepare(_ spec: ExperimentSpec) throws -> PreparedShards
 
   /// The bytes of the shard with this SHA-256, or `nil` when unknown.
-  func shardBytes(sha256: String) -> [UInt8]?
+  /// - Throws: when a known shard's file cannot be read.
+  func shardBytes(sha256: String) throws -> [UInt8]?
 }

@@ -41,9 +41,10 @@ public final class ShardedDataSource: Sendable {
   }
 
   /// The bytes of the file with this SHA-256, or `nil` when unknown.
-  public func shardBytes(sha256: String) -> [UInt8]? {
-    let url = files.withLock { $0[sha256] }
-    guard let url, let data = try? Data(contentsOf: url) else { return nil }
-    return [UInt8](data)
+  /// - Throws: when the file was prepared but can no longer be read (deleted,
+  ///   unreadable): a known shard that is gone is an error, not "unknown".
+  public func shardBytes(sha256: String) throws -> [UInt8]? {
+    guard let url = files.withLock({ $0[sha256] }) else { return nil }
+    return [UInt8](try Data(contentsOf: url))
   }
 }

@@ -41,6 +41,7 @@ public final class MetricsServer: Sendable {
           }
         }
         if let failed = failure.value { return .failure(StartError(description: failed)) }
+        // Cancellation ends the wait early; the loop then checks the state again, as it should.
         try? await Task.sleep(for: .milliseconds(50))
       }
       return .failure(StartError(description: "not listening after 5 s"))

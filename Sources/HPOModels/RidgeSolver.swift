@@ -55,6 +55,8 @@ public enum RidgeSolver {
       gram.addToDiagonal(alpha)
       var coefficients: Matrix<Double>
       var method = Method.cholesky
+      // A Gram matrix that is not positive definite (collinear features) is solved by SVD instead,
+      // and the method used is reported.
       if let factor = try? gram.cholesky(), reciprocalCondition(factor.lower) >= conditionLimit {
         coefficients = try factor.solve(rhs)
       } else {

@@ -48,6 +48,7 @@ struct Tensor: Sendable, Equatable {
   /// The tensor as a matrix of `S`, or `nil` when it holds the other precision.
   func matrix<S: ModelScalar>(_ type: S.Type = S.self) -> Matrix<S>? {
     guard let values = S.values(storage), values.count == rows * columns else { return nil }
+    // The count was checked just above, the only way Matrix's initialiser fails.
     return try? Matrix(rows: rows, columns: columns, elements: values)
   }
 

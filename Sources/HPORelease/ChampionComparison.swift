@@ -84,6 +84,8 @@ extension PreparedSplits {
       case .classification:
         let k = p.outputs.columns
         let elements = rows.flatMap { r in p.outputs.elements[(r * k)..<(r * k + k)] }
+        // Matrix(rows:columns:elements:) fails only on a count mismatch, impossible here (rows × k elements);
+        // nil would make the metric undefined, which the caller reports.
         guard let m = try? Matrix(rows: rows.count, columns: k, elements: elements) else { return nil }
         return Metrics.classification(probabilities: m, labels: y.map { Int($0) })[metric]
       case .regression:

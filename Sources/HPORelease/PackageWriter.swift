@@ -109,6 +109,7 @@ public enum PackageWriter {
   /// with its checksum, and no other file. Returns the problems (empty: intact).
   public static func verify(_ directory: String) -> [String] {
     let dir = URL(fileURLWithPath: directory)
+    // Not ignored: an unreadable checksum file is the first problem reported.
     guard let text = try? String(contentsOf: dir.appendingPathComponent(checksumFile), encoding: .utf8) else {
       return ["\(directory) has no readable \(checksumFile)"]
     }
@@ -128,6 +129,8 @@ public enum PackageWriter {
       }
       if SHA256Hex.of(data) != parts[0] { problems.append("\(name) does not match its checksum") }
     }
+    // The directory was readable a moment ago (its checksum file was); listing it fails only if it
+    // vanished meanwhile, and then every listed file has already been reported missing.
     let present = Set((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
     for extra in present.subtracting(listed).subtracting([checksumFile]).sorted() {
       problems.append("\(extra) is not listed in \(checksumFile)")

@@ -87,11 +87,12 @@ struct ReleaseReport {
   // MARK: Package files
 
   /// manifest.json: what the package is and where it came from.
-  func manifestJSON(files: [String: [UInt8]]) -> String {
+  /// - Throws: when the spec cannot be encoded for its hash (a package never lacks its provenance).
+  func manifestJSON(files: [String: [UInt8]]) throws -> String {
     var members: [(String, JSONValue)] = [
       ("format", .string("hpo-package")), ("version", .int(1)),
       ("experiment", .string(spec.name)),
-      ("spec_sha256", (try? SpecDigest.sha256(of: spec)).map { .string($0) } ?? JSONValue(.null)),
+      ("spec_sha256", .string(try SpecDigest.sha256(of: spec))),
       ("objective", .object([("metric", .string(spec.objective.metric.rawValue)), ("direction", .string(spec.objective.direction.rawValue))])),
     ]
     if let w = winner {

@@ -101,7 +101,7 @@ public struct ReleaseStage: Sendable {
     let destination = URL(fileURLWithPath: spec.output.dir).appendingPathComponent(passed ? "package" : "rejected").path
     let dataFolder = spec.data.map { URL(fileURLWithPath: $0.path).deletingLastPathComponent().path }
     report.system = SystemInfo.current(experimentDirectory: experimentDirectory ?? dataFolder)
-    files["manifest.json"] = Array(report.manifestJSON(files: files).utf8)
+    files["manifest.json"] = Array(try report.manifestJSON(files: files).utf8)
     files["README.md"] = Array(report.modelCard().utf8)
     try PackageWriter.write(files, to: destination)
     report.packagePath = destination

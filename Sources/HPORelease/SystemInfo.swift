@@ -18,6 +18,7 @@ struct SystemInfo {
 
   /// `PRETTY_NAME` of /etc/os-release, with the kernel release.
   static func osRelease() -> String? {
+    // Informational (the report's system section): a system without the file shows "unknown".
     guard let text = try? String(contentsOfFile: "/etc/os-release", encoding: .utf8) else { return nil }
     for line in text.split(separator: "\n") where line.hasPrefix("PRETTY_NAME=") {
       let value = line.dropFirst("PRETTY_NAME=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
@@ -31,6 +32,7 @@ struct SystemInfo {
 
   /// `model name` of /proc/cpuinfo.
   static func cpuModel() -> String? {
+    // Informational, as above.
     guard let text = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return nil }
     for line in text.split(separator: "\n") where line.hasPrefix("model name") {
       return line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) }

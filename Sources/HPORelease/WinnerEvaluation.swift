@@ -89,6 +89,8 @@ struct PreparedSplits<D: DataScalar> {
     } else if let kept = record.checkpoints.first(where: { $0.trial.number == best.number }),
       let data = FileManager.default.contents(atPath: kept.path),
       SHA256Hex.of(data) == kept.sha256,
+      // A kept checkpoint that is missing, altered or undecodable is not used: the winner is
+      // retrained from its configuration and seed (the same model), and the manifest says "retrained".
       let decoded = try? ModelCheckpoint(decoding: Array(data))
     {
       checkpoint = decoded
@@ -109,6 +111,8 @@ extension DataManifest {
   static func readOrPrepare(_ spec: ExperimentSpec) throws -> (DataManifest, String) {
     guard let data = spec.data else { throw ReleaseError("the experiment has no data to evaluate on") }
     let directory = URL(fileURLWithPath: spec.output.dir).appendingPathComponent("data").path
+    // No manifest, or one that cannot be read: preparing again rewrites the directory (idempotent),
+    // and a failure of that is reported below.
     if let manifest = try? DataManifest.read(directory: directory) { return (manifest, directory) }
     do {
       switch spec.model.precision {

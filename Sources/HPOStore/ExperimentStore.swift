@@ -46,6 +46,8 @@ public final class ExperimentStore: Sendable {
   }
 
   deinit {
+    // A deinit cannot throw; an explicit close() reports failures. SQLite keeps every committed
+    // change in the file or its WAL whatever happens here.
     try? writer.close()
     lock?.release()
   }
@@ -80,6 +82,8 @@ public final class ExperimentStore: Sendable {
       }
       try store.prepareSchema()
     } catch {
+      // The open already failed with `error`, which is what the caller needs; a failure to
+      // close the half-opened pool adds nothing.
       try? pool.close()
       lock.release()
       throw error

@@ -185,6 +185,7 @@ enum StoreSchema {
       db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0
     var writtenBy: String?
     if try db.tableExists("store_meta") {
+      // Only for the message of a refused store ("written by hpo V"): unknown when unreadable.
       writtenBy = try? String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'written_by_hpo'")
     }
     return Stamp(isEmpty: tables == 0, applicationID: appID, schema: schema, writtenBy: writtenBy)

@@ -44,6 +44,7 @@ struct SlotLoop {
     defer {
       // A trial leased ahead and never started goes back at once.
       let handedBack = next.map { [$0.key] } ?? []
+      // Best effort on the way out: a coordinator that does not hear it expires the leases instead.
       try? transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.isRaised ? stop.why : "idle", handedBack: handedBack)))
     }
     while !stop.isRaised {
@@ -223,6 +224,7 @@ struct SlotLoop {
   private func cachedShards() -> [String] {
     let now = ContinuousClock.now
     if listing.names == nil || listing.at.map({ now - $0 >= .seconds(5) }) ?? true {
+      // A hint for the coordinator's data locality: a cache folder not created yet holds nothing.
       let names = (try? FileManager.default.contentsOfDirectory(atPath: service.options.cacheDirectory.path)) ?? []
       listing.names = names.filter { $0.count == 64 }.sorted()
       listing.at = now

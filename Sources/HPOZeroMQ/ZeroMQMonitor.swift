@@ -32,6 +32,7 @@ extension ZeroMQSocket {
   func stopMonitor(endpoint: String) {
     guard monitorEndpoint == endpoint else { return }
     monitorEndpoint = nil
+    // Stopping a monitor of a socket being closed: a closed socket has no monitor left to stop.
     _ = try? withHandle("zmq_socket_monitor") { (socket) throws(ZeroMQError) in
       _ = try zmqCall("zmq_socket_monitor") { zmq_socket_monitor(socket, nil, 0) }
     }

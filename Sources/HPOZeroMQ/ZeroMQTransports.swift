@@ -62,6 +62,7 @@ public final class ZeroMQServerTransport: ServerTransport {
     self.authenticator = authenticator
     self.watcher = watcher
     socket = s
+    // The bound address (the port chosen for `*`) when libzmq can tell, else the one asked for.
     self.endpoint = (try? s.lastEndpoint) ?? endpoint
   }
 
@@ -226,6 +227,7 @@ public final class ZeroMQClientTransport: ClientTransport {
       try pollEvents()
       if connectionEnded {
         connectionEnded = false
+        // The ended connection may already be gone (ENOENT): the connect below is what matters.
         try? socket.disconnect(endpoint)
         try socket.connect(endpoint)
       }

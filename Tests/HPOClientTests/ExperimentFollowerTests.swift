@@ -83,4 +83,25 @@ struct ExperimentFollowerTests {
     #expect(ExperimentFollower.verdict(.finished(error)) == .failed("the release stage of a failed: disk full"))
     #expect(ExperimentFollower.verdict(.stopped(ScriptedCoordinator.status("a", .cancelled, done: 2))) == .failed("a was cancelled"))
   }
+
+  /// The coordinator stops answering while the release stage runs: the
+  /// follower says the stage was interrupted (exit 3), not just "no answer".
+  @Test func follow_whenTheCoordinatorGoesAwayDuringTheReleaseStage_saysItWasInterrupted() {
+    var answered = 0
+    let transport = ScriptedCoordinator { _ in
+      answered += 1
+      guard answered <= 2 else { return [] }
+      let release = answered == 2 ? ReleaseStatus(state: .running, message: "evaluating") : nil
+      let s = ScriptedCoordinator.status("a", answered == 2 ? .finished : .running, done: answered == 2 ? 4 : 1, release: release)
+      return [.success(.status(StatusReply(experiments: [s], workers: 1)))]
+    }
+    var follower = ExperimentFollower(client: CoordinatorClient(transport: transport, endpoint: "e", timeout: .milliseconds(50)), experiment: "a")
+    follower.interval = .milliseconds(1)
+    do {
+      _ = try follower.follow { _, _ in }
+      Issue.record("follow returned")
+    } catch {
+      #expect(error.description.hasPrefix("the release stage of a was interrupted (the coordinator at e did not answer"), "\(error)")
+    }
+  }
 }

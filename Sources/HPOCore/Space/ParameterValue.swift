@@ -57,6 +57,7 @@ public enum ParameterValue: Sendable, Hashable, CustomStringConvertible {
 extension ParameterValue: Codable {
   public init(from decoder: any Decoder) throws {
     let c = try decoder.singleValueContainer()
+    // JSON has no tags: each type is tried in turn, and the last one's error is the one thrown.
     if let b = try? c.decode(Bool.self) {
       self = .bool(b)
     } else if let i = try? c.decode(Int.self) {

@@ -59,6 +59,7 @@ public struct SearchBenchmark: Sendable {
         guard case .configuration(let config) = try sampler.suggest(in: problem.space, history: history, using: &rng) else {
           break
         }
+        // An objective that fails for a configuration is a failed trial (as in a search), not an abort.
         let value = try? problem.evaluate(config)
         if let value, value.isFinite {
           history.append(TrialRecord(number: t, configuration: config, state: .complete, value: value))

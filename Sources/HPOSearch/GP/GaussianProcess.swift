@@ -68,6 +68,8 @@ struct GaussianProcess {
   mutating func condition(on y: [Double]) -> Bool {
     var k = [Double](repeating: 0, count: n * n)
     Self.covariance(x, n: n, d: d, lambda: lambda, scale: scale, noise: noise, into: &k)
+    // A kernel matrix that is not positive definite (duplicate points, extreme length scales)
+    // makes these fail: the caller then keeps its previous fit or falls back (documented there).
     guard let matrix = try? Matrix(rows: n, columns: n, elements: k),
       let factor = try? matrix.cholesky(),
       let a = try? factor.solve(y),
@@ -127,6 +129,7 @@ struct GaussianProcess {
     }
     var means = [Double](repeating: 0, count: m)
     var variances = [Double](repeating: scale, count: m)
+    // Shapes are consistent by construction; a failure leaves the prior (mean 0, variance = scale).
     guard let kMatrix = try? Matrix(rows: m, columns: n, elements: kStar),
       let inv = try? Matrix(rows: n, columns: n, elements: inverse),
       let product = try? kMatrix * inv,
@@ -282,6 +285,7 @@ struct MarginalLikelihood {
         }
       }
     }
+    // A kernel that is not positive definite scores +∞: the hyperparameter search skips it.
     guard let matrix = try? Matrix(rows: n, columns: n, elements: k),
       let factor = try? matrix.cholesky(),
       let alpha = try? factor.solve(y),

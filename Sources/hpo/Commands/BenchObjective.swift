@@ -79,6 +79,8 @@ struct ObjectiveCommand: Sendable {
     process.standardInput = input
     process.standardOutput = output
     try process.run()
+    // A command that exits without reading its input (EPIPE) is judged by its output and exit
+    // status below, which say more than the broken pipe.
     try? input.fileHandleForWriting.write(contentsOf: Data((config.description + "\n").utf8))
     try? input.fileHandleForWriting.close()
     let data = output.fileHandleForReading.readDataToEndOfFile()

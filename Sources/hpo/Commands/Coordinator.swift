@@ -111,7 +111,12 @@ extension HPOCommand {
           FileHandleOutput.standardError(
             "store \(store) is locked by \(holder ?? "another process"); waiting up to \(lockWait.formatted()) s for it")
         }
-        defer { try? experimentStore.close() }
+        defer {
+          do { try experimentStore.close() } catch {
+            // Nothing committed is lost: the WAL left behind is replayed by the next open.
+            logger.warning("the store did not close cleanly", metadata: ["store": "\(store)", "error": "\(error)"])
+          }
+        }
         let configuration = CoordinatorConfiguration(
           coordinatorID: "\(ProcessInfo.processInfo.hostName)-\(getpid())",
           leaseDuration: .milliseconds(Int(lease * 1000)), heartbeatInterval: .milliseconds(Int(min(1000, lease * 250))),

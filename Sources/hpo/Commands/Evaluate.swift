@@ -52,7 +52,12 @@ extension HPOCommand {
         FileHandleOutput.standardError("error: \(error)")
         throw HPOExitCode.infrastructure
       }
-      defer { try? experimentStore.close() }
+      defer {
+        do { try experimentStore.close() } catch {
+          // The outcome is already written; the WAL left behind is replayed by the next open.
+          FileHandleOutput.standardError("warning: the store did not close cleanly: \(error)")
+        }
+      }
       var logger = Logger(label: "hpo.release")
       logger.logLevel = .warning
       let outcome = Components.release(logger, experimentDirectory: loaded.baseDirectory.path).run(record)

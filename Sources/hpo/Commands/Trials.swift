@@ -29,7 +29,7 @@ extension HPOCommand {
         let client = try connect(connection)
         trials = try ask { try client.trials(of: experiment) }
       }
-      print(TrialTable(trials: trials).render(format), terminator: "")
+      print(try TrialTable(trials: trials).render(format), terminator: "")
     }
   }
 }
@@ -38,14 +38,17 @@ extension HPOCommand {
 struct TrialTable {
   let trials: [TrialSummary]
 
-  func render(_ format: HPOCommand.Trials.Format) -> String {
+  /// - Throws: for JSON, an encoding failure (never a trial silently left out).
+  func render(_ format: HPOCommand.Trials.Format) throws -> String {
     let parameterNames = Array(Set(trials.flatMap { $0.configuration.values.keys })).sorted()
     let metricNames = Array(Set(trials.flatMap { $0.metrics.keys })).sorted()
     switch format {
     case .json:
       let encoder = JSONEncoder()
       encoder.outputFormatting = [.sortedKeys]
-      return trials.map { String(decoding: (try? encoder.encode($0)) ?? Data(), as: UTF8.self) + "\n" }.joined()
+      // As on the wire: a diverged metric (inf, nan) is written, not a reason to fail.
+      encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+      return try trials.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
     case .csv, .table:
       let header = ["number", "state", "value"] + parameterNames + metricNames.map { "metric:\($0)" } + ["epochs", "attempts", "worker", "reason"]
       let rows = trials.map { t -> [String] in
