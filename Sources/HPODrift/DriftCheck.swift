@@ -138,7 +138,8 @@ public enum DriftCheck {
 
   /// One feature's tests, uncorrected.
   static func compare(_ feature: DataProfile.FeatureProfile, _ column: [Double], trainingRows: Int) -> DriftReport.Feature {
-    let present = column.filter { !$0.isNaN }.sorted()
+    var present = column.filter { !$0.isNaN }
+    present.sort()
     let missing = column.count - present.count
     let trainingMissing = Int((feature.missingFraction * Double(trainingRows)).rounded())
     var tests: [DriftReport.Test] = []

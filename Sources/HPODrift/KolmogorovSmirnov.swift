@@ -89,36 +89,44 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
   static func probabilityOutsideBand(_ m0: Int, _ n0: Int, g: Int, h: Int) -> Double {
     let (m, n) = m0 < n0 ? (n0, m0) : (m0, n0)
     let mg = m / g, ng = n / g
-    func floorDiv(_ a: Int, _ b: Int) -> Int { a >= 0 ? a / b : -((-a + b - 1) / b) }
-    func ceilDiv(_ a: Int, _ b: Int) -> Int { -floorDiv(-a, b) }
     var minj = 0
-    var maxj = min(ceilDiv(h, mg), n + 1)
+    var maxj = min((h + mg - 1) / mg, n + 1)
     var curlen = maxj - minj
     let lenA = min(2 * maxj + 2, n + 1)
     var column = [Double](repeating: 1, count: lenA)
     // One pass per x over a sliding window of y: the hot loop of the exact
     // p-value, on a raw buffer (array subscripts cost several times more in
     // debug builds, which the tests run).
-    return column.withUnsafeMutableBufferPointer { a -> Double in
+    return column.withUnsafeMutableBufferPointer { buffer -> Double in
+      // lenA ≥ 1 (n ≥ 1), so the buffer has an address; indices stay below lenA (as in SciPy's code).
+      guard let a = buffer.baseAddress else { return .nan }
       for k in minj..<min(maxj, lenA) { a[k] = 0 }
-      for i in 1...m {
+      var i = 1
+      while i <= m {
         let lastminj = minj, lastlen = curlen
-        minj = min(max(floorDiv(ng * i - h, mg) + 1, 0), n)
-        maxj = min(ceilDiv(ng * i + h, mg), n + 1)
+        // ⌊(ng·i − h)/mg⌋ + 1 and ⌈(ng·i + h)/mg⌉, in integers.
+        let low = ng * i - h
+        minj = min(max((low >= 0 ? low / mg : -((-low + mg - 1) / mg)) + 1, 0), n)
+        maxj = min((ng * i + h + mg - 1) / mg, n + 1)
         if maxj <= minj { return 1 }
         var value = minj == 0 ? 0.0 : 1.0
         let di = Double(i)
-        let offset = minj - lastminj
+        let offset = minj - lastminj, width = maxj - minj
         var dj = Double(minj)
-        for jj in 0..<(maxj - minj) {
+        var jj = 0
+        while jj < width {
           value = (a[jj + offset] * di + value * dj) / (di + dj)
           a[jj] = value
           dj += 1
+          jj += 1
         }
-        curlen = maxj - minj
-        if lastlen > curlen {
-          for k in curlen..<min(lastlen, lenA) { a[k] = 1 }
+        curlen = width
+        var k = curlen
+        while k < min(lastlen, lenA) {
+          a[k] = 1
+          k += 1
         }
+        i += 1
       }
       return a[maxj - minj - 1]
     }

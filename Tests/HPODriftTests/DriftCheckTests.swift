@@ -129,7 +129,7 @@ struct DriftCheckTests {
   @Test func requiredRows_forAHalfSigmaShiftWith80PercentPower() throws {
     // c(0.05) = 1.3581: (1.3581 + 0.4208)² / 0.19741² ≈ 81.2 effective rows.
     let n = try #require(DriftCheck.requiredRows(alpha: 0.05, reference: 100_000))
-    #expect(n == 82)
+    #expect(n == 82 && DriftCheck.requiredRows(alpha: 0.05, reference: 2000) == 85 && DriftCheck.requiredRows(alpha: 0.05, reference: 1800) == 86)
     let strict = try #require(DriftCheck.requiredRows(alpha: 0.01, reference: 2000))
     #expect(strict > n)
     #expect(DriftCheck.requiredRows(alpha: 0.05, reference: 60) == nil)
