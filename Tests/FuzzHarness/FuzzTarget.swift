@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The readers of untrusted bytes under fuzzing, and what each made of one input.
 ///
 /// Each target maps a fuzz input to what its reader meets (frames, a file, a
@@ -80,14 +84,16 @@ func parts(_ bytes: some Collection<UInt8>, limit: Int) -> [[UInt8]] {
 /// The separator between the parts of an input.
 let partSeparator: [UInt8] = Array("\n~~~\n".utf8)
 
-/// Writes `bytes` to `url`; a scratch folder that cannot be written is a
-/// harness problem, not a finding, so it stops the process.
+/// Writes `bytes` to `url` with plain POSIX calls: no fsync (Foundation's
+/// `Data.write` syncs every file, which made a fuzz run wait on the disk).
+/// A scratch folder that cannot be written is a harness problem, not a
+/// finding, so it stops the process.
 func writeScratch(_ bytes: [UInt8], to url: URL) {
-  do {
-    try Data(bytes).write(to: url)
-  } catch {
-    fatalError("fuzz harness: cannot write \(url.path): \(error)")
-  }
+  let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+  guard fd >= 0 else { fatalError("fuzz harness: cannot open \(url.path): errno \(errno)") }
+  defer { close(fd) }
+  let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+  guard written == bytes.count else { fatalError("fuzz harness: cannot write \(url.path): errno \(errno)") }
 }
 
 /// Creates `url` and its parents; stops the process when it cannot (a harness problem).
