@@ -192,11 +192,12 @@ def run_once(args, workers, rep):
             "load": open("/proc/loadavg").read().split()[0],
         }
     finally:
+        began = time.monotonic()
         codes = stop(procs + [coordinator])
-        bad = [c for c in codes if c != 0]
+        bad = [("coordinator" if i == len(procs) else f"worker w{i:03d}", c) for i, c in enumerate(codes) if c != 0]
         if bad:
-            print(f"   note: {len(bad)} of {len(codes)} processes exited non-zero after SIGTERM: {sorted(set(bad))}",
-                  flush=True)
+            print(f"   note: after SIGTERM to all ({time.monotonic() - began:.1f} s to stop), exited non-zero "
+                  f"(-9: still running after 60 s, killed): {bad[:10]}", flush=True)
         if not args.keep:
             shutil.rmtree(run, ignore_errors=True)
 
