@@ -78,7 +78,9 @@ struct SameReadingTests {
     #expect(predictions[0].standardOutput.split(separator: "\n").count == 151)
     #expect(predictions[0].standardOutput == predictions[1].standardOutput)
     let drift = try [plain, tricky].map { try HPOProcess.run(["drift", "--package", package.path, "--data", $0.path]) }
-    #expect(drift[0].exitCode == 0 && drift[1].exitCode == 0, "\(drift[1].standardError)")
+    // 150 rows against a package trained on iris's few rows: nothing drifted, and too few rows
+    // for the stated power, so inconclusive (exit 4) — the same for both files.
+    #expect(drift[0].exitCode == 4 && drift[1].exitCode == 4, "\(drift[1].standardError)")
     #expect(drift[0].standardOutput == drift[1].standardOutput)
   }
 }
