@@ -91,4 +91,28 @@ import Testing
     #expect(status.failure == nil)
     #expect(t.ask(core, "w2") != nil)
   }
+
+  /// A shard the coordinator prepared but can no longer read is an error
+  /// naming it, not an "unknown shard" (it used to be swallowed as unknown).
+  @Test func aPreparedShardThatCannotBeRead_isAnErrorNamingIt() throws {
+    let (dir, _, storePath, _) = try stoppedAfterPreparing()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let (store, core, _) = try resumed(storePath)
+    defer { try? store.close() }
+    let a = try #require(t.ask(core, "w2"))
+    let shard = try #require(a.shards.first)
+    let files = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("data").path)
+    for file in files where file.hasSuffix(".shard") { try FileManager.default.removeItem(at: dir.appendingPathComponent("data/\(file)")) }
+    guard case .error(let e)? = t.send(core, .shardRequest(ShardRequest(sha256: shard.sha256))).first else {
+      Issue.record("no error reply")
+      return
+    }
+    #expect(e.code == .internal)
+    #expect(e.message.hasPrefix("the shard with SHA-256 \(shard.sha256) cannot be read on the coordinator: "))
+    guard case .error(let unknown)? = t.send(core, .shardRequest(ShardRequest(sha256: String(repeating: "0", count: 64)))).first else {
+      Issue.record("no error reply")
+      return
+    }
+    #expect(unknown.code == .unknownShard)
+  }
 }

@@ -82,5 +82,8 @@ import Testing
     let store = try ExperimentStore.openReadOnly(path: dir.appendingPathComponent("out/store.sqlite").path)
     let e = try #require(try store.experiment(named: "bad"))
     #expect(e.state == .failed && e.failure?.cause == .data)
+    // hpo status --store shows why.
+    let status = try HPOProcess.run(["status", "--store", dir.appendingPathComponent("out/store.sqlite").path])
+    #expect(status.standardOutput.contains("failed: the data of bad cannot be used: \(csv.path):3: column"), "\(status.standardOutput)")
   }
 }

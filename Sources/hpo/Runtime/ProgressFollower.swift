@@ -74,6 +74,7 @@ struct ProgressFollower {
       if done < s.budget, s.state == .running { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
     }
     parts.append("\(workers) workers")
+    if let failure = s.failure { parts.append("failed: \(failure.message)") }
     switch s.release?.state {
     case nil: break
     case .running?: parts.append("release stage running")
