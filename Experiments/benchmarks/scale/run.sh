@@ -11,6 +11,7 @@
 #   Experiments/benchmarks/scale/run.sh --reps 1          # a quick look
 #   Experiments/benchmarks/scale/run.sh --workers 100 --baseline 10 --per-worker 20
 #
+# latest.jsonl holds the run quoted in the README (--out: one JSON line per run).
 # Arguments go to scale.py (`python3 scale.py --help`). Environment: HPO_BIN (an
 # hpo binary; default: the release build of this checkout). Exit 1 when a
 # worker got no trial or a run ended with the wrong count.
