@@ -11,7 +11,9 @@
 #   Experiments/benchmarks/soak/run.sh --minutes 60 --seed 7
 #   Experiments/benchmarks/soak/run.sh --smoke            # 2 minutes: restarts every 40 s, windows of 40 s
 #
-# Arguments go to soak.py (`python3 soak.py --help`). Environment: HPO_BIN (an
+# latest.txt holds the 30-minute run quoted in the README; each run keeps its
+# samples (samples.jsonl), logs and store in its folder when a check fails or
+# with --keep. Arguments go to soak.py (`python3 soak.py --help`). Environment: HPO_BIN (an
 # hpo binary; default: the release build of this checkout). Exit 0 when every
 # check passes, 1 when one fails (each failure is listed), 3 when the harness
 # could not run.
