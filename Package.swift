@@ -8,6 +8,8 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "hpo", targets: ["hpo"]),
+    // The fuzz harness, for the libFuzzer executables in Tests/Fuzz (a package of its own).
+    .library(name: "HPOFuzzHarness", targets: ["HPOFuzzHarness"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -110,18 +112,32 @@ let package = Package(
         .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
 
+    // The process manager of `hpo run`: starts, watches, restarts and stops its children.
+    .target(
+      name: "HPOSupervisor",
+      dependencies: []),
+
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(
       name: "hpo",
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch", "HPOClient",
         "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPORelease", "HPODrift", "HPOReports", "HPOMetrics",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "HPOSupervisor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
 
     // Helpers shared by test targets (temporary folders, running Python fixtures).
     .target(name: "HPOTestSupport", path: "Tests/HPOTestSupport"),
+    // The readers of untrusted bytes as fuzz targets: input mapping and properties,
+    // shared by the libFuzzer executables (Tests/Fuzz) and FuzzRegressionTests.
+    .target(
+      name: "HPOFuzzHarness",
+      dependencies: [
+        "HPOCore", "HPOWire", "HPOData", "HPOModels", "HPODrift", "HPORelease",
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
+      path: "Tests/FuzzHarness"),
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
@@ -140,11 +156,15 @@ let package = Package(
       name: "HPOReleaseTests",
       dependencies: ["HPORelease", "HPODrift", "HPOModels", "HPOData", "HPOStore", "HPOCore", "HPOTestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"]),
+    .testTarget(
+      name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
+    .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor"]),
+    // The fuzz seeds and every input that once crashed a reader, replayed.
+    .testTarget(name: "FuzzRegressionTests", dependencies: ["HPOFuzzHarness"]),
     // The module map in the README against the sources' imports.
     .testTarget(name: "ArchitectureTests"),
     // Runs the built `hpo` binary as a user would.

@@ -12,10 +12,13 @@ extension CoordinatorClient {
   }
 
   /// The state of every experiment, or of `experiment` alone (with its
-  /// trials when `includeTrials`).
+  /// trials when `includeTrials`). Asking changes nothing, so the request is
+  /// sent again every ``CoordinatorClient/resendInterval`` without a reply: a
+  /// coordinator frozen or cut off for a while is followed again once it is back.
   /// - Throws: ``ClientError/unknownExperiment(_:)`` when `experiment` is named and unknown.
   public func status(of experiment: String? = nil, includeTrials: Bool = false) throws -> StatusReply {
-    let reply = try request(.statusRequest(StatusRequest(experiment: experiment, includeTrials: includeTrials))) { m -> StatusReply? in
+    let message = WireMessage.statusRequest(StatusRequest(experiment: experiment, includeTrials: includeTrials))
+    let reply = try request(message, resendEvery: resendInterval) { m -> StatusReply? in
       if case .status(let s) = m { return s }
       return nil
     }

@@ -21,22 +21,34 @@ public final class CoordinatorClient {
     self.handshake = handshake
   }
 
+  /// How often a request that may be repeated (``status(of:includeTrials:)``) is sent again
+  /// while its reply is outstanding: ZeroMQ's heartbeat timeout. A coordinator frozen or cut
+  /// off for longer has its connection dropped and replaced, and a request or reply on the
+  /// dropped one is gone; the copy sent on the new connection is answered once it is back.
+  public var resendInterval: Duration = .seconds(3)
+
   /// Sends `message` and waits for the first reply `match` accepts (other
-  /// replies, e.g. to an earlier request that timed out, are skipped).
+  /// replies, e.g. to an earlier request that timed out, are skipped). Replies
+  /// still queued from earlier requests are dropped first. With `resendEvery`
+  /// (only for requests that may be repeated, like a status), the message is
+  /// sent again after each such interval without a reply, within the timeout.
   /// - Throws: ``ClientError/noAnswer(endpoint:seconds:)`` after the timeout;
   ///   ``ClientError/refused(_:)`` for an error reply or an unreadable one;
   ///   ``ClientError/handshakeFailed(_:)`` once the handshake has kept failing
   ///   for a second (a wrong key: libzmq would retry silently forever).
-  public func request<T>(_ message: WireMessage, _ match: (WireMessage) -> T?) throws -> T {
-    do {
-      try transport.send(message)
-    } catch {
-      throw ClientError.refused("cannot send to \(endpoint): \(error)")
-    }
+  public func request<T>(_ message: WireMessage, resendEvery: Duration? = nil, _ match: (WireMessage) -> T?) throws -> T {
+    // Late replies to earlier requests (a repeated one answered twice) would otherwise answer this one.
+    while try transport.receive(timeout: .zero) != nil {}
+    try send(message)
     let clock = ContinuousClock()
     let deadline = clock.now.advanced(by: timeout)
+    var resendAt = resendEvery.map { clock.now.advanced(by: $0) }
     let grace = min(Duration.seconds(1), timeout)
     while clock.now < deadline {
+      if let at = resendAt, clock.now >= at, let every = resendEvery {
+        try send(message)
+        resendAt = clock.now.advanced(by: every)
+      }
       // Never negative: the deadline may pass between the loop's check and here (zmq_poll refuses it).
       let received = try transport.receive(timeout: max(.zero, min(.milliseconds(100), clock.now.duration(to: deadline))))
       if let advice = handshake?.failure(persistingFor: grace) { throw ClientError.handshakeFailed(advice) }
@@ -49,5 +61,13 @@ public final class CoordinatorClient {
     }
     if let advice = handshake?.lastFailure { throw ClientError.handshakeFailed(advice) }
     throw ClientError.noAnswer(endpoint: endpoint, seconds: timeout.seconds)
+  }
+
+  private func send(_ message: WireMessage) throws {
+    do {
+      try transport.send(message)
+    } catch {
+      throw ClientError.refused("cannot send to \(endpoint): \(error)")
+    }
   }
 }

@@ -1,70 +1,204 @@
 import Foundation
 
-/// The result of ``DriftCheck/compare(profile:columns:thresholds:)``: one
-/// entry per feature and the features over a threshold.
+/// The result of a drift check: per feature (and for the model's output) the
+/// tests run, their p-values before and after Holm's correction, effect sizes
+/// and decisions, sorted by evidence (smallest corrected p-value first); and
+/// the outcome: drift, no drift, or inconclusive (too few rows for the
+/// stated power).
 public struct DriftReport: Sendable, Equatable, Codable {
-  /// One feature's statistics.
-  public struct Feature: Sendable, Equatable, Codable {
-    public var name: String
-    public var kind: DataProfile.Kind
-    /// Rows compared.
-    public var rows: Int
-    public var missingFraction: Double
-    public var trainingMissingFraction: Double
-    /// Categorical: values that are no training level.
-    public var unseenLevels: Int
-    public var psi: Double
-    /// Numeric features with values only.
-    public var ks: Double?
-    public var ksPValue: Double?
-    public var drifted: Bool
+  /// What the check concluded.
+  public enum Outcome: String, Sendable, Equatable, Codable {
+    /// No test rejected and the rows were enough for the stated power.
+    case noDrift = "no-drift"
+    /// At least one feature (or the model's output) drifted.
+    case drift
+    /// No test rejected, but there were too few rows to detect a 0.5σ shift
+    /// with 80 % power: absence of evidence, not evidence of absence.
+    case inconclusive
+  }
+
+  /// What one test looked at.
+  public enum Aspect: String, Sendable, Equatable, Codable {
+    /// The distribution of the values present (KS, chi-square or Fisher).
+    case distribution
+    /// The share of missing cells (two-proportion or Fisher).
+    case missing
+  }
+
+  /// A test's verdict.
+  public enum Decision: String, Sendable, Equatable, Codable {
+    /// Corrected p-value under alpha and effect over min_effect.
+    case drifted
+    /// Significant, but the effect is under min_effect.
+    case negligible
+    /// Not significant after correction.
+    case stable
+    /// Nothing could be tested (see the method `none` and the note).
+    case untested
+  }
+
+  /// Where a compared column comes from.
+  public enum Source: String, Sendable, Equatable, Codable {
+    case feature
+    /// The packaged model's outputs on the new data against those on the test split.
+    case prediction
+  }
+
+  /// One test.
+  public struct Test: Sendable, Equatable, Codable {
+    public var aspect: Aspect
+    /// `ks-exact`, `ks-asymptotic`, `chi-square`, `fisher`, `two-proportion` or `none`.
+    public var method: String
+    /// KS distance, chi-square or z statistic; nil for Fisher's exact test and none.
+    public var statistic: Double?
+    public var pValue: Double
+    /// Holm-corrected across every test of the report (1 for untested).
+    public var correctedPValue: Double
+    /// KS distance, total-variation distance, or difference of missing rates.
+    public var effect: Double
+    public var decision: Decision
 
     enum CodingKeys: String, CodingKey {
-      case name, kind, rows, psi, ks, drifted
-      case missingFraction = "missing_fraction"
-      case trainingMissingFraction = "training_missing_fraction"
-      case unseenLevels = "unseen_levels"
-      case ksPValue = "ks_p_value"
+      case aspect, method, statistic, effect, decision
+      case pValue = "p_value"
+      case correctedPValue = "corrected_p_value"
     }
   }
 
-  public var thresholds: DriftCheck.Thresholds
+  /// One feature, or the model's output.
+  public struct Feature: Sendable, Equatable, Codable {
+    public var name: String
+    public var kind: DataProfile.Kind
+    public var source: Source
+    /// Rows compared (new data).
+    public var rows: Int
+    public var missingFraction: Double
+    public var trainingMissingFraction: Double
+    /// Categorical: values that are no training level; how many distinct
+    /// ones; the smallest 10 of those.
+    public var unseenLevels: Int
+    public var unseenDistinct: Int
+    public var unseenExamples: [Double]
+    /// The population stability index (features only; informative, it decides nothing).
+    public var psi: Double?
+    public var tests: [Test]
+    /// Why something was not tested, when it was not.
+    public var note: String?
+
+    /// Whether any of its tests found drift.
+    public var drifted: Bool { tests.contains { $0.decision == .drifted } }
+    /// The smallest corrected p-value of its tests (1 without tests).
+    public var evidence: Double { tests.map(\.correctedPValue).min() ?? 1 }
+
+    enum CodingKeys: String, CodingKey {
+      case name, kind, source, rows, psi, tests, note, drifted
+      case missingFraction = "missing_fraction"
+      case trainingMissingFraction = "training_missing_fraction"
+      case unseenLevels = "unseen_levels"
+      case unseenExamples = "unseen_examples"
+      case unseenDistinct = "unseen_distinct"
+    }
+
+    public init(
+      name: String, kind: DataProfile.Kind, source: Source, rows: Int, missingFraction: Double,
+      trainingMissingFraction: Double, unseenLevels: Int = 0, unseenDistinct: Int = 0, unseenExamples: [Double] = [], psi: Double?,
+      tests: [Test], note: String? = nil
+    ) {
+      self.name = name
+      self.kind = kind
+      self.source = source
+      self.rows = rows
+      self.missingFraction = missingFraction
+      self.trainingMissingFraction = trainingMissingFraction
+      self.unseenLevels = unseenLevels
+      self.unseenDistinct = unseenDistinct
+      self.unseenExamples = unseenExamples
+      self.psi = psi
+      self.tests = tests
+      self.note = note
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      self.init(
+        name: try c.decode(String.self, forKey: .name), kind: try c.decode(DataProfile.Kind.self, forKey: .kind),
+        source: try c.decode(Source.self, forKey: .source), rows: try c.decode(Int.self, forKey: .rows),
+        missingFraction: try c.decode(Double.self, forKey: .missingFraction),
+        trainingMissingFraction: try c.decode(Double.self, forKey: .trainingMissingFraction),
+        unseenLevels: try c.decode(Int.self, forKey: .unseenLevels),
+        unseenDistinct: try c.decode(Int.self, forKey: .unseenDistinct),
+        unseenExamples: try c.decode([Double].self, forKey: .unseenExamples),
+        psi: try c.decodeIfPresent(Double.self, forKey: .psi), tests: try c.decode([Test].self, forKey: .tests),
+        note: try c.decodeIfPresent(String.self, forKey: .note))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(name, forKey: .name)
+      try c.encode(kind, forKey: .kind)
+      try c.encode(source, forKey: .source)
+      try c.encode(rows, forKey: .rows)
+      try c.encode(missingFraction, forKey: .missingFraction)
+      try c.encode(trainingMissingFraction, forKey: .trainingMissingFraction)
+      try c.encode(unseenLevels, forKey: .unseenLevels)
+      try c.encode(unseenDistinct, forKey: .unseenDistinct)
+      try c.encode(unseenExamples, forKey: .unseenExamples)
+      try c.encodeIfPresent(psi, forKey: .psi)
+      try c.encode(tests, forKey: .tests)
+      try c.encodeIfPresent(note, forKey: .note)
+      try c.encode(drifted, forKey: .drifted)
+    }
+  }
+
+  public var settings: DriftSettings
   /// Rows of the new data.
   public var rows: Int
+  /// Rows needed to detect a 0.5σ shift of one numeric feature with 80 %
+  /// power at level alpha; nil when no number of rows is enough (the
+  /// training sample is too small).
+  public var requiredRows: Int?
+  public var outcome: Outcome
+  /// Every feature (and the model's output, when checked), by evidence.
   public var features: [Feature]
+  /// What was not checked and why (e.g. a package without test outputs).
+  public var notes: [String]
 
-  /// The names of the features over a threshold, in column order.
+  /// The names of the drifted features, by evidence.
   public var drifted: [String] { features.filter(\.drifted).map(\.name) }
-  /// Whether any feature drifted.
-  public var hasDrift: Bool { features.contains(where: \.drifted) }
+  /// Whether anything drifted.
+  public var hasDrift: Bool { outcome == .drift }
 
   enum CodingKeys: String, CodingKey {
-    case rows, features
-    case psiMax = "psi_max"
-    case ksMax = "ks_max"
+    case settings, rows, outcome, features, notes
+    case requiredRows = "required_rows"
     case driftedFeatures = "drifted_features"
   }
 
-  public init(thresholds: DriftCheck.Thresholds, rows: Int, features: [Feature]) {
-    self.thresholds = thresholds
+  public init(settings: DriftSettings, rows: Int, requiredRows: Int?, outcome: Outcome, features: [Feature], notes: [String]) {
+    self.settings = settings
     self.rows = rows
+    self.requiredRows = requiredRows
+    self.outcome = outcome
     self.features = features
+    self.notes = notes
   }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
-    thresholds = DriftCheck.Thresholds(
-      psiMax: try c.decode(Double.self, forKey: .psiMax), ksMax: try c.decode(Double.self, forKey: .ksMax))
-    rows = try c.decode(Int.self, forKey: .rows)
-    features = try c.decode([Feature].self, forKey: .features)
+    self.init(
+      settings: try c.decode(DriftSettings.self, forKey: .settings), rows: try c.decode(Int.self, forKey: .rows),
+      requiredRows: try c.decodeIfPresent(Int.self, forKey: .requiredRows), outcome: try c.decode(Outcome.self, forKey: .outcome),
+      features: try c.decode([Feature].self, forKey: .features), notes: try c.decode([String].self, forKey: .notes))
   }
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: CodingKeys.self)
-    try c.encode(thresholds.psiMax, forKey: .psiMax)
-    try c.encode(thresholds.ksMax, forKey: .ksMax)
+    try c.encode(settings, forKey: .settings)
     try c.encode(rows, forKey: .rows)
+    try c.encodeIfPresent(requiredRows, forKey: .requiredRows)
+    try c.encode(outcome, forKey: .outcome)
     try c.encode(features, forKey: .features)
+    try c.encode(notes, forKey: .notes)
     try c.encode(drifted, forKey: .driftedFeatures)
   }
 
@@ -72,35 +206,26 @@ public struct DriftReport: Sendable, Equatable, Codable {
   public func json() -> String {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    // Every number of a report is finite (p-values, effects and statistics of
+    // untested columns are 1, 0 and absent), so encoding cannot fail.
     guard let data = try? encoder.encode(self) else { preconditionFailure("a drift report holds only finite numbers") }
     return String(decoding: data, as: UTF8.self) + "\n"
   }
 
-  /// A plain-text table, one line per feature, then a summary line.
-  public func table() -> String {
-    let header = ["feature", "kind", "psi", "ks", "p-value", "missing", "drift"]
-    var rows = [header]
-    for f in features {
-      var missing = String(format: "%.3f", f.missingFraction)
-      if f.unseenLevels > 0 { missing += " (\(f.unseenLevels) unseen)" }
-      rows.append([
-        f.name, f.kind.rawValue, String(format: "%.4f", f.psi), f.ks.map { String(format: "%.4f", $0) } ?? "-",
-        f.ksPValue.map { String(format: "%.3g", $0) } ?? "-", missing, f.drifted ? "DRIFT" : "ok",
-      ])
+  /// The outcome in one sentence.
+  public var summary: String {
+    let limits = "Holm-corrected p < \(Self.number(settings.alpha)) and effect > \(Self.number(settings.minEffect))"
+    let count = features.filter { $0.source == .feature }.count
+    switch outcome {
+    case .drift:
+      return "drift: \(drifted.joined(separator: ", ")) (\(drifted.count) of \(features.count) checked; \(limits)) over \(rows) rows"
+    case .noDrift:
+      return "no drift: none of \(features.count) checked (\(count) features\(features.count > count ? " and the model's output" : "")) drifted (\(limits)) over \(rows) rows"
+    case .inconclusive:
+      let need = requiredRows.map { "need ≥ \($0)" } ?? "no number of rows is enough with a training sample this small"
+      return "inconclusive: \(rows) rows, \(need) to detect a 0.5σ shift with 80% power at alpha \(Self.number(settings.alpha)); nothing drifted (\(limits))"
     }
-    let widths = header.indices.map { i in rows.map { $0[i].count }.max() ?? 0 }
-    var text = rows.map { row in
-      row.enumerated().map { i, cell in
-        i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-      }.joined(separator: "  ")
-    }.joined(separator: "\n")
-    let limits = "psi > \(thresholds.psiMax) or ks > \(thresholds.ksMax)"
-    if hasDrift {
-      text += "\n\(drifted.count) of \(features.count) features drifted (\(limits)) over \(self.rows) rows: "
-        + drifted.joined(separator: ", ")
-    } else {
-      text += "\nno drift: 0 of \(features.count) features over the thresholds (\(limits)) over \(self.rows) rows"
-    }
-    return text + "\n"
   }
+
+  static func number(_ x: Double) -> String { String(format: "%g", x) }
 }

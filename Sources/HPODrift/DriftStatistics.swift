@@ -1,8 +1,8 @@
 import Foundation
 
-/// The statistics drift checks are made of: bucket counts, ε-smoothed
-/// fractions, the population stability index, and the two-sample
-/// Kolmogorov–Smirnov statistic with its asymptotic p-value. Pure functions.
+/// Bucket counts, ε-smoothed fractions and the population stability index:
+/// what a profile stores and a drift report shows beside its tests
+/// (``KolmogorovSmirnov``, ``CategoryTest``). Pure functions.
 public enum DriftStatistics {
   /// Counts of `values` per PSI bucket: bin `i` holds `edges[i-1] < x ≤ edges[i]`
   /// (the first bin every `x ≤ edges[0]`, the last every `x > edges.last`), and
@@ -61,56 +61,5 @@ public enum DriftStatistics {
     var sum = 0.0
     for (e, a) in zip(expected, actual) { sum += (a - e) * Foundation.log(a / e) }
     return sum
-  }
-
-  /// The two-sample Kolmogorov–Smirnov statistic sup |F₁ − F₂| of two sorted
-  /// samples (ties handled: both empirical CDFs are evaluated right after each
-  /// distinct value). 0 when either sample is empty.
-  public static func ksStatistic(_ a: [Double], _ b: [Double]) -> Double {
-    let n = a.count, m = b.count
-    guard n > 0, m > 0 else { return 0 }
-    var i = 0, j = 0
-    var d = 0.0
-    while i < n && j < m {
-      let x = Swift.min(a[i], b[j])
-      while i < n && a[i] <= x { i += 1 }
-      while j < m && b[j] <= x { j += 1 }
-      d = Swift.max(d, abs(Double(i) / Double(n) - Double(j) / Double(m)))
-    }
-    return d
-  }
-
-  /// The asymptotic two-sided p-value of a KS statistic `d` between samples of
-  /// sizes `n` and `m`: P(K > √(nm/(n+m))·d) for the Kolmogorov distribution K
-  /// (scipy's `kstwobign.sf`). An approximation that is good when both samples
-  /// have at least a few dozen values; for smaller ones it is conservative-ish
-  /// and should be read as a rough guide.
-  public static func ksPValue(_ d: Double, n: Int, m: Int) -> Double {
-    guard n > 0, m > 0 else { return 1 }
-    let en = Double(n) * Double(m) / Double(n + m)
-    return kolmogorovSurvival(en.squareRoot() * d)
-  }
-
-  /// P(K > λ) for the Kolmogorov distribution.
-  static func kolmogorovSurvival(_ lambda: Double) -> Double {
-    guard lambda > 0 else { return 1 }
-    if lambda < 1.18 {
-      // CDF = √(2π)/λ · Σ exp(−(2k−1)²π²/(8λ²)), fast for small λ.
-      let factor = (2 * Double.pi).squareRoot() / lambda
-      var sum = 0.0
-      for k in 1...8 {
-        let odd = Double(2 * k - 1)
-        sum += Foundation.exp(-odd * odd * Double.pi * Double.pi / (8 * lambda * lambda))
-      }
-      return Swift.min(1, Swift.max(0, 1 - factor * sum))
-    }
-    // Survival = 2 Σ (−1)^(k−1) exp(−2k²λ²), fast for large λ.
-    var sum = 0.0
-    for k in 1...100 {
-      let term = Foundation.exp(-2 * Double(k * k) * lambda * lambda)
-      sum += (k % 2 == 1 ? term : -term)
-      if term < 1e-17 { break }
-    }
-    return Swift.min(1, Swift.max(0, 2 * sum))
   }
 }

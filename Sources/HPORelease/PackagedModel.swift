@@ -11,6 +11,9 @@ public struct PackagedModel: Sendable {
   public var profile: DataProfile
   /// nil when read with `model: false` (drift checks need only the profile).
   public var checkpoint: ModelCheckpoint?
+  /// The model's outputs on the test split (``ModelOutputs/fileName``), for
+  /// prediction drift; nil for packages made before packages held them.
+  public var testOutputs: ModelOutputs?
 
   /// Verifies `directory` and reads its profile and, when `model` is true, its checkpoint.
   /// - Throws: ``DriftError``: `.packageIntegrity` (nothing in a package that
@@ -21,6 +24,9 @@ public struct PackagedModel: Sendable {
     let files = try PackageChecksums.verify(directory: directory, required: required)
     let profilePath = directory + "/" + DataProfile.fileName
     profile = try DataProfile(json: files[DataProfile.fileName] ?? [], file: profilePath)
+    if let bytes = files[ModelOutputs.fileName] {
+      testOutputs = try ModelOutputs(json: bytes, file: directory + "/" + ModelOutputs.fileName)
+    }
     guard model else { return }
     let modelPath = directory + "/" + Self.modelFileName
     let checkpoint: ModelCheckpoint

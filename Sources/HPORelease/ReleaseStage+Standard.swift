@@ -6,7 +6,7 @@ import Logging
 extension ReleaseStage {
   /// The release stage every hpo command runs (the coordinator's after each
   /// search, and `hpo evaluate`'s): held-out evaluation, gates, package and
-  /// reports, with `model.onnx` and `data-profile.json` in the package and the
+  /// reports, with `model.onnx`, `data-profile.json` and `test-outputs.json` in the package and the
   /// data gates of `validation.new_data`.
   ///
   /// - Parameter experimentDirectory: the experiment file's folder, for the git
@@ -16,13 +16,16 @@ extension ReleaseStage {
       extraFiles: { checkpoint, spec, _ in
         var files = ["model.onnx": try ONNXExport.modelData(for: checkpoint)]
         if let data = spec.data {
-          files["data-profile.json"] = Array(try DataProfile.make(spec: data, dataPath: data.path).json().utf8)
+          files[DataProfile.fileName] = Array(try DataProfile.make(spec: data, dataPath: data.path).json().utf8)
+          files[ModelOutputs.fileName] = Array(try ModelOutputs.testSplit(checkpoint, spec: data).json().utf8)
         }
         return files
       },
-      extraGates: { _, spec, _ in
+      extraGates: { checkpoint, spec, _ in
         guard let data = spec.data, spec.validation?.newData != nil else { return [] }
-        return DataGates.evaluate(spec: spec, profile: try DataProfile.make(spec: data, dataPath: data.path))
+        return DataGates.evaluate(
+          spec: spec, profile: try DataProfile.make(spec: data, dataPath: data.path), model: checkpoint,
+          testOutputs: try ModelOutputs.testSplit(checkpoint, spec: data))
       },
       experimentDirectory: experimentDirectory, logger: logger)
   }

@@ -10,7 +10,9 @@ extension ExperimentStore {
   /// answers a lease the trial no longer runs under does not throw; it is skipped and reported
   /// as ``ChangeOutcome/stale(_:)`` while the rest of the batch commits (see ``StoreChange``).
   /// - Throws: ``StoreError`` — `.invalidChange`, `.duplicateExperiment`, `.unknownExperiment`,
-  ///   `.unknownTrial`, `.trialNumberNotDense`, `.invalidTransition`, `.database`.
+  ///   `.unknownTrial`, `.trialNumberNotDense`, `.invalidTransition`, `.database`, `.diskFull`;
+  ///   `.fileDeleted`, `.fileReplaced`, `.fileTruncated` (checked before the transaction: the
+  ///   store file is no longer the one opened, see ``checkFile()``).
   @discardableResult
   public func apply(_ changes: [StoreChange], at time: Date = Date()) throws(StoreError) -> [ChangeOutcome] {
     guard !changes.isEmpty else { return [] }
@@ -19,6 +21,7 @@ extension ExperimentStore {
         throw StoreError(path: path, kind: .invalidChange(change: change.name, reason: problem))
       }
     }
+    try checkFile()
     let path = self.path
     return try perform("committing a batch of \(changes.count) change(s)") {
       try writer.write { db in

@@ -35,11 +35,14 @@ public final class ExperimentStore: Sendable {
   public let path: String
   let writer: any DatabaseWriter
   private let lock: StoreLock?
+  /// The file as opened, checked before each commit (`nil` in memory).
+  private let file: StoreFileWatch?
 
-  init(path: String, writer: any DatabaseWriter, lock: StoreLock?) {
+  init(path: String, writer: any DatabaseWriter, lock: StoreLock?, file: StoreFileWatch? = nil) {
     self.path = path
     self.writer = writer
     self.lock = lock
+    self.file = file
   }
 
   deinit {
@@ -50,11 +53,16 @@ public final class ExperimentStore: Sendable {
   }
 
   /// Opens the store at `path`, creating it if the file does not exist, and migrates a store of
-  /// an older schema to the current one.
+  /// an older schema to the current one. While another process holds the store's lock, waits up
+  /// to `lockWait` for it (monotonic clock), calling `onLockWait` once with the holder
+  /// ("pid 4242 on node-1, hpo 0.2.0") when it starts waiting.
   /// - Throws: ``StoreError`` — `.locked` (another coordinator has it), `.newerSchema` (written
   ///   by a newer hpo), `.notAStore`, `.cannotOpen`, `.database`.
-  public static func open(path: String, durability: StoreDurability = .full) throws(StoreError) -> ExperimentStore {
-    let lock = try StoreLock(storePath: path)
+  public static func open(
+    path: String, durability: StoreDurability = .full, lockWait: Duration = .zero,
+    onLockWait: (_ holder: String?) -> Void = { _ in }
+  ) throws(StoreError) -> ExperimentStore {
+    let lock = try StoreLock(storePath: path, wait: lockWait, onWait: onLockWait)
     var configuration = GRDB.Configuration()
     configuration.label = "hpo.store"
     configuration.maximumReaderCount = 3
@@ -65,7 +73,7 @@ public final class ExperimentStore: Sendable {
       lock.release()
       throw openFailure(error, path: path)
     }
-    let store = ExperimentStore(path: path, writer: pool, lock: lock)
+    let store = ExperimentStore(path: path, writer: pool, lock: lock, file: StoreFileWatch(path: path))
     do {
       // GRDB sets synchronous = NORMAL when it turns WAL on; choose ours after it.
       let synchronous = durability == .full ? "FULL" : "NORMAL"
@@ -129,6 +137,13 @@ public final class ExperimentStore: Sendable {
     try perform("closing") { try writer.close() }
   }
 
+  /// Throws when the store file was deleted, replaced or truncated since it was opened
+  /// (``StoreError/Kind/fileDeleted``, `.fileReplaced`, `.fileTruncated`); every commit
+  /// checks this first. A store in memory has no file and always passes.
+  public func checkFile() throws(StoreError) {
+    try file?.check()
+  }
+
   /// Runs `body`, turning SQLite and decoding failures into ``StoreError``s that name the store.
   func perform<T>(_ operation: String, _ body: () throws -> T) throws(StoreError) -> T {
     do {
@@ -140,6 +155,10 @@ public final class ExperimentStore: Sendable {
     } catch let error as DatabaseError {
       if error.resultCode == .SQLITE_MISUSE && error.message == "Connection is closed" {
         throw StoreError(path: path, kind: .closed)
+      }
+      if error.resultCode == .SQLITE_FULL {
+        throw StoreError(path: path, kind: .diskFull(
+          operation: operation, mountPoint: FileSystemSpace.mountPoint(of: path), freeBytes: FileSystemSpace.freeBytes(at: path)))
       }
       throw StoreError(path: path, kind: .database(operation: operation, message: error.message ?? "\(error)"))
     } catch {

@@ -46,8 +46,17 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case corruptRecord(what: String, reason: String)
     /// The store was closed by ``ExperimentStore/close()``.
     case closed
-    /// SQLite failed (I/O error, disk full, …); `message` is SQLite's.
+    /// SQLite failed (an I/O error, …); `message` is SQLite's.
     case database(operation: String, message: String)
+    /// The disk holding the store is full: `mountPoint` is its file system's mount point
+    /// and `freeBytes` what is left there (each `nil` when it cannot be found out).
+    case diskFull(operation: String, mountPoint: String?, freeBytes: Int64?)
+    /// The store file was deleted while this process wrote it.
+    case fileDeleted
+    /// The store's path names another file than the one this process opened.
+    case fileReplaced
+    /// The store file shrank while this process wrote it (from `from` to `to` bytes).
+    case fileTruncated(from: Int64, to: Int64)
   }
 
   public var description: String {
@@ -85,6 +94,21 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
       return "store \(path) is closed; open it again to use it"
     case .database(let operation, let message):
       return "store \(path): \(operation) failed: \(message); check free disk space and the file's permissions"
+    case .diskFull(let operation, let mountPoint, let freeBytes):
+      let disk = mountPoint.map { "the file system mounted at \($0) " } ?? "its file system "
+      let free = freeBytes.map { "has \($0) bytes free" } ?? "has no room"
+      return "store \(path): \(operation) failed: the disk is full (\(disk)\(free)); nothing of that batch was written "
+        + "and every result acknowledged before is in the store: free space there, then start the coordinator "
+        + "on this store again (hpo run: --resume)"
+    case .fileDeleted:
+      return "store \(path) was deleted while this coordinator was writing it; stopping, so that no result goes "
+        + "into a file nobody can read; restore the file from a copy, or start over with a new store"
+    case .fileReplaced:
+      return "store \(path) was replaced by another file while this coordinator was writing it; stopping, "
+        + "so that neither file is damaged; put the original back, or start the coordinator on the new one"
+    case .fileTruncated(let from, let to):
+      return "store \(path) was truncated (from \(from) to \(to) bytes) while this coordinator was writing it; "
+        + "stopping before a checkpoint writes into the damaged file; restore it from a copy"
     }
   }
 }

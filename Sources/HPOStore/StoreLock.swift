@@ -11,7 +11,8 @@ import Synchronization
 /// The exclusive lock that makes the coordinator a store's only writer: `flock(LOCK_EX)` on
 /// `<store>.lock`, held from open until close (or until the process ends, however it ends: the
 /// kernel drops the lock with the file descriptor, so a killed coordinator leaves no stale
-/// lock). The file also says who holds it ("pid 4242, hpo 0.1.0"), for the refusal message.
+/// lock). The file also says who holds it ("pid 4242 on node-1, hpo 0.1.0"), for the refusal
+/// message and for the wait notice.
 ///
 /// The file is never deleted (deleting it would let two processes lock two different files).
 /// Its descriptor is close-on-exec, so workers started by the coordinator do not inherit it.
@@ -21,17 +22,30 @@ final class StoreLock: Sendable {
   private let fd: Mutex<Int32>
   let lockPath: String
 
-  /// Takes the lock of the store at `storePath` without waiting.
-  /// - Throws: `.locked` if another open store holds it, `.cannotOpen` if the file cannot be made.
-  init(storePath: String) throws(StoreError) {
+  /// Takes the lock of the store at `storePath`. While another process holds it, retries every
+  /// 50 ms for up to `wait` (monotonic clock; `.zero`: no wait), after calling `onWait` once with
+  /// the holder's note so the user learns what is being waited for.
+  /// - Throws: `.locked` (naming the holder) if it is still held after `wait`, `.cannotOpen` if
+  ///   the file cannot be made or locked.
+  init(storePath: String, wait: Duration = .zero, onWait: (_ holder: String?) -> Void = { _ in }) throws(StoreError) {
     lockPath = storePath + ".lock"
     let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
     guard fd >= 0 else {
       let reason = String(cString: strerror(errno))
       throw StoreError(path: storePath, kind: .cannotOpen(reason: "cannot create the lock file \(lockPath): \(reason)"))
     }
-    guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+    let deadline = ContinuousClock.now + wait
+    var told = false
+    while flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let code = errno
+      if code == EWOULDBLOCK, ContinuousClock.now < deadline {
+        if !told {
+          onWait(StoreLock.readHolder(fd))
+          told = true
+        }
+        Thread.sleep(forTimeInterval: 0.05)
+        continue
+      }
       let holder = StoreLock.readHolder(fd)
       close(fd)
       if code == EWOULDBLOCK {
@@ -41,12 +55,17 @@ final class StoreLock: Sendable {
         reason: "cannot lock \(lockPath): \(String(cString: strerror(code)))"))
     }
     self.fd = Mutex(fd)
-    let note = "pid \(getpid()), hpo \(HPOVersion.current)\n"
+    let note = "\(StoreLock.holderNote)\n"
     _ = ftruncate(fd, 0)
     _ = note.withCString { pwrite(fd, $0, strlen($0), 0) }
   }
 
   deinit { release() }
+
+  /// How this process names itself in the lock file: "pid 4242 on node-1, hpo 0.1.0".
+  static var holderNote: String {
+    "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), hpo \(HPOVersion.current)"
+  }
 
   /// Drops the lock; idempotent.
   func release() {

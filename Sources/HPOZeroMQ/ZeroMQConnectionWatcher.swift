@@ -111,13 +111,19 @@ final class ZeroMQConnectionWatcher: @unchecked Sendable {
     }
   }
 
-  /// Stops the thread (waiting at most one poll period, about 100 ms) and
-  /// the monitoring. Idempotent; call it on the monitored socket's thread,
+  /// Stops the monitoring, then the thread (waiting at most one poll period,
+  /// about 100 ms). Idempotent; call it on the monitored socket's thread,
   /// before closing the context.
+  ///
+  /// In that order because libzmq's I/O thread sends each event to the
+  /// monitor with a blocking send while holding the socket's monitor lock:
+  /// once the reader is closed, an event (a peer disconnecting as the
+  /// coordinator stops) blocks that send forever, and stopping the monitor,
+  /// which takes the same lock, would then never return.
   func stop() {
+    target?.stopMonitor(endpoint: endpoint)  // idempotent
     guard state.requestStop() else { return }
     state.finished.wait()
-    target?.stopMonitor(endpoint: endpoint)
   }
 
   deinit {

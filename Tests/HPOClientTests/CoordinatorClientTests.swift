@@ -81,3 +81,43 @@ extension CoordinatorClientTests {
     }
   }
 }
+
+/// A coordinator frozen (SIGSTOP) or cut off for longer than the heartbeat timeout loses the
+/// request on the dropped connection; a status is asked again, a change (submit, cancel) never twice
+/// (Cluster/test-faults: coordinator/sigstop, coordinator/host-cut).
+extension CoordinatorClientTests {
+  @Test func status_whoseRequestWasLost_isAskedAgain_andAnswered() throws {
+    let reply = StatusReply(experiments: [ScriptedCoordinator.status("a", .running, done: 1)], workers: 2)
+    var asked = 0
+    let transport = ScriptedCoordinator { _ in
+      asked += 1
+      return asked == 1 ? [] : [.success(.status(reply))]  // the first copy went down with its connection
+    }
+    let client = CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(5))
+    client.resendInterval = .milliseconds(100)
+    #expect(try client.status(of: "a") == reply)
+    #expect(transport.sent == Array(repeating: .statusRequest(StatusRequest(experiment: "a")), count: 2))
+  }
+
+  @Test func aLateDuplicateReply_isDropped_notTakenAsTheNextRequestsAnswer() throws {
+    let old = StatusReply(experiments: [ScriptedCoordinator.status("a", .running, done: 1)], workers: 2)
+    let new = StatusReply(experiments: [ScriptedCoordinator.status("a", .finished, done: 4)], workers: 2)
+    var asked = 0
+    let transport = ScriptedCoordinator { _ in
+      asked += 1
+      // Both copies of the first request answered; the second request gets the new state.
+      return asked == 1 ? [.success(.status(old)), .success(.status(old))] : [.success(.status(new))]
+    }
+    let client = CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(5))
+    #expect(try client.status(of: "a") == old)
+    #expect(try client.status(of: "a") == new)
+  }
+
+  @Test func cancel_withoutAnAnswer_isSentOnce_aChangeIsNeverRepeated() {
+    let transport = ScriptedCoordinator { _ in [] }
+    let client = CoordinatorClient(transport: transport, endpoint: "e", timeout: .milliseconds(400))
+    client.resendInterval = .milliseconds(100)
+    #expect(throws: ClientError.noAnswer(endpoint: "e", seconds: 0.4)) { try client.cancel("a") }
+    #expect(transport.sent == [.cancel(CancelRequest(experiment: "a"))])
+  }
+}

@@ -140,6 +140,12 @@ import Testing
               at: String(#"{"seeds": 3}"#), "error: validation.seed_stability.max_spread: missing required field; accepted: a number ≥ 0: the largest allowed max − min of the test metric over the seeds"),
     ErrorCase("drift ks above 1", base.with("validation", #"{"drift": {"ks_max": 1.5}}"#),
               at: String(#"1.5}"#), "error: validation.drift.ks_max: 1.5 is out of range; accepted: a number in (0, 1]"),
+    ErrorCase("drift alpha above 0.5", base.with("validation", #"{"drift": {"alpha": 0.7}}"#),
+              at: String(#"0.7}"#), "error: validation.drift.alpha: 0.7 is out of range; accepted: a false-alarm rate in (0, 0.5], e.g. 0.05 or 0.01"),
+    ErrorCase("drift alpha of 0", base.with("validation", #"{"drift": {"alpha": 0}}"#),
+              at: String(#""alpha": ^0}"#), "error: validation.drift.alpha: 0 is out of range; accepted: a false-alarm rate in (0, 0.5], e.g. 0.05 or 0.01"),
+    ErrorCase("drift negative min_effect", base.with("validation", #"{"drift": {"min_effect": -0.1}}"#),
+              at: String(#"-0.1}"#), "error: validation.drift.min_effect: -0.1 is out of range; accepted: an effect size from 0 to 1 (KS or total-variation distance), e.g. 0.05"),
     ErrorCase("new data missing", base.with("validation", #"{"new_data": "nowhere.csv"}"#),
               at: String(#""nowhere.csv""#), "error: validation.new_data: \"nowhere.csv\" does not exist (looked for \(ExperimentFixture.directory.appendingPathComponent("nowhere.csv").path)); accepted: a file path relative to the experiment file"),
     ErrorCase("stress as a string", base.with("validation", #"{"stress": "off"}"#),
@@ -168,6 +174,17 @@ import Testing
     } catch {
       #expect(error.errors.map(\.path) == ["model.kind", "search.trials", "search.parallel"])
     }
+  }
+
+  /// The thresholds the drift tests replaced still load, with a warning naming what replaced them.
+  @Test func load_acceptsTheReplacedDriftThresholdsWithAWarning() throws {
+    let loaded = try Self.base.with("validation", #"{"drift": {"psi_max": 0.2, "ks_max": 0.1, "alpha": 0.01}}"#).load()
+    #expect(loaded.spec.validation?.drift == DriftSpec(alpha: 0.01, psiMax: 0.2, ksMax: 0.1))
+    #expect(loaded.warnings.map(\.path) == ["validation.drift.psi_max", "validation.drift.ks_max"])
+    #expect(loaded.warnings.first?.message.contains("no longer decides anything (accepted until the next release)") == true)
+    #expect(loaded.warnings.first?.message.contains("Holm-corrected p-value is under \"alpha\" (default 0.05)") == true)
+    let plain = try Self.base.with("validation", #"{"drift": {"min_effect": 0.1, "require_power": true}}"#).load()
+    #expect(plain.warnings.isEmpty && plain.spec.validation?.drift == DriftSpec(minEffect: 0.1, requirePower: true))
   }
 
   @Test func load_missingFile() {

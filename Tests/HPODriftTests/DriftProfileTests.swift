@@ -68,7 +68,7 @@ struct DriftProfileTests {
     #expect(sample == b.features[0].ksSample)
     #expect(sample != c.features[0].ksSample)
     // A uniform subset: its KS distance to the full data is small (DKW: < 0.031 with 95 %).
-    #expect(DriftStatistics.ksStatistic(sample, values.sorted()) < 0.031)
+    #expect(KolmogorovSmirnov(sorted: sample, values.sorted()).statistic < 0.031)
   }
 
   @Test func missingValues_areCountedInTheirBucket() {

@@ -37,56 +37,21 @@ struct DriftStatisticsTests {
     #expect(DriftStatistics.psi(expected: e, actual: e) == 0)
   }
 
-  @Test func ksStatistic_handComputedWithAndWithoutTies() {
+  @Test func ksTest_handComputedWithAndWithoutTies() {
     // F_a(2) = 0.5, F_b(2) = 0; F_a(4) = 1, F_b(4) = 0.5.
-    #expect(DriftStatistics.ksStatistic([1, 2, 3, 4], [3, 4, 5, 6]) == 0.5)
+    #expect(KolmogorovSmirnov(sorted: [1, 2, 3, 4], [3, 4, 5, 6]).statistic == 0.5)
     // At 1: 2/3 against 1/3; at 2: both 1.
-    #expect(abs(DriftStatistics.ksStatistic([1, 1, 2], [1, 2, 2]) - 1.0 / 3) < 1e-15)
-    #expect(DriftStatistics.ksStatistic([1, 2, 3], [1, 2, 3]) == 0)
-    #expect(DriftStatistics.ksStatistic([1, 2], [5, 6, 7]) == 1)
-    #expect(DriftStatistics.ksStatistic([], [1]) == 0)
+    #expect(abs(KolmogorovSmirnov(sorted: [1, 1, 2], [1, 2, 2]).statistic - 1.0 / 3) < 1e-15)
+    let same = KolmogorovSmirnov(sorted: [1, 2, 3], [1, 2, 3])
+    #expect(same.statistic == 0 && same.pValue == 1 && same.exact)
+    // Disjoint samples of 2 and 3: D = 1; 2 of the C(5, 2) = 10 orderings are that extreme.
+    let apart = KolmogorovSmirnov(sorted: [1, 2], [5, 6, 7])
+    #expect(apart.statistic == 1 && abs(apart.pValue - 0.2) < 1e-12)
   }
 
-  @Test func kolmogorovSurvival_matchesScipyKstwobign() {
-    // scipy.stats.kstwobign.sf(λ), scipy 1.17.1.
-    let reference: [(Double, Double)] = [
-      (0.3, 0.9999906941986655), (0.5, 0.9639452436648751), (1.0, 0.26999967167735456),
-      (1.18, 0.1234538094297657), (1.36, 0.049485876755377876), (2.0, 0.0006709252557796953),
-    ]
-    for (lambda, p) in reference {
-      #expect(abs(DriftStatistics.kolmogorovSurvival(lambda) - p) < 1e-12, "λ = \(lambda)")
-    }
-    #expect(DriftStatistics.kolmogorovSurvival(0) == 1)
-    #expect(DriftStatistics.ksPValue(0.5, n: 4, m: 4) == DriftStatistics.kolmogorovSurvival(2.0.squareRoot() * 0.5))
-  }
-
-  /// The KS statistic and asymptotic p-value of seeded samples, against
-  /// scipy's `ks_2samp` (statistic) and `kstwobign.sf` (p-value) run in
-  /// python3. Needs scipy (in the venv of `Cluster/bootstrap --test`).
-  @Test func ksStatisticAndPValue_agreeWithScipy() throws {
-    var rng = SeededGenerator(seed: 11)
-    func normal(_ shift: Double) -> Double {
-      let u1 = Double(rng.next() >> 11) * 0x1p-53 + 0x1p-54, u2 = Double(rng.next() >> 11) * 0x1p-53
-      return shift + (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-    // Rounded values so that ties occur too.
-    let a = (0..<700).map { _ in (normal(0) * 10).rounded() / 10 }.sorted()
-    let b = (0..<450).map { _ in (normal(0.15) * 10).rounded() / 10 }.sorted()
-    let d = DriftStatistics.ksStatistic(a, b)
-    let p = DriftStatistics.ksPValue(d, n: a.count, m: b.count)
-    let script = """
-      import json, math, sys
-      from scipy.stats import ks_2samp, kstwobign
-      a, b = json.load(sys.stdin)
-      d = ks_2samp(a, b).statistic
-      en = len(a) * len(b) / (len(a) + len(b))
-      print(json.dumps([float(d), float(kstwobign.sf(math.sqrt(en) * d))]))
-      """
-    let json = "[[" + a.map { "\($0)" }.joined(separator: ",") + "],[" + b.map { "\($0)" }.joined(separator: ",") + "]]"
-    let output = try runPython(script, input: json)
-    let values = try JSONDecoder().decode([Double].self, from: Data(output.utf8))
-    #expect(abs(d - values[0]) < 1e-12)
-    #expect(abs(p - values[1]) < 1e-9)
-    #expect(d > 0.03)
+  @Test func ksTest_isExactUpTo10000ValuesASide_andAsymptoticAbove() {
+    let a = (0..<50).map(Double.init), b = (0..<10_000).map { Double($0) / 200 }
+    #expect(KolmogorovSmirnov(sorted: a, b).exact)
+    #expect(!KolmogorovSmirnov(sorted: a, b + [60]).exact)
   }
 }

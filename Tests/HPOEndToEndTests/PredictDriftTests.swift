@@ -45,7 +45,7 @@ struct PredictDriftTests {
     let drift = try HPOProcess.run(["drift", "--package", package.path, "--data", input.path])
     #expect(drift.exitCode == 1, "\(drift.standardOutput)\(drift.standardError)")
     let sexLine = drift.standardOutput.split(separator: "\n").first { $0.hasPrefix("sex ") }.map(String.init) ?? ""
-    #expect(sexLine.contains("categorical") && sexLine.contains("(60 unseen)") && sexLine.hasSuffix("DRIFT"))
+    #expect(sexLine.contains("categorical") && sexLine.contains(" drifted (60 unseen: 3)"), "\(drift.standardOutput)")
   }
 
   @Test func predict_writesOnePredictionPerRowWithClassProbabilities() throws {
@@ -142,12 +142,16 @@ struct PredictDriftTests {
     #expect(!FileManager.default.fileExists(atPath: output.path))
   }
 
-  @Test func drift_ofDataLikeTheTrainingData_exitsZero() throws {
+  /// Iris's training split is so small that no number of new rows reaches
+  /// 80 % power for a 0.5σ shift against it, so the same data is
+  /// inconclusive (exit 4), not "no drift".
+  @Test func drift_ofDataLikeTheTrainingData_isInconclusiveWithSoSmallASample() throws {
     let package = try PackageFixture.shared()
     let run = try HPOProcess.run(["drift", "--package", package.path, "--data", Self.iris.path])
-    #expect(run.exitCode == 0, "\(run.standardOutput)\(run.standardError)")
+    #expect(run.exitCode == 4, "\(run.standardOutput)\(run.standardError)")
     #expect(run.standardOutput.hasPrefix("feature "))
-    #expect(run.standardOutput.hasSuffix("no drift: 0 of 4 features over the thresholds (psi > 0.2 or ks > 0.1) over 150 rows\n"))
+    #expect(run.standardOutput.contains("\ninconclusive: 150 rows, no number of rows is enough with a training sample this small to detect a 0.5σ shift with 80% power at alpha 0.05; nothing drifted"))
+    #expect(run.standardOutput.contains("note: prediction drift not checked: the package has no test-outputs.json"))
   }
 
   @Test func drift_ofAShiftedFeature_exitsOne_namingIt() throws {
@@ -163,16 +167,22 @@ struct PredictDriftTests {
     try (([header.joined(separator: ",")] + rows).joined(separator: "\n") + "\n").write(to: shifted, atomically: true, encoding: .utf8)
     let table = try HPOProcess.run(["drift", "--package", package.path, "--data", shifted.path])
     #expect(table.exitCode == 1, "\(table.standardError)")
-    let line = table.standardOutput.split(separator: "\n").first { $0.hasPrefix(header[2] + " ") }
-    #expect(line?.hasSuffix("DRIFT") == true)
-    #expect(table.standardOutput.hasSuffix("1 of 4 features drifted (psi > 0.2 or ks > 0.1) over 150 rows: \(header[2])\n"))
+    let lines = table.standardOutput.split(separator: "\n")
+    // Sorted by evidence: the shifted feature first, under the header.
+    #expect(lines.count > 1 && lines[1].hasPrefix(header[2] + " ") && lines[1].hasSuffix("drifted"))
+    #expect(table.standardOutput.hasSuffix("drift: \(header[2]) (1 of 4 checked; Holm-corrected p < 0.05 and effect > 0.05) over 150 rows\n"))
     let json = try HPOProcess.run(["drift", "--package", package.path, "--data", shifted.path, "--format", "json"])
     #expect(json.exitCode == 1)
     let object = try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any]
     #expect(object?["drifted_features"] as? [String] == [header[2]])
-    // Thresholds high enough let the same data pass.
-    let loose = try HPOProcess.run(["drift", "--package", package.path, "--data", shifted.path, "--psi-max", "100", "--ks-max", "1"])
-    #expect(loose.exitCode == 0)
+    // An effect floor of 1 flags nothing: without drift, 150 rows stay inconclusive.
+    let floor = try HPOProcess.run(["drift", "--package", package.path, "--data", shifted.path, "--min-effect", "1"])
+    #expect(floor.exitCode == 4)
+    // The replaced thresholds are accepted with a warning naming what replaced them, and decide nothing.
+    let legacy = try HPOProcess.run(["drift", "--package", package.path, "--data", shifted.path, "--psi-max", "100", "--ks-max", "1"])
+    #expect(legacy.exitCode == 1)
+    #expect(legacy.standardError.contains("warning: --psi-max no longer decides anything (accepted until the next release)"))
+    #expect(legacy.standardError.contains("remove --ks-max"))
   }
 
   @Test func drift_ofDataWithAMissingValue_isBadInput() throws {
@@ -189,6 +199,14 @@ struct PredictDriftTests {
     let bad = try HPOProcess.run(["drift", "--package", package.path, "--data", Self.iris.path, "--ks-max", "2"])
     #expect(bad.exitCode == 2)
     #expect(bad.standardError.contains("--ks-max: 2.0 is not accepted; accepted: a number from 0 to 1"))
+    for (argument, flag, accepted) in [
+      ("--alpha=0.7", "--alpha", "accepted: a false-alarm rate in (0, 0.5]"), ("--alpha=0", "--alpha", "accepted: a false-alarm rate in (0, 0.5]"),
+      ("--min-effect=-0.1", "--min-effect", "accepted: an effect size from 0 to 1"),
+    ] {
+      let refused = try HPOProcess.run(["drift", "--package", package.path, "--data", Self.iris.path, argument])
+      #expect(refused.exitCode == 2)
+      #expect(refused.standardError.contains("\(flag): ") && refused.standardError.contains(accepted), "\(refused.standardError)")
+    }
   }
 }
 

@@ -66,7 +66,7 @@ import Glibc
     #expect(r.standardOutput.contains("report: \(out.appendingPathComponent("report.md").path)"))
     let package = out.appendingPathComponent("package")
     #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted()
-      == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx"])
+      == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx", "test-outputs.json"])
     let (status, check) = try Self.sha256sumCheck(package)
     #expect(status == 0, "\(check)")
     #expect(check.contains("model.hpoc: OK") && check.contains("manifest.json: OK") && check.contains("model.onnx: OK"))
@@ -106,7 +106,7 @@ import Glibc
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let file = try Self.experiment(
-      in: dir, name: "drift", validation: #"{"new_data": "data/new.csv", "drift": {"psi_max": 0.25, "ks_max": 0.3}}"#)
+      in: dir, name: "drift", validation: #"{"new_data": "data/new.csv", "drift": {"alpha": 0.01}}"#)
     // New data whose petal length moved by 3 cm; every other column as in training.
     let iris = try Self.read(dir, "data/iris.csv").split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
     let shifted = [iris[0].joined(separator: ",")] + iris.dropFirst().map { row in
@@ -122,15 +122,23 @@ import Glibc
     let report = try Self.read(out, "report.md")
     #expect(report.contains("| data.schema | ✅ pass |"))
     #expect(report.contains("| drift | ❌ fail |") && report.contains("petal_length_cm"))
-    #expect(!report.contains("sepal_length_cm (psi"), "only the moved column drifted")
+    #expect(!report.contains("sepal_length_cm (ks"), "only the moved column drifted")
 
-    // The same rows unmoved pass both data gates.
+    // The same rows unmoved pass both data gates; iris is too small for the
+    // stated power, so the drift gate passes with a warning saying so...
     try FileManager.default.copyItem(at: dir.appendingPathComponent("data/iris.csv"), to: dir.appendingPathComponent("data/same.csv"))
     let same = try Self.experiment(
-      in: dir, name: "same", validation: #"{"new_data": "data/same.csv", "drift": {"psi_max": 0.25, "ks_max": 0.3}}"#)
+      in: dir, name: "same", validation: #"{"new_data": "data/same.csv", "drift": {"alpha": 0.01}}"#)
     let ok = try HPOProcess.run(["run", same, "--workers", "2"], in: dir, timeout: 120)
     #expect(ok.exitCode == 0, "\(ok.standardOutput)\(ok.standardError)")
-    #expect(try Self.read(dir.appendingPathComponent("out-same"), "report.md").contains("| drift | ✅ pass |"))
+    let sameReport = try Self.read(dir.appendingPathComponent("out-same"), "report.md")
+    #expect(sameReport.contains("| drift | ✅ pass |") && sameReport.contains("warning: ") && sameReport.contains("same.csv: inconclusive: 150 rows"), "\(sameReport)")
+    // ...and fails it when the spec requires power.
+    let strict = try Self.experiment(
+      in: dir, name: "strict", validation: #"{"new_data": "data/same.csv", "drift": {"alpha": 0.01, "require_power": true}}"#)
+    let refused = try HPOProcess.run(["run", strict, "--workers", "2"], in: dir, timeout: 120)
+    #expect(refused.exitCode == 1, "\(refused.standardOutput)\(refused.standardError)")
+    #expect(try Self.json(dir.appendingPathComponent("out-strict"), "result.json")["failed_gates"] as? [String] == ["drift"])
   }
 
   /// iris.csv's rows with `edit` applied to each data row's cells (row index from 0).
@@ -352,7 +360,7 @@ import Glibc
       p.waitUntilExit()
       let (status, check) = try Self.sha256sumCheck(package)
       #expect(status == 0, "after a kill at \(attempt * 8) ms: \(check)")
-      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx"])
+      #expect(try FileManager.default.contentsOfDirectory(atPath: package.path).sorted() == ["README.md", "SHA256SUMS", "data-profile.json", "manifest.json", "model.hpoc", "model.onnx", "test-outputs.json"])
     }
     #expect(killed > 0)
     // The next write cleans up what the killed ones left beside the package.

@@ -25,9 +25,10 @@ import Testing
     let path = dir.path("store.sqlite")
     let first = try ExperimentStore.open(path: path)
     let error = #expect(throws: StoreError.self) { try ExperimentStore.open(path: path) }
-    #expect(error?.kind == .locked(lockFile: path + ".lock", holder: "pid \(getpid()), hpo \(HPOVersion.current)"))
+    let me = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), hpo \(HPOVersion.current)"
+    #expect(error?.kind == .locked(lockFile: path + ".lock", holder: me))
     #expect(error?.description == """
-      store \(path) is in use by another coordinator (pid \(getpid()), hpo \(HPOVersion.current)), which holds \
+      store \(path) is in use by another coordinator (\(me)), which holds \
       \(path).lock; stop that coordinator, or give this one another --store (a store has a single writer)
       """)
 
@@ -45,6 +46,36 @@ import Testing
     try second.close()
     let closed = #expect(throws: StoreError.self) { try first.experiments() }
     #expect(closed?.kind == .closed)
+  }
+
+  @Test func anOpenerWaitsForTheLockWithANoticeAndTakesItWhenReleased() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store.sqlite")
+    let first = try ExperimentStore.open(path: path)
+    let me = "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), hpo \(HPOVersion.current)"
+    // Released 300 ms into a 10 s wait: the second opener gets it then, having said what it waits for.
+    let releaser = Thread { Thread.sleep(forTimeInterval: 0.3); try? first.close() }
+    releaser.start()
+    var notices: [String?] = []
+    let started = ContinuousClock.now
+    let second = try ExperimentStore.open(path: path, lockWait: .seconds(10)) { notices.append($0) }
+    let waited = ContinuousClock.now - started
+    #expect(notices == [me], "one notice naming the holder")
+    #expect(waited >= .milliseconds(250) && waited < .seconds(9), "took the lock once released, not at the deadline: \(waited)")
+    try second.close()
+  }
+
+  @Test func aBoundedLockWaitEndsWithTheHoldersName() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let path = dir.path("store.sqlite")
+    let first = try ExperimentStore.open(path: path)
+    defer { try? first.close() }
+    let started = ContinuousClock.now
+    let error = #expect(throws: StoreError.self) { try ExperimentStore.open(path: path, lockWait: .milliseconds(400)) }
+    #expect(ContinuousClock.now - started >= .milliseconds(400))
+    #expect(error?.kind == .locked(lockFile: path + ".lock", holder: "pid \(getpid()) on \(ProcessInfo.processInfo.hostName), hpo \(HPOVersion.current)"))
   }
 
   @Test func aStoreOfANewerSchemaIsRefusedNamingBothVersions() throws {

@@ -292,7 +292,7 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
   public var seedStability: SeedStabilitySpec?
   /// A CSV of new (e.g. production) data, relative to the experiment file, for the data gates.
   public var newData: String?
-  /// Drift thresholds of the new data against the training statistics, if set.
+  /// How drift of the new data against the training split is decided, if set.
   public var drift: DriftSpec?
 
   public init(
@@ -373,21 +373,65 @@ public struct SeedStabilitySpec: Sendable, Equatable, Codable {
   }
 }
 
-/// Drift thresholds per feature of new data against the training split.
+/// How the drift gate decides (`validation.drift`): a feature of the new data
+/// drifts when a two-sample test's Holm-corrected p-value is under `alpha`
+/// and its effect size over `minEffect` (HPODrift's `DriftCheck`).
+/// `psi_max` and `ks_max`, the thresholds this replaced, are read for one
+/// release (with a warning) and decide nothing.
 public struct DriftSpec: Sendable, Equatable, Codable {
-  /// Largest allowed population stability index (> 0).
-  public var psiMax: Double
-  /// Largest allowed Kolmogorov–Smirnov statistic, in (0, 1].
-  public var ksMax: Double
+  /// The default family-wise false-alarm rate.
+  public static let defaultAlpha = 0.05
+  /// The default smallest effect (KS or total-variation distance).
+  public static let defaultMinEffect = 0.05
 
-  public init(psiMax: Double = 0.2, ksMax: Double = 0.1) {
+  /// Family-wise false-alarm rate, in (0, 0.5].
+  public var alpha: Double
+  /// Smallest effect size that counts as drift, in [0, 1].
+  public var minEffect: Double
+  /// Whether too few new rows for the stated power fail the gate (else it passes with a warning).
+  public var requirePower: Bool
+  /// Replaced by `alpha` and `minEffect`; kept so that older specs read and store unchanged.
+  public var psiMax: Double?
+  /// Replaced by `alpha` and `minEffect`; kept so that older specs read and store unchanged.
+  public var ksMax: Double?
+
+  public init(
+    alpha: Double = defaultAlpha, minEffect: Double = defaultMinEffect, requirePower: Bool = false,
+    psiMax: Double? = nil, ksMax: Double? = nil
+  ) {
+    self.alpha = alpha
+    self.minEffect = minEffect
+    self.requirePower = requirePower
     self.psiMax = psiMax
     self.ksMax = ksMax
   }
 
   enum CodingKeys: String, CodingKey {
+    case alpha
+    case minEffect = "min_effect"
+    case requirePower = "require_power"
     case psiMax = "psi_max"
     case ksMax = "ks_max"
+  }
+
+  /// Specs stored before `alpha` existed decode with the defaults.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      alpha: try c.decodeIfPresent(Double.self, forKey: .alpha) ?? Self.defaultAlpha,
+      minEffect: try c.decodeIfPresent(Double.self, forKey: .minEffect) ?? Self.defaultMinEffect,
+      requirePower: try c.decodeIfPresent(Bool.self, forKey: .requirePower) ?? false,
+      psiMax: try c.decodeIfPresent(Double.self, forKey: .psiMax), ksMax: try c.decodeIfPresent(Double.self, forKey: .ksMax))
+  }
+
+  /// Fields at their defaults are left out, so an older spec's canonical JSON is unchanged.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    if alpha != Self.defaultAlpha { try c.encode(alpha, forKey: .alpha) }
+    if minEffect != Self.defaultMinEffect { try c.encode(minEffect, forKey: .minEffect) }
+    if requirePower { try c.encode(requirePower, forKey: .requirePower) }
+    try c.encodeIfPresent(psiMax, forKey: .psiMax)
+    try c.encodeIfPresent(ksMax, forKey: .ksMax)
   }
 }
 

@@ -75,7 +75,9 @@ public struct ExperimentSummary {
         parts.append("seed stability: \(s.seeds) other seed\(s.seeds == 1 ? "" : "s"), spread ≤ \(Wording.number(s.maxSpread))")
       }
       if let d = v.newData { parts.append("new data \(d)") }
-      if let d = v.drift { parts.append("drift PSI ≤ \(Wording.number(d.psiMax)), KS ≤ \(Wording.number(d.ksMax))") }
+      if let d = v.drift {
+        parts.append("drift: alpha \(Wording.number(d.alpha)), min effect \(Wording.number(d.minEffect))\(d.requirePower ? ", power required" : "")")
+      }
       out.append(("gates", parts.isEmpty ? "none" : parts.joined(separator: " · ")))
     }
     out.append(("output", "\(spec.output.dir) · keep top \(spec.output.keepTop) checkpoints"))

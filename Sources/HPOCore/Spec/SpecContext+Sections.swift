@@ -233,16 +233,36 @@ extension SpecContext {
     return SeedStabilitySpec(seeds: seeds, maxSpread: spread)
   }
 
-  /// `validation.drift`: `{"psi_max": 0.2, "ks_max": 0.1}`, both optional.
+  /// `validation.drift`: `{"alpha": 0.05, "min_effect": 0.05, "require_power": false}`,
+  /// each optional; the replaced `psi_max` and `ks_max` are read (checked as
+  /// before) with a warning naming what replaced them.
   private func drift(_ node: SpecNode) -> DriftSpec? {
-    guard let r = ObjectReader(node, accepting: ["psi_max", "ks_max"], diagnostics, what: "an object {\"psi_max\": 0.2, \"ks_max\": 0.1}")
+    let keys = ["alpha", "min_effect", "require_power", "psi_max", "ks_max"]
+    guard let r = ObjectReader(node, accepting: keys, diagnostics, what: "an object {\"alpha\": 0.05, \"min_effect\": 0.05}")
     else { return nil }
     defer { r.finish() }
-    let d = DriftSpec()
-    let psi = r.optional("psi_max").map { diagnostics.number($0, accepted: "a number > 0") { $0 > 0 } } ?? d.psiMax
-    let ks = r.optional("ks_max").map { diagnostics.number($0, accepted: "a number in (0, 1]") { $0 > 0 && $0 <= 1 } } ?? d.ksMax
-    guard let psi, let ks else { return nil }
-    return DriftSpec(psiMax: psi, ksMax: ks)
+    let alpha = r.optional("alpha").map {
+      diagnostics.number($0, accepted: "a false-alarm rate in (0, 0.5], e.g. 0.05 or 0.01") { $0 > 0 && $0 <= 0.5 }
+    } ?? DriftSpec.defaultAlpha
+    let minEffect = r.optional("min_effect").map {
+      diagnostics.number($0, accepted: "an effect size from 0 to 1 (KS or total-variation distance), e.g. 0.05") { $0 >= 0 && $0 <= 1 }
+    } ?? DriftSpec.defaultMinEffect
+    let requirePower = r.optional("require_power").map(diagnostics.bool) ?? false
+    let replaced = "no longer decides anything (accepted until the next release): a feature now drifts when a two-sample test's Holm-corrected p-value is under \"alpha\" (default 0.05) and its effect size over \"min_effect\" (default 0.05); remove"
+    var psi: Double?? = nil
+    if let n = r.optional("psi_max") {
+      psi = diagnostics.number(n, accepted: "a number > 0") { $0 > 0 }
+      if psi != .some(nil) { diagnostics.warning(node.path(of: "psi_max"), n.value.position, "\(replaced) \"psi_max\"") }
+    }
+    var ks: Double?? = nil
+    if let n = r.optional("ks_max") {
+      ks = diagnostics.number(n, accepted: "a number in (0, 1]") { $0 > 0 && $0 <= 1 }
+      if ks != .some(nil) { diagnostics.warning(node.path(of: "ks_max"), n.value.position, "\(replaced) \"ks_max\"") }
+    }
+    guard let alpha, let minEffect, let requirePower else { return nil }
+    if case .some(nil) = psi { return nil }
+    if case .some(nil) = ks { return nil }
+    return DriftSpec(alpha: alpha, minEffect: minEffect, requirePower: requirePower, psiMax: psi ?? nil, ksMax: ks ?? nil)
   }
 
   private func gates(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [Gate]? {

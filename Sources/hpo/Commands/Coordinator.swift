@@ -27,6 +27,9 @@ extension HPOCommand {
     @Option(help: "Attempts per trial before it is marked failed.")
     var maxAttempts = 3
 
+    @Option(help: "Seconds to wait for the store's lock while another process holds it (0: refuse at once, naming the holder).")
+    var lockWait: Double = 0
+
     @Option(help: "Seconds to wait for running trials after SIGTERM.")
     var drainTimeout: Double = 30
 
@@ -61,7 +64,7 @@ extension HPOCommand {
 
     @OptionGroup var logging: LoggingOptions
 
-    @Option(help: ArgumentHelp("Stop (as on SIGTERM) when the process with this PID, the parent, exits (used by hpo run).", visibility: .hidden))
+    @Option(help: ArgumentHelp("The PID of the hpo run that started this process, whose standard input is then its lifeline: when that process ends, stop at once (used by hpo run).", visibility: .hidden))
     var parentPid: Int32?
 
     /// The Prometheus endpoint of `--http`, if given; exit 3 naming the address when it cannot listen.
@@ -78,6 +81,7 @@ extension HPOCommand {
 
     func validate() throws {
       guard lease > 0 else { throw ValidationError("--lease \(lease) must be above 0 seconds") }
+      guard lockWait >= 0 else { throw ValidationError("--lock-wait \(lockWait) must be 0 seconds or more") }
       guard maxAttempts >= 1 else { throw ValidationError("--max-attempts \(maxAttempts) must be at least 1") }
       try keys.validate(bind: bind)
       if let http { _ = try HTTPAddress.parse(http) }
@@ -92,7 +96,7 @@ extension HPOCommand {
     func run() throws {
       Bootstrap.logging(logging.logLevel)
       let stop = Bootstrap.stopSignal()
-      Bootstrap.stopWhenParentExits(parentPid, stop)
+      Bootstrap.watchParent(parentPid, .stopUrgently(stop))
       let logger = Logger(label: "hpo.coordinator")
       let security = try keys.load(logger: logger)
       // The metrics endpoint first: a port in use stops the coordinator before it opens the store.
@@ -101,7 +105,12 @@ extension HPOCommand {
       do {
         let url = URL(fileURLWithPath: store)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let experimentStore = try ExperimentStore.open(path: store, durability: durability == .full ? .full : .normal)
+        let experimentStore = try ExperimentStore.open(
+          path: store, durability: durability == .full ? .full : .normal, lockWait: .milliseconds(Int(lockWait * 1000))
+        ) { holder in
+          FileHandleOutput.standardError(
+            "store \(store) is locked by \(holder ?? "another process"); waiting up to \(lockWait.formatted()) s for it")
+        }
         defer {
           do { try experimentStore.close() } catch {
             // Nothing committed is lost: the WAL left behind is replayed by the next open.

@@ -4,10 +4,16 @@ import HPOCore
 import HPODrift
 import HPORelease
 
+extension HPOExitCode {
+  /// `hpo drift`: nothing drifted, but the new data has too few rows for the
+  /// stated power; neither "drift" nor "no drift" can be said.
+  static let inconclusive = ExitCode(4)
+}
+
 extension HPOCommand {
   /// `hpo drift --package DIR --data FILE.csv`: compares new data with a
-  /// package's training data profile (exit 0 no drift, 1 drift, 2 bad input);
-  /// `hpo drift profile EXPERIMENT.json` writes such a profile.
+  /// package's training data profile (exit 0 no drift, 1 drift, 2 bad input,
+  /// 4 inconclusive); `hpo drift profile EXPERIMENT.json` writes such a profile.
   struct DriftCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "drift",
@@ -21,16 +27,20 @@ extension HPOCommand.DriftCommand {
   /// The output formats of `hpo drift`: table or json (csv is refused by `validate()`).
   typealias Format = OutputFormat
 
-  /// `hpo drift [check] --package DIR --data FILE.csv [--psi-max X] [--ks-max X] [--format table|json]`.
+  /// `hpo drift [check] --package DIR --data FILE.csv [--alpha A] [--min-effect E] [--format table|json]`.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Compare new data with a package's training data, feature by feature.",
       discussion: """
-        Verifies the package's checksums and the data's schema, then computes per feature the \
-        population stability index (10 quantile bins of the training data, plus missing values; \
-        categorical features: their levels, plus unseen levels and missing values) and the \
-        Kolmogorov-Smirnov statistic with its asymptotic p-value (numeric features). Exit 0: no \
-        feature over a threshold; 1: drift (a retraining trigger); 2: bad input.
+        Verifies the package's checksums and the data's schema, then tests each feature: \
+        Kolmogorov-Smirnov for numeric values (exact p-value up to 10,000 values a side), \
+        chi-square or Fisher's exact test for categories (levels unseen in training counted and \
+        named), a two-proportion test for the missing rate; and, when the package holds the \
+        model's test-split outputs, the model's outputs on the new data. Holm's correction keeps \
+        the chance of any false alarm at most --alpha; a test flags drift when its corrected \
+        p-value is under --alpha and its effect size (KS or total-variation distance) over \
+        --min-effect. Exit 0: no drift; 1: drift (a retraining trigger); 2: bad input; \
+        4: inconclusive (too few rows to detect a 0.5 sd shift with 80% power).
         """)
 
     @Option(help: "The package directory (data-profile.json, SHA256SUMS).")
@@ -39,38 +49,67 @@ extension HPOCommand.DriftCommand {
     @Option(help: ArgumentHelp("The new data (CSV with a header row; the label column is optional).", valueName: "file"))
     var data: String
 
-    @Option(name: .customLong("psi-max"), help: "A feature drifts when its PSI is above this.")
-    var psiMax: Double = 0.2
+    @Option(help: "The false-alarm rate: the chance of flagging any feature when nothing changed, in (0, 0.5].")
+    var alpha: Double = DriftSettings.defaultAlpha
 
-    @Option(name: .customLong("ks-max"), help: "A numeric feature drifts when its KS statistic is above this.")
-    var ksMax: Double = 0.1
+    @Option(name: .customLong("min-effect"), help: "The smallest effect that counts as drift (KS or total-variation distance), in [0, 1].")
+    var minEffect: Double = DriftSettings.defaultMinEffect
 
-    @Option(help: "table: one line per feature; json: one object (csv: not available).")
+    @Option(name: .customLong("psi-max"), help: ArgumentHelp("Replaced by --alpha and --min-effect; accepted with a warning until the next release.", visibility: .hidden))
+    var psiMax: Double?
+
+    @Option(name: .customLong("ks-max"), help: ArgumentHelp("Replaced by --alpha and --min-effect; accepted with a warning until the next release.", visibility: .hidden))
+    var ksMax: Double?
+
+    @Option(help: "table: one line per test, by evidence; json: one object (csv: not available).")
     var format: Format = .table
 
     func validate() throws {
       try format.check("hpo drift", accepts: [.table, .json])
-      guard psiMax.isFinite, psiMax >= 0 else {
-        throw ValidationError("--psi-max: \(psiMax) is not accepted; accepted: a number ≥ 0")
+      if let problem = DriftSettings.alphaProblem(alpha) { throw ValidationError("--alpha: \(problem)") }
+      if let problem = DriftSettings.minEffectProblem(minEffect) { throw ValidationError("--min-effect: \(problem)") }
+      if let psiMax, !(psiMax.isFinite && psiMax >= 0) {
+        throw ValidationError("--psi-max: \(psiMax) is not accepted; accepted: a number ≥ 0 (and it is replaced by --alpha and --min-effect)")
       }
-      guard ksMax.isFinite, ksMax >= 0, ksMax <= 1 else {
-        throw ValidationError("--ks-max: \(ksMax) is not accepted; accepted: a number from 0 to 1")
+      if let ksMax, !(ksMax.isFinite && ksMax >= 0 && ksMax <= 1) {
+        throw ValidationError("--ks-max: \(ksMax) is not accepted; accepted: a number from 0 to 1 (and it is replaced by --alpha and --min-effect)")
       }
     }
 
     func run() throws {
+      for (flag, value) in [("--psi-max", psiMax), ("--ks-max", ksMax)] where value != nil {
+        FileHandleOutput.standardError(
+          "warning: \(flag) no longer decides anything (accepted until the next release): a feature drifts when a two-sample test's Holm-corrected p-value is under --alpha (\(alpha)) and its effect size over --min-effect (\(minEffect)); remove \(flag)")
+      }
       let report: DriftReport
       do {
-        let packaged = try PackagedModel(directory: package, model: false)
+        let packaged = try PackagedModel(directory: package, model: true)
         let input = try ProfiledInput.read(path: data, profile: packaged.profile, unknownLevels: .count)
+        var predictions: DriftCheck.Predictions?
+        var notes: [String] = []
+        if let reference = packaged.testOutputs, let checkpoint = packaged.checkpoint {
+          do {
+            predictions = DriftCheck.Predictions(
+              reference: reference, new: try ModelOutputs.predicting(checkpoint, input: input, profile: packaged.profile))
+          } catch {
+            notes.append("prediction drift not checked: the model cannot predict \(data): \(error.message)")
+          }
+        } else {
+          notes.append("prediction drift not checked: the package has no \(ModelOutputs.fileName) (made before packages stored the model's test-split outputs)")
+        }
         report = DriftCheck.compare(
-          profile: packaged.profile, input: input, thresholds: DriftCheck.Thresholds(psiMax: psiMax, ksMax: ksMax))
+          profile: packaged.profile, input: input, settings: DriftSettings(alpha: alpha, minEffect: minEffect),
+          predictions: predictions, notes: notes)
       } catch {
         FileHandleOutput.standardError(error.description)
         throw HPOExitCode.badInput
       }
       print(format == .json ? report.json() : report.table(), terminator: "")
-      if report.hasDrift { throw HPOExitCode.gateFailed }
+      switch report.outcome {
+      case .noDrift: return
+      case .drift: throw HPOExitCode.gateFailed
+      case .inconclusive: throw HPOExitCode.inconclusive
+      }
     }
   }
 

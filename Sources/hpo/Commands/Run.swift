@@ -3,8 +3,8 @@ import Foundation
 import HPOClient
 import HPOCore
 import HPORelease
+import HPOSupervisor
 import HPOWire
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -67,21 +67,8 @@ extension HPOCommand {
       }
       let endpoint = "ipc://\(FileManager.default.temporaryDirectory.path)/hpo-run-\(getpid()).ipc"
       let stop = Bootstrap.stopSignal()
-      let children = ChildProcesses()
-      defer { children.terminateAll() }
-      let level = logLevel.rawValue
-      do {
-        try children.start(["coordinator", "--bind", endpoint, "--store", output.appendingPathComponent("store.sqlite").path,
-                            "--log-level", level, "--parent-pid", String(getpid())] + (http.map { ["--http", $0] } ?? []),
-                           name: "coordinator")
-        for k in 0..<workers {
-          try children.start(["worker", "--coordinator", endpoint, "--id", "local-\(k)", "--log-level", level,
-                              "--parent-pid", String(getpid())], name: "worker \(k)")
-        }
-      } catch {
-        FileHandleOutput.standardError("error: cannot start the local processes: \(error)")
-        throw HPOExitCode.infrastructure
-      }
+      let supervisor = try startProcesses(endpoint: endpoint, store: output.appendingPathComponent("store.sqlite").path)
+      defer { supervisor.stopAll(grace: .seconds(10)) }
       let client = try connect(ConnectionOptions.local(endpoint))
       let reply = try ask { try client.submit(loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume) }
       guard reply.accepted else {
@@ -92,7 +79,7 @@ extension HPOCommand {
       var follower = ProgressFollower(client: client, experiment: loaded.spec.name)
       follower.abortReason = {
         if stop.isRaised { return "interrupted by \(stop.why); run again with --resume to continue" }
-        if let dead = children.firstExited { return "the \(dead) process exited; run again with --resume to continue" }
+        if let failure = supervisor.failure { return "\(failure); run again with --resume to continue" }
         return nil
       }
       let release = try follower.follow()
@@ -111,6 +98,53 @@ extension HPOCommand {
           FileHandleOutput.standardError("error: --promote: \(error)")
           throw HPOExitCode.infrastructure
         }
+      }
+    }
+
+    /// The coordinator (once it listens) and the workers, as supervised children
+    /// of this process: a worker that exits is restarted with backoff (its id
+    /// stays, so the coordinator requeues its trial when it says hello again);
+    /// the coordinator's exit, or a worker exceeding the restart budget, is the
+    /// run's failure. Exit 3 when they cannot be started.
+    private func startProcesses(endpoint: String, store: String) throws -> Supervisor {
+      if case .failure(let error) = ChildSubreaper.enable() {
+        FileHandleOutput.standardError("warning: \(error)")
+      }
+      var environment = ProcessInfo.processInfo.environment
+      environment["OPENBLAS_NUM_THREADS"] = environment["OPENBLAS_NUM_THREADS"] ?? "1"
+      let level = logLevel.rawValue
+      let parent = ["--log-level", level, "--parent-pid", String(getpid())]
+      do {
+        let supervisor = try Supervisor(
+          executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), environment: environment
+        ) { event in
+          switch event {
+          case .started(_, _, 0): return  // the first starts are not news
+          default: FileHandleOutput.standardError("hpo run: \(event)")
+          }
+        }
+        ChildSubreaper.reapPeriodically(for: supervisor)
+        do {
+          // The coordinator waits a while for the store's lock (a killed run's coordinator may
+          // still be closing it) and says so; the workers start once it listens.
+          _ = try supervisor.startAndWaitForLine(
+            .init(name: "coordinator", arguments: ["coordinator", "--bind", endpoint, "--store", store, "--lock-wait", "10"]
+                    + parent + (http.map { ["--http", $0] } ?? []), restartable: false),
+            prefix: "listening on", timeout: .seconds(60))
+          for k in 0..<workers {
+            try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"] + parent,
+                                       restartable: true))
+          }
+        } catch {
+          supervisor.stopAll(grace: .seconds(10))
+          throw error
+        }
+        return supervisor
+      } catch {
+        FileHandleOutput.standardError("error: cannot start the local processes: \(error)")
+        // A coordinator that refused its input (a store of a newer hpo) passes its exit 2 on.
+        if case SupervisorError.exitedBeforeReady(_, _, .exited(status: 2)) = error { throw HPOExitCode.badInput }
+        throw HPOExitCode.infrastructure
       }
     }
 
@@ -142,39 +176,5 @@ extension ConnectionOptions {
     o.timeout = 30
     o.keys = .none
     return o
-  }
-}
-
-/// Child `hpo` processes started by `hpo run`: stopped with SIGTERM (then
-/// SIGKILL after a grace period) when the command ends, whatever the reason.
-final class ChildProcesses: Sendable {
-  private let processes = Mutex<[(String, Process)]>([])
-  private let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-
-  func start(_ arguments: [String], name: String) throws {
-    let p = Process()
-    p.executableURL = executable
-    p.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    environment["OPENBLAS_NUM_THREADS"] = environment["OPENBLAS_NUM_THREADS"] ?? "1"
-    p.environment = environment
-    p.standardInput = FileHandle.nullDevice
-    p.standardOutput = FileHandle.nullDevice
-    try p.run()
-    processes.withLock { $0.append((name, p)) }
-  }
-
-  /// The name of the first child that is no longer running, if any.
-  var firstExited: String? {
-    processes.withLock { $0.first { !$0.1.isRunning }?.0 }
-  }
-
-  func terminateAll() {
-    let all = processes.withLock { $0 }
-    // Workers first, then the coordinator, so trials are handed back before it drains.
-    for (_, p) in all.reversed() where p.isRunning { p.terminate() }
-    let deadline = Date().addingTimeInterval(10)
-    while Date() < deadline, all.contains(where: { $0.1.isRunning }) { Thread.sleep(forTimeInterval: 0.05) }
-    for (_, p) in all where p.isRunning { kill(p.processIdentifier, SIGKILL) }
   }
 }

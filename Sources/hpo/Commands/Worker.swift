@@ -36,7 +36,7 @@ extension HPOCommand {
 
     @OptionGroup var keys: ClientKeyOptions
 
-    @Option(help: ArgumentHelp("Stop (as on SIGTERM) when the process with this PID, the parent, exits (used by hpo run).", visibility: .hidden))
+    @Option(help: ArgumentHelp("The PID of the hpo run that started this process, whose standard input is then its lifeline: when that process ends, stop at once (used by hpo run).", visibility: .hidden))
     var parentPid: Int32?
 
     @OptionGroup var logging: LoggingOptions
@@ -51,7 +51,7 @@ extension HPOCommand {
       Bootstrap.singleThreadedBLAS()
       let security = try keys.load()
       let stop = Bootstrap.stopSignal()
-      Bootstrap.stopWhenParentExits(parentPid, stop)
+      Bootstrap.watchParent(parentPid, .exit)
       let context: ZeroMQContext
       do { context = try ZeroMQContext() } catch {
         FileHandleOutput.standardError("error: \(error)")

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HPOCore
 import HPOLinearAlgebra
+import HPOSupervisor
 import Logging
 
 #if canImport(Glibc)
@@ -44,19 +45,40 @@ enum Bootstrap {
     return stop
   }
 
-  /// Raises `stop` when the process that started this one exits (its parent
-  /// changes): the children of `hpo run` never outlive it, even when it is
-  /// killed with SIGKILL. `nil` (the default) watches nothing.
-  static func stopWhenParentExits(_ parent: Int32?, _ stop: StopSignal) {
+  /// What a child of `hpo run` does when its parent is gone.
+  enum OnParentExit: Sendable {
+    /// Raise the stop signal as urgent: stop at once, skip waiting for running work.
+    case stopUrgently(StopSignal)
+    /// Exit the process at once with status 3 (a worker: its coordinator, a sibling, is going too).
+    case exit
+  }
+
+  /// Watches for the end of `parent`, the `hpo run` that started this process
+  /// (`--parent-pid`), and then acts per `action`: the children of `hpo run`
+  /// never outlive it, even when it is killed with SIGKILL. The signal is the
+  /// end of file on standard input — the parent's lifeline pipe (see
+  /// `Supervisor`) — noticed at once; a change of parent pid, polled every
+  /// 500 ms, covers a parent that gave this process another standard input.
+  /// `nil` (the default) watches nothing.
+  static func watchParent(_ parent: Int32?, _ action: OnParentExit) {
     guard let parent else { return }
+    let act: @Sendable (String) -> Void = { why in
+      switch action {
+      case .stopUrgently(let stop): stop.raise(why, urgent: true)
+      case .exit:
+        FileHandleOutput.standardError("error: \(why); exiting")
+        Glibc.exit(HPOExitCode.infrastructure.rawValue)
+      }
+    }
     guard getppid() == parent else {
-      stop.raise("parent \(parent) exited")
+      act("parent \(parent) exited")
       return
     }
+    Lifeline.watchStandardInput { act("parent \(parent) exited (its lifeline closed)") }
     let timer = DispatchSource.makeTimerSource(queue: .global())
     timer.schedule(deadline: .now() + .milliseconds(500), repeating: .milliseconds(500))
     timer.setEventHandler {
-      if getppid() != parent { stop.raise("parent \(parent) exited") }
+      if getppid() != parent { act("parent \(parent) exited") }
     }
     timer.resume()
     parentWatch = timer
