@@ -44,10 +44,10 @@ enum ReleaseGates {
     let sign: Double = direction == .maximize ? 1 : -1
     let improvement = sign * (c.winner - c.champion)  // > 0: the winner is better
     var needed = -v.championTolerance
-    var threshold = "not worse than the champion by more than \(short(v.championTolerance))"
+    var threshold = "not worse than the champion by more than \(short(v.championTolerance)) \(c.metric.rawValue)"
     if let m = v.minImprovement {
       needed = max(needed, m)
-      threshold = "better than the champion by at least \(short(m))"
+      threshold = "better than the champion by at least \(short(m)) \(c.metric.rawValue)"
     }
     let passed = improvement >= needed - 1e-12
     return GateResult(
@@ -58,7 +58,7 @@ enum ReleaseGates {
   /// Seed stability: the winner's test objective with its own seed and `seeds`
   /// other ones; the spread (max − min) within the bound.
   static func seedStability(_ s: SeedStabilitySpec, values: [Double], seeds: [UInt64], metric: Metric) -> GateResult {
-    let threshold = "spread ≤ \(short(s.maxSpread))"
+    let threshold = "spread ≤ \(short(s.maxSpread)) \(metric.rawValue)"
     guard values.allSatisfy(\.isFinite), let lo = values.min(), let hi = values.max() else {
       return GateResult(name: "seed_stability", kind: .seedStability, passed: false, threshold: threshold,
                         detail: "test \(metric.rawValue) is not finite for every seed: \(values.map(formatted))")

@@ -76,7 +76,7 @@ public struct ReleaseStage: Sendable {
       report.champion = comparison
       gates.append(ReleaseGates.champion(comparison, entry: entry, validation: v, direction: spec.objective.direction))
     }
-    if v.stress { gates += splits.stress(winner.checkpoint, seed: spec.search.seed) }
+    if v.stress { gates += splits.stress(winner.checkpoint, seed: spec.search.seed, outputRange: v.outputRange) }
     if let s = v.seedStability {
       let seeds = (1...UInt64(s.seeds)).map { winner.seed &+ $0 }
       var values = [winner.testMetrics[metric] ?? .nan]

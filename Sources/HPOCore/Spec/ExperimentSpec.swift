@@ -294,11 +294,15 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
   public var newData: String?
   /// How drift of the new data against the training split is decided, if set.
   public var drift: DriftSpec?
+  /// The range regression predictions should stay in, if stated: the stress
+  /// tests report extreme inputs that leave it as a warning.
+  public var outputRange: OutputRange?
 
   public init(
     gates: [Gate] = [], maxGap: Double? = nil, champion: String? = nil,
     championTolerance: Double = 0, minImprovement: Double? = nil, refit: Bool = false,
-    stress: Bool = true, seedStability: SeedStabilitySpec? = nil, newData: String? = nil, drift: DriftSpec? = nil
+    stress: Bool = true, seedStability: SeedStabilitySpec? = nil, newData: String? = nil, drift: DriftSpec? = nil,
+    outputRange: OutputRange? = nil
   ) {
     self.gates = gates
     self.maxGap = maxGap
@@ -310,6 +314,7 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
     self.seedStability = seedStability
     self.newData = newData
     self.drift = drift
+    self.outputRange = outputRange
   }
 
   enum CodingKeys: String, CodingKey {
@@ -322,6 +327,7 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
     case seedStability = "seed_stability"
     case newData = "new_data"
     case drift
+    case outputRange = "output_range"
   }
 
   /// Specs stored before `stress`, `seed_stability`, `new_data` and `drift` existed decode with their defaults.
@@ -334,7 +340,8 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
       minImprovement: try c.decodeIfPresent(Double.self, forKey: .minImprovement), refit: try c.decode(Bool.self, forKey: .refit),
       stress: try c.decodeIfPresent(Bool.self, forKey: .stress) ?? true,
       seedStability: try c.decodeIfPresent(SeedStabilitySpec.self, forKey: .seedStability),
-      newData: try c.decodeIfPresent(String.self, forKey: .newData), drift: try c.decodeIfPresent(DriftSpec.self, forKey: .drift))
+      newData: try c.decodeIfPresent(String.self, forKey: .newData), drift: try c.decodeIfPresent(DriftSpec.self, forKey: .drift),
+      outputRange: try c.decodeIfPresent(OutputRange.self, forKey: .outputRange))
   }
 
   /// The newer fields are written only when they differ from their defaults,
@@ -351,6 +358,7 @@ public struct ValidationSpec: Sendable, Equatable, Codable {
     try c.encodeIfPresent(seedStability, forKey: .seedStability)
     try c.encodeIfPresent(newData, forKey: .newData)
     try c.encodeIfPresent(drift, forKey: .drift)
+    try c.encodeIfPresent(outputRange, forKey: .outputRange)
   }
 }
 
@@ -432,6 +440,26 @@ public struct DriftSpec: Sendable, Equatable, Codable {
     if requirePower { try c.encode(requirePower, forKey: .requirePower) }
     try c.encodeIfPresent(psiMax, forKey: .psiMax)
     try c.encodeIfPresent(ksMax, forKey: .ksMax)
+  }
+}
+
+/// The range a regression model's predictions should stay in (`validation.output_range`):
+/// `{"min": 0}` for prices, either bound or both.
+public struct OutputRange: Sendable, Equatable, Codable {
+  public var min: Double?
+  public var max: Double?
+
+  public init(min: Double? = nil, max: Double? = nil) {
+    self.min = min
+    self.max = max
+  }
+
+  /// Whether `value` is within the stated bounds.
+  public func contains(_ value: Double) -> Bool { (min.map { value >= $0 } ?? true) && (max.map { value <= $0 } ?? true) }
+
+  /// `[0, ∞)`, `[-1, 1]`: the range in words.
+  public var description: String {
+    "[\(min.map { Wording.number($0) } ?? "−∞"), \(max.map { Wording.number($0) } ?? "∞")\(max == nil ? ")" : "]")"
   }
 }
 

@@ -198,7 +198,7 @@ extension SpecContext {
   }
 
   func validation(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ValidationSpec? {
-    let keys = ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit", "stress", "seed_stability", "new_data", "drift"]
+    let keys = ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit", "stress", "seed_stability", "new_data", "drift", "output_range"]
     guard let r = ObjectReader(node, accepting: keys, diagnostics) else { return nil }
     defer { r.finish() }
     let gates = r.optional("gates").map { self.gates($0, task: task, kind: kind) } ?? []
@@ -212,13 +212,16 @@ extension SpecContext {
     let stability: SeedStabilitySpec?? = r.optional("seed_stability").map(seedStability)
     let newData: String?? = r.optional("new_data").map(existingFile)
     let drift: DriftSpec?? = r.optional("drift").map(drift)
+    let outputRange: OutputRange?? = r.optional("output_range").map { self.outputRange($0, task: task) }
     guard let gates, let tolerance, let refit, let stress else { return nil }
     if case .some(nil) = stability { return nil }
     if case .some(nil) = newData { return nil }
     if case .some(nil) = drift { return nil }
+    if case .some(nil) = outputRange { return nil }
     return ValidationSpec(
       gates: gates, maxGap: maxGap, champion: champion, championTolerance: tolerance, minImprovement: improvement, refit: refit,
-      stress: stress, seedStability: stability ?? nil, newData: newData ?? nil, drift: drift ?? nil)
+      stress: stress, seedStability: stability ?? nil, newData: newData ?? nil, drift: drift ?? nil,
+      outputRange: outputRange ?? nil)
   }
 
   /// `validation.seed_stability`: `{"seeds": 3, "max_spread": 0.02}`.
@@ -231,6 +234,32 @@ extension SpecContext {
       .flatMap { diagnostics.number($0, accepted: "a number ≥ 0") { $0 >= 0 } }
     guard let seeds, let spread else { return nil }
     return SeedStabilitySpec(seeds: seeds, maxSpread: spread)
+  }
+
+  /// `validation.output_range`: `{"min": 0}`, `{"min": 0, "max": 1000}`;
+  /// regression only (class probabilities are always checked against [0, 1]).
+  private func outputRange(_ node: SpecNode, task: LearningTask?) -> OutputRange? {
+    guard let r = ObjectReader(node, accepting: ["min", "max"], diagnostics, what: "an object {\"min\": 0, \"max\": 1000}")
+    else { return nil }
+    defer { r.finish() }
+    let lo: Double?? = r.optional("min").map { diagnostics.number($0, accepted: "a finite number") { $0.isFinite } }
+    let hi: Double?? = r.optional("max").map { diagnostics.number($0, accepted: "a finite number") { $0.isFinite } }
+    if case .some(nil) = lo { return nil }
+    if case .some(nil) = hi { return nil }
+    let range = OutputRange(min: lo ?? nil, max: hi ?? nil)
+    guard range.min != nil || range.max != nil else {
+      diagnostics.error(node, "an output range needs a bound; accepted: \"min\", \"max\" or both")
+      return nil
+    }
+    if let a = range.min, let b = range.max, a > b {
+      diagnostics.error(node, "min \(Wording.number(a)) is above max \(Wording.number(b)); accepted: min ≤ max")
+      return nil
+    }
+    if task == .classification {
+      diagnostics.error(node, "an output range applies to regression predictions; accepted: leave it out (class probabilities are always checked to lie in [0, 1])")
+      return nil
+    }
+    return range
   }
 
   /// `validation.drift`: `{"alpha": 0.05, "min_effect": 0.05, "require_power": false}`,
