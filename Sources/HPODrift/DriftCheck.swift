@@ -138,8 +138,7 @@ public enum DriftCheck {
 
   /// One feature's tests, uncorrected.
   static func compare(_ feature: DataProfile.FeatureProfile, _ column: [Double], trainingRows: Int) -> DriftReport.Feature {
-    var present = column.filter { !$0.isNaN }
-    present.sort()
+    let present = RadixSort.sorted(column.filter { !$0.isNaN })
     let missing = column.count - present.count
     let trainingMissing = Int((feature.missingFraction * Double(trainingRows)).rounded())
     var tests: [DriftReport.Test] = []
@@ -206,7 +205,7 @@ public enum DriftCheck {
         trainingMissingFraction: 0, psi: nil, tests: [test(.distribution, result)],
         note: result.method == .none ? "every prediction in one class on both sides" : nil)
     default:
-      let a = (p.reference.values ?? []).sorted(), b = (p.new.values ?? []).filter(\.isFinite).sorted()
+      let a = RadixSort.sorted(p.reference.values ?? []), b = RadixSort.sorted((p.new.values ?? []).filter(\.isFinite))
       guard !a.isEmpty, !b.isEmpty else {
         return DriftReport.Feature(
           name: name, kind: .numeric, source: .prediction, rows: p.new.count, missingFraction: 0,

@@ -55,3 +55,17 @@ struct DriftStatisticsTests {
     #expect(!KolmogorovSmirnov(sorted: a, b + [60]).exact)
   }
 }
+
+/// The radix sort of large columns against the standard library's sort.
+struct RadixSortTests {
+  @Test func sortsLikeTheStandardLibrary_negativesZerosAndTies() {
+    var rng = SeededGenerator(seed: 3)
+    var values = (0..<20_000).map { _ in (Double(rng.next() % 2001) - 1000) / 7 }
+    values += [0, -0.0, .infinity, -.infinity, 1e300, -1e-300, .leastNonzeroMagnitude]
+    let sorted = RadixSort.sorted(values)
+    #expect(sorted.count == values.count)
+    #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0 <= $1 })
+    #expect(sorted == values.sorted() || zip(sorted, values.sorted()).allSatisfy { $0 == $1 })
+    #expect(RadixSort.sorted([3, 1, 2]) == [1, 2, 3])
+  }
+}
