@@ -68,35 +68,54 @@ extension CoordinatorCore {
   func register(_ runtime: ExperimentRuntime) {
     if experiments[runtime.name] == nil { order.append(runtime.name) }
     experiments[runtime.name] = runtime
+    ended[runtime.name] = nil
+    if submissionOrder[runtime.name] == nil {
+      submissionOrder[runtime.name] = submissionOrder.count
+    }
   }
 
-  /// The state of one or all experiments.
+  /// The state of one or all experiments (those submitted or resumed here, in
+  /// submission order; one named is also read from the store when it is not).
   func status(_ r: StatusRequest, now: CoordinatorTime) throws -> StatusReply {
     try flush()
-    var names = order
     if let name = r.experiment {
-      if experiments[name] == nil, try store.experiment(named: name) != nil { try load(name, now: now, activate: false) }
-      names = experiments[name] == nil ? [] : [name]
-    }
-    let statuses = try names.compactMap { name -> ExperimentStatus? in
-      guard let e = experiments[name] else { return nil }
-      var counts: [TrialState: Int] = [:]
-      for t in e.trials { counts[t.state, default: 0] += 1 }
-      var trials: [TrialSummary]?
-      if r.includeTrials {
-        trials = try store.storedTrials(of: name).map { t in
-          TrialSummary(number: t.number, state: t.state, configuration: e.spec.space.normalized(t.record.configuration),
-                       value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
-                       reason: t.reason)
-        }
+      if let x = ended[name] {
+        return StatusReply(experiments: [try status(ofEnded: x, includeTrials: r.includeTrials, now: now)], workers: workers.count)
       }
-      let best = e.best
-      return ExperimentStatus(
-        name: name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
-        bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
-        trials: trials, release: releaseStatus(of: e), failure: e.failure)
+      if experiments[name] == nil, try store.experiment(named: name) != nil { try load(name, now: now, activate: false) }
+      guard let e = experiments[name] else { return StatusReply(experiments: [], workers: workers.count) }
+      let trials = r.includeTrials ? try storedTrialSummaries(of: name, spec: e.spec) : nil
+      return StatusReply(experiments: [status(of: e, trials: trials, now: now)], workers: workers.count)
     }
-    return StatusReply(experiments: statuses, workers: workers.count)
+    var all: [(Int, ExperimentStatus)] = try ended.values.map { x in
+      (x.sequence, try status(ofEnded: x, includeTrials: r.includeTrials, now: now))
+    }
+    for name in order {
+      guard let e = experiments[name] else { continue }
+      let trials = r.includeTrials ? try storedTrialSummaries(of: name, spec: e.spec) : nil
+      all.append((submissionOrder[name] ?? 0, status(of: e, trials: trials, now: now)))
+    }
+    return StatusReply(experiments: all.sorted { $0.0 < $1.0 }.map(\.1), workers: workers.count)
+  }
+
+  /// One experiment's status from its runtime.
+  func status(of e: ExperimentRuntime, trials: [TrialSummary]?, now: CoordinatorTime) -> ExperimentStatus {
+    var counts: [TrialState: Int] = [:]
+    for t in e.trials { counts[t.state, default: 0] += 1 }
+    let best = e.best
+    return ExperimentStatus(
+      name: e.name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
+      bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
+      trials: trials, release: releaseStatus(of: e), failure: e.failure)
+  }
+
+  /// An experiment's trials as the store holds them.
+  func storedTrialSummaries(of name: String, spec: ExperimentSpec) throws -> [TrialSummary] {
+    try store.storedTrials(of: name).map { t in
+      TrialSummary(number: t.number, state: t.state, configuration: spec.space.normalized(t.record.configuration),
+                   value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
+                   reason: t.reason)
+    }
   }
 
   /// Cancels an experiment: no new trials; running ones stop at their next report.

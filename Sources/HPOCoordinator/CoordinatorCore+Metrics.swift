@@ -4,7 +4,7 @@ import HPOCore
 extension CoordinatorCore {
   /// The state the metrics show: trial counts by experiment and state, worker
   /// slots heard from within a lease duration, queue depth, parked asks.
-  /// O(trials): the run loop takes it about once a second, not per message.
+  /// O(trials of the running experiments): the run loop takes it about once a second, not per message.
   public func snapshot(now: CoordinatorTime) -> CoordinatorSnapshot {
     var trials: [String: [TrialState: Int]] = [:]
     var budgets: [String: Int] = [:]
@@ -17,6 +17,12 @@ extension CoordinatorCore {
       budgets[name] = e.budget
       queueDepth += e.queue.count
       leases += e.leases.count
+    }
+    for (name, x) in ended {
+      var counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, 0) })
+      counts.merge(x.status.counts) { _, n in n }
+      trials[name] = counts
+      budgets[name] = x.status.budget
     }
     let recent = now.monotonic - configuration.leaseDuration
     return CoordinatorSnapshot(

@@ -53,6 +53,10 @@ public final class CoordinatorCore {
   var experiments: [String: ExperimentRuntime] = [:]
   var order: [String] = []
   var cursor = 0
+  /// Experiments that ended for good, their runtimes dropped (``evictSettled(now:)``).
+  var ended: [String: EndedExperiment] = [:]
+  /// Each experiment's place in the order it was first submitted or loaded here.
+  var submissionOrder: [String: Int] = [:]
   /// Connected workers by id.
   var workers: [String: WorkerInfo] = [:]
   /// Idle workers' asks held until a trial is available (oldest first);
@@ -165,6 +169,7 @@ public final class CoordinatorCore {
       try finishIfDone(name, now: now)
     }
     try flush()
+    try evictSettled(now: now)
   }
 
   /// Queues store changes; they are committed by the next ``flush()``.
@@ -197,7 +202,7 @@ public final class CoordinatorCore {
   /// Whether there is at least one experiment and every experiment has ended,
   /// its release stage included.
   public var allFinished: Bool {
-    !experiments.isEmpty && experiments.values.allSatisfy { $0.state.isFinished && !awaitsRelease($0) }
+    !(experiments.isEmpty && ended.isEmpty) && experiments.values.allSatisfy { $0.state.isFinished && !awaitsRelease($0) }
   }
 
   // MARK: Workers
