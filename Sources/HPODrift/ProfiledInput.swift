@@ -50,15 +50,19 @@ public struct ProfiledInput: Sendable, Equatable {
       labelName: profile.label.name, task: profile.label.task, classCount: profile.label.classes?.count)
   }
 
-  /// Reads `path` and checks it against `profile`.
+  /// Reads `path` (mapped into memory, not copied) and checks it against `profile`.
   /// - Throws: ``DriftError`` `.unreadable`, or `.schema` with every problem found.
   public static func read(
     path: String, profile: DataProfile, unknownLevels: UnknownLevels = .reject
   ) throws(DriftError) -> ProfiledInput {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw DriftError(.unreadable, file: path, message: "cannot be read; give the path of a CSV file with a header row")
+    var reader = Reader(file: path, profile: profile, unknownLevels: unknownLevels)
+    let syntaxError: CSVSyntaxError?
+    do {
+      syntaxError = try CSVTokenizer.forEachCellRecord(file: path) { reader.add($0) }
+    } catch {
+      throw DriftError(.unreadable, file: path, message: "cannot be read (\(error.first?.message ?? "unreadable")); give the path of a CSV file with a header row")
     }
-    return try check(Array(data), file: path, profile: profile, unknownLevels: unknownLevels)
+    return try reader.finish(syntaxError)
   }
 
   /// Checks CSV `bytes` (named `file` in messages) against `profile`, read
@@ -66,71 +70,100 @@ public struct ProfiledInput: Sendable, Equatable {
   public static func check(
     _ bytes: [UInt8], file: String, profile: DataProfile, unknownLevels: UnknownLevels = .reject
   ) throws(DriftError) -> ProfiledInput {
-    var header: CSVRecord?
+    var reader = Reader(file: file, profile: profile, unknownLevels: unknownLevels)
+    let syntaxError = bytes.withUnsafeBytes { CSVTokenizer.forEachCellRecord(in: $0) { reader.add($0) } }
+    return try reader.finish(syntaxError)
+  }
+
+  /// The check, one record at a time: the header, then the rows.
+  private struct Reader {
+    let file: String
+    let profile: DataProfile
+    let unknownLevels: UnknownLevels
+    var headerCount: Int?
     var positions: [Int] = []
     var headerError: DriftError?
-    var log = ProblemLog(file: file)
-    var columns = [[Double]](repeating: [], count: profile.features.count)
+    var log: ProblemLog
+    var columns: [[Double]]
     var lines: [Int] = []
-    let syntaxError = CSVTokenizer.forEachRecord(in: bytes) { record in
+
+    init(file: String, profile: DataProfile, unknownLevels: UnknownLevels) {
+      self.file = file
+      self.profile = profile
+      self.unknownLevels = unknownLevels
+      log = ProblemLog(file: file)
+      columns = [[Double]](repeating: [], count: profile.features.count)
+    }
+
+    mutating func add(_ record: CSVCellRecord) {
       guard headerError == nil else { return }
-      guard let header else {
-        header = record
-        do throws(DriftError) { positions = try columnPositions(record, file: file, profile: profile) } catch { headerError = error }
+      guard let headerCount else {
+        headerCount = record.count
+        let names = (0..<record.count).map(record.text)
+        do throws(DriftError) {
+          positions = try columnPositions(names, line: record.line, file: file, profile: profile)
+        } catch { headerError = error }
         return
       }
-      guard record.fields.count == header.fields.count else {
-        log.add(line: record.line, column: nil, "row has \(record.fields.count) fields but the header has \(header.fields.count) columns; every row needs one field per column")
+      guard record.count == headerCount else {
+        log.add(line: record.line, column: nil, "row has \(record.count) fields but the header has \(headerCount) columns; every row needs one field per column")
         return
       }
       lines.append(record.line)
       for (k, feature) in profile.features.enumerated() {
-        let text = record.fields[positions[k]]
-        let value = parse(text, feature: feature, profile: profile, unknownLevels: unknownLevels) { message in
+        let position = positions[k]
+        let value = parse(
+          record.cells[position], text: record.text(position), feature: feature, profile: profile,
+          unknownLevels: unknownLevels
+        ) { message in
           log.add(line: record.line, column: feature.name, message)
         }
         columns[k].append(value)
       }
     }
-    if let headerError { throw headerError }
-    if let syntaxError {
-      // After the problems of the rows before it, which were read in full.
-      log.add(line: syntaxError.line, column: nil, syntaxError.message)
+
+    func finish(_ syntaxError: CSVSyntaxError?) throws(DriftError) -> ProfiledInput {
+      if let headerError { throw headerError }
+      var log = log
+      if let syntaxError {
+        // After the problems of the rows before it, which were read in full.
+        log.add(line: syntaxError.line, column: nil, syntaxError.message)
+        if let error = log.error { throw error }
+      }
+      guard headerCount != nil else {
+        throw DriftError(.schema, file: file, message: "file is empty; expected a header row naming the columns \(ProfiledInput.expected(profile))")
+      }
+      guard !lines.isEmpty || !log.problems.isEmpty else {
+        throw DriftError(.schema, file: file, message: "has a header but no data rows; expected at least one data row after the header")
+      }
       if let error = log.error { throw error }
+      return ProfiledInput(file: file, columns: columns, lines: lines)
     }
-    guard header != nil else {
-      throw DriftError(.schema, file: file, message: "file is empty; expected a header row naming the columns \(Self.expected(profile))")
-    }
-    guard !lines.isEmpty || !log.problems.isEmpty else {
-      throw DriftError(.schema, file: file, message: "has a header but no data rows; expected at least one data row after the header")
-    }
-    if let error = log.error { throw error }
-    return ProfiledInput(file: file, columns: columns, lines: lines)
   }
 
   /// Where each profile feature is among the header's fields.
   private static func columnPositions(
-    _ header: CSVRecord, file: String, profile: DataProfile
+    _ header: [String], line: Int, file: String, profile: DataProfile
   ) throws(DriftError) -> [Int] {
     var problems: [DriftError.Problem] = []
     var seen: [String: Int] = [:]
     let known = Set(profile.featureNames)
-    for (i, name) in header.fields.enumerated() {
+    for (i, name) in header.enumerated() {
       if seen[name] != nil {
-        problems.append(.init(file: file, line: header.line, column: name, message: "appears twice in the header; every column needs a distinct name"))
+        problems.append(.init(file: file, line: line, column: name, message: "appears twice in the header; every column needs a distinct name"))
         continue
       }
       seen[name] = i
       if !known.contains(name) && name != profile.label.name {
         let hint = Wording.suggestion(for: name, among: profile.featureNames).map { "did you mean '\($0)'? " } ?? ""
         problems.append(.init(
-          file: file, line: header.line, column: name,
+          file: file, line: line, column: name,
           message: "is not a feature of the model; \(hint)accepted: \(expected(profile))"))
       }
     }
     for name in profile.featureNames where seen[name] == nil {
       problems.append(.init(
-        file: file, line: header.line, column: name,
+        file: file, line: line, column: name,
         message: "is missing from the header; the model reads the columns \(expected(profile))"))
     }
     if !problems.isEmpty { throw DriftError(.schema, problems: problems) }
@@ -146,10 +179,10 @@ public struct ProfiledInput: Sendable, Equatable {
   /// One cell's value (NaN for missing), reporting what is wrong with it.
   /// Non-finite values count as missing, as in training.
   private static func parse(
-    _ text: String, feature: DataProfile.FeatureProfile, profile: DataProfile, unknownLevels: UnknownLevels,
-    problem: (String) -> Void
+    _ cell: CSVCell, text: @autoclosure () -> String, feature: DataProfile.FeatureProfile, profile: DataProfile,
+    unknownLevels: UnknownLevels, problem: (String) -> Void
   ) -> Double {
-    switch CSVCell(text) {
+    switch cell {
     case .missing:
       if !profile.acceptsMissing {
         problem("missing value; the model was trained with \"missing\": \"\(profile.missing.rawValue)\", so every cell needs a value (only \"mean\" or \"median\" models impute missing values)")
@@ -157,18 +190,18 @@ public struct ProfiledInput: Sendable, Equatable {
       return .nan
     case .nonFinite:
       if !profile.acceptsMissing {
-        problem("value '\(shown(text))' is not finite; accepted: a finite decimal number")
+        problem("value '\(shown(text()))' is not finite; accepted: a finite decimal number")
       }
       return .nan
     case .nonNumeric:
-      problem("value '\(shown(text))' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3")
+      problem("value '\(shown(text()))' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3")
       return .nan
     case .number(let value):
       if feature.kind == .categorical, unknownLevels == .reject, let levels = feature.levels,
         !levels.contains(value == 0 ? 0 : value)
       {
         let list = levels.prefix(30).map(formatLevel).joined(separator: ", ") + (levels.count > 30 ? ", …" : "")
-        problem("value '\(shown(text))' is not a category the model was trained on; accepted: \(list)")
+        problem("value '\(shown(text()))' is not a category the model was trained on; accepted: \(list)")
       }
       return value == 0 ? 0 : value
     }

@@ -105,7 +105,41 @@ import Testing
     return view
   }
 
+  /// One record as the cell reader gives it, or as the text reader and
+  /// ``CSVCell`` give it: its line, field texts and cells (numbers by bit pattern).
+  struct CellRecordView: Equatable {
+    var line: Int
+    var texts: [String]
+    var cells: [String]
+
+    static func describe(_ cell: CSVCell) -> String {
+      if case .number(let v) = cell { return "number \(v.bitPattern)" }
+      return "\(cell)"
+    }
+  }
+
+  /// The cell reader's records and syntax error, against the text reader's.
+  func cellReadings(_ text: String) -> (cells: [CellRecordView], texts: [CellRecordView], cellError: CSVSyntaxError?, textError: CSVSyntaxError?) {
+    let bytes = Array(text.utf8)
+    var cells: [CellRecordView] = []
+    let cellError = bytes.withUnsafeBytes { raw in
+      CSVTokenizer.forEachCellRecord(in: raw) { record in
+        cells.append(CellRecordView(
+          line: record.line, texts: (0..<record.count).map(record.text), cells: record.cells.map(CellRecordView.describe)))
+      }
+    }
+    var texts: [CellRecordView] = []
+    let textError = CSVTokenizer.forEachRecord(in: bytes) { record in
+      texts.append(CellRecordView(
+        line: record.line, texts: record.fields, cells: record.fields.map { CellRecordView.describe(CSVCell($0)) }))
+    }
+    return (cells, texts, cellError, textError)
+  }
+
   func expectSameReading(_ text: String, _ comment: Comment? = nil, sourceLocation: SourceLocation = #_sourceLocation) {
+    let readings = cellReadings(text)
+    #expect(readings.cells == readings.texts, comment, sourceLocation: sourceLocation)
+    #expect(readings.cellError == readings.textError, comment, sourceLocation: sourceLocation)
     let numeric = numericView(text)
     let textual = textView(text)
     #expect(numeric.names == textual.names, comment, sourceLocation: sourceLocation)
@@ -184,6 +218,17 @@ import Testing
       }
       expectSameReading(text, "trial \(trial): \(text.debugDescription)")
     }
+  }
+
+  /// The cell reader parses plain numbers from the bytes and keeps the text
+  /// of everything else; a user's file means what it meant before.
+  @Test func cellReader_givesCellsAndTexts() {
+    let readings = cellReadings("a, b ,\"c,d\"\n1,-2.5e1, 3 \nNA,\"4\",x\n")
+    #expect(readings.cellError == nil)
+    #expect(readings.cells.map(\.line) == [1, 2, 3])
+    #expect(readings.cells.map(\.texts) == [["a", "b", "c,d"], ["1", "-2.5e1", "3"], ["NA", "4", "x"]])
+    #expect(readings.cells[1].cells == [1.0, -25, 3].map { CellRecordView.describe(.number($0)) })
+    #expect(readings.cells[2].cells == [.missing, .number(4), .nonNumeric].map(CellRecordView.describe))
   }
 
   @Test func csvCell_followsTheNumericReader() {
