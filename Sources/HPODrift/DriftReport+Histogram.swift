@@ -71,11 +71,13 @@ extension DriftReport {
         new: fractions(Array(DriftStatistics.binCounts(new, edges: edges).prefix(bins))))
     }
 
-    /// `≤ e₀`, `(e₀, e₁]`, …, `> eₖ`; one bucket `all values` without edges.
+    /// `≤ e₀`, `(e₀, e₁]`, …, `> eₖ` with 4 significant digits (``edges``
+    /// holds the exact cut points); one bucket `all values` without edges.
     static func binLabels(_ edges: [Double]) -> [String] {
       guard let first = edges.first, let last = edges.last else { return ["all values"] }
-      let inner = zip(edges, edges.dropFirst()).map { "(\(DriftReport.number($0)), \(DriftReport.number($1))]" }
-      return ["≤ \(DriftReport.number(first))"] + inner + ["> \(DriftReport.number(last))"]
+      func short(_ x: Double) -> String { String(format: "%.4g", x) }
+      let inner = zip(edges, edges.dropFirst()).map { "(\(short($0)), \(short($1))]" }
+      return ["≤ \(short(first))"] + inner + ["> \(short(last))"]
     }
   }
 }
