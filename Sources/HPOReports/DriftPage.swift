@@ -147,7 +147,7 @@ public enum DriftPage {
   static let css = """
     .bar-reference{fill:#8a93a8}.bar-new{fill:#d6562b}
     tr.decision-drifted td{background:#fbe5e5}tr.decision-negligible td{color:#667}tr.decision-untested td{color:#667}
-    figure.histogram{margin:16px 0}figure.histogram figcaption{font-weight:bold;font-size:14px}
+    figure.histogram{margin:16px 0;overflow-x:auto}figure.histogram figcaption{font-weight:bold;font-size:14px}
     table.settings{margin:12px 0}table.settings td:first-child{font-weight:bold}
     """
 }
