@@ -94,7 +94,7 @@ public enum DriftCheck {
     var positions: [(Int, Int)] = []
     var pValues: [Double] = []
     for (i, f) in features.enumerated() {
-      for (k, t) in f.tests.enumerated() where t.method != "none" {
+      for (k, t) in f.tests.enumerated() where t.method != .none {
         positions.append((i, k))
         pValues.append(t.pValue)
       }
@@ -130,19 +130,28 @@ public enum DriftCheck {
   }
 
   static func untested(_ aspect: DriftReport.Aspect, effect: Double = 0) -> DriftReport.Test {
-    DriftReport.Test(aspect: aspect, method: "none", statistic: nil, pValue: 1, correctedPValue: 1, effect: effect, decision: .untested)
+    DriftReport.Test(aspect: aspect, method: .none, statistic: nil, pValue: 1, correctedPValue: 1, effect: effect, decision: .untested)
   }
 
   static func test(_ aspect: DriftReport.Aspect, _ c: CategoryTest) -> DriftReport.Test {
     guard c.method != .none else { return untested(aspect, effect: c.effect) }
     return DriftReport.Test(
-      aspect: aspect, method: c.method.rawValue, statistic: c.statistic, pValue: c.pValue, correctedPValue: c.pValue,
+      aspect: aspect, method: method(c.method), statistic: c.statistic, pValue: c.pValue, correctedPValue: c.pValue,
       effect: c.effect, decision: .stable)
+  }
+
+  static func method(_ m: CategoryTest.Method) -> DriftReport.Method {
+    switch m {
+    case .chiSquare: .chiSquare
+    case .fisher: .fisher
+    case .twoProportion: .twoProportion
+    case .none: .none
+    }
   }
 
   static func test(_ ks: KolmogorovSmirnov) -> DriftReport.Test {
     DriftReport.Test(
-      aspect: .distribution, method: ks.exact ? "ks-exact" : "ks-asymptotic", statistic: ks.statistic, pValue: ks.pValue,
+      aspect: .distribution, method: ks.exact ? .ksExact : .ksAsymptotic, statistic: ks.statistic, pValue: ks.pValue,
       correctedPValue: ks.pValue, effect: ks.statistic, decision: .stable)
   }
 
@@ -156,11 +165,13 @@ public enum DriftCheck {
     var unseen = 0
     var unseenValues: Set<Double> = []
     let psi: Double
+    let histogram: DriftReport.Histogram
+    let reference = trainingCounts(feature, rows: trainingRows)
     switch feature.kind {
     case .numeric:
-      psi = DriftStatistics.psi(
-        expected: feature.fractions,
-        actual: DriftStatistics.smoothedFractions(DriftStatistics.binCounts(column, edges: feature.binEdges ?? [])))
+      let counts = DriftStatistics.binCounts(column, edges: feature.binEdges ?? [])
+      psi = DriftStatistics.psi(expected: feature.fractions, actual: DriftStatistics.smoothedFractions(counts))
+      histogram = .bins(edges: feature.binEdges ?? [], reference: reference, new: counts)
       let sample = feature.ksSample ?? []
       if present.isEmpty || sample.isEmpty {
         note = present.isEmpty ? "no values in the new data" : "no values in the training data"
@@ -171,13 +182,13 @@ public enum DriftCheck {
     case .categorical:
       let levels = feature.levels ?? []
       let counts = DriftStatistics.levelCounts(column, levels: levels)
+      histogram = .levels(levels, reference: reference, new: counts)
       psi = DriftStatistics.psi(expected: feature.fractions, actual: DriftStatistics.smoothedFractions(counts))
       unseen = counts[levels.count]
       if unseen > 0 {
         let known = Set(levels)
         unseenValues = Set(present.filter { !known.contains($0) })
       }
-      let reference = trainingCounts(feature, rows: trainingRows)
       let result = CategoryTest.homogeneity(
         reference: Array(reference.prefix(levels.count + 1)), new: Array(counts.prefix(levels.count + 1)))
       if result.method == .none {
@@ -193,11 +204,11 @@ public enum DriftCheck {
       missingFraction: column.isEmpty ? 0 : Double(missing) / Double(column.count),
       trainingMissingFraction: feature.missingFraction, unseenLevels: unseen, unseenDistinct: unseenValues.count,
       unseenExamples: Array(unseenValues.sorted().prefix(unseenExampleLimit)), psi: psi,
-      tests: tests, note: note)
+      tests: tests, note: note, histogram: histogram)
   }
 
-  /// The training split's counts per bucket of a categorical feature (levels,
-  /// unseen, missing), recovered from its ε-smoothed fractions and row count.
+  /// The training split's counts per bucket of a feature (numeric: bins,
+  /// missing; categorical: levels, unseen, missing), recovered from its ε-smoothed fractions and row count.
   static func trainingCounts(_ feature: DataProfile.FeatureProfile, rows: Int) -> [Int] {
     let eps = DataProfile.psiEpsilon
     let norm = 1 + eps * Double(feature.fractions.count)
@@ -213,7 +224,8 @@ public enum DriftCheck {
       return DriftReport.Feature(
         name: name, kind: .categorical, source: .prediction, rows: p.new.count, missingFraction: 0,
         trainingMissingFraction: 0, psi: nil, tests: [test(.distribution, result)],
-        note: result.method == .none ? "every prediction in one class on both sides" : nil)
+        note: result.method == .none ? "every prediction in one class on both sides" : nil,
+        histogram: .classes(reference: reference, new: new))
     default:
       let a = RadixSort.sorted(p.reference.values ?? []), b = RadixSort.sorted((p.new.values ?? []).filter(\.isFinite))
       guard !a.isEmpty, !b.isEmpty else {
@@ -223,7 +235,8 @@ public enum DriftCheck {
       }
       return DriftReport.Feature(
         name: name, kind: .numeric, source: .prediction, rows: p.new.count, missingFraction: 0,
-        trainingMissingFraction: 0, psi: nil, tests: [test(KolmogorovSmirnov(sorted: a, b))])
+        trainingMissingFraction: 0, psi: nil, tests: [test(KolmogorovSmirnov(sorted: a, b))],
+        histogram: .values(reference: a, new: b))
     }
   }
 }

@@ -14,15 +14,12 @@ extension DriftReport {
       for t in f.tests {
         var decision = t.decision.rawValue
         if t.decision == .untested, let note = f.note { decision += ": \(note)" }
-        if t.aspect == .distribution, f.unseenLevels > 0 {
-          let examples = f.unseenExamples.map(Self.level).joined(separator: ", ")
-          decision += " (\(f.unseenLevels) unseen: \(examples)\(f.unseenDistinct > f.unseenExamples.count ? ", …" : ""))"
-        }
+        if t.aspect == .distribution, let unseen = f.unseen { decision += " (\(unseen))" }
         rows.append([
-          t.aspect == .missing ? "\(name) [missing]" : name, f.kind.rawValue, t.method,
+          t.aspect == .missing ? "\(name) [missing]" : name, f.kind.rawValue, t.method.rawValue,
           t.statistic.map { String(format: "%.4f", $0) } ?? "-",
-          t.method == "none" ? "-" : String(format: "%.3g", t.pValue),
-          t.method == "none" ? "-" : String(format: "%.3g", t.correctedPValue),
+          t.method == .none ? "-" : String(format: "%.3g", t.pValue),
+          t.method == .none ? "-" : String(format: "%.3g", t.correctedPValue),
           String(format: "%.4f", t.effect), decision,
         ])
       }
@@ -40,5 +37,15 @@ extension DriftReport {
   /// A level as people write it: integers without ".0".
   static func level(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : "\(v)"
+  }
+}
+
+extension DriftReport.Feature {
+  /// The values training never saw, in words (`60 unseen: 3, 7, …`: the
+  /// count, then up to ``DriftCheck/unseenExampleLimit`` of them); nil when there are none.
+  public var unseen: String? {
+    guard unseenLevels > 0 else { return nil }
+    let examples = unseenExamples.map(DriftReport.level).joined(separator: ", ")
+    return "\(unseenLevels) unseen: \(examples)\(unseenDistinct > unseenExamples.count ? ", …" : "")"
   }
 }

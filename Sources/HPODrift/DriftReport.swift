@@ -44,11 +44,26 @@ public struct DriftReport: Sendable, Equatable, Codable {
     case prediction
   }
 
+  /// How a test's p-value was computed (JSON: its raw value).
+  public enum Method: String, Sendable, Equatable, Codable {
+    /// Kolmogorov–Smirnov, exact p-value (up to 10,000 values a side).
+    case ksExact = "ks-exact"
+    /// Kolmogorov–Smirnov, the asymptotic Kolmogorov distribution.
+    case ksAsymptotic = "ks-asymptotic"
+    /// Pearson's chi-square test of homogeneity (``CategoryTest``).
+    case chiSquare = "chi-square"
+    /// Fisher's exact test on a 2×2 table.
+    case fisher
+    /// The pooled two-proportion z-test.
+    case twoProportion = "two-proportion"
+    /// Nothing was tested (decision ``Decision/untested``).
+    case none
+  }
+
   /// One test.
   public struct Test: Sendable, Equatable, Codable {
     public var aspect: Aspect
-    /// `ks-exact`, `ks-asymptotic`, `chi-square`, `fisher`, `two-proportion` or `none`.
-    public var method: String
+    public var method: Method
     /// KS distance, chi-square or z statistic; nil for Fisher's exact test and none.
     public var statistic: Double?
     public var pValue: Double
@@ -84,6 +99,10 @@ public struct DriftReport: Sendable, Equatable, Codable {
     public var tests: [Test]
     /// Why something was not tested, when it was not.
     public var note: String?
+    /// The training data's and the new data's share of rows per bucket (what
+    /// the HTML report draws for a drifted feature); nil when there was
+    /// nothing to count (a model without finite predictions).
+    public var histogram: Histogram?
 
     /// Whether any of its tests found drift.
     public var drifted: Bool { tests.contains { $0.decision == .drifted } }
@@ -91,7 +110,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
     public var evidence: Double { tests.map(\.correctedPValue).min() ?? 1 }
 
     enum CodingKeys: String, CodingKey {
-      case name, kind, source, rows, psi, tests, note, drifted
+      case name, kind, source, rows, psi, tests, note, drifted, histogram
       case missingFraction = "missing_fraction"
       case trainingMissingFraction = "training_missing_fraction"
       case unseenLevels = "unseen_levels"
@@ -102,7 +121,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
     public init(
       name: String, kind: DataProfile.Kind, source: Source, rows: Int, missingFraction: Double,
       trainingMissingFraction: Double, unseenLevels: Int = 0, unseenDistinct: Int = 0, unseenExamples: [Double] = [], psi: Double?,
-      tests: [Test], note: String? = nil
+      tests: [Test], note: String? = nil, histogram: Histogram? = nil
     ) {
       self.name = name
       self.kind = kind
@@ -116,6 +135,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
       self.psi = psi
       self.tests = tests
       self.note = note
+      self.histogram = histogram
     }
 
     public init(from decoder: any Decoder) throws {
@@ -129,7 +149,8 @@ public struct DriftReport: Sendable, Equatable, Codable {
         unseenDistinct: try c.decode(Int.self, forKey: .unseenDistinct),
         unseenExamples: try c.decode([Double].self, forKey: .unseenExamples),
         psi: try c.decodeIfPresent(Double.self, forKey: .psi), tests: try c.decode([Test].self, forKey: .tests),
-        note: try c.decodeIfPresent(String.self, forKey: .note))
+        note: try c.decodeIfPresent(String.self, forKey: .note),
+        histogram: try c.decodeIfPresent(Histogram.self, forKey: .histogram))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -146,6 +167,7 @@ public struct DriftReport: Sendable, Equatable, Codable {
       try c.encodeIfPresent(psi, forKey: .psi)
       try c.encode(tests, forKey: .tests)
       try c.encodeIfPresent(note, forKey: .note)
+      try c.encodeIfPresent(histogram, forKey: .histogram)
       try c.encode(drifted, forKey: .drifted)
     }
   }

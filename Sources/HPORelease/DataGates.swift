@@ -2,6 +2,7 @@ import Foundation
 import HPOCore
 import HPODrift
 import HPOModels
+import HPOReports
 
 /// The data gates of `validation.new_data`: the new-data file must pass the
 /// schema check against the training split's profile (the checks
@@ -60,7 +61,7 @@ public enum DataGates {
     case .drift:
       let flagged = report.features.filter(\.drifted).map { f in
         let t = f.tests.filter { $0.decision == .drifted }.map { t in
-          "\(t.aspect == .missing ? "missing rate " : "")\(t.method) p = \(String(format: "%.3g", t.correctedPValue)), effect \(String(format: "%.3f", t.effect))"
+          "\(t.aspect == .missing ? "missing rate " : "")\(t.method.rawValue) p = \(String(format: "%.3g", t.correctedPValue)), effect \(String(format: "%.3f", t.effect))"
         }
         return "\(f.source == .prediction ? "the model's output" : f.name) (\(t.joined(separator: "; ")))"
       }
@@ -72,8 +73,10 @@ public enum DataGates {
     }
     let passed = report.outcome == .noDrift || (report.outcome == .inconclusive && !requirePower)
     let notes = report.notes.isEmpty ? "" : "; " + report.notes.joined(separator: "; ")
-    return GateResult(
+    var result = GateResult(
       name: "drift", kind: .drift, passed: passed, value: report.features.first?.evidence, threshold: limits,
       detail: detail + notes)
+    result.drift = report.pageInput(data: path)
+    return result
   }
 }

@@ -18,6 +18,13 @@ public struct GateResult: Sendable, Equatable, Codable {
   public var threshold: String
   /// Why it passed or failed, in a sentence.
   public var detail: String
+  /// The drift gate's full check, for the drift section of `report.html`;
+  /// nil for other gates. Not part of the gate's JSON.
+  public var drift: DriftPageInput? = nil
+
+  enum CodingKeys: String, CodingKey {
+    case name, kind, passed, value, threshold, detail
+  }
 
   public init(name: String, kind: Kind, passed: Bool, value: Double? = nil, threshold: String, detail: String) {
     self.name = name

@@ -21,7 +21,8 @@ extension ReleaseReport {
       champion: champion.map {
         ReportInput.Champion(entry: $0.entry, version: $0.version, metric: $0.metric, champion: $0.champion, winner: $0.winner, test: $0.testSummary)
       },
-      package: package, space: spec.space, trials: record.trials.map(ReportInput.Trial.init))
+      package: package, drift: gates.lazy.compactMap(\.drift).first, space: spec.space,
+      trials: record.trials.map(ReportInput.Trial.init))
   }
 
   /// The winner's model and the prepared data, for the model card; nil until both are known.

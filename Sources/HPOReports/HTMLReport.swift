@@ -6,7 +6,8 @@ import HPOCore
 /// inline JavaScript (table sorting, metric switch), no external resource.
 /// It renders a ``ReportInput``, the input `report.md` and `junit.xml` share.
 ///
-/// Sections: the outcome banner and the gate table; the winner (trial,
+/// Sections: the outcome banner and the gate table; the drift gate's check
+/// of new data, when there was one (``DriftPage``); the winner (trial,
 /// configuration, metrics); the optimisation history with the best-so-far
 /// line; parallel coordinates of the complete trials (the best 20 % coloured,
 /// the rest grey); parameter importance (see ``ParameterImportance``);
@@ -23,17 +24,10 @@ public enum HTMLReport {
 
   /// The report as one HTML document.
   public static func render(_ input: ReportInput) -> String {
-    var html = HTMLWriter()
-    html.raw("<!DOCTYPE html>\n")
-    html.open("html", ["lang": "en"])
-    html.open("head")
-    html.raw("<meta charset=\"utf-8\">")
-    html.element("title", "hpo report: \(input.experiment)")
-    html.element("style", css, escape: false)
-    html.close("head")
-    html.open("body")
+    var html = HTMLWriter.document(title: "hpo report: \(input.experiment)", css: css + (input.drift == nil ? "" : DriftPage.css))
     html.element("h1", "Experiment \(input.experiment)")
     banner(input, &html)
+    if let drift = input.drift { DriftPage.section(drift, &html, heading: true) }
     winner(input, &html)
     history(input, &html)
     parallelCoordinates(input, &html)

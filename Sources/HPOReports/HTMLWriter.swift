@@ -26,6 +26,22 @@ struct HTMLWriter {
     a.keys.sorted().map { " \($0)=\"\(escape(a[$0] ?? ""))\"" }.joined()
   }
 
+  /// A document opened up to its `<body>`: the doctype, `<html lang="en">`
+  /// and a head with the charset, `title` and the `css`. The caller writes
+  /// the body and closes `body` and `html`.
+  static func document(title: String, css: String) -> HTMLWriter {
+    var html = HTMLWriter()
+    html.raw("<!DOCTYPE html>\n")
+    html.open("html", ["lang": "en"])
+    html.open("head")
+    html.raw("<meta charset=\"utf-8\">")
+    html.element("title", title)
+    html.element("style", css, escape: false)
+    html.close("head")
+    html.open("body")
+    return html
+  }
+
   mutating func raw(_ s: String) { text += s }
 
   mutating func text(_ s: String) { text += Self.escape(s) }

@@ -29,6 +29,8 @@ public struct ReportInput: Sendable, Equatable {
   public var champion: Champion?
   /// The packaged model and its data, for the model card; nil when nothing was packaged.
   public var package: Package?
+  /// The drift gate's check of new data, when the release stage ran one (a section of `report.html`).
+  public var drift: DriftPageInput?
   /// The search space (axes of the parallel coordinates, importance, normalised configurations).
   public var space: SearchSpace
   /// Every trial, in the store's order.
@@ -37,7 +39,7 @@ public struct ReportInput: Sendable, Equatable {
   public init(
     experiment: String, objective: String, direction: Direction, model: ModelKind, status: ReleaseOutcome.Status?,
     outcome: String, error: String? = nil, gates: [Gate], winner: Winner?, champion: Champion? = nil,
-    package: Package? = nil, space: SearchSpace, trials: [Trial]
+    package: Package? = nil, drift: DriftPageInput? = nil, space: SearchSpace, trials: [Trial]
   ) {
     self.experiment = experiment
     self.objective = objective
@@ -50,6 +52,7 @@ public struct ReportInput: Sendable, Equatable {
     self.winner = winner
     self.champion = champion
     self.package = package
+    self.drift = drift
     self.space = space
     self.trials = trials
   }

@@ -14,7 +14,7 @@ struct DriftCalibrationTests {
 
   /// Flags at alpha 0.05 and 0.01 of one report checked at alpha 0.05 with min_effect 0.
   static func flags(_ report: DriftReport) -> (Bool, Bool) {
-    let p = report.features.flatMap(\.tests).filter { $0.method != "none" }.map(\.correctedPValue).min() ?? 1
+    let p = report.features.flatMap(\.tests).filter { $0.method != .none }.map(\.correctedPValue).min() ?? 1
     return (p < 0.05, p < 0.01)
   }
 

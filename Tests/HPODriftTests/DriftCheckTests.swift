@@ -16,7 +16,7 @@ struct DriftCheckTests {
   @Test func theTrainingDataItself_hasNoDrift() {
     let report = DriftCheck.compare(profile: profile([("x", Self.training)]), columns: [Self.training])
     let test = report.features[0].tests[0]
-    #expect(test.method == "ks-exact" && test.statistic == 0 && test.pValue == 1 && test.decision == .stable)
+    #expect(test.method == .ksExact && test.statistic == 0 && test.pValue == 1 && test.decision == .stable)
     #expect(report.features[0].psi == 0)
     #expect(report.outcome == .noDrift && report.drifted.isEmpty)
   }
@@ -72,7 +72,7 @@ struct DriftCheckTests {
     let report = DriftCheck.compare(profile: profile([("c", reference)], categorical: ["c"]), columns: [new])
     let f = report.features[0]
     #expect(f.unseenLevels == 30 && f.unseenDistinct == 2 && f.unseenExamples == [7, 8])
-    #expect(f.tests[0].method == "chi-square" && f.tests[0].decision == DriftReport.Decision.drifted)
+    #expect(f.tests[0].method == .chiSquare && f.tests[0].decision == DriftReport.Decision.drifted)
     #expect(abs(f.tests[0].effect - 0.1) < 1e-12)
     #expect(report.table().contains("(30 unseen: 7, 8)"))
   }
@@ -101,7 +101,7 @@ struct DriftCheckTests {
     let new = Self.training.enumerated().map { $0.offset % 4 == 0 ? .nan : $0.element }
     let report = DriftCheck.compare(profile: profile([("x", reference)], missing: .median), columns: [new])
     let missing = report.features[0].tests.first { $0.aspect == .missing }
-    #expect(missing?.method == "two-proportion" && missing?.decision == .drifted)
+    #expect(missing?.method == .twoProportion && missing?.decision == .drifted)
     #expect(abs((missing?.effect ?? 0) - 0.25) < 1e-12)
     #expect(report.features[0].missingFraction == 0.25)
   }

@@ -102,6 +102,43 @@ struct DriftDecisionTests {
     #expect((drift?["detail"] as? String)?.contains("no drift: none of 31 checked") == true, "\(drift ?? [:])")
     let files = try FileManager.default.contentsOfDirectory(atPath: try Self.built.get().package.path)
     #expect(files.contains("test-outputs.json"))
+    // report.html shows the gate's check: every test, no histogram (nothing drifted).
+    let report = try String(contentsOf: try Self.built.get().result.deletingLastPathComponent().appendingPathComponent("report.html"), encoding: .utf8)
+    #expect(report.contains("<section id=\"drift\"><h2>Drift of "))
+    #expect(report.components(separatedBy: "<tr class=\"decision-stable\"").count - 1 >= 31)
+    #expect(!report.contains("<figure class=\"histogram\""))
+  }
+
+  @Test func html_writesThePage_withAHistogramPerDriftedColumn_besideTheOutput() throws {
+    let page = try HPOProcess.temporaryDirectory().appendingPathComponent("drift.html")
+    let run = try Self.drift(100, seed: 4, shift: 1, ["--format", "json", "--html", page.path])
+    #expect(run.exitCode == 1, "\(run.standardOutput)\(run.standardError)")
+    let object = try JSONSerialization.jsonObject(with: Data(run.standardOutput.utf8)) as? [String: Any]
+    let drifted = object?["drifted_features"] as? [String] ?? []
+    #expect(drifted.first == "f3")
+    let html = try String(contentsOf: page, encoding: .utf8)
+    #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("class=\"banner failed\" id=\"drift-outcome\""))
+    #expect(html.contains("<figure class=\"histogram\" data-feature=\"f3\" id=\"drift-histogram-0\">"))
+    #expect(html.components(separatedBy: "<figure class=\"histogram\"").count - 1 == drifted.count)
+    // The first table row is the strongest evidence, as in the text table.
+    let firstRow = html.components(separatedBy: "<tr class=\"decision-").dropFirst().first ?? ""
+    #expect(firstRow.hasPrefix("drifted\" data-feature=\"f3\">"))
+    // The JSON carries the histogram the page draws: the profile's bins and missing, both sides summing to 1.
+    let f3 = (object?["features"] as? [[String: Any]])?.first { $0["name"] as? String == "f3" }
+    let histogram = f3?["histogram"] as? [String: Any]
+    for side in ["reference", "new"] {
+      let fractions = histogram?[side] as? [Double] ?? []
+      #expect(fractions.count == (histogram?["labels"] as? [String])?.count && abs(fractions.reduce(0, +) - 1) < 1e-9)
+    }
+  }
+
+  @Test func html_inAFolderThatDoesNotExist_exitsTwo_namingIt_printingNothing() throws {
+    let page = try HPOProcess.temporaryDirectory().appendingPathComponent("no-such-folder/drift.html")
+    let run = try Self.drift(100, seed: 4, shift: 1, ["--html", page.path])
+    #expect(run.exitCode == 2)
+    #expect(run.standardError.contains("--html: '\(page.path)': the folder '\(page.deletingLastPathComponent().path)' does not exist"), "\(run.standardError)")
+    #expect(run.standardOutput.isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: page.path))
   }
 
   @Test func badColumns_exitTwo_namingTheColumn() throws {

@@ -3,6 +3,7 @@ import Foundation
 import HPOCore
 import HPODrift
 import HPORelease
+import HPOReports
 
 extension HPOExitCode {
   /// `hpo drift`: nothing drifted, but the new data has too few rows for the
@@ -27,7 +28,7 @@ extension HPOCommand.DriftCommand {
   /// The output formats of `hpo drift`: table or json (csv is refused by `validate()`).
   typealias Format = OutputFormat
 
-  /// `hpo drift [check] --package DIR --data FILE.csv [--alpha A] [--min-effect E] [--format table|json]`.
+  /// `hpo drift [check] --package DIR --data FILE.csv [--alpha A] [--min-effect E] [--format table|json] [--html FILE]`.
   struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Compare new data with a package's training data, feature by feature.",
@@ -40,7 +41,9 @@ extension HPOCommand.DriftCommand {
         the chance of any false alarm at most --alpha; a test flags drift when its corrected \
         p-value is under --alpha and its effect size (KS or total-variation distance) over \
         --min-effect. Exit 0: no drift; 1: drift (a retraining trigger); 2: bad input; \
-        4: inconclusive (too few rows to detect a 0.5 sd shift with 80% power).
+        4: inconclusive (too few rows to detect a 0.5 sd shift with 80% power). --html FILE also \
+        writes a self-contained HTML page (the table, and reference-against-new histograms of the \
+        drifted features) atomically, before the table is printed; the exit code is the same.
         """)
 
     @Option(help: "The package directory (data-profile.json, SHA256SUMS).")
@@ -64,8 +67,14 @@ extension HPOCommand.DriftCommand {
     @Option(help: "table: one line per test, by evidence; json: one object (csv: not available).")
     var format: Format = .table
 
+    @Option(help: ArgumentHelp(
+      "Also write the report as a self-contained HTML page, with histograms of the drifted features (atomically).",
+      valueName: "file"))
+    var html: String?
+
     func validate() throws {
       try format.check("hpo drift", accepts: [.table, .json])
+      if let html, let problem = Self.htmlPathProblem(html) { throw ValidationError("--html: \(problem)") }
       if let problem = DriftSettings.alphaProblem(alpha) { throw ValidationError("--alpha: \(problem)") }
       if let problem = DriftSettings.minEffectProblem(minEffect) { throw ValidationError("--min-effect: \(problem)") }
       if let psiMax, !(psiMax.isFinite && psiMax >= 0) {
@@ -103,6 +112,15 @@ extension HPOCommand.DriftCommand {
       } catch {
         FileHandleOutput.standardError(error.description)
         throw HPOExitCode.badInput
+      }
+      if let html {
+        // Written before anything is printed: a failed write leaves no half output behind.
+        do {
+          try AtomicFile.write(DriftPage.render(report.pageInput(data: data)), to: html)
+        } catch {
+          FileHandleOutput.standardError("\(html): cannot write the HTML report: \(error.reason)")
+          throw HPOExitCode.infrastructure
+        }
       }
       print(format == .json ? report.json() : report.table(), terminator: "")
       switch report.outcome {
@@ -153,5 +171,21 @@ extension HPOCommand.DriftCommand {
         throw HPOExitCode.infrastructure
       }
     }
+  }
+}
+
+extension HPOCommand.DriftCommand.Check {
+  /// Why `path` cannot take the HTML page (a folder, or in a folder that does
+  /// not exist), or nil; checked before the data is read.
+  static func htmlPathProblem(_ path: String) -> String? {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+      return "'\(path)' is a folder; accepted: a file path in an existing folder"
+    }
+    let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+    guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
+      return "'\(path)': the folder '\(folder)' does not exist; accepted: a file path in an existing folder"
+    }
+    return nil
   }
 }
