@@ -162,7 +162,9 @@ let package = Package(
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
-    .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor"]),
+    // A test helper (not a product): a process that orphans a grandchild, with and without ChildSubreaper.
+    .executableTarget(name: "hpo-subreaper-probe", dependencies: ["HPOSupervisor"], path: "Tests/SubreaperProbe"),
+    .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor", "hpo-subreaper-probe"]),
     // The fuzz seeds and every input that once crashed a reader, replayed.
     .testTarget(name: "FuzzRegressionTests", dependencies: ["HPOFuzzHarness"]),
     // The module map in the README against the sources' imports.

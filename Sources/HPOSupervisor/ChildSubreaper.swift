@@ -61,7 +61,7 @@ public enum ChildSubreaper {
   private static let timersLock = NSLock()
 
   /// The pids under /proc whose parent is `parent` and whose state is Z (zombie).
-  static func zombieChildren(of parent: Int32) -> [Int32] {
+  public static func zombieChildren(of parent: Int32) -> [Int32] {
     // An unreadable /proc (not Linux, or hidden) leaves nothing to reap: an empty list is right.
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
     return names.compactMap { name -> Int32? in
