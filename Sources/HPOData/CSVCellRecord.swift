@@ -72,12 +72,16 @@ extension CSVTokenizer {
 
   /// ``forEachCellRecord(in:_:)`` over the file at `path`, mapped into memory:
   /// the pages already read leave the resident set as the scan goes on.
+  /// `lineEnds`, when given, is called first with the number of line feeds in
+  /// the file (at least the number of records less one), so that the caller
+  /// can reserve room for the rows.
   /// - Throws: ``DataError`` `.fileUnreadable` naming the file and the reason.
   public static func forEachCellRecord(
-    file path: String, _ body: (CSVCellRecord) -> Void
+    file path: String, lineEnds: ((Int) -> Void)? = nil, _ body: (CSVCellRecord) -> Void
   ) throws(DataError) -> CSVSyntaxError? {
     let mapped = try MappedFile(path: path)
     defer { mapped.close() }
+    if let lineEnds { lineEnds(CSVReader.lineEnds(in: mapped, from: 0)) }
     let step = 8 << 20
     var released = 0
     return scanCellRecords(

@@ -169,7 +169,7 @@ public enum DriftCheck {
     let reference = trainingCounts(feature, rows: trainingRows)
     switch feature.kind {
     case .numeric:
-      let counts = DriftStatistics.binCounts(column, edges: feature.binEdges ?? [])
+      let counts = DriftStatistics.binCounts(sorted: present, missing: missing, edges: feature.binEdges ?? [])
       psi = DriftStatistics.psi(expected: feature.fractions, actual: DriftStatistics.smoothedFractions(counts))
       histogram = .bins(edges: feature.binEdges ?? [], reference: reference, new: counts)
       let sample = feature.ksSample ?? []

@@ -25,6 +25,27 @@ public enum DriftStatistics {
     return counts
   }
 
+  /// ``binCounts(_:edges:)`` of values given sorted (no NaN) with the number
+  /// of missing values apart: one walk over values and edges together.
+  public static func binCounts(sorted values: [Double], missing: Int, edges: [Double]) -> [Int] {
+    var counts = [Int](repeating: 0, count: edges.count + 2)
+    counts[edges.count + 1] = missing
+    var bin = 0
+    var start = 0
+    values.withUnsafeBufferPointer { values in
+      // Bin `bin` takes the values ≤ edges[bin] from `start` on; the last bin takes the rest.
+      while bin < edges.count {
+        var end = start
+        while end < values.count && values[end] <= edges[bin] { end += 1 }
+        counts[bin] = end - start
+        start = end
+        bin += 1
+      }
+    }
+    counts[edges.count] = values.count - start
+    return counts
+  }
+
   /// Counts of `values` per level (`levels` ascending), then values that are
   /// no level (unseen in training), then missing values: `levels.count + 2` counts.
   public static func levelCounts(_ values: [Double], levels: [Double]) -> [Int] {

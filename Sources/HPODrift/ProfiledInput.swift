@@ -40,13 +40,26 @@ public struct ProfiledInput: Sendable, Equatable {
   /// the precision the model was trained in (`Float` for float32 models), so
   /// categorical codes match the one-hot categories learnt from that data.
   public func dataset<S: DataScalar>(profile: DataProfile, as type: S.Type = Double.self) -> Dataset<S> {
-    var features = [S]()
-    features.reserveCapacity(rowCount * columns.count)
-    for i in 0..<rowCount {
-      for column in columns { features.append(S(column[i])) }
+    dataset(profile: profile, as: type, rows: 0..<rowCount)
+  }
+
+  /// ``dataset(profile:as:)`` of the rows in `rows` only (a chunk, to predict
+  /// a large file a piece at a time).
+  public func dataset<S: DataScalar>(profile: DataProfile, as type: S.Type = Double.self, rows: Range<Int>) -> Dataset<S> {
+    var features = [S](repeating: 0, count: rows.count * columns.count)
+    features.withUnsafeMutableBufferPointer { out in
+      for (k, column) in columns.enumerated() {
+        column.withUnsafeBufferPointer { values in
+          var at = k
+          for i in rows {
+            out[at] = S(values[i])
+            at += columns.count
+          }
+        }
+      }
     }
     return Dataset(
-      features: features, labels: [Double](repeating: 0, count: rowCount), featureNames: profile.featureNames,
+      features: features, labels: [Double](repeating: 0, count: rows.count), featureNames: profile.featureNames,
       labelName: profile.label.name, task: profile.label.task, classCount: profile.label.classes?.count)
   }
 
@@ -58,7 +71,9 @@ public struct ProfiledInput: Sendable, Equatable {
     var reader = Reader(file: path, profile: profile, unknownLevels: unknownLevels)
     let syntaxError: CSVSyntaxError?
     do {
-      syntaxError = try CSVTokenizer.forEachCellRecord(file: path) { reader.add($0) }
+      syntaxError = try CSVTokenizer.forEachCellRecord(file: path, lineEnds: { reader.reserve(rows: $0 + 1) }) {
+        reader.add($0)
+      }
     } catch {
       throw DriftError(.unreadable, file: path, message: "cannot be read (\(error.first?.message ?? "unreadable")); give the path of a CSV file with a header row")
     }
@@ -75,24 +90,43 @@ public struct ProfiledInput: Sendable, Equatable {
     return try reader.finish(syntaxError)
   }
 
-  /// The check, one record at a time: the header, then the rows.
+  /// The check, one record at a time: the header, then the rows. The values
+  /// go through a column-major block of ``blockRows`` rows into the columns,
+  /// so that a row costs no copy-on-write check per cell.
   private struct Reader {
+    static let blockRows = 4096
+
     let file: String
     let profile: DataProfile
     let unknownLevels: UnknownLevels
+    /// Per feature: the training levels a value must be one of (categorical
+    /// features read with ``UnknownLevels/reject``), else nil.
+    let requiredLevels: [Set<Double>?]
     var headerCount: Int?
     var positions: [Int] = []
     var headerError: DriftError?
     var log: ProblemLog
     var columns: [[Double]]
     var lines: [Int] = []
+    var block: [Double]
+    var blockCount = 0
 
     init(file: String, profile: DataProfile, unknownLevels: UnknownLevels) {
       self.file = file
       self.profile = profile
       self.unknownLevels = unknownLevels
+      requiredLevels = profile.features.map { f in
+        f.kind == .categorical && unknownLevels == .reject ? Set(f.levels ?? []) : nil
+      }
       log = ProblemLog(file: file)
       columns = [[Double]](repeating: [], count: profile.features.count)
+      block = [Double](repeating: 0, count: Self.blockRows * profile.features.count)
+    }
+
+    /// Reserves room for `rows` rows (an upper bound: the file's line count).
+    mutating func reserve(rows: Int) {
+      for k in columns.indices { columns[k].reserveCapacity(rows) }
+      lines.reserveCapacity(rows)
     }
 
     mutating func add(_ record: CSVCellRecord) {
@@ -110,19 +144,37 @@ public struct ProfiledInput: Sendable, Equatable {
         return
       }
       lines.append(record.line)
-      for (k, feature) in profile.features.enumerated() {
-        let position = positions[k]
-        let value = parse(
-          record.cells[position], text: record.text(position), feature: feature, profile: profile,
-          unknownLevels: unknownLevels
-        ) { message in
-          log.add(line: record.line, column: feature.name, message)
+      var problems: [(feature: Int, message: CellProblem)] = []
+      let row = blockCount
+      let acceptsMissing = profile.acceptsMissing
+      block.withUnsafeMutableBufferPointer { block in
+        for k in positions.indices {
+          let position = positions[k]
+          block[k * Self.blockRows + row] = ProfiledInput.value(
+            record.cells[position], text: record.text(position), levels: requiredLevels[k], acceptsMissing: acceptsMissing
+          ) { message in problems.append((k, message)) }
         }
-        columns[k].append(value)
       }
+      for (k, message) in problems {
+        let feature = profile.features[k]
+        log.add(line: record.line, column: feature.name, message(feature, profile))
+      }
+      blockCount += 1
+      if blockCount == Self.blockRows { flushBlock() }
     }
 
-    func finish(_ syntaxError: CSVSyntaxError?) throws(DriftError) -> ProfiledInput {
+    /// Moves the block's rows to the columns.
+    mutating func flushBlock() {
+      guard blockCount > 0 else { return }
+      for k in columns.indices {
+        let start = k * Self.blockRows
+        columns[k].append(contentsOf: block[start..<(start + blockCount)])
+      }
+      blockCount = 0
+    }
+
+    mutating func finish(_ syntaxError: CSVSyntaxError?) throws(DriftError) -> ProfiledInput {
+      flushBlock()
       if let headerError { throw headerError }
       var log = log
       if let syntaxError {
@@ -176,34 +228,47 @@ public struct ProfiledInput: Sendable, Equatable {
       + " in any order (the label '\(profile.label.name)' may be there too and is ignored)"
   }
 
+  /// A problem with one cell, worded once the feature is known (the hot loop
+  /// only notes which cell it was).
+  typealias CellProblem = (DataProfile.FeatureProfile, DataProfile) -> String
+
   /// One cell's value (NaN for missing), reporting what is wrong with it.
-  /// Non-finite values count as missing, as in training.
-  private static func parse(
-    _ cell: CSVCell, text: @autoclosure () -> String, feature: DataProfile.FeatureProfile, profile: DataProfile,
-    unknownLevels: UnknownLevels, problem: (String) -> Void
+  /// Non-finite values count as missing, as in training. `levels`: the
+  /// categories the value must be one of, or nil when any value goes.
+  @inline(__always)
+  private static func value(
+    _ cell: CSVCell, text: @autoclosure () -> String, levels: Set<Double>?, acceptsMissing: Bool,
+    problem: (@escaping CellProblem) -> Void
   ) -> Double {
     switch cell {
+    case .number(let value):
+      let value = value == 0 ? 0 : value
+      if let levels, !levels.contains(value) {
+        let shownText = shown(text())
+        problem { feature, _ in
+          let levels = feature.levels ?? []
+          let list = levels.prefix(30).map(formatLevel).joined(separator: ", ") + (levels.count > 30 ? ", …" : "")
+          return "value '\(shownText)' is not a category the model was trained on; accepted: \(list)"
+        }
+      }
+      return value
     case .missing:
-      if !profile.acceptsMissing {
-        problem("missing value; the model was trained with \"missing\": \"\(profile.missing.rawValue)\", so every cell needs a value (only \"mean\" or \"median\" models impute missing values)")
+      if !acceptsMissing {
+        problem { _, profile in
+          "missing value; the model was trained with \"missing\": \"\(profile.missing.rawValue)\", so every cell needs a value (only \"mean\" or \"median\" models impute missing values)"
+        }
       }
       return .nan
     case .nonFinite:
-      if !profile.acceptsMissing {
-        problem("value '\(shown(text()))' is not finite; accepted: a finite decimal number")
+      if !acceptsMissing {
+        let shownText = shown(text())
+        problem { _, _ in "value '\(shownText)' is not finite; accepted: a finite decimal number" }
       }
       return .nan
     case .nonNumeric:
-      problem("value '\(shown(text()))' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3")
+      let shownText = shown(text())
+      problem { _, _ in "value '\(shownText)' is not a number; accepted: a decimal number such as 3, -0.5 or 1e-3" }
       return .nan
-    case .number(let value):
-      if feature.kind == .categorical, unknownLevels == .reject, let levels = feature.levels,
-        !levels.contains(value == 0 ? 0 : value)
-      {
-        let list = levels.prefix(30).map(formatLevel).joined(separator: ", ") + (levels.count > 30 ? ", …" : "")
-        problem("value '\(shown(text()))' is not a category the model was trained on; accepted: \(list)")
-      }
-      return value == 0 ? 0 : value
     }
   }
 

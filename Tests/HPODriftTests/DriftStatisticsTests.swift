@@ -12,6 +12,23 @@ struct DriftStatisticsTests {
     #expect(counts == [2, 2, 2, 1, 1])
   }
 
+  /// The one-walk count over sorted values (what `hpo drift` uses) is the
+  /// binary-search count, ties on the edges included.
+  @Test func binCountsOfSortedValues_matchTheUnsortedCount() {
+    #expect(DriftStatistics.binCounts(sorted: [0.5, 1, 1.5, 2, 2.5, 3, 3.5], missing: 1, edges: [1, 2, 3]) == [2, 2, 2, 1, 1])
+    #expect(DriftStatistics.binCounts(sorted: [], missing: 0, edges: [1]) == [0, 0, 0])
+    #expect(DriftStatistics.binCounts(sorted: [4, 5], missing: 2, edges: []) == [2, 2])
+    var rng = SeededGenerator(seed: 9)
+    for _ in 0..<200 {
+      let edges = (0..<Int(rng.next() % 6)).map { _ in Double(rng.next() % 10) }.sorted()
+      let values = (0..<Int(rng.next() % 40)).map { _ in rng.next() % 8 == 0 ? Double.nan : Double(rng.next() % 12) - 1 }
+      let present = values.filter { !$0.isNaN }.sorted()
+      #expect(
+        DriftStatistics.binCounts(sorted: present, missing: values.count - present.count, edges: edges)
+          == DriftStatistics.binCounts(values, edges: edges), "\(values) at \(edges)")
+    }
+  }
+
   @Test func levelCounts_countUnseenLevelsAndMissingValuesApart() {
     let counts = DriftStatistics.levelCounts([0, 1, 1, 5, -2, .nan, 2], levels: [0, 1, 2])
     #expect(counts == [1, 2, 1, 2, 1])
