@@ -164,12 +164,12 @@ let package = Package(
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
     // A test helper (not a product): a process that orphans a grandchild, with and without ChildSubreaper.
     .executableTarget(name: "hpo-subreaper-probe", dependencies: ["HPOSupervisor"], path: "Tests/SubreaperProbe"),
-    .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor", "hpo-subreaper-probe"]),
+    .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor", "HPOTestSupport", "hpo-subreaper-probe"]),
     // The fuzz seeds and every input that once crashed a reader, replayed.
     .testTarget(name: "FuzzRegressionTests", dependencies: ["HPOFuzzHarness"]),
     // The module map in the README against the sources' imports.
     .testTarget(name: "ArchitectureTests"),
     // Runs the built `hpo` binary as a user would.
-    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ"]),
+    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ", "HPOTestSupport"]),
   ]
 )

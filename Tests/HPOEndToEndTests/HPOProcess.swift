@@ -1,4 +1,5 @@
 import Foundation
+import HPOTestSupport
 
 /// Runs the built `hpo` binary as a user would and captures what they see.
 struct HPOProcess {
@@ -10,17 +11,8 @@ struct HPOProcess {
 
   /// The `hpo` executable built next to this test bundle.
   static let executable: URL = {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL { candidates.append(bundle.deletingLastPathComponent()) }
-    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-    for dir in candidates {
-      // The test bundle may sit in a `.xctest` directory or next to the products.
-      for base in [dir, dir.deletingLastPathComponent(), dir.deletingLastPathComponent().deletingLastPathComponent()] {
-        let url = base.appendingPathComponent("hpo")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-      }
-    }
-    fatalError("the hpo binary was not found next to the tests (looked in \(candidates.map(\.path)))")
+    if let url = BuiltExecutable.url("hpo") { return url }
+    fatalError("the hpo binary was not found next to the tests (looked in \(BuiltExecutable.searched.map(\.path)))")
   }()
 
   /// The repository's root folder.

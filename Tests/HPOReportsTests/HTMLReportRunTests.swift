@@ -16,16 +16,8 @@ struct HTMLReportRunTests {
 
   /// The `hpo` executable built next to this test bundle.
   static func executable() throws -> URL {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL { candidates.append(bundle.deletingLastPathComponent()) }
-    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-    for dir in candidates {
-      for base in [dir, dir.deletingLastPathComponent(), dir.deletingLastPathComponent().deletingLastPathComponent()] {
-        let url = base.appendingPathComponent("hpo")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-      }
-    }
-    throw PythonFailure(message: "the hpo binary was not found next to the tests (looked in \(candidates.map(\.path))); run swift build first")
+    if let url = BuiltExecutable.url("hpo") { return url }
+    throw PythonFailure(message: "the hpo binary was not found next to the tests (looked in \(BuiltExecutable.searched.map(\.path))); run swift build first")
   }
 
   /// Runs `hpo arguments…` and returns its exit code and standard error.

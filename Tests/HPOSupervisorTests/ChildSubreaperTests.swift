@@ -1,4 +1,5 @@
 import Foundation
+import HPOTestSupport
 import Testing
 
 /// `hpo run` as a child subreaper: a grandchild that its child orphans is
@@ -8,18 +9,7 @@ import Testing
 /// every other test.
 @Suite struct ChildSubreaperTests {
   /// The probe built next to this test bundle.
-  static let probe: URL? = {
-    var candidates: [URL] = []
-    if let bundle = Bundle.main.executableURL { candidates.append(bundle.deletingLastPathComponent()) }
-    candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
-    for dir in candidates {
-      for base in [dir, dir.deletingLastPathComponent(), dir.deletingLastPathComponent().deletingLastPathComponent()] {
-        let url = base.appendingPathComponent("hpo-subreaper-probe")
-        if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-      }
-    }
-    return nil
-  }()
+  static let probe = BuiltExecutable.url("hpo-subreaper-probe")
 
   /// The probe's facts ("grandchild 12", "parent 10", …) and its pid.
   func runProbe(_ arguments: [String]) throws -> (facts: [String: [Int32]], pid: Int32, status: Int32) {
