@@ -73,6 +73,8 @@ import Testing
 
   static let good: [Case] = [
     Case("minimal", .accept, experiment()),
+    // A whole float is the integer it equals (a message carries 64.0 as 64).
+    Case("integer hyperparameter written 64.0", .accept, experiment(["space": #"{"batch_size": 64.0}"#])),
     Case("every section and option", .accept, experiment([
       "name": #""full-example_1.0""#,
       "description": #""""#,
@@ -230,6 +232,7 @@ import Testing
     Case("float parameter without high", .reject(at: "space.learning_rate.high"), experiment(["space": #"{"learning_rate": {"type": "float", "low": 0.001}}"#])),
     Case("empty choices", .reject(at: "space.activation.choices"), experiment(["space": #"{"activation": {"type": "categorical", "choices": []}}"#])),
     Case("duplicate choices", .reject(at: "space.activation.choices[1]"), experiment(["space": #"{"activation": {"type": "categorical", "choices": ["relu", "relu"]}}"#])),
+    Case("choices 0 and 0.0 (one value: a message carries both as 0)", .reject(at: "space.l2.choices[1]"), experiment(["space": #"{"l2": {"type": "categorical", "choices": [0, 0.0]}}"#])),
     Case("log scale from 0", .reject(at: "space.learning_rate.low"), experiment(["space": #"{"learning_rate": {"type": "float", "low": 0, "high": 0.1, "log": true}}"#])),
     Case("log scale with a step", .reject(at: "space.learning_rate.step"), experiment(["space": #"{"learning_rate": {"type": "float", "low": 0.01, "high": 0.1, "log": true, "step": 0.01}}"#])),
     Case("one grid point", .reject(at: "space.learning_rate.grid_points"), experiment(["space": #"{"learning_rate": {"type": "float", "low": 0.001, "high": 0.1, "grid_points": 1}}"#])),
@@ -339,7 +342,6 @@ import Testing
     Case("trials written 1e2", .swiftOnly(at: "search.trials"), experiment(["search": #"{"strategy": "random", "trials": 1e2}"#])),
     Case("int parameter bound written 16.0", .swiftOnly(at: "space.hidden_units.low"), experiment(["space": #"{"hidden_units": {"type": "int", "low": 16.0, "high": 256}}"#])),
     Case("int parameter default written 2.0", .swiftOnly(at: "space.layers.default"), experiment(["space": #"{"layers": {"type": "int", "low": 1, "high": 3, "default": 2.0}}"#])),
-    Case("integer hyperparameter written 64.0", .swiftOnly(at: "space.batch_size"), experiment(["space": #"{"batch_size": 64.0}"#])),
     Case("condition on an int parent written 2.0", .swiftOnly(at: "space.dropout.when.layers"), experiment(["space": #"{"layers": {"type": "int", "low": 1, "high": 3}, "dropout": {"type": "float", "low": 0, "high": 0.5, "when": {"layers": 2.0}}}"#])),
     // What the Swift JSON parser refuses before validation.
     Case("duplicate key", .swiftOnly(at: ""), experiment(["name": #""a", "name": "b""#])),
@@ -351,7 +353,6 @@ import Testing
   static let schemaOnly: [Case] = [
     Case("gate on value with a data task", .reject(at: "validation.gates[0].metric"), experiment([
       "validation": #"{"gates": [{"metric": "value", "max": 1}]}"#])),
-    Case("choices 0 and 0.0 (distinct for Swift, equal for uniqueItems)", .schemaOnly, experiment(["space": #"{"l2": {"type": "categorical", "choices": [0, 0.0]}}"#])),
     Case("grid with a float that can never be active", .schemaOnly, experiment([
       "space": #"{"optimizer": {"type": "categorical", "choices": ["sgd", "adam"]}, "schedule": {"type": "categorical", "choices": ["constant", "cosine"], "when": {"optimizer": "sgd"}}, "momentum": {"type": "float", "low": 0, "high": 0.9, "when": {"optimizer": "adam", "schedule": "constant"}}}"#,
       "search": #"{"strategy": "grid", "trials": 3}"#,

@@ -73,9 +73,15 @@ public struct Condition: Sendable, Hashable {
 public struct SearchSpace: Sendable, Hashable {
   public private(set) var parameters: [Parameter]
 
-  /// A space over `parameters` (sorted by name here).
+  /// A space over `parameters` (sorted by name here). Whole floats among
+  /// fixed values, choices and condition values become integers, and
+  /// defaults and condition values take their parameter's type
+  /// (``Parameter/canonical(domains:)``): the space a message or the store
+  /// gives back is this one.
   public init(_ parameters: [Parameter]) {
-    self.parameters = parameters.sorted { $0.name < $1.name }
+    var domains: [String: Domain] = [:]
+    for p in parameters where domains[p.name] == nil { domains[p.name] = p.domain }
+    self.parameters = parameters.map { $0.canonical(domains: domains) }.sorted { $0.name < $1.name }
   }
 
   /// The parameter named `name`.

@@ -191,7 +191,8 @@ extension SpecContext {
         diagnostics.typeMismatch(itemNode, expected: "a string, number or boolean")
         return nil
       }
-      if let first = choices.firstIndex(of: v) {
+      // 2 and 2.0 are one choice: a message carries both as 2.
+      if let first = choices.firstIndex(where: { $0.wholeNumbersAsInt == v.wholeNumbersAsInt }) {
         diagnostics.error(itemNode, "\(itemNode.shown) is a duplicate of choice \(first); accepted: distinct choices")
         return nil
       }
