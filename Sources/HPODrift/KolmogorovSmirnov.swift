@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The two-sample Kolmogorov–Smirnov test, two-sided, as SciPy's
 /// `ks_2samp(method="auto")` computes it: the exact p-value when both samples
@@ -34,7 +35,7 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
         exact = true
         return
       }
-      let p = n == m ? Self.probabilityOutsideSquare(n, h) : Self.probabilityOutsideBand(n, m, g: g, h: h)
+      let p = Self.exactPValue(n, m, g: g, h: h)
       if p.isFinite, p >= 0, p <= 1 {
         pValue = p
         exact = true
@@ -45,6 +46,30 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
     pValue = min(1, max(0, Probability.kolmogorovSurvival(en.squareRoot() * statistic)))
     exact = false
   }
+
+  /// The exact p-value of the lattice statistic `h` for sample sizes `n` and
+  /// `m`. It depends on nothing else, and simulations and wide files ask for
+  /// the same few values again and again, so the last ``exactCacheLimit``
+  /// are kept (the cache starts over when full).
+  static func exactPValue(_ n: Int, _ m: Int, g: Int, h: Int) -> Double {
+    let key = ExactKey(n: n, m: m, h: h)
+    if let p = exactCache.withLock({ $0[key] }) { return p }
+    let p = n == m ? probabilityOutsideSquare(n, h) : probabilityOutsideBand(n, m, g: g, h: h)
+    exactCache.withLock { cache in
+      if cache.count >= exactCacheLimit { cache.removeAll(keepingCapacity: true) }
+      cache[key] = p
+    }
+    return p
+  }
+
+  struct ExactKey: Hashable {
+    var n: Int
+    var m: Int
+    var h: Int
+  }
+
+  static let exactCacheLimit = 4096
+  private static let exactCache = Mutex<[ExactKey: Double]>([:])
 
   /// max |i·m − j·n| over the merged sorted samples (ties stepped together):
   /// n·m times the KS statistic, exactly.
