@@ -120,6 +120,11 @@ extension CoordinatorCore {
 
   /// Cancels an experiment: no new trials; running ones stop at their next report.
   func cancel(_ c: CancelRequest, now: CoordinatorTime) throws -> SubmitReply {
+    if let x = ended[c.experiment] {
+      return SubmitReply(
+        experiment: c.experiment, accepted: false,
+        message: "\(c.experiment) has already ended (\(x.status.state.rawValue)); there is nothing to cancel")
+    }
     guard let e = experiments[c.experiment] else {
       return SubmitReply(experiment: c.experiment, accepted: false, message: "no running experiment named \(c.experiment)")
     }

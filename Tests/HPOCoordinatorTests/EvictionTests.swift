@@ -47,6 +47,14 @@ import Testing
     #expect(before.experiments.first?.budget == shown.budget)
     #expect(status(core, nil)?.experiments.map(\.name) == ["a"], "the list of all experiments still holds it")
     #expect(core.allFinished)
+
+    guard case .submitted(let cancelled)? = t.send(core, .cancel(CancelRequest(experiment: "a"))).first else {
+      Issue.record("no answer to the cancel")
+      return
+    }
+    #expect(!cancelled.accepted)
+    #expect(cancelled.message == "a has already ended (finished); there is nothing to cancel")
+    #expect(status(core, "a")?.experiments.first?.state == .finished, "cancelling an ended experiment changes nothing")
   }
 
   @Test func afterEviction_otherExperimentsKeepRunning_listedInSubmissionOrder() throws {
