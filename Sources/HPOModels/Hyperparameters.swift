@@ -148,7 +148,7 @@ public struct Hyperparameters: Sendable, Equatable {
   public func configuration(for kind: ModelKind) -> Configuration {
     var c = Configuration()
     switch kind {
-    case .function: break
+    case .function, .command: break
     case .ridge: c["alpha"] = .float(alpha)
     case .softmax, .mlp:
       c["learning_rate"] = .float(learningRate)

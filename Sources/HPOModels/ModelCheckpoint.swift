@@ -133,8 +133,8 @@ public struct ModelCheckpoint: Sendable, Equatable {
       guard layers >= 2, activation != nil, optimizerKind != nil else {
         throw bad("an mlp has hidden layers, an activation and optimizer state")
       }
-    case .function:
-      throw bad("function models have no checkpoints")
+    case .function, .command:
+      throw bad("\(kind.rawValue) models have no checkpoints of this format")
     }
     if let p = preprocessing {
       if let problem = p.inconsistency { throw bad("the preprocessing is inconsistent: \(problem)") }

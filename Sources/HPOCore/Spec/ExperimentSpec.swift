@@ -139,12 +139,33 @@ public struct ModelSpec: Sendable, Equatable, Codable {
   public var precision: Precision
   /// The function evaluated by the `function` kind.
   public var function: BuiltinFunction?
+  /// The user's commands (the `command` kind only).
+  public var command: CommandSpec?
 
-  public init(kind: ModelKind, epochs: Int? = nil, precision: Precision = .float32, function: BuiltinFunction? = nil) {
+  public init(
+    kind: ModelKind, epochs: Int? = nil, precision: Precision = .float32, function: BuiltinFunction? = nil,
+    command: CommandSpec? = nil
+  ) {
     self.kind = kind
     self.epochs = epochs
     self.precision = precision
     self.function = function
+    self.command = command
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case kind, epochs, precision, function, command
+  }
+
+  /// `command` is written only when present, so the canonical JSON (and the
+  /// spec hash the store keeps) of every other model is unchanged.
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encode(kind, forKey: .kind)
+    try c.encodeIfPresent(epochs, forKey: .epochs)
+    try c.encode(precision, forKey: .precision)
+    try c.encodeIfPresent(function, forKey: .function)
+    try c.encodeIfPresent(command, forKey: .command)
   }
 
   /// Whether trials report per epoch (iterative models, and functions given epochs).

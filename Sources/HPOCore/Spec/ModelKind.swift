@@ -9,6 +9,8 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
   /// A built-in function of the configuration instead of training (for tests
   /// and benchmarks of the search and the coordinator); see ``BuiltinFunction``.
   case function
+  /// The user's own training command, in any language (see ``CommandSpec``).
+  case command
 
   /// Whether the model trains in epochs (and so can report per epoch and be stopped early).
   /// A function may run in epochs when `model.epochs` is given.
@@ -25,7 +27,7 @@ public enum ModelKind: String, Sendable, Codable, CaseIterable {
       "schedule": .choice(["constant", "cosine", "step"]),
     ]
     switch self {
-    case .function:
+    case .function, .command:
       return nil
     case .ridge:
       return ["alpha": .nonNegative]

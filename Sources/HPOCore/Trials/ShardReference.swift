@@ -6,6 +6,12 @@ public enum ShardRole: String, Sendable, Codable, CaseIterable {
   case validation
   /// The fitted preprocessing (standardisation, one-hot encoding, imputation).
   case preprocessing
+  /// The files of a command experiment's `workdir`, as a file bundle.
+  case code
+  /// The training split as CSV with the user's original columns and values (command experiments).
+  case trainCSV = "train_csv"
+  /// The validation split as CSV with the user's original columns and values (command experiments).
+  case validationCSV = "validation_csv"
 }
 
 /// One prepared data file a trial needs, named by its content: workers fetch

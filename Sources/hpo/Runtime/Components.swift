@@ -23,6 +23,7 @@ enum Components {
       switch a.model.kind {
       case .function: return try FunctionRunner().run(a, shardFiles: shardFiles, report: report)
       case .ridge, .softmax, .mlp: return try ModelRunner().run(a, shardFiles: shardFiles, report: report)
+      case .command: throw TrialRunError("this worker cannot run command trials yet")
       }
     }
   }
