@@ -19,14 +19,14 @@ extension CoordinatorCore {
     if let held = heldAssignment(of: r.workerID, except: r.running) {
       return [Outgoing(peer: peer, message: .assignment(held))]
     }
-    if let assignment = try anyAssignment(for: r.workerID, now: now) {
+    if let assignment = try anyAssignment(for: r.workerID, runsCommands: r.runsCommands, now: now) {
       return [Outgoing(peer: peer, message: .assignment(assignment), askedAt: now)]
     }
     // An ask ahead is answered at once: holding it would hand freed capacity
     // to a busy slot before an idle one.
     if r.running != nil { return [Outgoing(peer: peer, message: .noWork(NoWork(retryAfterMilliseconds: 0)))] }
     guard !draining, configuration.parkTimeout > .zero else { return [noWork(peer)] }
-    parked.append(ParkedAsk(workerID: r.workerID, peer: peer, since: now))
+    parked.append(ParkedAsk(workerID: r.workerID, peer: peer, since: now, runsCommands: r.runsCommands))
     return []
   }
 
@@ -39,14 +39,15 @@ extension CoordinatorCore {
     guard !parked.isEmpty else { return [] }
     var replies: [Outgoing] = []
     var remaining: [ParkedAsk] = []
-    var mayHaveWork = !draining
+    // Once an ask of each kind (runs commands or not) found nothing, later asks of that kind will not either.
+    var mayHaveWork = [false: !draining, true: !draining]
     for ask in parked {
-      if mayHaveWork {
-        if let assignment = try anyAssignment(for: ask.workerID, now: now) {
+      if mayHaveWork[ask.runsCommands] == true {
+        if let assignment = try anyAssignment(for: ask.workerID, runsCommands: ask.runsCommands, now: now) {
           replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment), askedAt: ask.since))
           continue
         }
-        mayHaveWork = false
+        mayHaveWork[ask.runsCommands] = false
       }
       if draining || now.duration(since: ask.since) >= configuration.parkTimeout {
         replies.append(Outgoing(peer: ask.peer, message: .noWork(NoWork(retryAfterMilliseconds: 0))))
@@ -60,13 +61,15 @@ extension CoordinatorCore {
 
   /// The next trial of the next experiment with one to run now, leased to
   /// `worker`: first, in round-robin order, an experiment whose shards the
-  /// worker already holds (no transfer, warm page cache), then any.
-  private func anyAssignment(for worker: String, now: CoordinatorTime) throws -> TrialAssignment? {
+  /// worker already holds (no transfer, warm page cache), then any. A worker
+  /// that does not run commands is never given a `command` experiment's trial.
+  private func anyAssignment(for worker: String, runsCommands: Bool, now: CoordinatorTime) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
+    func allowed(_ e: ExperimentRuntime) -> Bool { runsCommands || e.spec.model.kind != .command }
     if let held = workerShards[worker], !held.isEmpty {
       for offset in 0..<order.count {
         let name = order[(cursor + offset) % order.count]
-        guard let e = experiments[name], !e.shards.isEmpty, e.shards.allSatisfy({ held.contains($0.sha256) }),
+        guard let e = experiments[name], allowed(e), !e.shards.isEmpty, e.shards.allSatisfy({ held.contains($0.sha256) }),
           let assignment = try nextAssignment(in: name, for: worker, now: now)
         else { continue }
         cursor = (cursor + offset + 1) % order.count
@@ -75,7 +78,7 @@ extension CoordinatorCore {
     }
     for offset in 0..<order.count {
       let name = order[(cursor + offset) % order.count]
-      guard let assignment = try nextAssignment(in: name, for: worker, now: now) else { continue }
+      guard let e = experiments[name], allowed(e), let assignment = try nextAssignment(in: name, for: worker, now: now) else { continue }
       cursor = (cursor + offset + 1) % order.count
       return assignment
     }

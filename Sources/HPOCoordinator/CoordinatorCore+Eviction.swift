@@ -38,6 +38,7 @@ extension CoordinatorCore {
         sequence: submissionOrder[name] ?? 0, spec: e.spec, startedAt: e.startedAt,
         status: status(of: e, trials: nil, now: now))
       experiments[name] = nil
+      logs.forget(experiment: name)
       releaseStatuses[name] = nil
       releaseEligible.remove(name)
       releaseWaitingSince[name] = nil

@@ -77,10 +77,25 @@ extension CoordinatorCore {
       e.trials[key.trial].state = .pruned
       e.trials[key.trial].value = last
     case .failed:
-      change = .failTrial(id, lease: storeLease, reason: r.error ?? "the worker reported a failure")
+      change = .failTrial(id, lease: storeLease, reason: r.error ?? "the worker reported a failure", output: r.output)
       e.trials[key.trial].state = .failed
+    case .infeasible:
+      change = .markInfeasible(id, lease: storeLease, reason: r.error ?? "the command said the configuration is infeasible")
+      e.trials[key.trial].state = .infeasible
+    case .retry:
+      if lease.attempt >= configuration.maxAttempts {
+        let reason = "the command asked to be retried (exit 75) on attempt \(lease.attempt) of \(configuration.maxAttempts); no attempt is left"
+        change = .failTrial(id, lease: storeLease, reason: reason, output: r.output)
+        e.trials[key.trial].state = .failed
+      } else {
+        change = .requeueTrial(id, lease: storeLease, reason: "the command asked to be retried (exit 75) on attempt \(lease.attempt)")
+        e.trials[key.trial].state = .pending
+        e.trials[key.trial].intermediate = []
+        e.queue.append(key.trial)
+      }
     }
     record(change, at: now.wall)
+    noteFailureStreak(e, state: e.trials[key.trial].state, reason: r.error, now: now)
     stopReasons[key] = nil
     e.leases[key.trial] = nil
     if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }
@@ -90,6 +105,36 @@ extension CoordinatorCore {
       "value": "\(e.trials[key.trial].value.map { "\($0)" } ?? "-")", "seconds": "\(r.seconds)",
     ])
     try finishIfDone(key.experiment, now: now)
+    return []
+  }
+
+  /// Trials of a `command` experiment failing the same way this many times in
+  /// a row (a command missing on the workers, a script that always crashes)
+  /// end the experiment: the search would only repeat the failure.
+  static let identicalFailureLimit = 5
+
+  /// Counts identical failures in a row of a command experiment and fails it
+  /// (cause `repeated_failure`) at ``identicalFailureLimit``; any trial that
+  /// ends otherwise resets the count.
+  private func noteFailureStreak(_ e: ExperimentRuntime, state: TrialState, reason: String?, now: CoordinatorTime) {
+    guard e.spec.model.kind == .command, state.isFinished else { return }
+    guard state == .failed, let reason else {
+      e.failureStreak = nil
+      return
+    }
+    let count = e.failureStreak?.reason == reason ? (e.failureStreak?.count ?? 0) + 1 : 1
+    e.failureStreak = (reason, count)
+    guard count >= Self.identicalFailureLimit, !e.state.isFinished else { return }
+    fail(e, ExperimentFailure(
+      cause: .repeatedFailure,
+      message: "\(e.name) stopped: \(count) trials in a row failed the same way: \(reason)"), now: now)
+  }
+
+  /// Output of a running command trial: appended to its log under
+  /// `output.dir/logs/` (see ``TrialLogWriter``).
+  func log(_ l: TrialLog) -> [Outgoing] {
+    guard currentLease(l.key) != nil, let e = experiments[l.key.experiment] else { return [] }
+    logs.append(l, directory: URL(fileURLWithPath: e.spec.output.dir).appendingPathComponent("logs"), logger: logger)
     return []
   }
 

@@ -66,6 +66,8 @@ public final class CoordinatorCore {
   var workerShards: [String: Set<String>] = [:]
   /// Stop reasons decided for running trials, reported when their result arrives.
   var stopReasons: [TrialKey: String] = [:]
+  /// Appends command trials' output to their logs.
+  let logs = TrialLogWriter()
   /// Set when the coordinator is shutting down: no new trials are handed out.
   public var draining = false
   /// Store changes decided since the last ``flush()``, committed together.
@@ -81,6 +83,8 @@ public final class CoordinatorCore {
     var workerID: String
     var peer: PeerID
     var since: CoordinatorTime
+    /// The asking worker runs `command` trials.
+    var runsCommands: Bool
   }
 
   /// A coordinator over `store`, resuming every unfinished experiment in it:
@@ -122,6 +126,7 @@ public final class CoordinatorCore {
       case .shardRequest(let r): return shard(r, to: peer)
       case .heartbeat(let h): return heartbeat(h, from: peer, now: now)
       case .goodbye(let g): return try goodbye(g, now: now)
+      case .log(let l): return log(l)
       case .submit(let s): return [Outgoing(peer: peer, message: .submitted(try submit(s, now: now)))]
       case .statusRequest(let r): return [Outgoing(peer: peer, message: .status(try status(r, now: now)))]
       case .cancel(let c): return [Outgoing(peer: peer, message: .submitted(try cancel(c, now: now)))]

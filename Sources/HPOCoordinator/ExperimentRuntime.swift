@@ -32,6 +32,9 @@ final class ExperimentRuntime {
   /// The data file's SHA-256 recorded when it was first prepared: a resumed
   /// experiment whose file no longer matches fails instead of running on other data.
   var dataFingerprint: String?
+  /// The last trial failure of a command experiment and how many trials in a
+  /// row failed with exactly that reason (see ``CoordinatorCore/identicalFailureLimit``).
+  var failureStreak: (reason: String, count: Int)?
 
   struct ActiveLease {
     var worker: String

@@ -234,7 +234,8 @@ private enum TrialRows {
         startedAt: StoreCoding.date(row["started_at"] as Int64?), finishedAt: StoreCoding.date(row["finished_at"] as Int64?),
         epochs: row["epochs"], rung: row["rung"], reason: row["reason"],
         metrics: withMetrics ? try coder.decode(row["result_metrics"], what: "the final metrics of \(what)") : [:],
-        seconds: row["seconds"], intermediateMetrics: stepMetrics)
+        seconds: row["seconds"], intermediateMetrics: stepMetrics,
+        outputTail: row.hasColumn("output_tail") ? row["output_tail"] : nil)
     }
   }
 }

@@ -160,20 +160,26 @@ private struct WriteBatch {
           """,
         [rung, reason, epochs, now, StoreCoding.value(value)])
 
-    case .failTrial(let trial, let lease?, let reason):
+    case .failTrial(let trial, let lease?, let reason, let output):
       return try guarded(
         change, trial, lease,
-        set: "state = 'failed', value = NULL, reason = ?, finished_at = ?, lease_deadline = NULL",
+        set: "state = 'failed', value = NULL, reason = ?, output_tail = ?, finished_at = ?, lease_deadline = NULL",
+        [reason, output.map(StoreCoding.outputTail), now])
+
+    case .markInfeasible(let trial, let lease, let reason):
+      return try guarded(
+        change, trial, lease,
+        set: "state = 'infeasible', value = NULL, reason = ?, finished_at = ?, lease_deadline = NULL",
         [reason, now])
 
-    case .failTrial(let trial, nil, let reason):
+    case .failTrial(let trial, nil, let reason, let output):
       let id = try experimentID(trial.experiment)
       try execute(
         """
-        UPDATE trials SET state = 'failed', value = NULL, reason = ?, finished_at = ?, lease_deadline = NULL
+        UPDATE trials SET state = 'failed', value = NULL, reason = ?, output_tail = ?, finished_at = ?, lease_deadline = NULL
         WHERE experiment_id = ? AND number = ? AND state IN ('pending', 'running')
         """,
-        [reason, now, id, trial.number])
+        [reason, output.map(StoreCoding.outputTail), now, id, trial.number])
       if db.changesCount == 0 {
         let (state, _, _) = try current(trial, id)
         throw refuse(.invalidTransition(trial, change: change.name, state: state, detail: "a finished trial cannot fail"))

@@ -76,7 +76,12 @@ public enum StoreChange: Sendable, Equatable {
   /// → `failed` with `reason`. With a lease: stale unless running under it (a worker's error).
   /// Without one (a coordinator decision: retry budget spent, experiment cancelled): any
   /// `pending` or `running` trial; a finished one throws.
-  case failTrial(TrialID, lease: Lease?, reason: String)
+  /// `output` is the last 4 KB of a failed command's standard error (cut to
+  /// 4,096 UTF-8 bytes at a character boundary when longer), kept apart from the reason.
+  case failTrial(TrialID, lease: Lease?, reason: String, output: String? = nil)
+  /// `running` → `infeasible` with `reason` (the command said the configuration
+  /// cannot be trained). Stale unless running under `lease`.
+  case markInfeasible(TrialID, lease: Lease, reason: String)
   /// `running` → `pending` (the worker was lost): the worker, lease, start time, epochs and
   /// intermediate reports of the lost attempt are cleared; `attempts` is kept, so the next
   /// lease is attempt + 1 and the coordinator can enforce its retry budget. Stale unless
@@ -106,6 +111,7 @@ public enum StoreChange: Sendable, Equatable {
     case .completeTrial: return "completeTrial"
     case .pruneTrial: return "pruneTrial"
     case .failTrial: return "failTrial"
+    case .markInfeasible: return "markInfeasible"
     case .requeueTrial: return "requeueTrial"
     case .recordCheckpoint: return "recordCheckpoint"
     case .deleteCheckpoint: return "deleteCheckpoint"
@@ -132,7 +138,8 @@ public enum StoreChange: Sendable, Equatable {
       return sha256.utf8.count == 64 && hex ? nil : "sha256 \"\(sha256)\" is not 64 lowercase hex digits"
     case .insertTrial(let t, _, _), .deleteCheckpoint(let t):
       return checkTrial(t)
-    case .leaseTrial(let t, let l, _), .renewLease(let t, let l, _), .requeueTrial(let t, let l, _):
+    case .leaseTrial(let t, let l, _), .renewLease(let t, let l, _), .requeueTrial(let t, let l, _),
+      .markInfeasible(let t, let l, _):
       return checkTrial(t) ?? checkLease(l)
     case .recordIntermediate(let t, let l, let step, _, _):
       return checkTrial(t) ?? checkLease(l) ?? (step < 0 ? "step \(step) is negative" : nil)
@@ -144,7 +151,7 @@ public enum StoreChange: Sendable, Equatable {
       if let p = checkTrial(t) ?? checkLease(l) { return p }
       if rung < 0 { return "rung \(rung) is negative" }
       return (epochs ?? 0) < 0 ? "epochs \(epochs!) is negative" : nil
-    case .failTrial(let t, let l, _):
+    case .failTrial(let t, let l, _, _):
       return checkTrial(t) ?? l.flatMap(checkLease)
     case .recordCheckpoint(let t, let path, let sha256, let bytes):
       if let p = checkTrial(t) { return p }

@@ -101,4 +101,13 @@ enum StoreCoding {
   }
 
   static func corrupt(_ what: String, _ reason: String) -> Corrupt { Corrupt(what: what, reason: reason) }
+
+  /// At most the last 4,096 UTF-8 bytes of `text`, cut at a character boundary.
+  static func outputTail(_ text: String) -> String {
+    let utf8 = Array(text.utf8)
+    guard utf8.count > 4096 else { return text }
+    var start = utf8.count - 4096
+    while start < utf8.count, utf8[start] & 0xC0 == 0x80 { start += 1 }
+    return String(decoding: utf8[start...], as: UTF8.self)
+  }
 }

@@ -13,7 +13,7 @@ import HPOCore
 /// which proves the migration works on a real old store.
 enum StoreSchema {
   /// The newest schema this hpo writes and reads.
-  static let current = 3
+  static let current = 4
   /// The oldest schema ``ExperimentStore/openReadOnly(path:)`` reads without migrating it.
   static let oldestReadable = 2
   /// `PRAGMA application_id` of hpo stores: "HPOS".
@@ -24,6 +24,7 @@ enum StoreSchema {
     migrator.registerMigration("v1", migrate: v1)
     migrator.registerMigration("v2", migrate: v2)
     migrator.registerMigration("v3", migrate: v3)
+    migrator.registerMigration("v4", migrate: v4)
     return migrator
   }
 
@@ -158,6 +159,66 @@ enum StoreSchema {
       ALTER TABLE experiments_v3 RENAME TO experiments;
       """)
     try setSchemaVersion(db, 3)
+  }
+
+  /// Schema 4 (command trials): the `infeasible` trial state, the last 4 KB
+  /// of a failed command's standard error (`trials.output_tail`), and the
+  /// `repeated_failure` cause of a failed experiment. Both tables are rebuilt
+  /// (SQLite cannot change a CHECK), as in schema 3.
+  private static func v4(_ db: Database) throws {
+    try db.execute(sql: """
+      CREATE TABLE trials_v4 (
+        experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+        number INTEGER NOT NULL CHECK (number >= 0),
+        configuration_json TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'running', 'complete', 'pruned', 'failed', 'infeasible')),
+        worker TEXT,
+        lease_deadline INTEGER,
+        attempts INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        value REAL,
+        reason TEXT,
+        rung INTEGER CHECK (rung >= 0),
+        epochs INTEGER NOT NULL DEFAULT 0 CHECK (epochs >= 0),
+        created_at INTEGER NOT NULL,
+        started_at INTEGER,
+        finished_at INTEGER,
+        output_tail TEXT CHECK (length(CAST(output_tail AS BLOB)) <= 4096),
+        PRIMARY KEY (experiment_id, number),
+        CHECK (state <> 'running' OR (worker IS NOT NULL AND lease_deadline IS NOT NULL AND attempts > 0)),
+        CHECK (state = 'running' OR lease_deadline IS NULL)
+      ) WITHOUT ROWID;
+      INSERT INTO trials_v4 (experiment_id, number, configuration_json, seed, state, worker, lease_deadline, attempts,
+                             value, reason, rung, epochs, created_at, started_at, finished_at)
+        SELECT experiment_id, number, configuration_json, seed, state, worker, lease_deadline, attempts,
+               value, reason, rung, epochs, created_at, started_at, finished_at FROM trials;
+      DROP INDEX trials_running_by_deadline;
+      DROP TABLE trials;
+      ALTER TABLE trials_v4 RENAME TO trials;
+      CREATE INDEX trials_running_by_deadline ON trials(lease_deadline) WHERE state = 'running';
+
+      CREATE TABLE experiments_v4 (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE CHECK (name <> ''),
+        spec_json TEXT NOT NULL,
+        spec_sha256 TEXT NOT NULL CHECK (length(spec_sha256) = 64),
+        seed INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('preparing', 'queued', 'running', 'finished', 'cancelled', 'failed')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        failure_cause TEXT CHECK (failure_cause IN ('data', 'data_changed', 'internal', 'repeated_failure')),
+        failure_message TEXT,
+        data_fingerprint TEXT CHECK (length(data_fingerprint) = 64),
+        release_stage TEXT CHECK (release_stage IN ('pending', 'done')),
+        CHECK ((failure_cause IS NULL) = (failure_message IS NULL))
+      );
+      INSERT INTO experiments_v4 SELECT id, name, spec_json, spec_sha256, seed, state, created_at, updated_at,
+        finished_at, failure_cause, failure_message, data_fingerprint, release_stage FROM experiments;
+      DROP TABLE experiments;
+      ALTER TABLE experiments_v4 RENAME TO experiments;
+      """)
+    try setSchemaVersion(db, 4)
   }
 
   /// Records `version` in `store_meta` and `PRAGMA user_version`; the last step of each migration.

@@ -8,6 +8,7 @@ public struct TrialCounts: Sendable, Equatable {
   public var complete = 0
   public var pruned = 0
   public var failed = 0
+  public var infeasible = 0
 
   public init() {}
 
@@ -19,6 +20,7 @@ public struct TrialCounts: Sendable, Equatable {
       case .complete: return complete
       case .pruned: return pruned
       case .failed: return failed
+      case .infeasible: return infeasible
       }
     }
     set {
@@ -28,14 +30,15 @@ public struct TrialCounts: Sendable, Equatable {
       case .complete: complete = newValue
       case .pruned: pruned = newValue
       case .failed: failed = newValue
+      case .infeasible: infeasible = newValue
       }
     }
   }
 
   /// All trials; also the next trial number, since numbers are dense.
-  public var total: Int { pending + running + complete + pruned + failed }
+  public var total: Int { pending + running + complete + pruned + failed + infeasible }
   /// Trials that will not change any more.
-  public var finished: Int { complete + pruned + failed }
+  public var finished: Int { complete + pruned + failed + infeasible }
 }
 
 /// One experiment as stored, with its trial counts.

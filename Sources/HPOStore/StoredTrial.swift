@@ -27,6 +27,8 @@ public struct StoredTrial: Sendable, Equatable {
   public var rung: Int?
   /// Why the trial was pruned or failed, or why it was last requeued.
   public var reason: String?
+  /// The last 4 KB of a failed command's standard error (command trials only).
+  public var outputTail: String?
   /// Final metrics of a complete trial; empty otherwise.
   public var metrics: [String: Double]
   /// Training time reported with the final result of a complete trial.
@@ -48,7 +50,7 @@ public struct StoredTrial: Sendable, Equatable {
     experiment: String, record: TrialRecord, seed: UInt64, worker: String? = nil, attempts: Int = 0,
     leaseDeadline: Date? = nil, createdAt: Date, startedAt: Date? = nil, finishedAt: Date? = nil,
     epochs: Int = 0, rung: Int? = nil, reason: String? = nil, metrics: [String: Double] = [:],
-    seconds: Double? = nil, intermediateMetrics: [Int: [String: Double]] = [:]
+    seconds: Double? = nil, intermediateMetrics: [Int: [String: Double]] = [:], outputTail: String? = nil
   ) {
     self.experiment = experiment
     self.record = record
@@ -65,6 +67,7 @@ public struct StoredTrial: Sendable, Equatable {
     self.metrics = metrics
     self.seconds = seconds
     self.intermediateMetrics = intermediateMetrics
+    self.outputTail = outputTail
   }
 
   public var id: TrialID { TrialID(experiment: experiment, number: record.number) }

@@ -53,15 +53,20 @@ public struct WorkRequest: Sendable, Equatable, Codable {
   /// `noWork` — and never holds it; the slot starts that trial the moment the
   /// running one ends, so the round trip is hidden behind the running trial.
   public var running: TrialKey?
+  /// The worker runs users' commands (started with `--allow-commands`): only
+  /// such asks are given trials of `command` experiments. On every ask, so a
+  /// restarted coordinator knows it at once.
+  public var runsCommands: Bool
 
-  public init(workerID: String, cachedShards: [String] = [], running: TrialKey? = nil) {
+  public init(workerID: String, cachedShards: [String] = [], running: TrialKey? = nil, runsCommands: Bool = false) {
     self.workerID = workerID
     self.cachedShards = cachedShards
     self.running = running
+    self.runsCommands = runsCommands
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case workerID = "worker_id", cachedShards = "cached_shards", running
+    case workerID = "worker_id", cachedShards = "cached_shards", running, runsCommands = "runs_commands"
   }
 }
 
@@ -159,7 +164,13 @@ public struct TrialDecision: Sendable, Equatable, Codable {
 
 /// How a trial ended on the worker.
 public struct TrialResult: Sendable, Equatable, Codable {
-  public enum Status: String, Sendable, Codable { case complete, stopped, failed }
+  public enum Status: String, Sendable, Codable {
+    case complete, stopped, failed
+    /// The command said the configuration cannot be trained (exit 78): `error` says why.
+    case infeasible
+    /// The command asked to be run again (exit 75): a new attempt within the retry budget.
+    case retry
+  }
 
   public var key: TrialKey
   public var status: Status
@@ -171,10 +182,12 @@ public struct TrialResult: Sendable, Equatable, Codable {
   public var error: String?
   /// Whether a checkpoint follows in a ``CheckpointTransfer``.
   public var hasCheckpoint: Bool
+  /// The last 4 KB of a command's standard error (a failed command trial).
+  public var output: String?
 
   public init(
     key: TrialKey, status: Status, metrics: [String: Double], epochs: Int, seconds: Double,
-    error: String? = nil, hasCheckpoint: Bool = false
+    error: String? = nil, hasCheckpoint: Bool = false, output: String? = nil
   ) {
     self.key = key
     self.status = status
@@ -183,11 +196,35 @@ public struct TrialResult: Sendable, Equatable, Codable {
     self.seconds = seconds
     self.error = error
     self.hasCheckpoint = hasCheckpoint
+    self.output = output
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
-    case key, status, metrics, epochs, seconds, error, hasCheckpoint = "has_checkpoint"
+    case key, status, metrics, epochs, seconds, error, hasCheckpoint = "has_checkpoint", output
   }
+}
+
+/// Output of a running command trial: a chunk of its standard output (the
+/// lines that are not protocol) or standard error, in order per stream.
+public struct TrialLog: Sendable, Equatable, Codable {
+  public enum Stream: String, Sendable, Codable, CaseIterable { case stdout, stderr }
+
+  public var key: TrialKey
+  public var stream: Stream
+  /// The bytes as UTF-8 (invalid sequences replaced); at most 64 KiB per message.
+  public var text: String
+  /// Bytes the worker dropped before this chunk because the trial's output
+  /// went over its cap (the log then ends with a note saying so).
+  public var dropped: Int
+
+  public init(key: TrialKey, stream: Stream, text: String, dropped: Int = 0) {
+    self.key = key
+    self.stream = stream
+    self.text = text
+    self.dropped = dropped
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case key, stream, text, dropped }
 }
 
 /// A trial's checkpoint: header in the body, the bytes in the binary frame.

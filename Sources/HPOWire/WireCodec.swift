@@ -27,7 +27,7 @@ public struct WireLimits: Sendable, Equatable {
 public enum WireCodec {
   /// The protocol version this build speaks. Version 2: the experiment state
   /// `preparing` and an experiment status's `failure`.
-  public static let version: UInt8 = 2
+  public static let version: UInt8 = 3
   static let magic: [UInt8] = Array("HPO".utf8)
 
   /// The frames of `message`.
@@ -49,6 +49,7 @@ public enum WireCodec {
     case .shardRequest(let b): frames = [header, try json(b, type)]
     case .heartbeat(let b): frames = [header, try json(b, type)]
     case .goodbye(let b): frames = [header, try json(b, type)]
+    case .log(let b): frames = [header, try json(b, type)]
     case .welcome(let b): frames = [header, try json(b, type)]
     case .assignment(let b): frames = [header, try json(b, type)]
     case .noWork(let b): frames = [header, try json(b, type)]
@@ -98,6 +99,7 @@ public enum WireCodec {
     case .shardRequest: return .shardRequest(try decodeBody(body, type))
     case .heartbeat: return .heartbeat(try decodeBody(body, type))
     case .goodbye: return .goodbye(try decodeBody(body, type))
+    case .log: return .log(try decodeBody(body, type))
     case .welcome: return .welcome(try decodeBody(body, type))
     case .assignment: return .assignment(try decodeBody(body, type))
     case .noWork: return .noWork(try decodeBody(body, type))

@@ -17,6 +17,7 @@ public enum WireMessage: Sendable, Equatable {
   case shardRequest(ShardRequest)
   case heartbeat(Heartbeat)
   case goodbye(Goodbye)
+  case log(TrialLog)
   // Coordinator → worker
   case welcome(Welcome)
   case assignment(TrialAssignment)
@@ -43,6 +44,7 @@ public enum WireMessage: Sendable, Equatable {
     case .shardRequest: return .shardRequest
     case .heartbeat: return .heartbeat
     case .goodbye: return .goodbye
+    case .log: return .log
     case .welcome: return .welcome
     case .assignment: return .assignment
     case .noWork: return .noWork
@@ -62,7 +64,7 @@ public enum WireMessage: Sendable, Equatable {
 /// gets a new number; a number is never reused.
 public enum WireMessageType: UInt8, Sendable, CaseIterable {
   case hello = 1, askForWork = 2, progress = 3, result = 4, checkpoint = 5, shardRequest = 6
-  case heartbeat = 7, goodbye = 8
+  case heartbeat = 7, goodbye = 8, log = 9
   case welcome = 20, assignment = 21, noWork = 22, decision = 23, shard = 24
   case error = 40
   case submit = 60, submitted = 61, statusRequest = 62, status = 63, cancel = 64

@@ -53,7 +53,7 @@ struct SlotLoop {
         idleSince = .now
         continue
       }
-      try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards())))
+      try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards(), runsCommands: service.options.runsCommands)))
       let reply = try awaitMessage(transport, timeout: .seconds(3)) { m -> WireMessage? in
         switch m {
         case .assignment, .noWork, .error: return m
@@ -131,24 +131,30 @@ struct SlotLoop {
     let started = ContinuousClock.now
     var handedBack = false
     let outcome: Result<TrialRun, any Error>
+    let logs = LogForwarder(key: key, transport: transport, logger: logger)
     do {
       let files = try fetchShards(a.shards, transport)
       try askAhead(running: key, transport)
-      outcome = .success(try service.runner.run(a, shardFiles: files) { epoch, metrics in
-        try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
-        let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
-          if case .decision(let d) = m, d.key == key { return d }
-          return nil
+      logs.start()
+      outcome = .success(try service.runner.run(a, shardFiles: files, report: { epoch, metrics in
+        try logs.withTransport {
+          try logs.flushLocked()
+          try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
+          let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
+            if case .decision(let d) = m, d.key == key { return d }
+            return nil
+          }
+          if stop.isRaised {
+            handedBack = true
+            return false
+          }
+          return decision?.verdict != .stop
         }
-        if stop.isRaised {
-          handedBack = true
-          return false
-        }
-        return decision?.verdict != .stop
-      })
+      }, output: { stream, bytes in logs.add(stream, bytes) }))
     } catch {
       outcome = .failure(error)
     }
+    try logs.finish()
     let seconds = (ContinuousClock.now - started).seconds
     if handedBack {
       let leasedAhead = try collectAhead(transport)
@@ -167,8 +173,11 @@ struct SlotLoop {
       }
       logger.info("trial done", metadata: ["trial": "\(key)", "stopped": "\(run.stopped)", "seconds": "\(seconds)"])
     case .failure(let error):
-      try transport.send(.result(TrialResult(key: key, status: .failed, metrics: [:], epochs: 0, seconds: seconds, error: "\(error)")))
-      logger.warning("trial failed", metadata: ["trial": "\(key)", "error": "\(error)"])
+      let runError = error as? TrialRunError
+      try transport.send(.result(TrialResult(
+        key: key, status: runError?.status ?? .failed, metrics: [:], epochs: 0, seconds: seconds, error: "\(error)",
+        output: runError?.output)))
+      logger.warning("trial \(runError?.status.rawValue ?? "failed")", metadata: ["trial": "\(key)", "error": "\(error)"])
     }
     return try collectAhead(transport)
   }
@@ -183,7 +192,8 @@ struct SlotLoop {
       ahead.backoff -= 1
       return
     }
-    try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards(), running: running)))
+    try transport.send(.askForWork(WorkRequest(
+      workerID: slotID, cachedShards: cachedShards(), running: running, runsCommands: service.options.runsCommands)))
     ahead.begin()
   }
 

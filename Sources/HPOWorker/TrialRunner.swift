@@ -21,13 +21,40 @@ public struct TrialRun: Sendable {
 }
 
 /// Why a trial could not run (bad configuration, diverged training, missing
-/// data): reported to the coordinator as a failed trial with this message.
+/// data): reported to the coordinator as a failed trial with this message —
+/// or, for a command that said so, as infeasible or to be retried.
 public struct TrialRunError: Error, Sendable, CustomStringConvertible {
-  public var message: String
+  /// How the coordinator records the trial.
+  public enum Kind: Sendable, Equatable {
+    /// Failed (the default).
+    case failed
+    /// The configuration cannot be trained (a command's exit 78).
+    case infeasible
+    /// Run it again as a new attempt, within the retry budget (a command's exit 75).
+    case retry
+  }
 
-  public init(_ message: String) { self.message = message }
+  public var message: String
+  public var kind: Kind
+  /// The last 4 KB of a command's standard error, stored with the trial.
+  public var output: String?
+
+  public init(_ message: String, kind: Kind = .failed, output: String? = nil) {
+    self.message = message
+    self.kind = kind
+    self.output = output
+  }
 
   public var description: String { message }
+
+  /// The status a result of this error carries.
+  var status: TrialResult.Status {
+    switch kind {
+    case .failed: return .failed
+    case .infeasible: return .infeasible
+    case .retry: return .retry
+    }
+  }
 }
 
 /// Runs one trial on a worker.
@@ -40,4 +67,22 @@ public protocol TrialRunner: Sendable {
   func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool
   ) throws -> TrialRun
+
+  /// As ``run(_:shardFiles:report:)``, with `output` for what the trial
+  /// prints (command trials): the slot forwards it to the coordinator's log
+  /// of the trial. `output` may be called from any thread.
+  func run(
+    _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
+    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void
+  ) throws -> TrialRun
+}
+
+extension TrialRunner {
+  /// Runners that print nothing ignore `output`.
+  public func run(
+    _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
+    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void
+  ) throws -> TrialRun {
+    try run(assignment, shardFiles: shardFiles, report: report)
+  }
 }

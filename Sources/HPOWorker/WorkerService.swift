@@ -26,15 +26,19 @@ public final class WorkerService: Sendable {
     public var idleExit: Duration?
     /// Each slot asks for its next trial when it starts one (see ``SlotLoop``).
     public var leaseAhead: Bool
+    /// Runs `command` trials (`hpo worker --allow-commands`): asks say so, and
+    /// only then does the coordinator offer them.
+    public var runsCommands: Bool
 
     public init(endpoint: String, workerID: String, slots: Int, cacheDirectory: URL, idleExit: Duration? = nil,
-                leaseAhead: Bool = true) {
+                leaseAhead: Bool = true, runsCommands: Bool = false) {
       self.endpoint = endpoint
       self.workerID = workerID
       self.slots = slots
       self.cacheDirectory = cacheDirectory
       self.idleExit = idleExit
       self.leaseAhead = leaseAhead
+      self.runsCommands = runsCommands
     }
   }
 

@@ -23,6 +23,30 @@ import Testing
   static let fingerprint = String(repeating: "5e", count: 32)
   static let badData = ExperimentFailure(cause: .data, message: "the data of bad cannot be used: data/bad.csv:3: column \"x\": \"abc\" is not a number")
 
+  /// The committed schema-4 store, Fixtures/store-v4.sqlite: the schema-3
+  /// history and `cmd`, a command experiment with an infeasible trial, a
+  /// failed one with its standard error, failed for repeated failures.
+  static let fixture4 = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Fixtures/store-v4.sqlite")
+  static let repeated = ExperimentFailure(cause: .repeatedFailure, message: "cmd stopped: 5 trials in a row failed the same way: exit status 1")
+  static let stderrTail = "Traceback (most recent call last):\n  File \"train.py\", line 3\nValueError: é\n"
+
+  /// The schema-4 additions, applied to a store.
+  static func writeCommandHistory(_ store: ExperimentStore, at t: Int) throws {
+    let lease = Lease(worker: "w-1", attempt: 1)
+    let a = TrialID(experiment: "cmd", number: 0), b = TrialID(experiment: "cmd", number: 1)
+    _ = try store.apply([
+      .createExperiment(sampleSpec("cmd", seed: 11), seed: 11),
+      .insertTrial(a, configuration: Configuration(["x": .float(0.5)]), seed: 1),
+      .insertTrial(b, configuration: Configuration(["x": .float(0.25)]), seed: 2),
+      .leaseTrial(a, lease: lease, deadline: Clock.at(Double(t + 60))),
+      .leaseTrial(b, lease: lease, deadline: Clock.at(Double(t + 60))),
+      .markInfeasible(a, lease: lease, reason: "x 0.5 is too large for this data"),
+      .failTrial(b, lease: lease, reason: "exit status 1", output: Self.stderrTail),
+      .failExperiment(experiment: "cmd", Self.repeated),
+    ], at: Clock.at(Double(t)))
+  }
+
   /// The fixture generator writes a self-contained store of the current schema
   /// (everything in the main file, the WAL empty after close). It writes into a
   /// temporary folder; with `HPO_WRITE_STORE_FIXTURE=1` it writes the committed
@@ -32,7 +56,7 @@ import Testing
     let dir = try TempDir()
     defer { dir.cleanup() }
     let regenerate = ProcessInfo.processInfo.environment["HPO_WRITE_STORE_FIXTURE"] == "1"
-    let path = regenerate ? Self.fixture3.path : dir.path("store-v3.sqlite")
+    let path = regenerate ? Self.fixture4.path : dir.path("store-v4.sqlite")
     // Fixture regeneration: a file from an earlier run may be absent, which is fine.
     for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: path + suffix) }
     let store = try ExperimentStore.open(path: path)
@@ -43,6 +67,7 @@ import Testing
       .createExperiment(sampleSpec("bad", seed: 9), seed: 9),
       .failExperiment(experiment: "bad", Self.badData),
     ], at: Clock.at(14))
+    try Self.writeCommandHistory(store, at: 15)
     try store.close()
     // Everything is in the main file after close: the WAL is empty.
     #expect(try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int == 0)
@@ -56,12 +81,42 @@ import Testing
     return try ExperimentStore.open(path: path)
   }
 
+  @Test func theVersion4FixtureOpensAndReadsBack() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let store = try Self.openCopy(Self.fixture4, in: dir)
+    defer { try? store.close() }
+    #expect(try store.pragma("user_version") == "4")
+    let cmd = try #require(try store.experiment(named: "cmd"))
+    #expect(cmd.failure == Self.repeated && cmd.state == .failed)
+    #expect(cmd.trialCounts.infeasible == 1 && cmd.trialCounts.failed == 1 && cmd.trialCounts.finished == 2)
+    let trials = try store.storedTrials(of: "cmd")
+    #expect(trials.map(\.state) == [.infeasible, .failed])
+    #expect(trials[0].reason == "x 0.5 is too large for this data" && trials[0].outputTail == nil)
+    #expect(trials[1].outputTail == Self.stderrTail)
+  }
+
+  /// Schema 4 rebuilds the trials and experiments tables: a version-3 store
+  /// keeps every row and takes the new state, column and failure cause.
+  @Test func theVersion3FixtureMigrates_keepingItsRows_andTakesCommandTrials() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let store = try Self.openCopy(Self.fixture3, in: dir)
+    defer { try? store.close() }
+    #expect(try store.pragma("user_version") == String(StoreSchema.current))
+    #expect(try store.storedTrials(of: FixtureHistory.iris).count == 5)
+    try Self.writeCommandHistory(store, at: 30)
+    #expect(try store.storedTrials(of: "cmd").map(\.state) == [.infeasible, .failed])
+    #expect(try store.storedTrials(of: "cmd")[1].outputTail == Self.stderrTail)
+    #expect(try store.experiment(named: "cmd")?.failure == Self.repeated)
+  }
+
   @Test func theVersion3FixtureOpensAndReadsBack() throws {
     let dir = try TempDir()
     defer { dir.cleanup() }
     let store = try Self.openCopy(Self.fixture3, in: dir)
     defer { try? store.close() }
-    #expect(try store.pragma("user_version") == "3")
+    #expect(try store.pragma("user_version") == String(StoreSchema.current))
     let experiments = try store.experiments()
     #expect(experiments.map(\.name) == [FixtureHistory.iris, FixtureHistory.done, "bad"])
     #expect(experiments.map(\.dataFingerprint) == [Self.fingerprint, nil, nil])

@@ -83,20 +83,21 @@ import Testing
     defer { dir.cleanup() }
     let path = dir.path("future.sqlite")
     try ExperimentStore.open(path: path).close()
-    // What hpo 0.3.0 with schema 4 would leave behind.
+    // What hpo 0.3.0 with the next schema would leave behind.
+    let future = StoreSchema.current + 1
     let raw = try DatabaseQueue(path: path)
     try raw.write { db in
       try db.execute(sql: "UPDATE store_meta SET value = '0.3.0' WHERE key = 'written_by_hpo'")
-      try db.execute(sql: "UPDATE store_meta SET value = '4' WHERE key = 'schema_version'")
+      try db.execute(sql: "UPDATE store_meta SET value = '\(future)' WHERE key = 'schema_version'")
       try db.execute(sql: "CREATE TABLE future_things (id INTEGER PRIMARY KEY)")
-      try db.execute(sql: "PRAGMA user_version = 4")
+      try db.execute(sql: "PRAGMA user_version = \(future)")
     }
     try raw.close()
 
     let error = #expect(throws: StoreError.self) { try ExperimentStore.open(path: path) }
-    #expect(error?.kind == .newerSchema(schema: 4, writtenBy: "0.3.0", supportedSchema: StoreSchema.current, thisVersion: HPOVersion.current))
+    #expect(error?.kind == .newerSchema(schema: future, writtenBy: "0.3.0", supportedSchema: StoreSchema.current, thisVersion: HPOVersion.current))
     #expect(error?.description == """
-      store \(path) was written by hpo 0.3.0 (schema 4); this hpo (\(HPOVersion.current)) reads schema ≤ \(StoreSchema.current); upgrade hpo
+      store \(path) was written by hpo 0.3.0 (schema \(future)); this hpo (\(HPOVersion.current)) reads schema ≤ \(StoreSchema.current); upgrade hpo
       """)
     // Refused without touching it, and the lock is released.
     let check = try DatabaseQueue(path: path)

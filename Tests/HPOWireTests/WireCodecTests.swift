@@ -4,7 +4,9 @@ import Testing
 @testable import HPOWire
 
 @Suite struct WireCodecTests {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v2")
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v3")
+  /// Version 2's frames, kept: this build refuses them, naming both versions.
+  static let fixturesV2 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v2")
   /// Version 1's frames, kept: this build refuses them, naming both versions.
   static let fixturesV1 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v1")
 
@@ -32,17 +34,21 @@ import Testing
 
   /// Version 2 added the `preparing` state and the status's `failure`: a
   /// peer of version 1 is told to run the same hpo version, never misread.
-  @Test func decode_version1Frames_areRefusedNamingBothVersions() throws {
-    let files = try FileManager.default.contentsOfDirectory(atPath: Self.fixturesV1.path).filter { $0.hasSuffix(".frames") }
-    #expect(files.count == 19)
+  /// Version 3 added command trials (see WireSamples): peers of versions 1
+  /// and 2 are told to run the same hpo version, never misread.
+  @Test(arguments: [(1, 19), (2, 20)])
+  func decode_olderVersionFrames_areRefusedNamingBothVersions(_ version: Int, _ count: Int) throws {
+    let directory = version == 1 ? Self.fixturesV1 : Self.fixturesV2
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".frames") }
+    #expect(files.count == count)
     for file in files {
-      let lines = try String(contentsOf: Self.fixturesV1.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
+      let lines = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8).split(separator: "\n")
       let header = stride(from: 0, to: lines[0].count, by: 2).map { i -> UInt8 in
         let start = lines[0].index(lines[0].startIndex, offsetBy: i)
         return UInt8(lines[0][start..<lines[0].index(start, offsetBy: 2)], radix: 16)!
       }
-      #expect(header[3] == 1)
-      #expect(throws: WireDecodingError.unsupportedVersion(got: 1, supported: 2)) {
+      #expect(header[3] == UInt8(version))
+      #expect(throws: WireDecodingError.unsupportedVersion(got: UInt8(version), supported: WireCodec.version)) {
         try WireCodec.decode([header, Array(lines[1].utf8)])
       }
     }
@@ -100,8 +106,8 @@ import Testing
     BadFrames(id: "no magic", frames: [Array("XYZ".utf8) + [2, 22], Array("{}".utf8)], expected: "not an hpo message (header of 5 bytes without the HPO magic)"),
     BadFrames(id: "short header", frames: [[72, 80], Array("{}".utf8)], expected: "not an hpo message (header of 2 bytes without the HPO magic)"),
     BadFrames(id: "future version", frames: [Array("HPO".utf8) + [9, 22], Array("{}".utf8)],
-              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version 2; run the same hpo version on coordinator and workers"),
-    BadFrames(id: "unknown type", frames: [Array("HPO".utf8) + [2, 200], Array("{}".utf8)], expected: "unknown message type 200"),
+              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version 3; run the same hpo version on coordinator and workers"),
+    BadFrames(id: "unknown type", frames: [Array("HPO".utf8) + [WireCodec.version, 200], Array("{}".utf8)], expected: "unknown message type 200"),
     BadFrames(id: "extra frame", frames: [header, Array(#"{"retry_after_ms": 1}"#.utf8), [1]], expected: "expected 2 for noWork frames, got 3"),
     BadFrames(id: "body not JSON", frames: [header, Array("{retry".utf8)], expected: "invalid noWork message: malformed JSON body: 1:2: malformed JSON: unexpected 'r'; expected a key in double quotes"),
     BadFrames(id: "body an array", frames: [header, Array("[]".utf8)], expected: "invalid noWork message: the body is not a JSON object"),
@@ -112,10 +118,10 @@ import Testing
     BadFrames(id: "duplicate key", frames: [header, Array(#"{"retry_after_ms": 1, "retry_after_ms": 2}"#.utf8)],
               expected: "invalid noWork message: malformed JSON body: 1:23: malformed JSON: duplicate key \"retry_after_ms\" (first at line 1); each key may appear once"),
     BadFrames(id: "oversized body", frames: [header, Array(repeating: 32, count: (1 << 20) + 1)], expected: "frame 1 has 1048577 bytes, over the limit of 1048576"),
-    BadFrames(id: "negative epoch", frames: [Array("HPO".utf8) + [2, WireMessageType.progress.rawValue],
+    BadFrames(id: "negative epoch", frames: [Array("HPO".utf8) + [WireCodec.version, WireMessageType.progress.rawValue],
                                              Array(#"{"epoch": -1, "key": {"attempt": 0, "experiment": "e", "trial": 0}, "metrics": {}}"#.utf8)],
               expected: "invalid progress message: negative epoch, trial or attempt"),
-    BadFrames(id: "checkpoint size mismatch", frames: [Array("HPO".utf8) + [2, WireMessageType.checkpoint.rawValue],
+    BadFrames(id: "checkpoint size mismatch", frames: [Array("HPO".utf8) + [WireCodec.version, WireMessageType.checkpoint.rawValue],
                                                        Array(#"{"bytes": 5, "key": {"attempt": 0, "experiment": "e", "trial": 0}, "sha256": "x"}"#.utf8), [1, 2]],
               expected: "invalid checkpoint message: byte count does not match the payload"),
   ]

@@ -45,5 +45,27 @@ enum WireSamples {
                        bestConfiguration: nil, elapsedSeconds: 0.5,
                        failure: ExperimentFailure(cause: .data, message: "the data of bad cannot be used: /d/bad.csv:3: column x: \"abc\" is not a number")),
     ], workers: 1))),
+    // Version 3: command trials — asks that run commands, infeasible and retried results with
+    // the command's stderr, trial output, the command model, its shards and trial states.
+    ("ask-commands", .askForWork(WorkRequest(workerID: "w-1", running: key, runsCommands: true))),
+    ("result-infeasible", .result(TrialResult(
+      key: key, status: .infeasible, metrics: [:], epochs: 0, seconds: 0.25, error: "max_depth 40 > 8 features"))),
+    ("result-retry", .result(TrialResult(
+      key: key, status: .retry, metrics: [:], epochs: 1, seconds: 3, error: "exit status 75", output: "GPU busy\n"))),
+    ("log", .log(TrialLog(key: key, stream: .stderr, text: "epoch 1 loss 0.5\n", dropped: 4096))),
+    ("assignment-command", .assignment(TrialAssignment(
+      key: key, configuration: configuration,
+      model: ModelSpec(kind: .command, epochs: 5, command: CommandSpec(
+        train: ["python3", "train.py"], evaluate: ["python3", "evaluate.py"], workdir: "/runs/sk",
+        env: ["OMP_NUM_THREADS": "1"], timeoutSeconds: 1800)),
+      task: .classification, objective: ObjectiveSpec(metric: .accuracy),
+      shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .code), ShardReference(sha256: "cd34", bytes: 99, role: .trainCSV),
+               ShardReference(sha256: "ef56", bytes: 9, role: .validationCSV)],
+      epochs: 5, seed: 42, reportEveryEpoch: true))),
+    ("status-command", .status(StatusReply(experiments: [
+      ExperimentStatus(name: "sk", state: .failed, budget: 10, counts: [.infeasible: 2, .failed: 5], bestValue: nil, bestTrial: nil,
+                       bestConfiguration: nil, elapsedSeconds: 3,
+                       failure: ExperimentFailure(cause: .repeatedFailure, message: "sk stopped: 5 trials in a row failed the same way: not found: python9")),
+    ], workers: 1))),
   ]
 }

@@ -29,9 +29,12 @@ public struct ExperimentFailure: Sendable, Equatable, Codable {
     case dataChanged = "data_changed"
     /// Anything else (the coordinator could not carry on): exit 3.
     case `internal`
+    /// Its training command failed the same way on several trials in a row (a
+    /// command missing on the workers, a broken script): bad input, exit 2.
+    case repeatedFailure = "repeated_failure"
 
     /// Whether the user's input is at fault (a client exits 2), not the infrastructure.
-    public var isBadInput: Bool { self == .data || self == .dataChanged }
+    public var isBadInput: Bool { self == .data || self == .dataChanged || self == .repeatedFailure }
   }
 
   public var cause: Cause

@@ -10,9 +10,13 @@ public enum TrialState: String, Sendable, Codable, CaseIterable {
   case pruned
   /// Failed (error, lost worker beyond the retry budget, non-finite result).
   case failed
+  /// The configuration cannot be trained (a command exited with code 78 and
+  /// said why): recorded with its reason, not a failure; samplers treat it as
+  /// the worst outcome.
+  case infeasible
 
   /// Whether the trial will not change any more.
-  public var isFinished: Bool { self == .complete || self == .pruned || self == .failed }
+  public var isFinished: Bool { self == .complete || self == .pruned || self == .failed || self == .infeasible }
 }
 
 /// Trial states key JSON objects by name (`{"complete": 38, "failed": 2}`).

@@ -49,7 +49,7 @@ struct ScoredHistory: Sendable {
           let raw = trials[t].value ?? last?.value
           let loss = raw.map { $0.isFinite ? sign * $0 : .infinity } ?? .infinity
           outcomes.append(.pruned(step: last?.step ?? -1, loss: loss))
-        case .failed:
+        case .failed, .infeasible:
           outcomes.append(.failed)
         case .pending, .running:
           outcomes.append(.pending)
