@@ -39,9 +39,9 @@ extension CoordinatorCore {
     releaseEligible.insert(name)
     logger.info("experiment submitted", metadata: ["experiment": "\(name)", "trials": "\(spec.search.trials)"])
     let plan = "\(spec.search.trials) trials, \(spec.search.parallel) at a time"
-    if spec.data != nil, data != nil {
+    if spec.needsPreparation, data != nil {
       startPreparation(e, now: now)
-      return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): preparing its data (\(spec.data?.path ?? "")), then \(plan)")
+      return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): preparing \(spec.preparedInputs), then \(plan)")
     }
     return SubmitReply(experiment: name, accepted: true, message: "submitted \(name): \(plan)")
   }
@@ -55,6 +55,10 @@ extension CoordinatorCore {
     if var d = spec.data {
       d.path = absolute(d.path)
       spec.data = d
+    }
+    if var c = spec.model.command {
+      c.workdir = absolute(c.workdir)
+      spec.model.command = c
     }
     spec.output.dir = absolute(spec.output.dir)
     if var v = spec.validation {
@@ -183,7 +187,7 @@ extension CoordinatorCore {
     register(e)
     // The shards are prepared again (a missing or changed file fails the experiment then);
     // no trial is handed out before.
-    if activate, spec.data != nil, !stored.state.isFinished, data != nil { startPreparation(e, now: now) }
+    if activate, spec.needsPreparation, !stored.state.isFinished, data != nil { startPreparation(e, now: now) }
     if activate {
       releaseEligible.insert(name)
       logger.info("experiment resumed", metadata: ["experiment": "\(name)", "finished": "\(trials.count { $0.state.isFinished })", "requeued": "\(queue.count)"])

@@ -30,8 +30,9 @@ extension CoordinatorCore {
         fail(e, ExperimentFailure(cause: .data, message: "the data of \(name) cannot be used: \(error)"), now: now)
       case .success(let prepared):
         if let expected = e.dataFingerprint, expected != prepared.sourceSHA256 {
-          let path = e.spec.data?.path ?? "?"
-          fail(e, ExperimentFailure(cause: .dataChanged, message: "the data file \(path) of \(name) changed since the experiment started (SHA-256 \(expected) then, \(prepared.sourceSHA256) now); restore it to resume, or submit the experiment under another name"), now: now)
+          let path = e.spec.data?.path ?? e.spec.model.command?.workdir ?? "?"
+          let what = e.spec.data != nil ? "data file" : "workdir"
+          fail(e, ExperimentFailure(cause: .dataChanged, message: "the \(what) \(path) of \(name) changed since the experiment started (SHA-256 \(expected) then, \(prepared.sourceSHA256) now); restore it to resume, or submit the experiment under another name"), now: now)
           continue
         }
         if e.dataFingerprint == nil {
@@ -54,5 +55,19 @@ extension CoordinatorCore {
     e.failure = failure
     e.queue = []
     logger.error("experiment failed", metadata: ["experiment": "\(e.name)", "reason": "\(failure.message)"])
+  }
+}
+
+extension ExperimentSpec {
+  /// Whether trials need prepared inputs before the first can run: data to
+  /// validate and shard, or a command experiment's workdir to bundle.
+  var needsPreparation: Bool { data != nil || model.kind == .command }
+
+  /// What preparing it means, for the submit reply ("its data (/d/iris.csv)").
+  var preparedInputs: String {
+    var parts: [String] = []
+    if let command = model.command { parts.append("its code (\(command.workdir))") }
+    if let data { parts.append("its data (\(data.path))") }
+    return parts.joined(separator: " and ")
   }
 }
