@@ -44,3 +44,14 @@ extension CoordinatorClient {
     }
   }
 }
+
+extension CoordinatorClient {
+  /// Up to 256 KiB of trial `trial`'s log from byte `offset`. Asking changes
+  /// nothing, so the request is sent again without a reply, as for ``status(of:includeTrials:)``.
+  public func log(of experiment: String, trial: Int, offset: Int) throws -> LogReply {
+    try request(.logRequest(LogRequest(experiment: experiment, trial: trial, offset: offset)), resendEvery: resendInterval) { m in
+      if case .logReply(let r) = m, r.experiment == experiment, r.trial == trial { return r }
+      return nil
+    }
+  }
+}

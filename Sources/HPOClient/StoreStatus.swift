@@ -57,6 +57,7 @@ public struct StoreStatus {
   private func summary(_ t: StoredTrial, space: SearchSpace) -> TrialSummary {
     TrialSummary(
       number: t.number, state: t.state, configuration: space.normalized(t.record.configuration), value: t.record.value,
-      metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker, reason: t.reason)
+      metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker, reason: t.reason,
+      output: t.outputTail)
   }
 }

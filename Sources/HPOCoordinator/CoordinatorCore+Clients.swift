@@ -118,7 +118,7 @@ extension CoordinatorCore {
     try store.storedTrials(of: name).map { t in
       TrialSummary(number: t.number, state: t.state, configuration: spec.space.normalized(t.record.configuration),
                    value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
-                   reason: t.reason)
+                   reason: t.reason, output: t.outputTail)
     }
   }
 

@@ -5,7 +5,7 @@ import HPOWire
 
 extension CoordinatorCore {
   /// The lease `key` answers, if it is still the trial's current one.
-  private func currentLease(_ key: TrialKey) -> ExperimentRuntime.ActiveLease? {
+  func currentLease(_ key: TrialKey) -> ExperimentRuntime.ActiveLease? {
     guard let lease = experiments[key.experiment]?.leases[key.trial], lease.attempt == key.attempt else { return nil }
     return lease
   }
@@ -128,14 +128,6 @@ extension CoordinatorCore {
     fail(e, ExperimentFailure(
       cause: .repeatedFailure,
       message: "\(e.name) stopped: \(count) trials in a row failed the same way: \(reason)"), now: now)
-  }
-
-  /// Output of a running command trial: appended to its log under
-  /// `output.dir/logs/` (see ``TrialLogWriter``).
-  func log(_ l: TrialLog) -> [Outgoing] {
-    guard currentLease(l.key) != nil, let e = experiments[l.key.experiment] else { return [] }
-    logs.append(l, directory: URL(fileURLWithPath: e.spec.output.dir).appendingPathComponent("logs"), logger: logger)
-    return []
   }
 
   /// A completed trial's checkpoint: verified, written atomically under

@@ -130,7 +130,8 @@ public final class CoordinatorCore {
       case .submit(let s): return [Outgoing(peer: peer, message: .submitted(try submit(s, now: now)))]
       case .statusRequest(let r): return [Outgoing(peer: peer, message: .status(try status(r, now: now)))]
       case .cancel(let c): return [Outgoing(peer: peer, message: .submitted(try cancel(c, now: now)))]
-      case .welcome, .assignment, .noWork, .decision, .shard, .submitted, .status:
+      case .logRequest(let r): return [Outgoing(peer: peer, message: .logReply(try logReply(r)))]
+      case .welcome, .assignment, .noWork, .decision, .shard, .submitted, .status, .logReply:
         return [Outgoing(peer: peer, message: .error(WireFailure(code: .unexpected, message: "\(message.type.name) is sent by a coordinator, not to it")))]
       case .error(let e):
         logger.warning("peer reported an error", metadata: ["peer": "\(peer)", "code": "\(e.code)", "message": "\(e.message)"])

@@ -137,10 +137,12 @@ public struct TrialSummary: Sendable, Equatable, Codable {
   public var attempts: Int
   public var worker: String?
   public var reason: String?
+  /// The last 4 KB of a failed command's standard error.
+  public var output: String?
 
   public init(
     number: Int, state: TrialState, configuration: Configuration, value: Double?, metrics: [String: Double],
-    epochs: Int, attempts: Int, worker: String?, reason: String?
+    epochs: Int, attempts: Int, worker: String?, reason: String?, output: String? = nil
   ) {
     self.number = number
     self.state = state
@@ -151,6 +153,44 @@ public struct TrialSummary: Sendable, Equatable, Codable {
     self.attempts = attempts
     self.worker = worker
     self.reason = reason
+    self.output = output
+  }
+}
+
+/// `hpo logs`: the output of one trial, from byte `offset` of its log.
+public struct LogRequest: Sendable, Equatable, Codable {
+  public var experiment: String
+  public var trial: Int
+  /// Where to start in the log (0: its beginning); a follower passes the previous reply's `next`.
+  public var offset: Int
+
+  public init(experiment: String, trial: Int, offset: Int = 0) {
+    self.experiment = experiment
+    self.trial = trial
+    self.offset = offset
+  }
+}
+
+/// A piece of a trial's log (at most 256 KiB) and whether more can come.
+public struct LogReply: Sendable, Equatable, Codable {
+  public var experiment: String
+  public var trial: Int
+  /// The log's bytes from the request's offset, as UTF-8 (invalid sequences replaced).
+  public var text: String
+  /// The offset to ask from next.
+  public var next: Int
+  /// The trial has ended: once `next` reaches the log's end, nothing more will come.
+  public var finished: Bool
+  /// Why there is no log (unknown experiment or trial), when there is none.
+  public var error: String?
+
+  public init(experiment: String, trial: Int, text: String, next: Int, finished: Bool, error: String? = nil) {
+    self.experiment = experiment
+    self.trial = trial
+    self.text = text
+    self.next = next
+    self.finished = finished
+    self.error = error
   }
 }
 

@@ -61,6 +61,8 @@ public enum WireCodec {
     case .statusRequest(let b): frames = [header, try json(b, type)]
     case .status(let b): frames = [header, try json(b, type)]
     case .cancel(let b): frames = [header, try json(b, type)]
+    case .logRequest(let b): frames = [header, try json(b, type)]
+    case .logReply(let b): frames = [header, try json(b, type)]
     }
     if frames[1].count > limits.maxBodyBytes {
       throw .tooLarge(type.name, frame: 1, bytes: frames[1].count, limit: limits.maxBodyBytes)
@@ -114,6 +116,8 @@ public enum WireCodec {
     case .statusRequest: return .statusRequest(try decodeBody(body, type))
     case .status: return .status(try decodeBody(body, type))
     case .cancel: return .cancel(try decodeBody(body, type))
+    case .logRequest: return .logRequest(try decodeBody(body, type))
+    case .logReply: return .logReply(try decodeBody(body, type))
     }
   }
 

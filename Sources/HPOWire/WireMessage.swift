@@ -32,6 +32,8 @@ public enum WireMessage: Sendable, Equatable {
   case statusRequest(StatusRequest)
   case status(StatusReply)
   case cancel(CancelRequest)
+  case logRequest(LogRequest)
+  case logReply(LogReply)
 
   /// The type byte of the header.
   public var type: WireMessageType {
@@ -56,6 +58,8 @@ public enum WireMessage: Sendable, Equatable {
     case .statusRequest: return .statusRequest
     case .status: return .status
     case .cancel: return .cancel
+    case .logRequest: return .logRequest
+    case .logReply: return .logReply
     }
   }
 }
@@ -67,7 +71,7 @@ public enum WireMessageType: UInt8, Sendable, CaseIterable {
   case heartbeat = 7, goodbye = 8, log = 9
   case welcome = 20, assignment = 21, noWork = 22, decision = 23, shard = 24
   case error = 40
-  case submit = 60, submitted = 61, statusRequest = 62, status = 63, cancel = 64
+  case submit = 60, submitted = 61, statusRequest = 62, status = 63, cancel = 64, logRequest = 65, logReply = 66
 
   /// A short lower-case name for logs ("assignment").
   public var name: String { String(describing: self) }

@@ -18,7 +18,7 @@ struct HPOCommand: AsyncParsableCommand {
       """,
     version: HPOVersion.current,
     subcommands: [
-      Validate.self, Run.self, Coordinator.self, Worker.self, Submit.self, Status.self, Trials.self, Cancel.self,
+      Validate.self, Run.self, Coordinator.self, Worker.self, Submit.self, Status.self, Trials.self, Logs.self, Cancel.self,
       DataCommand.self, Bench.self, Train.self, Evaluate.self, RegistryCommand.self, Predict.self, DriftCommand.self,
       Keys.self,
     ])

@@ -135,6 +135,30 @@ import Testing
     let text = try String(contentsOf: file, encoding: .utf8)
     #expect(text.utf8.count < TrialLogWriter.capBytes + 200)
     #expect(text.hasSuffix("\n[hpo: log cut at 4 MiB; later output of this trial is not kept]\n"))
+
+    // hpo logs reads it back in pieces of 256 KiB, from any offset; the trial still runs.
+    var offset = 0, read = ""
+    while true {
+      guard case .logReply(let r)? = t.send(core, .logRequest(LogRequest(experiment: "cmd", trial: 0, offset: offset))).first else {
+        Issue.record("no log reply")
+        return
+      }
+      #expect(r.error == nil && r.text.utf8.count <= CoordinatorCore.logReplyBytes)
+      read += r.text
+      if r.next == offset {
+        #expect(!r.finished, "the trial is running")
+        break
+      }
+      offset = r.next
+    }
+    #expect(read == text)
+    t.finish(core, a, value: 1)
+    guard case .logReply(let last)? = t.send(core, .logRequest(LogRequest(experiment: "cmd", trial: 0, offset: offset))).first else { return }
+    #expect(last.finished && last.text.isEmpty)
+    guard case .logReply(let none)? = t.send(core, .logRequest(LogRequest(experiment: "cmd", trial: 7))).first else { return }
+    #expect(none.error == "cmd has no trial 7 (it has 1)")
+    guard case .logReply(let unknown)? = t.send(core, .logRequest(LogRequest(experiment: "nope", trial: 0))).first else { return }
+    #expect(unknown.error == "no experiment named nope")
   }
 }
 

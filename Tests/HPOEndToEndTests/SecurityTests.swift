@@ -43,6 +43,28 @@ import Glibc
     (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1
   }
 
+  /// A worker that would run users' commands refuses to start where another
+  /// user could submit through its coordinator: plain TCP, or an ipc socket in
+  /// a folder open to others. With keys (or a private ipc folder) it starts.
+  @Test func allowCommands_isRefusedWithoutKeysOrAPrivateIPCFolder() throws {
+    let tcp = try HPOProcess.run(["worker", "--allow-commands", "--coordinator", "tcp://127.0.0.1:5999", "--idle-exit", "0.1"])
+    #expect(tcp.exitCode == 2)
+    #expect(tcp.standardError.contains("error: --allow-commands: tcp://127.0.0.1:5999 has no CURVE keys, so any user who can reach it could run code through this worker"))
+    let open = try HPOProcess.temporaryDirectory()
+    chmod(open.path, 0o755)
+    let shared = try HPOProcess.run(["worker", "--allow-commands", "--coordinator", "ipc://\(open.path)/c.ipc", "--idle-exit", "0.1"])
+    #expect(shared.exitCode == 2)
+    #expect(shared.standardError.contains("is open to other users (mode 755)"))
+    // A private folder passes the check: the worker connects, finds no work, and leaves when idle.
+    chmod(open.path, 0o700)
+    let coordinator = try LiveProcess(["coordinator", "--bind", "ipc://\(open.path)/c.ipc", "--store", open.appendingPathComponent("s.sqlite").path], in: open)
+    defer { coordinator.stop() }
+    #expect(coordinator.waitFor { out, _ in out.contains("listening on ") })
+    let privateFolder = try HPOProcess.run(["worker", "--allow-commands", "--coordinator", "ipc://\(open.path)/c.ipc", "--idle-exit", "0.5"], timeout: 30)
+    #expect(privateFolder.exitCode == 0, "\(privateFolder.standardError)")
+    #expect(!privateFolder.standardError.contains("--allow-commands:"))
+  }
+
   @Test func keysGenerate_writesAPrivateKeyAndAPublicOne_andNeverOverwritesUnlessForced() throws {
     let dir = try HPOProcess.temporaryDirectory().appendingPathComponent("keys").path
     let r = try HPOProcess.run(["keys", "generate", dir])

@@ -62,9 +62,14 @@ enum WireSamples {
       shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .code), ShardReference(sha256: "cd34", bytes: 99, role: .trainCSV),
                ShardReference(sha256: "ef56", bytes: 9, role: .validationCSV)],
       epochs: 5, seed: 42, reportEveryEpoch: true))),
+    ("log-request", .logRequest(LogRequest(experiment: "sk", trial: 3, offset: 65536))),
+    ("log-reply", .logReply(LogReply(experiment: "sk", trial: 3, text: "epoch 2 loss 0.25\n", next: 65554, finished: false))),
+    ("log-reply-error", .logReply(LogReply(experiment: "sk", trial: 99, text: "", next: 0, finished: true, error: "sk has no trial 99 (it has 10)"))),
     ("status-command", .status(StatusReply(experiments: [
       ExperimentStatus(name: "sk", state: .failed, budget: 10, counts: [.infeasible: 2, .failed: 5], bestValue: nil, bestTrial: nil,
                        bestConfiguration: nil, elapsedSeconds: 3,
+                       trials: [TrialSummary(number: 0, state: .failed, configuration: configuration, value: nil, metrics: [:], epochs: 0,
+                                             attempts: 1, worker: "w-1", reason: "exit status 1", output: "Traceback\nValueError\n")],
                        failure: ExperimentFailure(cause: .repeatedFailure, message: "sk stopped: 5 trials in a row failed the same way: not found: python9")),
     ], workers: 1))),
   ]

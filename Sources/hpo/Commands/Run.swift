@@ -65,9 +65,22 @@ extension HPOCommand {
         FileHandleOutput.standardError("error: cannot create the output folder \(output.path): \(error)")
         throw HPOExitCode.infrastructure
       }
-      let endpoint = "ipc://\(FileManager.default.temporaryDirectory.path)/hpo-run-\(getpid()).ipc"
+      // The socket lives in a folder only this user can open: no other user can
+      // submit to this run's coordinator, so its workers may run commands.
+      let socketFolder: URL
+      do { socketFolder = try CommandSafety.privateFolder(prefix: "hpo-run") } catch {
+        FileHandleOutput.standardError("error: \(error.localizedDescription)")
+        throw HPOExitCode.infrastructure
+      }
+      defer {
+        // The folder holds only the socket of a coordinator that has stopped: a leftover in the temporary folder is harmless.
+        try? FileManager.default.removeItem(at: socketFolder)
+      }
+      let endpoint = "ipc://\(socketFolder.path)/coordinator.ipc"
       let stop = Bootstrap.stopSignal()
-      let supervisor = try startProcesses(endpoint: endpoint, store: output.appendingPathComponent("store.sqlite").path)
+      let supervisor = try startProcesses(
+        endpoint: endpoint, store: output.appendingPathComponent("store.sqlite").path,
+        allowCommands: loaded.spec.model.kind == .command)
       defer { supervisor.stopAll(grace: .seconds(10)) }
       let client = try connect(ConnectionOptions.local(endpoint))
       let reply = try ask { try client.submit(loaded.spec, baseDirectory: loaded.baseDirectory.path, resume: resume) }
@@ -106,7 +119,7 @@ extension HPOCommand {
     /// stays, so the coordinator requeues its trial when it says hello again);
     /// the coordinator's exit, or a worker exceeding the restart budget, is the
     /// run's failure. Exit 3 when they cannot be started.
-    private func startProcesses(endpoint: String, store: String) throws -> Supervisor {
+    private func startProcesses(endpoint: String, store: String, allowCommands: Bool) throws -> Supervisor {
       if case .failure(let error) = ChildSubreaper.enable() {
         FileHandleOutput.standardError("warning: \(error)")
       }
@@ -132,7 +145,8 @@ extension HPOCommand {
                     + parent + (http.map { ["--http", $0] } ?? []), restartable: false),
             prefix: "listening on", timeout: .seconds(60))
           for k in 0..<workers {
-            try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"] + parent,
+            try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"]
+                                         + (allowCommands ? ["--allow-commands"] : []) + parent,
                                        restartable: true))
           }
         } catch {

@@ -17,6 +17,9 @@ extension HPOCommand {
     @Option(help: "Output format: table, csv or json.")
     var format: Format = .table
 
+    @Option(help: "Show this trial alone, in full (with a failed command's standard error).")
+    var trial: Int?
+
     @OptionGroup var offline: StoreReadOptions
 
     @OptionGroup var connection: ConnectionOptions
@@ -29,7 +32,15 @@ extension HPOCommand {
         let client = try connect(connection)
         trials = try ask { try client.trials(of: experiment) }
       }
-      print(try TrialTable(trials: trials).render(format), terminator: "")
+      guard let number = trial else {
+        print(try TrialTable(trials: trials).render(format), terminator: "")
+        return
+      }
+      guard let one = trials.first(where: { $0.number == number }) else {
+        FileHandleOutput.standardError("error: --trial \(number): \(experiment) has no trial \(number) (it has \(trials.count): 0 to \(trials.count - 1))")
+        throw HPOExitCode.badInput
+      }
+      print(format == .table ? TrialTable.detail(one) : try TrialTable(trials: [one]).render(format), terminator: "")
     }
   }
 }
@@ -37,6 +48,21 @@ extension HPOCommand {
 /// Renders trial summaries as a table, CSV (RFC 4180) or JSON lines.
 struct TrialTable {
   let trials: [TrialSummary]
+
+  /// One trial in full, one field per line; a failed command's standard error last.
+  static func detail(_ t: TrialSummary) -> String {
+    var lines = ["trial \(t.number): \(t.state.rawValue)"]
+    if let value = t.value { lines.append("value: \(value)") }
+    for (name, v) in t.configuration.values.sorted(by: { $0.key < $1.key }) { lines.append("  \(name) = \(v)") }
+    for (name, v) in t.metrics.sorted(by: { $0.key < $1.key }) { lines.append("metric \(name): \(v)") }
+    lines.append("epochs: \(t.epochs)   attempts: \(t.attempts)   worker: \(t.worker ?? "-")")
+    if let reason = t.reason { lines.append("reason: \(reason)") }
+    if let output = t.output, !output.isEmpty {
+      lines.append("standard error (last 4 KB):")
+      lines.append(output.hasSuffix("\n") ? String(output.dropLast()) : output)
+    }
+    return lines.joined(separator: "\n") + "\n"
+  }
 
   /// - Throws: for JSON, an encoding failure (never a trial silently left out).
   func render(_ format: HPOCommand.Trials.Format) throws -> String {

@@ -34,6 +34,9 @@ extension HPOCommand {
     @Flag(inversion: .prefixedNo, help: "Ask for the next trial when one starts, so it starts the moment the running one ends (within the experiment's parallel limit).")
     var leaseAhead = true
 
+    @Flag(help: "Run trials of command experiments (users' own training programs, run as this user). Needs CURVE keys, or an ipc:// endpoint in a folder only you can open.")
+    var allowCommands = false
+
     @OptionGroup var keys: ClientKeyOptions
 
     @Option(help: ArgumentHelp("The PID of the hpo run that started this process, whose standard input is then its lifeline: when that process ends, stop at once (used by hpo run).", visibility: .hidden))
@@ -50,6 +53,11 @@ extension HPOCommand {
       Bootstrap.logging(logging.logLevel)
       Bootstrap.singleThreadedBLAS()
       let security = try keys.load()
+      let endpoint = coordinator ?? connect ?? "tcp://127.0.0.1:5555"
+      if allowCommands, let problem = CommandSafety.problem(endpoint: endpoint, secured: security != nil) {
+        FileHandleOutput.standardError("error: \(problem)")
+        throw HPOExitCode.badInput
+      }
       let stop = Bootstrap.stopSignal()
       Bootstrap.watchParent(parentPid, .exit)
       let context: ZeroMQContext
@@ -58,11 +66,11 @@ extension HPOCommand {
         throw HPOExitCode.infrastructure
       }
       defer { context.close() }
-      let endpoint = coordinator ?? connect ?? "tcp://127.0.0.1:5555"
       let cacheURL = URL(fileURLWithPath: cache ?? FileManager.default.temporaryDirectory.appendingPathComponent("hpo-shards").path)
       let options = WorkerService.Options(
         endpoint: endpoint, workerID: id ?? "\(ProcessInfo.processInfo.hostName)-\(getpid())", slots: slots,
-        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) }, leaseAhead: leaseAhead)
+        cacheDirectory: cacheURL, idleExit: idleExit.map { .milliseconds(Int($0 * 1000)) }, leaseAhead: leaseAhead,
+        runsCommands: allowCommands)
       let logger = Logger(label: "hpo.worker")
       let advice = keys.advice(endpoint: endpoint, security: security)
       let throttle = LogThrottle()
