@@ -110,7 +110,16 @@ extension CoordinatorCore {
     return ExperimentStatus(
       name: e.name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
       bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
-      trials: trials, release: releaseStatus(of: e), failure: e.failure)
+      trials: trials, release: releaseStatus(of: e), failure: e.failure, waiting: waiting(e))
+  }
+
+  /// Why `e`'s waiting trials do not run, when it is because no connected
+  /// worker may run them (a command experiment and no `--allow-commands` worker).
+  func waiting(_ e: ExperimentRuntime) -> String? {
+    guard e.spec.model.kind == .command, e.state == .queued || e.state == .running, e.leases.isEmpty,
+      !workers.keys.contains(where: commandWorkers.contains)
+    else { return nil }
+    return "waiting for a worker started with --allow-commands (none of the \(workers.count) connected workers runs commands)"
   }
 
   /// An experiment's trials as the store holds them.

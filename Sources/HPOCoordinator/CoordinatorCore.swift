@@ -59,6 +59,8 @@ public final class CoordinatorCore {
   var submissionOrder: [String: Int] = [:]
   /// Connected workers by id.
   var workers: [String: WorkerInfo] = [:]
+  /// Worker slots whose asks say they run commands (`--allow-commands`).
+  var commandWorkers: Set<String> = []
   /// Idle workers' asks held until a trial is available (oldest first);
   /// see ``serveParked(now:)``.
   var parked: [ParkedAsk] = []
@@ -275,6 +277,7 @@ public final class CoordinatorCore {
   private func goodbye(_ g: Goodbye, now: CoordinatorTime) throws -> [Outgoing] {
     logger.info("worker left", metadata: ["worker.id": "\(g.workerID)", "reason": "\(g.reason)"])
     workers[g.workerID] = nil
+    commandWorkers.remove(g.workerID)
     workerShards[g.workerID] = nil
     parked.removeAll { $0.workerID == g.workerID }
     for key in g.handedBack {

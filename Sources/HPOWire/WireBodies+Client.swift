@@ -73,11 +73,14 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   /// Why it failed as a whole (state `failed`), when the coordinator knows:
   /// bad data names the file and line (protocol version 2).
   public var failure: ExperimentFailure?
+  /// Why no trial runs although some wait, when the coordinator knows (no
+  /// connected worker runs commands, for a command experiment).
+  public var waiting: String?
 
   public init(
     name: String, state: ExperimentState, budget: Int, counts: [TrialState: Int], bestValue: Double?, bestTrial: Int?,
     bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil,
-    failure: ExperimentFailure? = nil
+    failure: ExperimentFailure? = nil, waiting: String? = nil
   ) {
     self.name = name
     self.state = state
@@ -90,11 +93,12 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
     self.trials = trials
     self.release = release
     self.failure = failure
+    self.waiting = waiting
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, state, budget, counts, bestValue = "best_value", bestTrial = "best_trial"
-    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release, failure
+    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release, failure, waiting
   }
 }
 

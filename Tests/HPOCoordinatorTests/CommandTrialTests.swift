@@ -36,8 +36,13 @@ import Testing
     let core = try CoordinatorCoreTests.core(ExperimentStore.inMemory(), now: CoordinatorCoreTests.t0)
     #expect(t.submit(core, Self.spec())?.accepted == true)
     #expect(ask(core, "plain", runsCommands: false) == nil, "parked: a plain worker never gets a command trial")
+    guard case .status(let waiting)? = t.send(core, .statusRequest(StatusRequest(experiment: "cmd"))).first else { return }
+    #expect(waiting.experiments.first?.waiting
+      == "waiting for a worker started with --allow-commands (none of the 1 connected workers runs commands)")
     #expect(try core.serveParked(now: CoordinatorCoreTests.t0).isEmpty)
     let a = try leased(core, "trusted")
+    guard case .status(let running)? = t.send(core, .statusRequest(StatusRequest(experiment: "cmd"))).first else { return }
+    #expect(running.experiments.first?.waiting == nil)
     #expect(a.model.kind == .command && a.model.command?.train == ["python3", "train.py"])
     #expect(t.submit(core, CoordinatorCoreTests.spec("fn", trials: 1, parallel: 1))?.accepted == true)
     // The parked plain worker is served the built-in experiment's trial.

@@ -71,6 +71,9 @@ enum WireSamples {
                        trials: [TrialSummary(number: 0, state: .failed, configuration: configuration, value: nil, metrics: [:], epochs: 0,
                                              attempts: 1, worker: "w-1", reason: "exit status 1", output: "Traceback\nValueError\n")],
                        failure: ExperimentFailure(cause: .repeatedFailure, message: "sk stopped: 5 trials in a row failed the same way: not found: python9")),
+      ExperimentStatus(name: "sk2", state: .queued, budget: 4, counts: [.pending: 1], bestValue: nil, bestTrial: nil,
+                       bestConfiguration: nil, elapsedSeconds: 9,
+                       waiting: "waiting for a worker started with --allow-commands (none of the 2 connected workers runs commands)"),
     ], workers: 1))),
   ]
 }

@@ -64,9 +64,10 @@ struct ProgressFollower {
 
   /// `digits-mlp  23/40 done · 4 running · 0 failed · best 0.9611 (trial 17) · 2.3 trials/s · ETA 7 s`
   static func line(_ s: ExperimentStatus, workers: Int) -> String {
-    let done = [TrialState.complete, .pruned, .failed].reduce(0) { $0 + (s.counts[$1] ?? 0) }
+    let done = TrialState.allCases.filter(\.isFinished).reduce(0) { $0 + (s.counts[$1] ?? 0) }
     var parts = ["\(s.name)  \(done)/\(s.budget) done", "\(s.counts[.running] ?? 0) running", "\(s.counts[.failed] ?? 0) failed"]
     if let pruned = s.counts[.pruned], pruned > 0 { parts.append("\(pruned) pruned") }
+    if let infeasible = s.counts[.infeasible], infeasible > 0 { parts.append("\(infeasible) infeasible") }
     if let best = s.bestValue, let trial = s.bestTrial { parts.append("best \(format(best)) (trial \(trial))") }
     if s.elapsedSeconds > 0, done > 0 {
       let rate = Double(done) / s.elapsedSeconds
@@ -74,6 +75,7 @@ struct ProgressFollower {
       if done < s.budget, s.state == .running { parts.append("ETA \(Int((Double(s.budget - done) / rate).rounded())) s") }
     }
     parts.append("\(workers) workers")
+    if let waiting = s.waiting { parts.append(waiting) }
     if let failure = s.failure { parts.append("failed: \(failure.message)") }
     switch s.release?.state {
     case nil: break
