@@ -150,7 +150,10 @@ struct SlotLoop {
           }
           return decision?.verdict != .stop
         }
-      }, output: { stream, bytes in logs.add(stream, bytes) }))
+      }, output: { stream, bytes in logs.add(stream, bytes) }, stop: stop))
+    } catch let error as TrialRunError where error.kind == .interrupted {
+      handedBack = true
+      outcome = .failure(error)
     } catch {
       outcome = .failure(error)
     }

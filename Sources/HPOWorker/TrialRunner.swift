@@ -32,6 +32,8 @@ public struct TrialRunError: Error, Sendable, CustomStringConvertible {
     case infeasible
     /// Run it again as a new attempt, within the retry budget (a command's exit 75).
     case retry
+    /// The worker stopped it while shutting down: the slot hands it back.
+    case interrupted
   }
 
   public var message: String
@@ -53,6 +55,7 @@ public struct TrialRunError: Error, Sendable, CustomStringConvertible {
     case .failed: return .failed
     case .infeasible: return .infeasible
     case .retry: return .retry
+    case .interrupted: return .failed  // never sent: the slot hands an interrupted trial back instead
     }
   }
 }
@@ -70,18 +73,21 @@ public protocol TrialRunner: Sendable {
 
   /// As ``run(_:shardFiles:report:)``, with `output` for what the trial
   /// prints (command trials): the slot forwards it to the coordinator's log
-  /// of the trial. `output` may be called from any thread.
+  /// of the trial; and `stop`, raised when the worker shuts down: a runner
+  /// that can end its trial at once does so and throws a ``TrialRunError`` of
+  /// kind ``TrialRunError/Kind/interrupted`` (the slot hands the trial back).
+  /// `output` may be called from any thread.
   func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
-    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void
+    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
   ) throws -> TrialRun
 }
 
 extension TrialRunner {
-  /// Runners that print nothing ignore `output`.
+  /// Runners that print nothing ignore `output`, and stop only at a report.
   public func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
-    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void
+    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
   ) throws -> TrialRun {
     try run(assignment, shardFiles: shardFiles, report: report)
   }
