@@ -78,6 +78,10 @@ import Testing
               "error: model.timeout: -5 is out of range; accepted: \(durations)"),
     ErrorCase("zero duration", withModel(#"{"kind": "command", "train": ["a"], "workdir": "cmd-work", "timeout": "0.0m"}"#), at: #""0.0m""#,
               #"error: model.timeout: "0.0m" is no time at all; accepted: \#(durations)"#),
+    ErrorCase("timeout beyond the limit", withModel(#"{"kind": "command", "train": ["a"], "workdir": "cmd-work", "timeout": 1e10}"#), at: "1e10",
+              #"error: model.timeout: 1e10 is more than 1000000000 seconds (about 31 years); accepted: a timeout up to 1000000000 seconds, such as "30m" or "2h""#),
+    ErrorCase("duration beyond the limit", withModel(#"{"kind": "command", "train": ["a"], "workdir": "cmd-work", "timeout": "300000h"}"#), at: #""300000h""#,
+              #"error: model.timeout: "300000h" is more than 1000000000 seconds (about 31 years); accepted: a timeout up to 1000000000 seconds, such as "30m" or "2h""#),
     ErrorCase("timeout a boolean", withModel(#"{"kind": "command", "train": ["a"], "workdir": "cmd-work", "timeout": true}"#), at: "true}",
               "error: model.timeout: expected \(durations), found a boolean true"),
     // fields of other kinds, and command fields on other kinds

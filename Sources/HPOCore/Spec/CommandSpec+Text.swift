@@ -1,6 +1,10 @@
 /// How a ``CommandSpec`` is written by people: durations such as `"30m"` and
 /// command lines such as `python3 train.py`.
 extension CommandSpec {
+  /// The longest timeout the loader accepts (about 31.7 years): any deadline
+  /// built from it fits a monotonic clock's 64-bit nanoseconds.
+  public static let maximumTimeoutSeconds = 1_000_000_000.0
+
   /// What `model.timeout` accepts, for messages.
   public static let durationAccepted = #"a number of seconds > 0 or a duration such as "90s", "30m", "2h""#
 

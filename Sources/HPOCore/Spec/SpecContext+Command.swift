@@ -117,7 +117,7 @@ extension SpecContext {
         diagnostics.error(node, "\(n.literal) is out of range; accepted: \(accepted)")
         return nil
       }
-      return n.double
+      return withinLimit(n.double, node)
     case .string(let text):
       guard let seconds = CommandSpec.seconds(ofDuration: text) else {
         diagnostics.error(node, "\(node.shown) is not a duration; accepted: \(accepted)")
@@ -127,11 +127,21 @@ extension SpecContext {
         diagnostics.error(node, "\(node.shown) is no time at all; accepted: \(accepted)")
         return nil
       }
-      return seconds
+      return withinLimit(seconds, node)
     default:
       diagnostics.typeMismatch(node, expected: accepted)
       return nil
     }
+  }
+
+  /// `seconds` when at most ``CommandSpec/maximumTimeoutSeconds``; `nil` after reporting.
+  private func withinLimit(_ seconds: Double, _ node: SpecNode) -> Double? {
+    let limit = CommandSpec.maximumTimeoutSeconds
+    guard seconds <= limit else {
+      diagnostics.error(node, "\(node.shown) is more than \(Wording.number(limit)) seconds (about 31 years); accepted: a timeout up to \(Wording.number(limit)) seconds, such as \"30m\" or \"2h\"")
+      return nil
+    }
+    return seconds
   }
 
   /// What a command experiment's release accepts: its test metrics come from
