@@ -10,6 +10,7 @@ import Testing
   /// `cmd-work/` next to the fixture's `data.csv`: the folder relative workdirs name.
   static let workdir: URL = {
     let dir = ExperimentFixture.directory.appendingPathComponent("cmd-work")
+    // A folder that cannot be made fails every test that loads it, naming model.workdir and the path.
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir
   }()
