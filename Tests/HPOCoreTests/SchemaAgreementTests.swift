@@ -48,6 +48,10 @@ import Testing
   /// search): `changes` replace base members in place (or, with `nil`, remove
   /// them); new keys are appended. Values are raw JSON text.
   static func experiment(_ changes: KeyValuePairs<String, String?> = [:]) -> String {
+    experiment(changing: changes.map { ($0.key, $0.value) })
+  }
+
+  static func experiment(changing changes: [(String, String?)]) -> String {
     var members: [(String, String?)] = [
       ("name", #""exp""#),
       ("data", #"{"path": "data.csv", "task": "classification"}"#),
@@ -66,6 +70,21 @@ import Testing
     let lines = members.compactMap { key, value in value.map { "  \"\(key)\": \($0)" } }
     return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
   }
+
+  /// A command experiment without data (its workdir "." is the folder the table's documents are read from).
+  static func command(_ changes: KeyValuePairs<String, String?> = [:]) -> String {
+    var merged: [(String, String?)] = [
+      ("data", nil), ("model", commandModel),
+      ("space", #"{"max_depth": {"type": "int", "low": 2, "high": 8}}"#), ("objective", #"{"metric": "value"}"#),
+    ]
+    for (key, value) in changes {
+      if let i = merged.firstIndex(where: { $0.0 == key }) { merged[i].1 = value } else { merged.append((key, value)) }
+    }
+    return experiment(changing: merged)
+  }
+
+  static func commandModel(_ extra: String) -> String { #"{"kind": "command", "train": ["python3", "train.py"], "workdir": ".", "# + extra + "}" }
+  static let commandModel = #"{"kind": "command", "train": ["python3", "train.py"], "workdir": "."}"#
 
   static let ridgeModel = #"{"kind": "ridge"}"#
   static let ridgeSpace = #"{"alpha": {"type": "float", "low": 0.01, "high": 10, "log": true}}"#
@@ -170,6 +189,22 @@ import Testing
     ])),
     Case("categorical columns", .accept, experiment([
       "data": #"{"path": "data.csv", "task": "classification", "categorical": ["colour", "size"]}"#,
+    ])),
+    Case("command model without data, every field", .accept, command([
+      "model": commandModel(#""evaluate": ["python3", "evaluate.py"], "predict": ["./predict.sh", "--out", "x y"], "env": {"OMP_NUM_THREADS": "1", "EMPTY": ""}, "timeout": "1.5h", "epochs": 20"#),
+      "space": #"{"max_depth": {"type": "int", "low": 2, "high": 8}, "anything": {"type": "categorical", "choices": ["a", "b"]}}"#,
+      "objective": #"{"metric": "accuracy", "direction": "maximize"}"#,
+      "early_stopping": #"{"scheduler": "asha", "min_epochs": 2}"#,
+      "validation": #"{"gates": [{"metric": "value", "max": 1}, {"metric": "accuracy", "min": 0.5}], "champion": "registry/x", "max_gap": 0.1, "stress": false, "refit": false}"#,
+    ])),
+    Case("command model with data and a timeout in seconds", .accept, command([
+      "data": #"{"path": "data.csv", "task": "classification"}"#,
+      "model": commandModel(#""evaluate": ["e"], "timeout": 90"#),
+      "objective": #"{"metric": "log_loss"}"#,
+      "validation": #"{"gates": [{"metric": "accuracy", "min": 0.5}], "new_data": "data.csv", "drift": {"alpha": 0.01}}"#,
+    ])),
+    Case("command model maximising its value, durations in s and m", .accept, command([
+      "model": commandModel(#""timeout": "90s", "env": {}"#), "objective": #"{"metric": "value", "direction": "maximize"}"#,
     ])),
   ]
 
@@ -282,6 +317,47 @@ import Testing
     Case("early stopping on a function without epochs", .reject(at: "early_stopping"), experiment([
       "data": nil, "model": #"{"kind": "function", "function": "sphere"}"#, "space": #"{"x": {"type": "float", "low": -1, "high": 1}}"#,
       "objective": #"{"metric": "value"}"#, "early_stopping": #"{"scheduler": "asha"}"#])),
+    // command models
+    Case("command without train", .reject(at: "model.train"), command(["model": #"{"kind": "command", "workdir": "."}"#])),
+    Case("command train as one string", .reject(at: "model.train"), command(["model": #"{"kind": "command", "train": "python3 train.py", "workdir": "."}"#])),
+    Case("command train empty", .reject(at: "model.train"), command(["model": #"{"kind": "command", "train": [], "workdir": "."}"#])),
+    Case("command train holding a number", .reject(at: "model.train[1]"), command(["model": #"{"kind": "command", "train": ["python3", 3], "workdir": "."}"#])),
+    Case("command train holding an empty argument", .reject(at: "model.train[1]"), command(["model": #"{"kind": "command", "train": ["python3", ""], "workdir": "."}"#])),
+    Case("command train naming no program", .reject(at: "model.train[0]"), command(["model": #"{"kind": "command", "train": [" "], "workdir": "."}"#])),
+    Case("command evaluate empty", .reject(at: "model.evaluate"), command(["model": commandModel(#""evaluate": []"#)])),
+    Case("command without workdir", .reject(at: "model.workdir"), command(["model": #"{"kind": "command", "train": ["python3"]}"#])),
+    Case("command workdir not a string", .reject(at: "model.workdir"), command(["model": #"{"kind": "command", "train": ["python3"], "workdir": 5}"#])),
+    Case("command timeout not a duration", .reject(at: "model.timeout"), command(["model": commandModel(#""timeout": "soon""#)])),
+    Case("command timeout of 0 seconds", .reject(at: "model.timeout"), command(["model": commandModel(#""timeout": 0"#)])),
+    Case("command timeout of 0s", .reject(at: "model.timeout"), command(["model": commandModel(#""timeout": "0.0s""#)])),
+    Case("command timeout beyond the limit in seconds", .reject(at: "model.timeout"), command(["model": commandModel(#""timeout": 1e10"#)])),
+    Case("command timeout in days", .reject(at: "model.timeout"), command(["model": commandModel(#""timeout": "2d""#)])),
+    Case("command timeout with a newline", .reject(at: "model.timeout"), command(["model": commandModel(#""timeout": "30m\n""#)])),
+    Case("command env not an object", .reject(at: "model.env"), command(["model": commandModel(#""env": ["A=1"]"#)])),
+    Case("command env value a number", .reject(at: "model.env.N"), command(["model": commandModel(#""env": {"N": 2}"#)])),
+    Case("command env name holding =", .reject(at: "model.env.A=B"), command(["model": commandModel(#""env": {"A=B": "1"}"#)])),
+    Case("command env name of hpo's", .reject(at: "model.env.HPO_SEED"), command(["model": commandModel(#""env": {"HPO_SEED": "1"}"#)])),
+    Case("command env name empty", .reject(at: "model.env"), command(["model": commandModel(#""env": {"": "1"}"#)])),
+    Case("command with precision", .reject(at: "model.precision"), command(["model": commandModel(#""precision": "float64""#)])),
+    Case("command with function", .reject(at: "model.function"), command(["model": commandModel(#""function": "sphere""#)])),
+    Case("train on mlp", .reject(at: "model.train"), experiment(["model": #"{"kind": "mlp", "epochs": 10, "train": ["python3"]}"#])),
+    Case("workdir on ridge", .reject(at: "model.workdir"), experiment(["model": #"{"kind": "ridge", "workdir": "."}"#, "space": ridgeSpace])),
+    Case("timeout on a function", .reject(at: "model.timeout"), experiment([
+      "data": nil, "model": #"{"kind": "function", "function": "sphere", "timeout": 60}"#, "space": #"{"x": {"type": "float", "low": -1, "high": 1}}"#,
+      "objective": #"{"metric": "value"}"#])),
+    Case("command value metric with data", .reject(at: "objective.metric"), command(["data": #"{"path": "data.csv", "task": "classification"}"#])),
+    Case("command metric of the other task", .reject(at: "objective.metric"), command([
+      "data": #"{"path": "data.csv", "task": "regression"}"#, "objective": #"{"metric": "accuracy"}"#])),
+    Case("command early stopping without epochs", .reject(at: "early_stopping"), command(["early_stopping": #"{"scheduler": "asha"}"#])),
+    Case("command stress tests", .reject(at: "validation.stress"), command(["validation": #"{"stress": true}"#])),
+    Case("command refit", .reject(at: "validation.refit"), command(["validation": #"{"refit": true}"#])),
+    Case("command output range", .reject(at: "validation.output_range"), command(["validation": #"{"output_range": {"min": 0}}"#])),
+    Case("command seed stability", .reject(at: "validation.seed_stability"), command(["validation": #"{"seed_stability": {"max_spread": 0.1}}"#])),
+    Case("command gates without evaluate", .reject(at: "validation.gates"), command(["validation": #"{"gates": [{"metric": "value", "max": 1}]}"#])),
+    Case("command max_gap without evaluate", .reject(at: "validation.max_gap"), command(["validation": #"{"max_gap": 0.1}"#])),
+    Case("command champion without evaluate", .reject(at: "validation.champion"), command(["validation": #"{"champion": "registry/x"}"#])),
+    Case("command new data without data", .reject(at: "validation.new_data"), command(["validation": #"{"new_data": "data.csv"}"#])),
+    Case("command drift without data", .reject(at: "validation.drift"), command(["validation": #"{"drift": {"alpha": 0.01}}"#])),
     // early_stopping
     Case("early stopping on ridge", .reject(at: "early_stopping"), experiment(["model": ridgeModel, "space": ridgeSpace, "early_stopping": #"{"scheduler": "asha"}"#])),
     Case("unknown scheduler", .reject(at: "early_stopping.scheduler"), experiment(["early_stopping": #"{"scheduler": "pbt"}"#])),
@@ -331,6 +407,9 @@ import Testing
     Case("gate min above the metric's range", .swiftOnly(at: "validation.gates[0]"), experiment(["validation": #"{"gates": [{"metric": "accuracy", "min": 1.01}]}"#])),
     Case("gate max below the metric's range", .swiftOnly(at: "validation.gates[0]"), experiment(["validation": #"{"gates": [{"metric": "log_loss", "max": -1}]}"#])),
     Case("new data that does not exist", .swiftOnly(at: "validation.new_data"), experiment(["validation": #"{"new_data": "missing.csv"}"#])),
+    Case("command workdir that does not exist", .swiftOnly(at: "model.workdir"), command(["model": #"{"kind": "command", "train": ["a"], "workdir": "missing-folder"}"#])),
+    Case("command timeout beyond the limit as a duration", .swiftOnly(at: "model.timeout"), command(["model": commandModel(#""timeout": "300000h""#)])),
+    Case("command workdir that is a file", .swiftOnly(at: "model.workdir"), command(["model": #"{"kind": "command", "train": ["a"], "workdir": "data.csv"}"#])),
     Case("min_epochs above epochs", .swiftOnly(at: "early_stopping.min_epochs"), experiment(["early_stopping": #"{"scheduler": "asha", "min_epochs": 11}"#])),
     Case("median warmup reaching epochs", .swiftOnly(at: "early_stopping.warmup_epochs"), experiment(["early_stopping": #"{"scheduler": "median", "warmup_epochs": 10}"#])),
     Case("gp over more than 20 dimensions", .swiftOnly(at: "search.strategy"), experiment([

@@ -76,8 +76,8 @@ import Testing
              expectedError: "exp.json:2:11: error: malformed JSON: unexpected '}'; expected a value (object, array, string, number, true, false or null)\n"),
     BadInput(id: "unknown key", json: #"{"name": "x", "dta": {}}"#, arguments: [],
              expectedError: """
-               exp.json:1:1: error: model: missing required field; accepted: an object {"kind": "ridge" | "softmax" | "mlp" | "function", ...}
-               exp.json:1:1: error: data: missing required field; accepted: an object {"path": ..., "task": ...}
+               exp.json:1:1: error: model: missing required field; accepted: an object {"kind": "ridge" | "softmax" | "mlp" | "function" | "command", ...}
+               exp.json:1:1: error: data: missing required field; accepted: an object {"path": ..., "task": ...} (optional only for model kinds "function" and "command")
                exp.json:1:1: error: space: missing required field; accepted: an object of parameters {"learning_rate": {"type": "float", ...}}
                exp.json:1:1: error: objective: missing required field; accepted: an object {"metric": ..., "direction": ...}
                exp.json:1:1: error: search: missing required field; accepted: an object {"strategy": ..., "trials": ...}
@@ -132,6 +132,49 @@ import Testing
     #expect(r.exitCode == 0)
     #expect(r.standardError == "exp.json:4:80: warning: search.trials: the grid has 10 configurations but the budget is 4 trials; only 4 will be tried\n")
     #expect(r.standardOutput.contains("grid size: 10 configurations\n"))
+  }
+
+  /// A command experiment (issue 18): the user's own training command, no data.
+  @Test func validate_commandExperiment() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("trainer"), withIntermediateDirectories: true)
+    try """
+      {"name": "own", "model": {"kind": "command", "train": ["python3", "train.py"], "evaluate": ["python3", "evaluate.py"],
+                                "workdir": "trainer", "env": {"OMP_NUM_THREADS": "1"}, "timeout": "30m", "epochs": 9},
+       "space": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "objective": {"metric": "accuracy"},
+       "search": {"strategy": "random", "trials": 20}, "early_stopping": {"scheduler": "asha"},
+       "validation": {"gates": [{"metric": "accuracy", "min": 0.8}]}}
+      """.write(to: dir.appendingPathComponent("exp.json"), atomically: true, encoding: .utf8)
+    let r = try HPOProcess.run(["validate", "exp.json"], in: dir)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    #expect(r.standardError == "")
+    #expect(r.standardOutput.contains("""
+        model           command python3 train.py · 9 epochs · evaluate python3 evaluate.py · workdir trainer · env OMP_NUM_THREADS · timeout 30m
+        objective       maximize accuracy as the train command reports it
+
+      """), "\(r.standardOutput)")
+    #expect(r.standardOutput.contains("  gates           accuracy ≥ 0.8 · no stress tests\n"), "\(r.standardOutput)")
+  }
+
+  @Test func validate_badCommandExperimentExitsTwoNamingTheFields() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    try """
+      {"name": "own", "model": {"kind": "command", "train": "python3 train.py",
+                                "workdir": "trainer", "timeout": "soon"},
+       "space": {"max_depth": {"type": "int", "low": 2, "high": 8}}, "objective": {"metric": "value"},
+       "search": {"strategy": "random", "trials": 20}}
+      """.write(to: dir.appendingPathComponent("exp.json"), atomically: true, encoding: .utf8)
+    let before = try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted()
+    let r = try HPOProcess.run(["validate", "exp.json"], in: dir)
+    #expect(r.exitCode == 2)
+    #expect(r.standardOutput == "")
+    #expect(r.standardError == """
+      exp.json:1:55: error: model.train: "python3 train.py" is one string; accepted: a list of strings, the program and its arguments, such as ["python3", "train.py"] (hpo runs no shell: split the arguments, or write ["sh", "-c", "python3 train.py"])
+      exp.json:2:38: error: model.workdir: "trainer" does not exist (looked for \(dir.standardizedFileURL.path)/trainer); accepted: a folder path relative to the experiment file
+      exp.json:2:60: error: model.timeout: "soon" is not a duration; accepted: a number of seconds > 0 or a duration such as "90s", "30m", "2h"
+
+      """)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == before, "validate writes nothing")
   }
 
   @Test func usageErrorsExitTwo() throws {

@@ -4,7 +4,8 @@
 /// Paths are as written in the experiment file (`workdir` relative to it).
 /// Invariants once loaded: `train` is a non-empty list of non-empty strings;
 /// `evaluate` and `predict`, when given, likewise; `timeoutSeconds`, when
-/// given, is finite and > 0; `env` names are non-empty and hold no `=`.
+/// given, is > 0 and at most ``maximumTimeoutSeconds``; `env` names are
+/// non-empty, hold no `=` and do not start with `HPO_`; no string holds NUL.
 public struct CommandSpec: Sendable, Equatable, Codable {
   /// The training command, run once per trial (argv; the first element is
   /// looked up in `PATH` when it holds no `/`).

@@ -18,6 +18,8 @@ public struct LoadedExperiment: Sendable, Equatable {
 
   /// The data file.
   public var dataURL: URL? { spec.data.map { resolve($0.path) } }
+  /// The folder of a command model's files (`model.workdir`).
+  public var workdirURL: URL? { spec.model.command.map { resolve($0.workdir) } }
   /// The output folder.
   public var outputURL: URL { resolve(spec.output.dir) }
 }
@@ -111,11 +113,14 @@ struct SpecContext {
     let description = r.optional("description").flatMap { diagnostics.string($0, nonEmpty: false) }
     let dataNode = r.optional("data")
     let data = dataNode.flatMap(self.data)
-    let model = r.required("model", accepted: "an object {\"kind\": \"ridge\" | \"softmax\" | \"mlp\" | \"function\", ...}").flatMap(self.model)
+    let kinds = ModelKind.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " | ")
+    let model = r.required("model", accepted: "an object {\"kind\": \(kinds), ...}").flatMap(self.model)
     // Judge by what the file says even when the model section has other errors.
-    let isFunction = model?.kind == .function || root.value["model"]?["kind"]?.kind == .string("function")
-    if dataNode == nil, !isFunction {
-      diagnostics.error("data", root.value.position, "missing required field; accepted: an object {\"path\": ..., \"task\": ...}")
+    var writtenKind = model?.kind
+    if writtenKind == nil, case .string(let s)? = root.value["model"]?["kind"]?.kind { writtenKind = ModelKind(rawValue: s) }
+    let dataIsOptional = writtenKind == .function || writtenKind == .command
+    if dataNode == nil, !dataIsOptional {
+      diagnostics.error("data", root.value.position, "missing required field; accepted: an object {\"path\": ..., \"task\": ...} (optional only for model kinds \"function\" and \"command\")")
     }
     if let dataNode, model?.kind == .function {
       diagnostics.error(dataNode, "a function model trains on no data; accepted: no \"data\" with model kind \"function\"")
@@ -129,7 +134,8 @@ struct SpecContext {
     let output = r.optional("output").flatMap { self.output($0, name: name) }
       ?? name.map { OutputSpec(dir: "runs/\($0)") }
 
-    guard let name, let model, let space, let objective, let search, let output, data != nil || model.kind == .function
+    guard let name, let model, let space, let objective, let search, let output,
+      data != nil || model.kind == .function || model.kind == .command
     else { return nil }
     if diagnostics.hasErrors { return nil }
     let spec = ExperimentSpec(

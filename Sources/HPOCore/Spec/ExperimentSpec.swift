@@ -10,7 +10,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
   /// Letters, digits, `.`, `_` and `-`; names the output folder and the registry entry.
   public var name: String
   public var description: String?
-  /// The data; absent only for the `function` model kind, which trains on nothing.
+  /// The data; absent only for the `function` model kind, which trains on
+  /// nothing, and optionally for `command`, whose code may read its own.
   public var data: DataSpec?
   public var model: ModelSpec
   public var space: SearchSpace
@@ -139,7 +140,7 @@ public struct ModelSpec: Sendable, Equatable, Codable {
   public var precision: Precision
   /// The function evaluated by the `function` kind.
   public var function: BuiltinFunction?
-  /// The user's commands (the `command` kind only).
+  /// The user's commands: present exactly when `kind` is `command`.
   public var command: CommandSpec?
 
   public init(
@@ -168,7 +169,7 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     try c.encodeIfPresent(command, forKey: .command)
   }
 
-  /// Whether trials report per epoch (iterative models, and functions given epochs).
+  /// Whether trials report per epoch (iterative models, and functions and commands given epochs).
   public var hasEpochs: Bool { epochs != nil }
 }
 

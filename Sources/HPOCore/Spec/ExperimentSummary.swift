@@ -38,10 +38,13 @@ public struct ExperimentSummary {
     }
     var model = [spec.model.kind.rawValue]
     if let f = spec.model.function { model.append(f.rawValue) }
+    if let c = spec.model.command { model[0] += " " + CommandSpec.commandLine(c.train) }
     if let e = spec.model.epochs { model.append("\(e) epoch\(e == 1 ? "" : "s")") }
     if spec.model.kind.isIterative { model.append(spec.model.precision.rawValue) }
+    if let c = spec.model.command { model += commandParts(c) }
     out.append(("model", model.joined(separator: " · ")))
-    out.append(("objective", "\(spec.objective.direction.rawValue) \(spec.objective.metric.rawValue) on the validation split"))
+    let judged = spec.model.kind == .command ? "as the train command reports it" : "on the validation split"
+    out.append(("objective", "\(spec.objective.direction.rawValue) \(spec.objective.metric.rawValue) \(judged)"))
     var search = [spec.search.strategy.rawValue, "\(spec.search.trials) trials", "\(spec.search.parallel) parallel", "seed \(spec.search.seed)"]
     if spec.search.reproducible { search.append("reproducible") }
     if let t = spec.search.tpe {
@@ -82,6 +85,18 @@ public struct ExperimentSummary {
     }
     out.append(("output", "\(spec.output.dir) · keep top \(spec.output.keepTop) checkpoints"))
     return out
+  }
+
+  /// The rest of a command model's line: its other commands, folder,
+  /// variables (names only: values may be secrets) and time limit.
+  private func commandParts(_ c: CommandSpec) -> [String] {
+    var parts: [String] = []
+    if let e = c.evaluate { parts.append("evaluate " + CommandSpec.commandLine(e)) }
+    if let p = c.predict { parts.append("predict " + CommandSpec.commandLine(p)) }
+    parts.append("workdir \(c.workdir)")
+    if !c.env.isEmpty { parts.append("env " + c.env.keys.sorted().joined(separator: ", ")) }
+    parts.append(c.timeoutSeconds.map { "timeout \(CommandSpec.durationText(seconds: $0))" } ?? "no timeout")
+    return parts
   }
 
   /// "about E epochs in all (P% of T × max)": successive halving's budget when

@@ -8,6 +8,7 @@ extension SpecContext {
     checkHyperparameters(spec)
     checkStrategy(spec)
     checkEarlyStopping(spec)
+    checkCommandRelease(spec)
     if spec.search.parallel > spec.search.trials {
       diagnostics.warning("search.parallel", position("search", "parallel"),
                           "\(spec.search.parallel) parallel trials but only \(spec.search.trials) trials; at most \(spec.search.trials) will run at once")
@@ -98,7 +99,7 @@ extension SpecContext {
     guard let epochs = spec.model.epochs else {
       let why = spec.model.kind == .ridge ? "trains in closed form and has no epochs to stop early" : "has no model.epochs to stop early"
       diagnostics.error("early_stopping", position("early_stopping"),
-                        "\(spec.model.kind.rawValue) \(why); accepted: early stopping with \"softmax\" or \"mlp\" (or a function with epochs), or remove \"early_stopping\"")
+                        "\(spec.model.kind.rawValue) \(why); accepted: early stopping with \"softmax\" or \"mlp\" (or a function or command with epochs), or remove \"early_stopping\"")
       return
     }
     if es.scheduler == .bohb, spec.search.strategy != .tpe {

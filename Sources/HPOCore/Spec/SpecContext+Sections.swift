@@ -49,16 +49,22 @@ extension SpecContext {
     return failed ? nil : names.compactMap { $0 }
   }
 
-  private func existingFile(_ node: SpecNode) -> String? {
+  private func existingFile(_ node: SpecNode) -> String? { existingPath(node, folder: false) }
+
+  /// The path at `node` (relative to the experiment file, or absolute) when it
+  /// names an existing file, or an existing folder when `folder`.
+  func existingPath(_ node: SpecNode, folder: Bool) -> String? {
     guard let path = diagnostics.string(node) else { return nil }
     let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path).standardizedFileURL
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-      diagnostics.error(node, "\(node.shown) does not exist (looked for \(url.path)); accepted: a file path relative to the experiment file")
+      diagnostics.error(node, "\(node.shown) does not exist (looked for \(url.path)); accepted: a \(folder ? "folder" : "file") path relative to the experiment file")
       return nil
     }
-    if isDirectory.boolValue {
-      diagnostics.error(node, "\(node.shown) is a directory; accepted: a data file")
+    if isDirectory.boolValue != folder {
+      diagnostics.error(node, folder
+        ? "\(node.shown) is a file (\(url.path)); accepted: the folder holding the commands' files"
+        : "\(node.shown) is a directory; accepted: a data file")
       return nil
     }
     return path
@@ -80,13 +86,15 @@ extension SpecContext {
   }
 
   func model(_ node: SpecNode) -> ModelSpec? {
-    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision", "function"], diagnostics) else { return nil }
+    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision", "function"] + Self.commandKeys, diagnostics)
+    else { return nil }
     defer { r.finish() }
     let kind = r.required("kind", accepted: Wording.list(ModelKind.allCases.map { "\"\($0.rawValue)\"" }))
       .flatMap { diagnostics.choice($0, ModelKind.self, what: "a model kind") }
     let epochsNode = r.optional("epochs")
     let epochs = epochsNode.flatMap { diagnostics.int($0, min: 1, max: 100_000) }
-    let precision = r.optional("precision").map { diagnostics.choice($0, Precision.self, what: "a precision") } ?? .float32
+    let precisionNode = r.optional("precision")
+    let precision = precisionNode.map { diagnostics.choice($0, Precision.self, what: "a precision") } ?? .float32
     let functionNode = r.optional("function")
     guard let kind, let precision else { return nil }
     var function: BuiltinFunction?
@@ -99,6 +107,16 @@ extension SpecContext {
       diagnostics.error(functionNode, "only the \"function\" model kind evaluates a function; accepted: remove \"function\" or use kind \"function\"")
       return nil
     }
+    var command: CommandSpec?
+    if kind == .command {
+      if let precisionNode {
+        diagnostics.error(precisionNode, "a command model trains with your own code, in its own precision; accepted: remove \"precision\"")
+      }
+      command = self.command(r)
+      guard command != nil, precisionNode == nil else { return nil }
+    } else if !refuseCommandFields(r, kind: kind) {
+      return nil
+    }
     if kind.isIterative, epochsNode == nil {
       diagnostics.error(node.path(of: "epochs"), node.value.position, "missing required field for \(kind.rawValue); accepted: an integer from 1 to 100000")
       return nil
@@ -108,7 +126,7 @@ extension SpecContext {
       return nil
     }
     if epochsNode != nil && epochs == nil { return nil }
-    return ModelSpec(kind: kind, epochs: epochs, precision: precision, function: function)
+    return ModelSpec(kind: kind, epochs: epochs, precision: precision, function: function, command: command)
   }
 
   func objective(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ObjectiveSpec? {
@@ -133,7 +151,12 @@ extension SpecContext {
       diagnostics.error(node, "a function model reports only its value; accepted: \"value\"")
       return nil
     }
-    if let kind, kind != .function, metric == .value {
+    if kind == .command, metric == .value, let task {
+      let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
+      diagnostics.error(node, "\"value\" is the metric of a command experiment without data, and this one has data.task \"\(task.rawValue)\"; accepted: \(Wording.list(fitting)), or leave out \"data\" to optimise \"value\"")
+      return nil
+    }
+    if let kind, kind != .function, kind != .command, metric == .value {
       diagnostics.error(node, "\"value\" is the metric of function models, not of \(kind.rawValue); accepted: a metric of data.task")
       return nil
     }
@@ -208,7 +231,8 @@ extension SpecContext {
     let tolerance = r.optional("champion_tolerance").map { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } } ?? 0
     let improvement = r.optional("min_improvement").flatMap { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } }
     let refit = r.optional("refit").map(diagnostics.bool) ?? false
-    let stress = r.optional("stress").map(diagnostics.bool) ?? true
+    // Stress tests probe hpo's own models: on unless turned off, except for commands.
+    let stress = r.optional("stress").map(diagnostics.bool) ?? (kind != .command)
     let stability: SeedStabilitySpec?? = r.optional("seed_stability").map(seedStability)
     let newData: String?? = r.optional("new_data").map(existingFile)
     let drift: DriftSpec?? = r.optional("drift").map(drift)
