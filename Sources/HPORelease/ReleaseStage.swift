@@ -36,8 +36,18 @@ public struct ReleaseStage: Sendable {
   public func run(_ record: SearchRecord, now: Date = Date()) -> ReleaseOutcome {
     let spec = record.spec
     let output = URL(fileURLWithPath: spec.output.dir)
-    guard spec.model.kind != .function, spec.data != nil else {
+    guard spec.model.kind != .function, spec.data != nil || spec.model.kind == .command else {
       return ReleaseOutcome(status: .skipped, message: "a built-in function has no model to release")
+    }
+    if spec.model.kind == .command {
+      // The winner's evaluate command runs on a worker (the coordinator runs no user code):
+      // until that task exists, a command experiment's winner is neither gated nor packaged.
+      guard spec.model.command?.evaluate == nil, (spec.validation?.gates ?? []).isEmpty else {
+        return ReleaseOutcome(
+          status: .error,
+          message: "evaluating the winner of a command experiment (model.evaluate, gates) is not available in this hpo yet; nothing was released")
+      }
+      return ReleaseOutcome(status: .skipped, message: "a command experiment without model.evaluate: the winner is in the store, nothing is released")
     }
     // One BLAS thread, as workers train: a retrained winner is then the model the search trained.
     _ = BLASInfo.setThreadCount(1)
