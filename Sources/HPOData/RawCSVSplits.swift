@@ -23,6 +23,8 @@ import HPOCore
 ///   feature cell empty, `NA`, `N/A`, `null`, `NULL` or non-finite, read as
 ///   float64); every other policy (`reject`, the default, `mean`, `median`)
 ///   keeps every row as it is, for the user's code to handle.
+/// - `categorical` and `shards` play no part (the user's code encodes its
+///   own features; each split is one file).
 ///
 /// So whenever a built-in model can use the file with the same data spec,
 /// both see the same rows in the same splits.
