@@ -7,6 +7,8 @@ public struct DataSplits<Scalar: DataScalar>: Sendable {
   public var test: Dataset<Scalar>
   /// The rows of the file (after any dropped by `"missing": "drop"`) in each split.
   public var indices: SplitIndices
+  /// The 1-based line of the file on which each row that `indices` counts starts.
+  public var sourceLines: [Int]
   /// The reader's report: its warnings (constant columns, dropped rows, values to impute).
   public var report: DataReport
 }
@@ -63,7 +65,7 @@ public struct DataPipeline: Sendable {
     let indices = try DataSplitter.split(dataset, spec: spec.split, file: dataPath)
     return DataSplits(
       train: dataset.rows(indices.train), validation: dataset.rows(indices.validation),
-      test: dataset.rows(indices.test), indices: indices, report: loaded.report)
+      test: dataset.rows(indices.test), indices: indices, sourceLines: loaded.sourceLines, report: loaded.report)
   }
 
   /// Stage 4: statistics and preprocessing fitted on `splits.train` alone.

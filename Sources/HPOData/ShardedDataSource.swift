@@ -9,7 +9,7 @@ import Synchronization
 /// precision asks. Thread-safe.
 public final class ShardedDataSource: Sendable {
   /// The prepared files by SHA-256.
-  private let files = Mutex<[String: URL]>([:])
+  let files = Mutex<[String: URL]>([:])
 
   public init() {}
 
@@ -17,7 +17,11 @@ public final class ShardedDataSource: Sendable {
   /// `output.dir/data/` and returns the files a trial needs, with the source
   /// file's SHA-256. Idempotent. Thread-safe: called off the coordinator's loop.
   /// - Throws: `DataError` naming the file, row and column at fault.
+  ///
+  /// A command experiment (`model.kind == .command`) is prepared by
+  /// ``prepareCommand(_:)`` instead: its workdir bundle and raw CSV splits.
   public func prepare(_ spec: ExperimentSpec) throws -> PreparedShards {
+    if spec.model.kind == .command { return try prepareCommand(spec) }
     guard let data = spec.data else { return PreparedShards(shards: [], sourceSHA256: "") }
     let directory = URL(fileURLWithPath: spec.output.dir).appendingPathComponent("data")
     let manifest: DataManifest

@@ -12,7 +12,7 @@ let package = Package(
   name: "hpo-fuzz",
   platforms: [.macOS(.v15)],
   dependencies: [.package(path: "../..")],
-  targets: ["Wire", "Experiment", "CSV", "Checkpoint", "Package"].map { name in
+  targets: ["Wire", "Experiment", "CSV", "Checkpoint", "Package", "Bundle"].map { name in
     .executableTarget(name: "Fuzz\(name)", dependencies: [.product(name: "HPOFuzzHarness", package: rootIdentity())])
   }
 )

@@ -12,7 +12,7 @@ import Glibc
 /// `Tests/Fuzz` call ``fuzz(_:_:)``; `FuzzRegressionTests` replays the seed
 /// corpora and every input that once crashed through ``run(_:in:)``.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-  case wire, experiment, csv, checkpoint, package
+  case wire, experiment, csv, checkpoint, package, bundle
 
   /// What the reader made of an input.
   public enum Outcome: Equatable, Sendable {
@@ -33,6 +33,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .csv: CSVHarness.run(bytes, in: scratch)
     case .checkpoint: CheckpointHarness.run(bytes)
     case .package: PackageHarness.run(bytes, in: scratch)
+    case .bundle: BundleHarness.run(bytes, in: scratch)
     }
   }
 
