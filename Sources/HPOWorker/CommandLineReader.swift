@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Splits one byte stream of a command into protocol lines and log bytes, in
 /// bounded memory: log bytes are passed on as they arrive (never gathered into
 /// lines), and a protocol line is held only up to
@@ -65,12 +69,12 @@ struct CommandLineReader {
           }
         }
       case .log:
-        let end = bytes[i...].firstIndex(of: newline).map { $0 + 1 } ?? bytes.endIndex
+        let end = Self.newline(in: bytes, from: i).map { $0 + 1 } ?? bytes.endIndex
         emit(.log(bytes[i..<end]))
         if bytes[end - 1] == newline { state = .lineStart }
         i = end
       case .line:
-        let newlineIndex = bytes[i...].firstIndex(of: newline)
+        let newlineIndex = Self.newline(in: bytes, from: i)
         let segment = bytes[i..<(newlineIndex ?? bytes.endIndex)]
         if held.count + segment.count > CommandProtocol.maximumLineBytes {
           held.append(contentsOf: segment.prefix(max(0, CommandProtocol.quotedBytes - held.count)))
@@ -86,7 +90,7 @@ struct CommandLineReader {
           i = bytes.endIndex
         }
       case .overlong:
-        if let n = bytes[i...].firstIndex(of: newline) {
+        if let n = Self.newline(in: bytes, from: i) {
           endLine(emit)
           i = n + 1
         } else {
@@ -119,6 +123,14 @@ struct CommandLineReader {
     }
     held = []
     state = .lineStart
+  }
+
+  /// The index of the first newline in `bytes` at or after `start` (memchr: a flood is scanned at memory speed).
+  private static func newline(in bytes: ArraySlice<UInt8>, from start: Int) -> Int? {
+    bytes[start...].withUnsafeBufferPointer { buffer -> Int? in
+      guard let base = buffer.baseAddress, let found = memchr(base, 0x0A, buffer.count) else { return nil }
+      return start + (UnsafeRawPointer(found) - UnsafeRawPointer(base))
+    }
   }
 
   private var newline: UInt8 { 0x0A }
