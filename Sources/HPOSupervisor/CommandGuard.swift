@@ -6,7 +6,8 @@ import Glibc
 /// user's command, so the command's whole process group dies with the worker
 /// even when the worker is killed with SIGKILL and runs no code at all.
 ///
-/// The worker starts the guard as the leader of a new process group, with the
+/// The worker starts the guard as the leader of a new process group (started
+/// otherwise, it makes one for itself first), with the
 /// read end of a *lifeline* pipe at some descriptor; the worker holds the write
 /// end and never writes to it. The guard starts the command in its own group
 /// (standard streams and every other inherited descriptor passed through, the
@@ -26,6 +27,12 @@ public enum CommandGuard {
   /// Starts `executable` with `arguments` (its `argv`, `arguments[0]` included)
   /// and the guard's environment, and ends as described above. Never returns.
   public static func run(lifeline: Int32, executable: String, arguments: [String]) -> Never {
+    // The SIGKILL below goes to this process's group: it must be a group of its own (a worker
+    // starts the guard so; someone trying it from a shell must not take the shell down with it).
+    if getpgrp() != getpid() && setpgid(0, 0) != 0 {
+      say("hpo command-guard: cannot lead a process group of its own: \(String(cString: strerror(errno)))")
+      exit(cannotStartStatus)
+    }
     for sig in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE] { _ = signal(sig, SIG_IGN) }
     // The command must not hold the lifeline, or the pipe would outlive the worker through it.
     _ = fcntl(lifeline, F_SETFD, FD_CLOEXEC)
@@ -66,11 +73,16 @@ public enum CommandGuard {
     for p in argv { free(p) }
     posix_spawnattr_destroy(&attributes)
     guard code == 0 else {
-      let message = "not found: \(arguments.first ?? executable) (\(executable): \(String(cString: strerror(code))))\n"
-      _ = message.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+      say("not found: \(arguments.first ?? executable) (\(executable): \(String(cString: strerror(code))))")
       exit(cannotStartStatus)
     }
     return pid
+  }
+
+  /// Writes `line` and a newline to standard error (the command's, so the trial's stderr tail shows it).
+  private static func say(_ line: String) {
+    let text = line + "\n"
+    _ = text.utf8CString.withUnsafeBufferPointer { write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
   }
 
   /// Ends this process as the command ended.
