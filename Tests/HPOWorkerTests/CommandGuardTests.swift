@@ -30,6 +30,13 @@ import Glibc
     let pids = try f.pids("tree.pid")
     try #require(pids.count == 2)
     #expect(pids.allSatisfy(isRunning))
+    // Only the guard holds the lifeline (its read end, at fd 4): were it leaked into the command,
+    // the pipe would outlive the worker and nothing would end the group.
+    var info = stat()
+    try #require(fstat(spawned.lifeline, &info) == 0)
+    let lifeline = "pipe:[\(info.st_ino)]"
+    #expect(Self.descriptors(of: spawned.pid, pointingTo: lifeline) == ["4"])
+    for pid in pids { #expect(Self.descriptors(of: pid, pointingTo: lifeline).isEmpty, "pid \(pid) holds the lifeline") }
 
     // What the kernel does when a worker dies: its end of the lifeline closes.
     let closed = ContinuousClock.now
@@ -46,6 +53,13 @@ import Glibc
     #expect(waitUntilGone(pids, limit: .seconds(1) - (ContinuousClock.now - closed)).isEmpty,
             "the script or its background sleep outlived the worker by 1 s")
     if reaped != spawned.pid { _ = kill(-spawned.pid, SIGKILL) }
+  }
+
+  /// The descriptors of process `pid` that point to `target` ("pipe:[1234]").
+  static func descriptors(of pid: Int32, pointingTo target: String) -> [String] {
+    let folder = "/proc/\(pid)/fd"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []  // gone: it holds nothing
+    return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + $0)) == target }.sorted()
   }
 
   @Test func theGuard_refusesBadArguments() throws {
