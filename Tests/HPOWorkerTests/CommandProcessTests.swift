@@ -191,6 +191,19 @@ import Glibc
     #expect(result.duration < .seconds(3))
   }
 
+  @Test func anUrgentStopSignal_killsAtOnce() throws {
+    let f = try CommandFixture()
+    defer { f.dir.cleanup() }
+    try f.script("long.sh", "#!/bin/sh\ntrap '' TERM\nsleep 30\n")
+    let stop = StopSignal()
+    stop.raise("the coordinator is gone", urgent: true)
+    let result = try CommandProcess(try f.launch(["./long.sh"])).run(stop: stop, handlers: CommandRecorder().handlers())
+    #expect(result.outcome == .cancelled(reason: "the coordinator is gone"))
+    #expect(result.killed && !result.terminated)
+    #expect(result.termination == .signalled(signal: SIGKILL))
+    #expect(result.duration < .seconds(2))
+  }
+
   @Test func aDecisionThatThrows_endsTheCommand_andIsRethrown() throws {
     struct Lost: Error {}
     let f = try CommandFixture()

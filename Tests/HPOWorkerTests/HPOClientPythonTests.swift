@@ -119,6 +119,24 @@ import Glibc
     #expect(errors.contains(#"hpo_client: {"type":"report","epoch":5,"metrics":{"loss":0.1,"epoch_time":1.0}}"#), "\(errors)")
   }
 
+  @Test func aMalformedLineOnTheSocket_isReported_andTheTrialGoesOn() throws {
+    let f = try CommandFixture()
+    defer { f.dir.cleanup() }
+    try f.script("raw.py", """
+      import os, hpo_client
+      os.write(3, b"hello\\n@@hpo {\\"type\\":\\"report\\",\\"epoch\\":\\"one\\"}\\n")
+      print(hpo_client.report(1, {"loss": 2}))
+      """)
+    let r = CommandRecorder()
+    let launch = try f.launch(["python3", "raw.py"], extra: try Self.environment(f))
+    let result = try CommandProcess(launch).run(handlers: r.handlers { _ in false })
+    #expect(result.outcome == .pruned, "\(result.standardErrorTail)")
+    #expect(r.malformed.map(\.line) == ["hello", #"@@hpo {"type":"report","epoch":"one"}"#])
+    #expect(r.malformed.map(\.reason) == [#"does not start with "@@hpo ""#, #""epoch" must be an integer >= 1, got "one""#])
+    #expect(r.malformed.allSatisfy { $0.channel == .reportSocket })
+    #expect(r.standardOutputText == "True\n")
+  }
+
   @Test func install_writesTheModuleOnce_inAFolderNamedByItsHash() throws {
     let f = try CommandFixture()
     defer { f.dir.cleanup() }
