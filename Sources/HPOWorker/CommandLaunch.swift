@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// What to run for one command trial, and how long to let it run: everything
 /// ``CommandProcess`` needs, decided by the caller (the worker's glue builds the
 /// environment and the per-trial directory; this type only carries them).
@@ -31,6 +35,15 @@ public struct CommandLaunch: Sendable {
 
   /// The file descriptor the report socket has in the command.
   public static let reportDescriptor: Int32 = 3
+
+  /// The path of the executable this process runs (`/proc/self/exe`): in a
+  /// worker, the `hpo` to pass as ``guardExecutable``; `nil` when it cannot be read.
+  public static var runningExecutable: String? {
+    var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+    let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+    guard n > 0 else { return nil }
+    return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
 
   public init(
     arguments: [String], environment: [String: String], workingDirectory: String, timeout: Duration? = nil,

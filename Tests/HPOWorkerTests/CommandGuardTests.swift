@@ -69,6 +69,12 @@ import Glibc
     #expect(output.contains("Missing expected argument '-- <arguments> ...'"), "\(output)")
   }
 
+  @Test func runningExecutable_isThisProcesssProgram() throws {
+    let path = try #require(CommandLaunch.runningExecutable)
+    #expect(FileManager.default.isExecutableFile(atPath: path), "\(path)")
+    #expect(path.hasPrefix("/"))
+  }
+
   @Test func theGuard_isHiddenFromHelp() throws {
     let hpo = try CommandFixture.guardExecutable()
     let (status, output) = try runProgram([hpo, "--help"], in: "/")
