@@ -2,6 +2,10 @@
 import Glibc
 #endif
 
+/// The last of ``CommandGuard``'s forwarded signals received (0: none), set by
+/// its handler. Only the guard's single thread and its signal handler touch it.
+nonisolated(unsafe) private var earlySignal: Int32 = 0
+
 /// `hpo command-guard`: the small process a worker puts between itself and a
 /// user's command, so the command's whole process group dies with the worker
 /// even when the worker is killed with SIGKILL and runs no code at all.
@@ -18,8 +22,9 @@ import Glibc
 ///   killed by a signal, it dies of that signal itself (no core file), so the
 ///   worker sees what the command saw.
 ///
-/// The guard ignores SIGTERM, SIGINT, SIGHUP and SIGQUIT: a signal to the group
-/// is meant for the command, and the guard must outlive it to report its end.
+/// The guard outlives SIGTERM, SIGINT, SIGHUP and SIGQUIT: a signal to the group
+/// is meant for the command, and the guard must live to report its end. One
+/// that came before the command was started is passed on to it once it is.
 public enum CommandGuard {
   /// The exit status when the command cannot be started (as a shell's 127).
   public static let cannotStartStatus: Int32 = 127
@@ -33,10 +38,13 @@ public enum CommandGuard {
       say("hpo command-guard: cannot lead a process group of its own: \(String(cString: strerror(errno)))")
       exit(cannotStartStatus)
     }
-    for sig in [SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE] { _ = signal(sig, SIG_IGN) }
+    _ = signal(SIGPIPE, SIG_IGN)
+    for sig in forwarded { _ = signal(sig, { received in earlySignal = received }) }
     // The command must not hold the lifeline, or the pipe would outlive the worker through it.
     _ = fcntl(lifeline, F_SETFD, FD_CLOEXEC)
     let pid = start(executable, arguments)
+    // A signal to the group that came before the command existed is passed on, not lost.
+    if earlySignal != 0 { _ = kill(pid, earlySignal) }
     var fds = [pollfd(fd: lifeline, events: Int16(POLLIN), revents: 0)]
     var scratch = [UInt8](repeating: 0, count: 64)
     while true {
@@ -55,6 +63,10 @@ public enum CommandGuard {
       }
     }
   }
+
+  /// The signals meant for the command: the guard only notes them (a handler,
+  /// reset to the default in the command by exec) and outlives them.
+  private static let forwarded = [SIGTERM, SIGINT, SIGHUP, SIGQUIT]
 
   /// Starts the command in this process group; on failure says so on standard error and exits 127.
   private static func start(_ executable: String, _ arguments: [String]) -> pid_t {

@@ -62,6 +62,20 @@ import Glibc
     return names.filter { (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + $0)) == target }.sorted()
   }
 
+  /// SIGTERM at once: it reaches the guard while it starts up, before or after it set its
+  /// handlers, or the script; in every case the run ends by SIGTERM, with no SIGKILL 10 s later.
+  @Test func aTimeoutAtOnce_endsTheRunBySIGTERM_whereverTheGuardWas() throws {
+    let f = try CommandFixture()
+    defer { f.dir.cleanup() }
+    try f.script("slow.sh", "#!/bin/sh\nsleep 30\n")
+    // The group gets SIGTERM as soon as it exists: most often before the guard has started the script.
+    let result = try CommandProcess(try f.launch(["./slow.sh"], timeout: .zero, killGrace: .seconds(10)))
+      .run(handlers: CommandRecorder().handlers())
+    #expect(result.termination == .signalled(signal: SIGTERM))
+    #expect(!result.killed)
+    #expect(result.duration < .seconds(5))
+  }
+
   @Test func theGuard_refusesBadArguments() throws {
     let hpo = try CommandFixture.guardExecutable()
     let (status, output) = try runProgram([hpo, "command-guard", "--lifeline-fd", "4", "--executable", "/bin/true"], in: "/")

@@ -88,9 +88,10 @@ import Glibc
     let result = try CommandProcess(try f.launch(["./hang.sh"], timeout: .milliseconds(400)))
       .run(handlers: CommandRecorder().handlers())
     #expect(result.outcome == .timedOut(after: .milliseconds(400)))
+    // SIGTERM ends it, even when it came before the guard had started the script (then the guard passes it on).
     #expect(result.timedOut && result.terminated && !result.killed)
     #expect(result.termination == .signalled(signal: SIGTERM))
-    #expect(result.duration < .seconds(3))
+    #expect(result.duration >= .milliseconds(400) && result.duration < .seconds(5))
   }
 
   struct ExitCase: CustomTestStringConvertible, Sendable {
@@ -188,7 +189,7 @@ import Glibc
     let result = try CommandProcess(try f.launch(["./long.sh"])).run(stop: stop, handlers: CommandRecorder().handlers())
     #expect(result.outcome == .cancelled(reason: "SIGTERM"))
     #expect(result.terminated)
-    #expect(result.duration < .seconds(3))
+    #expect(result.duration < .seconds(5))
   }
 
   @Test func anUrgentStopSignal_killsAtOnce() throws {
