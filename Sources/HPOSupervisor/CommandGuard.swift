@@ -1,10 +1,11 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The last of ``CommandGuard``'s forwarded signals received (0: none), set by
-/// its handler. Only the guard's single thread and its signal handler touch it.
-nonisolated(unsafe) private var earlySignal: Int32 = 0
+/// The last of ``CommandGuard``'s forwarded signals received (0: none), set by its handler.
+private let earlySignal = Atomic<Int32>(0)
 
 /// `hpo command-guard`: the small process a worker puts between itself and a
 /// user's command, so the command's whole process group dies with the worker
@@ -39,12 +40,14 @@ public enum CommandGuard {
       exit(cannotStartStatus)
     }
     _ = signal(SIGPIPE, SIG_IGN)
-    for sig in forwarded { _ = signal(sig, { received in earlySignal = received }) }
+    _ = earlySignal.load(ordering: .relaxed)  // initialised here: a signal handler must not be the first to touch it
+    for sig in forwarded { _ = signal(sig, { received in earlySignal.store(received, ordering: .relaxed) }) }
     // The command must not hold the lifeline, or the pipe would outlive the worker through it.
     _ = fcntl(lifeline, F_SETFD, FD_CLOEXEC)
     let pid = start(executable, arguments)
     // A signal to the group that came before the command existed is passed on, not lost.
-    if earlySignal != 0 { _ = kill(pid, earlySignal) }
+    let early = earlySignal.load(ordering: .relaxed)
+    if early != 0 { _ = kill(pid, early) }
     var fds = [pollfd(fd: lifeline, events: Int16(POLLIN), revents: 0)]
     var scratch = [UInt8](repeating: 0, count: 64)
     while true {
