@@ -15,9 +15,12 @@ public enum CommandStream: Sendable, Equatable {
 public struct CommandHandlers {
   /// After each report (epoch >= 1, finite metrics): `true` to go on, `false`
   /// to stop. Answers "continue"/"stop" on the report's channel. May block (a
-  /// round trip to the coordinator); the command waits meanwhile. Not called
-  /// after it once answered `false`: later reports get "stop" at once. When it
-  /// throws, the command is stopped (SIGTERM, then SIGKILL) and `run` rethrows.
+  /// round trip to the coordinator); the command waits meanwhile, and so do
+  /// its timeout and the stop signal. Not called after it once answered
+  /// `false`, nor once the command is being ended (timeout, stop signal):
+  /// those reports get "stop" at once. Reports read after the command exited
+  /// (left in a pipe) are still passed. When it throws, the command is ended
+  /// (SIGTERM, then SIGKILL) and `run` rethrows.
   public var decide: (_ epoch: Int, _ metrics: [String: Double]) throws -> Bool
   /// The command's log bytes as they arrive, in chunks of at most 64 KB:
   /// standard output without its protocol lines, and all of standard error.
@@ -48,6 +51,10 @@ public struct CommandHandlers {
 /// it the same way. When it exits, whatever is left of its group is killed, so
 /// no grandchild outlives the trial; with a guard the same holds when the worker
 /// itself dies, SIGKILL included (see `hpo command-guard`).
+///
+/// The command's standard input carries the answers to its stdout reports and
+/// nothing else; it does not end while the command runs (a program that reads
+/// its input to the end waits until its timeout).
 ///
 /// Memory stays bounded whatever the command writes: log bytes are handed on
 /// in chunks, protocol lines are capped at 65,536 bytes, standard error's last
