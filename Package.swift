@@ -161,7 +161,8 @@ let package = Package(
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
-    .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore"]),
+    // Command trials run the built `hpo` as their guard (`hpo command-guard`).
+    .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore", "HPOTestSupport", "hpo"]),
     // A test helper (not a product): a process that orphans a grandchild, with and without ChildSubreaper.
     .executableTarget(name: "hpo-subreaper-probe", dependencies: ["HPOSupervisor"], path: "Tests/SubreaperProbe"),
     .testTarget(name: "HPOSupervisorTests", dependencies: ["HPOSupervisor", "HPOTestSupport", "hpo-subreaper-probe"]),
