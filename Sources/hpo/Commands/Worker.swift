@@ -74,7 +74,10 @@ extension HPOCommand {
       let logger = Logger(label: "hpo.worker")
       let advice = keys.advice(endpoint: endpoint, security: security)
       let throttle = LogThrottle()
-      let service = WorkerService(options: options, runner: Components.Runner(), logger: logger) {
+      let commands = allowCommands
+        ? CommandRunner(root: cacheURL.appendingPathComponent("commands"), guardExecutable: CommandLaunch.runningExecutable, logger: logger)
+        : nil
+      let service = WorkerService(options: options, runner: Components.Runner(command: commands), logger: logger) {
         // Every connection (one per slot, one for heartbeats) watches its handshakes.
         // A refusal is logged at once; a dropped handshake only when it happens
         // three times in a row (a wrong server key), not once (a coordinator

@@ -17,13 +17,27 @@ enum Components {
 
   static let schedulers: SchedulerFactory = { spec in makeScheduler(for: spec) }
 
-  /// Runs functions itself; model kinds go to the trainer.
+  /// Runs functions itself; model kinds go to the trainer; commands to
+  /// ``CommandRunner`` when the worker runs them (`--allow-commands`).
   struct Runner: TrialRunner {
+    var command: CommandRunner?
+
     func run(_ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool) throws -> TrialRun {
+      try run(a, shardFiles: shardFiles, report: report, output: { _, _ in }, stop: StopSignal())
+    }
+
+    func run(
+      _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
+      output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
+    ) throws -> TrialRun {
       switch a.model.kind {
       case .function: return try FunctionRunner().run(a, shardFiles: shardFiles, report: report)
       case .ridge, .softmax, .mlp: return try ModelRunner().run(a, shardFiles: shardFiles, report: report)
-      case .command: throw TrialRunError("this worker cannot run command trials yet")
+      case .command:
+        guard let command else {
+          throw TrialRunError("this worker does not run commands (start it with --allow-commands)")
+        }
+        return try command.run(a, shardFiles: shardFiles, report: report, output: output, stop: stop)
       }
     }
   }
