@@ -1,0 +1,210 @@
+import Foundation
+import HPOStore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Command trials end to end: `hpo run` of experiments whose training is a
+/// user's program (Python with the stdlib client, a shell script speaking the
+/// stdout protocol), with real coordinator, worker and child processes.
+@Suite(.serialized) struct CommandTrialEndToEndTests {
+  /// A folder with `experiment.json`, the code folder `code/` holding `files`, and iris as data.
+  static func experiment(
+    _ name: String, train: [String], files: [String: String], epochs: Int? = nil, trials: Int = 4, parallel: Int = 2,
+    data: Bool = false, metric: String = "value", extraModel: String = "", extra: String = ""
+  ) throws -> URL {
+    let dir = try HPOProcess.temporaryDirectory()
+    let code = dir.appendingPathComponent("code")
+    try FileManager.default.createDirectory(at: code, withIntermediateDirectories: true)
+    for (file, text) in files { try text.write(to: code.appendingPathComponent(file), atomically: true, encoding: .utf8) }
+    if data {
+      try FileManager.default.copyItem(
+        at: HPOProcess.repository.appendingPathComponent("Experiments/data/iris.csv"), to: dir.appendingPathComponent("iris.csv"))
+    }
+    let trainJSON = "[" + train.map { "\"\($0)\"" }.joined(separator: ", ") + "]"
+    let json = """
+      {
+        "name": "\(name)",
+        \(data ? #""data": {"path": "iris.csv", "task": "classification", "split": {"validation": 0.25, "test": 0.25, "seed": 1}},"# : "")
+        "model": {"kind": "command", "train": \(trainJSON), "workdir": "code"\(epochs.map { ", \"epochs\": \($0)" } ?? "")\(extraModel)},
+        "space": {"x": {"type": "float", "low": -3, "high": 3}},
+        "objective": {"metric": "\(metric)"},
+        "search": {"strategy": "random", "trials": \(trials), "parallel": \(parallel), "seed": 5}\(extra),
+        "output": {"dir": "out"}
+      }
+      """
+    try json.write(to: dir.appendingPathComponent("experiment.json"), atomically: true, encoding: .utf8)
+    return dir
+  }
+
+  static func run(_ dir: URL, workers: Int = 2, timeout: TimeInterval = 120) throws -> HPOProcess.Result {
+    try HPOProcess.run(["run", "experiment.json", "--workers", String(workers)], in: dir, timeout: timeout)
+  }
+
+  static func trials(_ dir: URL) throws -> [StoredTrial] {
+    let store = try ExperimentStore.openReadOnly(path: dir.appendingPathComponent("out/store.sqlite").path)
+    defer { try? store.close() }
+    return try store.storedTrials(of: try #require(try store.experiments().first).name)
+  }
+
+  static let quadratic = """
+    import os, hpo_client
+    p = hpo_client.params()
+    with open(os.environ["HPO_TRAIN"]) as f:
+        header = f.readline().strip()
+    assert header == "sepal_length_cm,sepal_width_cm,petal_length_cm,petal_width_cm,label", header
+    assert os.path.isdir(hpo_client.checkpoint_dir())
+    assert "HPO_TEST" not in os.environ
+    for epoch in range(1, int(os.environ["HPO_EPOCHS"]) + 1):
+        value = (p["x"] - 1) ** 2 + 1.0 / epoch
+        print("epoch", epoch, "value", value, flush=True)
+        if hpo_client.report(epoch, {"log_loss": value}):
+            break
+    """
+
+  @Test func pythonWithTheClient_searchesWithASHA_prunesForReal_andKeepsEachTrialsLog() throws {
+    let dir = try Self.experiment(
+      "py-asha", train: ["python3", "train.py"], files: ["train.py": Self.quadratic], epochs: 9, trials: 10, data: true,
+      metric: "log_loss",
+      extra: #", "early_stopping": {"scheduler": "asha", "min_epochs": 1, "reduction_factor": 3}"#)
+    let r = try Self.run(dir)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let trials = try Self.trials(dir)
+    #expect(trials.count == 10)
+    #expect(trials.filter { $0.state == .pruned }.count >= 3, "ASHA stops most trials: \(trials.map(\.state))")
+    #expect(trials.contains { $0.state == .complete && $0.epochs == 9 })
+    for t in trials where t.state == .pruned {
+      // Pruned for real: the script got "stop" and printed nothing after that epoch.
+      let log = try String(contentsOf: dir.appendingPathComponent("out/logs/trial-\(t.number).log"), encoding: .utf8)
+      #expect(log.split(separator: "\n").count == t.epochs, "trial \(t.number): \(log)")
+    }
+    let logs = try HPOProcess.run(["logs", "py-asha", "0", "--coordinator", "ipc:///nonexistent"], in: dir, timeout: 30)
+    #expect(logs.exitCode == 3, "no coordinator left to ask: \(logs.standardError)")
+  }
+
+  @Test func shellScriptOnTheStdoutProtocol_malformedLinesAreSkippedWithAWarning() throws {
+    let script = """
+      x=$(echo "$HPO_PARAMS" | sed 's/.*"x":\\([-0-9.e]*\\).*/\\1/')
+      echo "@@hpo {not json"
+      e=1
+      while [ $e -le 3 ]; do
+        v=$(awk -v x="$x" -v e="$e" 'BEGIN { printf "%.6f", (x-1)*(x-1) + 1/e }')
+        echo "@@hpo {\\"type\\":\\"report\\",\\"epoch\\":$e,\\"metrics\\":{\\"value\\":$v}}"
+        read decision
+        [ "$decision" = "stop" ] && exit 0
+        e=$((e+1))
+      done
+      """
+    let dir = try Self.experiment("sh-proto", train: ["sh", "train.sh"], files: ["train.sh": script], epochs: 3, trials: 3)
+    let r = try Self.run(dir)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let trials = try Self.trials(dir)
+    #expect(trials.allSatisfy { $0.state == .complete && $0.epochs == 3 }, "\(trials.map { ($0.state, $0.reason) })")
+    for t in trials {
+      #expect(abs((t.record.value ?? 0) - (pow((t.record.configuration["x"]?.numericValue ?? 0) - 1, 2) + 1.0 / 3)) < 1e-5)
+    }
+    let log = try String(contentsOf: dir.appendingPathComponent("out/logs/trial-0.log"), encoding: .utf8)
+    #expect(log.contains("[hpo: ignored a malformed protocol line"), "\(log)")
+    #expect(log.contains("@@hpo {not json"))
+  }
+
+  @Test func crashInfeasibleAndRetry_endAsFailedWithStderr_infeasible_andRetriedWithinTheBudget() throws {
+    let script = """
+      import os, sys, hpo_client
+      x = hpo_client.params()["x"]
+      n = int(os.environ["HPO_TRIAL"])
+      if n == 0:
+          print("loading...", file=sys.stderr)
+          raise ValueError("bad things at x=%g" % x)
+      if n == 1:
+          hpo_client.infeasible("x is out of reach")
+      if n == 2:
+          sys.exit(75)
+      hpo_client.final({"value": x * x})
+      """
+    let dir = try Self.experiment("outcomes", train: ["python3", "train.py"], files: ["train.py": script], trials: 4, parallel: 1)
+    let r = try Self.run(dir, workers: 1)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let trials = try Self.trials(dir)
+    #expect(trials.map(\.state) == [.failed, .infeasible, .failed, .complete])
+    #expect(trials[0].reason?.hasPrefix("exit status 1: ValueError: bad things at x=") == true, "\(trials[0].reason ?? "-")")
+    #expect(trials[0].outputTail?.contains("loading...\nTraceback (most recent call last):") == true)
+    #expect(trials[1].reason == "x is out of reach")
+    #expect(trials[2].attempts == 3, "retried until the budget (3 attempts) was spent")
+    #expect(trials[2].reason == "the command asked to be retried (exit 75) on attempt 3 of 3; no attempt is left")
+    let shown = try HPOProcess.run(["trials", "outcomes", "--trial", "0", "--store", "out/store.sqlite"], in: dir)
+    #expect(shown.exitCode == 0)
+    #expect(shown.standardOutput.contains("standard error (last 4 KB):\nloading...\nTraceback"), "\(shown.standardOutput)")
+  }
+
+  @Test func hangingScript_isKilledAtItsTimeout_asAFailure() throws {
+    let dir = try Self.experiment(
+      "hang", train: ["sh", "-c", "sleep 1000"], files: ["x": ""], trials: 1, parallel: 1, extraModel: #", "timeout": "1s""#)
+    let started = Date()
+    let r = try Self.run(dir, workers: 1)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    #expect(Date().timeIntervalSince(started) < 60)
+    let trials = try Self.trials(dir)
+    #expect(trials.map(\.state) == [.failed])
+    #expect(trials[0].reason?.hasPrefix("timed out after 1.0 s (model.timeout)") == true, "\(trials[0].reason ?? "-")")
+  }
+
+  @Test func missingCommand_failsWithNotFound_andStopsTheExperimentAfterFiveIdenticalFailures() throws {
+    let dir = try Self.experiment("missing", train: ["hpo-no-such-program"], files: ["x": ""], trials: 40, parallel: 1)
+    let r = try Self.run(dir, workers: 1)
+    #expect(r.exitCode == 2, "bad input: \(r.standardError)")
+    #expect(r.standardError.contains("missing stopped: 5 trials in a row failed the same way: not found: hpo-no-such-program"), "\(r.standardError)")
+    let trials = try Self.trials(dir)
+    #expect(trials.count < 10, "no busy loop of failures: \(trials.count) trials")
+    #expect(trials.prefix(5).allSatisfy { $0.state == .failed })
+  }
+
+  /// The worker is killed with SIGKILL while its command runs (and has a
+  /// child of its own): the guard kills the whole process group at once.
+  @Test func killedWorker_takesItsCommandsWholeProcessGroupWithIt() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    let script = """
+      echo $$ > "$MARK/pids.tmp"
+      sleep 1000 &
+      echo $! >> "$MARK/pids.tmp"
+      mv "$MARK/pids.tmp" "$MARK/pids"
+      wait
+      """
+    let exp = try Self.experiment(
+      "orphan", train: ["sh", "train.sh"], files: ["train.sh": script], trials: 1, parallel: 1,
+      extraModel: #", "env": {"MARK": "\#(dir.path)"}"#)
+    chmod(dir.path, 0o700)
+    let endpoint = "ipc://\(dir.path)/c.ipc"
+    let coordinator = try LiveProcess(["coordinator", "--bind", endpoint, "--store", dir.appendingPathComponent("s.sqlite").path], in: dir)
+    defer { coordinator.stop() }
+    #expect(coordinator.waitFor { out, _ in out.contains("listening on ") })
+    let worker = try LiveProcess(["worker", "--allow-commands", "--coordinator", endpoint, "--cache", dir.appendingPathComponent("cache").path], in: dir)
+    defer { worker.stop() }
+    let submit = try HPOProcess.run(["submit", "experiment.json", "--coordinator", endpoint, "--detach"], in: exp, timeout: 60)
+    #expect(submit.exitCode == 0, "\(submit.standardError)")
+    let pidsFile = dir.appendingPathComponent("pids")
+    let deadline = Date().addingTimeInterval(60)
+    while !FileManager.default.fileExists(atPath: pidsFile.path), Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    let pids = try String(contentsOf: pidsFile, encoding: .utf8).split(separator: "\n").compactMap { pid_t($0) }
+    #expect(pids.count == 2)
+    #expect(pids.allSatisfy { kill($0, 0) == 0 }, "the script and its child run")
+    worker.signal(SIGKILL)
+    let killedAt = Date()
+    while pids.contains(where: { kill($0, 0) == 0 && !Self.isZombie($0) }), Date().timeIntervalSince(killedAt) < 5 {
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    let took = Date().timeIntervalSince(killedAt)
+    #expect(pids.allSatisfy { kill($0, 0) != 0 || Self.isZombie($0) }, "no orphan left")
+    #expect(took < 1, "gone in \(took) s")
+  }
+
+  /// Whether `pid` has ended and waits to be reaped (its parent, the init of this container, may be slow).
+  static func isZombie(_ pid: pid_t) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return true }  // no /proc entry: gone
+    return stat[stat.index(close, offsetBy: 2)] == "Z"
+  }
+}
