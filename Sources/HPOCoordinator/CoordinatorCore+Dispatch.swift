@@ -104,8 +104,27 @@ extension CoordinatorCore {
   private func assignment(_ e: ExperimentRuntime, number: Int, attempt: Int) -> TrialAssignment {
     TrialAssignment(
       key: TrialKey(experiment: e.name, trial: number, attempt: attempt), configuration: e.trials[number].configuration,
-      model: e.spec.model, task: e.spec.data?.task ?? .regression, objective: e.spec.objective, shards: e.shards,
+      model: e.spec.model, task: e.spec.data?.task ?? .regression, objective: e.spec.objective,
+      shards: e.shards + resumeShard(e, number: number, attempt: attempt),
       epochs: e.spec.model.epochs, seed: trialSeed(e, number), reportEveryEpoch: e.spec.model.hasEpochs)
+  }
+
+  /// For a later attempt of a command trial: the checkpoint an earlier attempt
+  /// sent, as a `.resume` shard the worker fetches like any other (and gives
+  /// the command as `HPO_RESUME_DIR`); served from its file by ``shard(_:to:)``.
+  private func resumeShard(_ e: ExperimentRuntime, number: Int, attempt: Int) -> [ShardReference] {
+    guard e.spec.model.kind == .command, attempt > 1 else { return [] }
+    do {
+      guard let c = try store.checkpoints(of: e.name).first(where: { $0.trial.number == number }) else { return [] }
+      resumeFiles[c.sha256] = c.path
+      return [ShardReference(sha256: c.sha256, bytes: c.bytes, role: .resume)]
+    } catch {
+      // The attempt starts from scratch, as it would without a checkpoint; the trial is not lost.
+      logger.warning("cannot read a trial's checkpoint record; the next attempt starts afresh", metadata: [
+        "trial": "\(e.name)#\(number)", "error": "\(error)",
+      ])
+      return []
+    }
   }
 
   private func noWork(_ peer: PeerID) -> Outgoing {
@@ -202,7 +221,11 @@ extension CoordinatorCore {
   func shard(_ r: ShardRequest, to peer: PeerID) -> [Outgoing] {
     let found: [UInt8]?
     do {
-      found = try data?.shardBytes(sha256: r.sha256)
+      if let checkpoint = resumeFiles[r.sha256] {
+        found = Array(try Data(contentsOf: URL(fileURLWithPath: checkpoint)))
+      } else {
+        found = try data?.shardBytes(sha256: r.sha256)
+      }
     } catch {
       logger.error("a prepared shard cannot be read", metadata: ["sha256": "\(r.sha256)", "error": "\(error)"])
       return [Outgoing(peer: peer, message: .error(WireFailure(code: .internal, message: "the shard with SHA-256 \(r.sha256) cannot be read on the coordinator: \(error)")))]

@@ -70,6 +70,8 @@ public final class CoordinatorCore {
   var stopReasons: [TrialKey: String] = [:]
   /// Appends command trials' output to their logs.
   let logs = TrialLogWriter()
+  /// Checkpoint files of command trials handed to later attempts, by SHA-256 (see ``shard(_:to:)``).
+  var resumeFiles: [String: String] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
   public var draining = false
   /// Store changes decided since the last ``flush()``, committed together.

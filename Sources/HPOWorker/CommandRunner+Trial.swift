@@ -7,6 +7,7 @@ extension CommandRunner {
   /// A command trial's directory and environment, ready to run.
   struct PreparedTrial {
     var directory: URL
+    var checkpoint: URL
     var environment: [String: String]
   }
 
@@ -77,7 +78,16 @@ extension CommandRunner {
     // Python's output reaches the trial's log as it is printed, not at exit.
     environment["PYTHONUNBUFFERED"] = environment["PYTHONUNBUFFERED"] ?? "1"
     for (name, value) in command.env { environment[name] = value }
-    return PreparedTrial(directory: directory, environment: environment)
+    if let resumeRef = a.shards.first(where: { $0.role == .resume }), let resumeFile = shardFiles[resumeRef.sha256] {
+      let resume = own.appendingPathComponent("resume")
+      do {
+        try FileBundle.unpack(Array(try Data(contentsOf: resumeFile)), into: resume.path)
+      } catch {
+        throw TrialRunError("cannot unpack the previous attempt's checkpoint into \(resume.path): \(error)")
+      }
+      environment["HPO_RESUME_DIR"] = resume.path
+    }
+    return PreparedTrial(directory: directory, checkpoint: checkpoint, environment: environment)
   }
 
   /// Removes a trial's directory after it ended (links, inputs and what the command wrote).

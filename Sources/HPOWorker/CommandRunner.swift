@@ -35,13 +35,13 @@ public struct CommandRunner: TrialRunner {
   public func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool
   ) throws -> TrialRun {
-    try run(assignment, shardFiles: shardFiles, report: report, output: { _, _ in }, stop: StopSignal())
+    try run(assignment, shardFiles: shardFiles, report: report, context: TrialContext())
   }
 
   public func run(
-    _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
-    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
+    _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool, context: TrialContext
   ) throws -> TrialRun {
+    let output = context.output
     guard let command = a.model.command else { throw TrialRunError("the assignment of a command trial has no model.command") }
     let trial = try prepareTrial(a, command: command, shardFiles: shardFiles)
     defer { removeTrialDirectory(trial.directory) }
@@ -50,14 +50,17 @@ public struct CommandRunner: TrialRunner {
       timeout: command.timeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
       stopGrace: stopGrace, guardExecutable: guardExecutable)
     var epochs = 0
+    var uploads = CheckpointUploads(folder: trial.checkpoint, upload: context.uploadCheckpoint)
     let result: CommandResult
     do {
       // The process calls `decide` only while `run` runs, on this thread.
       result = try withoutActuallyEscaping(report) { report in
         try CommandProcess(launch).run(
-          stop: stop,
+          stop: context.stop,
           decide: { epoch, metrics in
             epochs = max(epochs, epoch)
+            // The checkpoint written before this report reaches the coordinator before the report.
+            try uploads.uploadIfChanged()
             return try report(epoch, metrics)
           },
           output: { stream, bytes in output(stream == .standardOutput ? .stdout : .stderr, Array(bytes)) },
@@ -72,6 +75,7 @@ public struct CommandRunner: TrialRunner {
     let tail = result.standardErrorTail.isEmpty ? nil : result.standardErrorTail
     switch result.outcome {
     case .finished:
+      try uploads.uploadIfChanged()
       let metrics = result.finalMetrics ?? result.lastReport?.metrics ?? [:]
       return TrialRun(metrics: metrics, epochs: result.lastReport?.epoch ?? epochs, stopped: false)
     case .pruned:

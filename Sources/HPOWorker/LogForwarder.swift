@@ -98,6 +98,11 @@ final class LogForwarder: @unchecked Sendable {
     }
   }
 
+  /// Sends `message` on the slot's connection; call only inside ``withTransport(_:)``.
+  func sendLocked(_ message: WireMessage) throws {
+    try transport.send(message)
+  }
+
   /// Stops the periodic flush and sends what is left.
   func finish() throws {
     guard let thread else { return }

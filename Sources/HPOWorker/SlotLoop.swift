@@ -150,7 +150,15 @@ struct SlotLoop {
           }
           return decision?.verdict != .stop
         }
-      }, output: { stream, bytes in logs.add(stream, bytes) }, stop: stop))
+      }, context: TrialContext(
+        output: { stream, bytes in logs.add(stream, bytes) },
+        uploadCheckpoint: { bytes in
+          try logs.withTransport {
+            try logs.flushLocked()
+            try logs.sendLocked(.checkpoint(CheckpointTransfer(key: key, sha256: SHA256Hex.of(bytes), bytes: bytes)))
+          }
+        },
+        stop: stop)))
     } catch let error as TrialRunError where error.kind == .interrupted {
       handedBack = true
       outcome = .failure(error)

@@ -71,24 +71,45 @@ public protocol TrialRunner: Sendable {
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool
   ) throws -> TrialRun
 
-  /// As ``run(_:shardFiles:report:)``, with `output` for what the trial
-  /// prints (command trials): the slot forwards it to the coordinator's log
-  /// of the trial; and `stop`, raised when the worker shuts down: a runner
-  /// that can end its trial at once does so and throws a ``TrialRunError`` of
-  /// kind ``TrialRunError/Kind/interrupted`` (the slot hands the trial back).
-  /// `output` may be called from any thread.
+  /// As ``run(_:shardFiles:report:)``, with the slot's ``TrialContext``:
+  /// where the trial's output and checkpoints go, and the worker's stop signal.
   func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
-    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
+    context: TrialContext
   ) throws -> TrialRun
 }
 
 extension TrialRunner {
-  /// Runners that print nothing ignore `output`, and stop only at a report.
+  /// Runners that print nothing, return their checkpoint at the end and stop
+  /// only at a report ignore the context.
   public func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
-    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
+    context: TrialContext
   ) throws -> TrialRun {
     try run(assignment, shardFiles: shardFiles, report: report)
+  }
+}
+
+/// What a slot gives a running trial besides its data and its report channel.
+public struct TrialContext: Sendable {
+  /// What the trial prints (command trials): forwarded to the coordinator's
+  /// log of the trial. May be called from any thread.
+  public var output: @Sendable (TrialLog.Stream, [UInt8]) -> Void
+  /// Sends a checkpoint of the running trial to the coordinator at once (a
+  /// command's checkpoint folder as a file bundle, each time it changed
+  /// before a report); call it on the thread that runs the trial.
+  public var uploadCheckpoint: @Sendable ([UInt8]) throws -> Void
+  /// Raised when the worker shuts down: a runner that can end its trial at
+  /// once does so and throws a ``TrialRunError`` of kind
+  /// ``TrialRunError/Kind/interrupted`` (the slot hands the trial back).
+  public var stop: StopSignal
+
+  public init(
+    output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void = { _, _ in },
+    uploadCheckpoint: @escaping @Sendable ([UInt8]) throws -> Void = { _ in }, stop: StopSignal = StopSignal()
+  ) {
+    self.output = output
+    self.uploadCheckpoint = uploadCheckpoint
+    self.stop = stop
   }
 }

@@ -161,6 +161,45 @@ import Glibc
     #expect(trials.prefix(5).allSatisfy { $0.state == .failed })
   }
 
+  /// A command's checkpoint travels to the coordinator when it reports; the
+  /// trial's next attempt (here after exit 75) finds it in HPO_RESUME_DIR and
+  /// goes on from there. Only the best `keep_top` complete trials keep theirs.
+  @Test func requeuedTrial_findsItsLastCheckpointInResumeDir() throws {
+    let script = """
+      import os, sys, json, hpo_client
+      resume = hpo_client.resume_dir()
+      start = 1
+      if resume is not None:
+          with open(os.path.join(resume, "state", "epoch.json")) as f:
+              start = json.load(f)["epoch"] + 1
+          print("resumed at epoch", start, flush=True)
+      os.makedirs(os.path.join(hpo_client.checkpoint_dir(), "state"), exist_ok=True)
+      for epoch in range(start, 5):
+          with open(os.path.join(hpo_client.checkpoint_dir(), "state", "epoch.json"), "w") as f:
+              json.dump({"epoch": epoch}, f)
+          hpo_client.report(epoch, {"value": 10.0 - epoch})
+          if epoch == 2 and resume is None:
+              sys.exit(75)
+      """
+    let dir = try Self.experiment("resume", train: ["python3", "train.py"], files: ["train.py": script], epochs: 4, trials: 2, parallel: 1,
+                                  extra: #", "early_stopping": null"#)
+    let json = try String(contentsOf: dir.appendingPathComponent("experiment.json"), encoding: .utf8)
+      .replacingOccurrences(of: #", "early_stopping": null"#, with: "")
+      .replacingOccurrences(of: #""output": {"dir": "out"}"#, with: #""output": {"dir": "out", "keep_top": 1}"#)
+    try json.write(to: dir.appendingPathComponent("experiment.json"), atomically: true, encoding: .utf8)
+    let r = try Self.run(dir, workers: 1)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let trials = try Self.trials(dir)
+    #expect(trials.map(\.state) == [.complete, .complete])
+    #expect(trials.map(\.attempts) == [2, 2])
+    for t in trials {
+      let log = try String(contentsOf: dir.appendingPathComponent("out/logs/trial-\(t.number).log"), encoding: .utf8)
+      #expect(log.contains("== hpo: attempt 2 ==\nresumed at epoch 3\n"), "\(log)")
+    }
+    let kept = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("out/checkpoints").path)
+    #expect(kept == ["trial-0.bundle"], "keep_top 1: the best complete trial's checkpoint alone")
+  }
+
   /// The worker is killed with SIGKILL while its command runs (and has a
   /// child of its own): the guard kills the whole process group at once.
   @Test func killedWorker_takesItsCommandsWholeProcessGroupWithIt() throws {

@@ -60,7 +60,7 @@ enum WireSamples {
         env: ["OMP_NUM_THREADS": "1"], timeoutSeconds: 1800)),
       task: .classification, objective: ObjectiveSpec(metric: .accuracy),
       shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .code), ShardReference(sha256: "cd34", bytes: 99, role: .trainCSV),
-               ShardReference(sha256: "ef56", bytes: 9, role: .validationCSV)],
+               ShardReference(sha256: "ef56", bytes: 9, role: .validationCSV), ShardReference(sha256: "0a0b", bytes: 77, role: .resume)],
       epochs: 5, seed: 42, reportEveryEpoch: true))),
     ("log-request", .logRequest(LogRequest(experiment: "sk", trial: 3, offset: 65536))),
     ("log-reply", .logReply(LogReply(experiment: "sk", trial: 3, text: "epoch 2 loss 0.25\n", next: 65554, finished: false))),

@@ -12,6 +12,9 @@ public enum ShardRole: String, Sendable, Codable, CaseIterable {
   case trainCSV = "train_csv"
   /// The validation split as CSV with the user's original columns and values (command experiments).
   case validationCSV = "validation_csv"
+  /// The last checkpoint a previous attempt of this trial sent (a command
+  /// trial's checkpoint folder as a file bundle): given as `HPO_RESUME_DIR`.
+  case resume
 }
 
 /// One prepared data file a trial needs, named by its content: workers fetch

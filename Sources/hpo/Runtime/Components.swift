@@ -23,12 +23,11 @@ enum Components {
     var command: CommandRunner?
 
     func run(_ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool) throws -> TrialRun {
-      try run(a, shardFiles: shardFiles, report: report, output: { _, _ in }, stop: StopSignal())
+      try run(a, shardFiles: shardFiles, report: report, context: TrialContext())
     }
 
     func run(
-      _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
-      output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void, stop: StopSignal
+      _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool, context: TrialContext
     ) throws -> TrialRun {
       switch a.model.kind {
       case .function: return try FunctionRunner().run(a, shardFiles: shardFiles, report: report)
@@ -37,7 +36,7 @@ enum Components {
         guard let command else {
           throw TrialRunError("this worker does not run commands (start it with --allow-commands)")
         }
-        return try command.run(a, shardFiles: shardFiles, report: report, output: output, stop: stop)
+        return try command.run(a, shardFiles: shardFiles, report: report, context: context)
       }
     }
   }
