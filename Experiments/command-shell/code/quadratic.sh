@@ -46,13 +46,13 @@ seed=$(printf '%s' "${HPO_SEED:-0}" | tail -c 9)
 pause=${EPOCH_SECONDS:-0}
 
 start=1
+value=
 if [ -n "${HPO_RESUME_DIR:-}" ] && [ -f "$HPO_RESUME_DIR/state" ]; then
-  done_epochs=$(cut -d' ' -f1 "$HPO_RESUME_DIR/state")
+  read -r done_epochs value < "$HPO_RESUME_DIR/state"
   start=$((done_epochs + 1))
   echo "resuming after epoch $done_epochs"
 fi
 
-value=
 epoch=$start
 while [ "$epoch" -le "$epochs" ]; do
   [ "$pause" = 0 ] || sleep "$pause"

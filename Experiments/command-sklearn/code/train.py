@@ -47,8 +47,10 @@ def main():
         if hpo_client.report(epoch, result):
             print(f"stopped by hpo after epoch {epoch}")
             return
-    if result is not None:
-        hpo_client.final(result)
+    if result is None:
+        # Resumed from a checkpoint of the last epoch: nothing left to train.
+        result = metrics(model, x_val, y_val)
+    hpo_client.final(result)
 
 
 if __name__ == "__main__":

@@ -54,8 +54,10 @@ def main():
         if hpo_client.report(epoch, metrics):
             print(f"stopped by hpo after epoch {epoch}")
             return
-    if metrics is not None:
-        hpo_client.final(metrics)
+    if metrics is None:
+        # Resumed from a checkpoint of the last epoch: nothing left to train.
+        metrics = model.metrics(val_rows, val_labels)
+    hpo_client.final(metrics)
 
 
 if __name__ == "__main__":
