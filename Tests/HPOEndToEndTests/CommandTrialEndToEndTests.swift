@@ -200,6 +200,43 @@ import Glibc
     #expect(kept == ["trial-0.bundle"], "keep_top 1: the best complete trial's checkpoint alone")
   }
 
+  /// 100 MB on standard output and 20 MB on standard error: the worker's
+  /// memory stays bounded (the log is capped, a flood is dropped and counted),
+  /// and the trial completes.
+  @Test func outputFlood_keepsTheWorkersMemoryBounded_andTheLogCapped() throws {
+    let script = """
+      import sys, hpo_client
+      line = ("x" * 1023 + "\\n").encode()
+      for _ in range(100 * 1024):
+          sys.stdout.buffer.write(line)
+      for _ in range(20 * 1024):
+          sys.stderr.buffer.write(line)
+      sys.stdout.flush()
+      hpo_client.final({"value": 1.0})
+      """
+    let dir = try HPOProcess.temporaryDirectory()
+    chmod(dir.path, 0o700)
+    let exp = try Self.experiment("flood", train: ["python3", "flood.py"], files: ["flood.py": script], trials: 1, parallel: 1)
+    let endpoint = "ipc://\(dir.path)/c.ipc"
+    let coordinator = try LiveProcess(["coordinator", "--bind", endpoint, "--store", dir.appendingPathComponent("s.sqlite").path], in: dir)
+    defer { coordinator.stop() }
+    #expect(coordinator.waitFor { out, _ in out.contains("listening on ") })
+    let worker = try LiveProcess(["worker", "--allow-commands", "--coordinator", endpoint, "--cache", dir.appendingPathComponent("cache").path], in: dir)
+    defer { worker.stop() }
+    let submit = try HPOProcess.run(["submit", "experiment.json", "--coordinator", endpoint], in: exp, timeout: 120)
+    #expect(submit.exitCode == 0, "\(submit.standardError)")
+    let status = try String(contentsOfFile: "/proc/\(worker.process.processIdentifier)/status", encoding: .utf8)
+    let peakKB = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+      .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") } ?? Int.max
+    #expect(peakKB < 96 * 1024, "the worker's peak RSS was \(peakKB) kB after 120 MB of output")
+    let log = try FileManager.default.attributesOfItem(atPath: exp.appendingPathComponent("out/logs/trial-0.log").path)
+    #expect((log[.size] as? Int ?? 0) <= (4 << 20) + 4096)
+    let store = try ExperimentStore.openReadOnly(path: dir.appendingPathComponent("s.sqlite").path)
+    defer { try? store.close() }
+    #expect(try store.storedTrials(of: "flood").map(\.state) == [.complete])
+    print("flood: worker peak RSS \(peakKB) kB")
+  }
+
   /// The worker is killed with SIGKILL while its command runs (and has a
   /// child of its own): the guard kills the whole process group at once.
   @Test func killedWorker_takesItsCommandsWholeProcessGroupWithIt() throws {
