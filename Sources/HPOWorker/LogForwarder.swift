@@ -33,6 +33,8 @@ final class LogForwarder: @unchecked Sendable {
   private let lock = NSLock()
   private let buffer = Mutex(Buffer())
   private let done = StopSignal()
+  /// Signalled by ``finish()`` so the flush thread wakes at once, not at its next tick.
+  private let wake = DispatchSemaphore(value: 0)
   private var thread: Thread?
 
   init(key: TrialKey, transport: any ClientTransport, logger: Logger) {
@@ -41,11 +43,11 @@ final class LogForwarder: @unchecked Sendable {
     self.logger = logger
   }
 
-  /// Starts the periodic flush.
+  /// Starts the periodic flush (only trials that print need it: command trials).
   func start() {
     let t = Thread { [self] in
       while !done.isRaised {
-        Thread.sleep(forTimeInterval: 0.25)
+        _ = wake.wait(timeout: .now() + .milliseconds(250))
         do { try withTransport { try flushLocked() } } catch {
           // The slot's own next send reports a broken connection; the log is for people.
           logger.debug("cannot forward a trial's output", metadata: ["trial": "\(key)", "error": "\(error)"])
@@ -107,7 +109,8 @@ final class LogForwarder: @unchecked Sendable {
   func finish() throws {
     guard let thread else { return }
     done.raise("trial ended")
-    while !thread.isFinished { Thread.sleep(forTimeInterval: 0.005) }
+    wake.signal()
+    while !thread.isFinished { Thread.sleep(forTimeInterval: 0.001) }
     self.thread = nil
     try withTransport { try flushLocked() }
   }

@@ -135,7 +135,7 @@ struct SlotLoop {
     do {
       let files = try fetchShards(a.shards, transport)
       try askAhead(running: key, transport)
-      logs.start()
+      if a.model.kind == .command { logs.start() }
       outcome = .success(try service.runner.run(a, shardFiles: files, report: { epoch, metrics in
         try logs.withTransport {
           try logs.flushLocked()
