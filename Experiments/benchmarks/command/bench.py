@@ -85,13 +85,13 @@ def store_times(run):
 def hpo_rate(a):
     run = tempfile.mkdtemp(prefix="hpo-cmd-rate-", dir=a.work)
     kind = "data" if a.data else "nodata"
-    path = hpo_experiment(f"cmd-rate-{kind}", ["python3", "noop.py"], a.trials, a.workers, run, data=a.data)
+    path = hpo_experiment(f"cmd-rate-{kind}", [a.python, "noop.py"], a.trials, a.workers, run, data=a.data)
     t0, t1 = run_hpo(a.hpo, path, a.workers, run, a.timeout)
     complete, first, last, created = store_times(run)
     if complete != a.trials:
         raise SystemExit(f"bench.py: {complete} of {a.trials} trials complete (see {run})")
     emit(a.out, {
-        "tool": "hpo", "bench": "rate", "data": kind, "workers": a.workers, "trials": a.trials,
+        "tool": "hpo", "bench": "rate", "data": kind, "python": a.python, "workers": a.workers, "trials": a.trials,
         # Everything: hpo run's start-up (coordinator, workers, data and workdir), the trials, its shut-down.
         "wall_s": t1 - t0, "trials_per_s": complete / (t1 - t0),
         # The trials alone: first trial leased -> last trial finished.
@@ -113,7 +113,7 @@ def hpo_latency(a):
     run = tempfile.mkdtemp(prefix="hpo-cmd-latency-", dir=a.work)
     timings = os.path.join(run, "timings")
     os.makedirs(timings)
-    path = hpo_experiment("cmd-latency", ["python3", "latency.py"], a.trials, a.workers, run, epochs=a.epochs,
+    path = hpo_experiment("cmd-latency", [a.python, "latency.py"], a.trials, a.workers, run, epochs=a.epochs,
                           env={"CMD_BENCH_TIMINGS": timings},
                           early_stopping={"scheduler": "median", "warmup_epochs": 0, "min_trials": 3})
     run_hpo(a.hpo, path, a.workers, run, a.timeout)
@@ -123,7 +123,7 @@ def hpo_latency(a):
         raise SystemExit(f"bench.py: no timings in {timings}")
     ms = [v / 1e6 for v in ns]
     emit(a.out, {
-        "tool": "hpo", "bench": "latency", "workers": a.workers, "trials": a.trials, "epochs": a.epochs,
+        "tool": "hpo", "bench": "latency", "python": a.python, "workers": a.workers, "trials": a.trials, "epochs": a.epochs,
         "trials_timed": len(files), "reports": len(ms),
         "p50_ms": percentile(ms, 50), "p90_ms": percentile(ms, 90), "p99_ms": percentile(ms, 99),
         "max_ms": ms[-1], "mean_ms": statistics.fmean(ms), "run_dir": run,
@@ -143,7 +143,7 @@ def optuna_rate(a):
     per = [a.trials // a.workers + (1 if k < a.trials % a.workers else 0) for k in range(a.workers)]
     logs = [open(os.path.join(run, f"loop{k}.log"), "w") for k in range(a.workers)]
     t0 = time.time()
-    loops = [subprocess.Popen(["sh", os.path.join(HERE, "optuna_loop.sh"), a.optuna, storage, "noop", str(n), HERE]
+    loops = [subprocess.Popen(["sh", os.path.join(HERE, "optuna_loop.sh"), a.optuna, storage, "noop", str(n), HERE, a.python]
                               + ([cls] if cls else []), stdout=logs[k], stderr=subprocess.STDOUT)
              for k, n in enumerate(per)]
     codes = [p.wait(timeout=a.timeout) for p in loops]
@@ -161,7 +161,7 @@ def optuna_rate(a):
     if complete != a.trials:
         raise SystemExit(f"bench.py: {complete} of {a.trials} Optuna trials complete (logs in {run})")
     emit(a.out, {
-        "tool": "optuna-cli", "bench": "rate", "storage": a.storage, "workers": a.workers, "trials": a.trials,
+        "tool": "optuna-cli", "bench": "rate", "storage": a.storage, "python": a.python, "workers": a.workers, "trials": a.trials,
         "wall_s": t1 - t0, "trials_per_s": complete / (t1 - t0), "run_dir": run,
     })
     if not a.keep:
@@ -215,6 +215,7 @@ def main():
         s.add_argument("--out", required=True)
         s.add_argument("--timeout", type=float, default=3600)
         s.add_argument("--keep", action="store_true", help="keep the run's folder")
+        s.add_argument("--python", default="python3", help="the interpreter that runs the trial scripts")
         if name == "optuna-rate":
             s.add_argument("--optuna", required=True)
             s.add_argument("--storage", choices=["sqlite", "journal"], default="sqlite")

@@ -27,7 +27,9 @@
 # WORKERS (2), OPTUNA_TRIALS (TRIALS), OPTUNA_STORAGES ("sqlite"; also "journal"),
 # LATENCY_TRIALS (10), LATENCY_EPOCHS (200), WORK ($TMPDIR/hpo-command-bench),
 # OUT (JSON lines; default $WORK/results-<time>.jsonl), SKIP_HPO, SKIP_OPTUNA, KEEP
-# (keep each run's folder).
+# (keep each run's folder), TRIAL_PYTHON (the interpreter both tools start for each
+# trial; default python3's own sys.executable, so that a wrapper on PATH such as
+# pyenv's shim, a shell script costing ~100 ms a start, is not what is measured).
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -41,6 +43,7 @@ trials=${TRIALS:-200}
 workers=${WORKERS:-2}
 optuna_trials=${OPTUNA_TRIALS:-$trials}
 keep=${KEEP:+--keep}
+trial_python=${TRIAL_PYTHON:-$(python3 -c 'import sys; print(sys.executable)')}
 
 if [ -z "${SKIP_OPTUNA:-}" ]; then
   venv=${HPO_BENCH_VENV:-$tmp/hpo-throughput-bench-venv}
@@ -59,21 +62,21 @@ if [ -z "${SKIP_HPO:-}" ]; then
   fi
   echo "   $("$hpo" --version 2>/dev/null || echo "hpo (version unknown)") at $hpo"
 fi
-echo "   $(python3 --version) runs the trials; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); results in $out"
+echo "   $("$trial_python" --version) ($trial_python) runs the trials; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg); results in $out"
 
 for rep in $(seq 1 "$reps"); do
   echo "== repetition $rep of $reps"
   if [ -z "${SKIP_HPO:-}" ]; then
-    python3 "$here/bench.py" hpo-rate --hpo "$hpo" --trials "$trials" --workers "$workers" --work "$work" --out "$out" $keep
-    python3 "$here/bench.py" hpo-rate --hpo "$hpo" --trials "$trials" --workers "$workers" --work "$work" --out "$out" $keep \
+    python3 "$here/bench.py" hpo-rate --hpo "$hpo" --trials "$trials" --workers "$workers" --work "$work" --out "$out" --python "$trial_python" $keep
+    python3 "$here/bench.py" hpo-rate --hpo "$hpo" --trials "$trials" --workers "$workers" --work "$work" --out "$out" --python "$trial_python" $keep \
       --data "$root/Experiments/data/digits.csv"
     python3 "$here/bench.py" hpo-latency --hpo "$hpo" --trials "${LATENCY_TRIALS:-10}" --epochs "${LATENCY_EPOCHS:-200}" \
-      --workers "$workers" --work "$work" --out "$out" $keep
+      --workers "$workers" --work "$work" --out "$out" --python "$trial_python" $keep
   fi
   if [ -z "${SKIP_OPTUNA:-}" ]; then
     for storage in ${OPTUNA_STORAGES:-sqlite}; do
       python3 "$here/bench.py" optuna-rate --optuna "$venv/bin/optuna" --storage "$storage" --trials "$optuna_trials" \
-        --workers "$workers" --work "$work" --out "$out" $keep
+        --workers "$workers" --work "$work" --out "$out" --python "$trial_python" $keep
     done
   fi
 done

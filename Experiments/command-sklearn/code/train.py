@@ -34,7 +34,7 @@ def main():
             l2_regularization=float(p["l2_regularization"]),
             early_stopping=False,  # hpo decides when to stop
             warm_start=True,
-            random_state=hpo_client.seed() % 2**32,
+            random_state=(hpo_client.seed() or 0) % 2**32,  # seed() is None when run by hand
         )
 
     result = None

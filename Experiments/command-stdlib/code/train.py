@@ -20,7 +20,7 @@ def main():
     l2 = float(params["l2"])
     batch_size = int(params["batch_size"])
     epochs = int(os.environ.get("HPO_EPOCHS", "20"))
-    seed = hpo_client.seed()
+    seed = hpo_client.seed() or 0  # None when run by hand, outside hpo
 
     _, train_rows, train_labels = read_csv(os.environ["HPO_TRAIN"])
     _, val_rows, val_labels = read_csv(os.environ["HPO_VALIDATION"])
