@@ -10,7 +10,7 @@ extension CoordinatorCore {
   /// available (or with `noWork` after ``CoordinatorConfiguration/parkTimeout``).
   func askForWork(_ r: WorkRequest, from peer: PeerID, now: CoordinatorTime) throws -> [Outgoing] {
     workers[r.workerID] = WorkerInfo(peer: peer, lastSeen: now)
-    if r.runsCommands { commandWorkers.insert(r.workerID) } else { commandWorkers.remove(r.workerID) }
+    if r.runsCommands { commandWorkers.insert(r.workerID) } else if !commandWorkers.isEmpty { commandWorkers.remove(r.workerID) }
     if !r.cachedShards.isEmpty { workerShards[r.workerID] = Set(r.cachedShards) }
     parked.removeAll { $0.workerID == r.workerID }
     // A worker slot holds at most one trial besides the one it runs: an ask

@@ -131,41 +131,49 @@ struct SlotLoop {
     let started = ContinuousClock.now
     var handedBack = false
     let outcome: Result<TrialRun, any Error>
-    let logs = LogForwarder(key: key, transport: transport, logger: logger)
+    // Only command trials print and send checkpoints while they run: other trials need no forwarder.
+    let logs = a.model.kind == .command ? LogForwarder(key: key, transport: transport, logger: logger) : nil
+    /// Sends an epoch's metrics and waits for the decision (after the output
+    /// printed so far, so the log and the reports stay in order).
+    func progress(_ epoch: Int, _ metrics: [String: Double]) throws -> Bool {
+      try logs?.flushLocked()
+      try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
+      let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
+        if case .decision(let d) = m, d.key == key { return d }
+        return nil
+      }
+      if stop.isRaised {
+        handedBack = true
+        return false
+      }
+      return decision?.verdict != .stop
+    }
     do {
       let files = try fetchShards(a.shards, transport)
       try askAhead(running: key, transport)
-      if a.model.kind == .command { logs.start() }
+      logs?.start()
+      let context = logs.map { logs in
+        TrialContext(
+          output: { stream, bytes in logs.add(stream, bytes) },
+          uploadCheckpoint: { bytes in
+            try logs.withTransport {
+              try logs.flushLocked()
+              try logs.sendLocked(.checkpoint(CheckpointTransfer(key: key, sha256: SHA256Hex.of(bytes), bytes: bytes)))
+            }
+          },
+          stop: stop)
+      } ?? TrialContext(stop: stop)
       outcome = .success(try service.runner.run(a, shardFiles: files, report: { epoch, metrics in
-        try logs.withTransport {
-          try logs.flushLocked()
-          try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
-          let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
-            if case .decision(let d) = m, d.key == key { return d }
-            return nil
-          }
-          if stop.isRaised {
-            handedBack = true
-            return false
-          }
-          return decision?.verdict != .stop
-        }
-      }, context: TrialContext(
-        output: { stream, bytes in logs.add(stream, bytes) },
-        uploadCheckpoint: { bytes in
-          try logs.withTransport {
-            try logs.flushLocked()
-            try logs.sendLocked(.checkpoint(CheckpointTransfer(key: key, sha256: SHA256Hex.of(bytes), bytes: bytes)))
-          }
-        },
-        stop: stop)))
+        if let logs { return try logs.withTransport { try progress(epoch, metrics) } }
+        return try progress(epoch, metrics)
+      }, context: context))
     } catch let error as TrialRunError where error.kind == .interrupted {
       handedBack = true
       outcome = .failure(error)
     } catch {
       outcome = .failure(error)
     }
-    try logs.finish()
+    try logs?.finish()
     let seconds = (ContinuousClock.now - started).seconds
     if handedBack {
       let leasedAhead = try collectAhead(transport)

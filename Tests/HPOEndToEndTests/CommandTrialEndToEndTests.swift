@@ -200,6 +200,28 @@ import Glibc
     #expect(kept == ["trial-0.bundle"], "keep_top 1: the best complete trial's checkpoint alone")
   }
 
+  /// The pure-stdlib Python example, as shipped, end to end: ASHA prunes,
+  /// the batch size larger than the training split is infeasible, TPE finds a
+  /// good model.
+  @Test func stdlibExample_runsEndToEnd() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    let examples = HPOProcess.repository.appendingPathComponent("Experiments")
+    try FileManager.default.copyItem(at: examples.appendingPathComponent("command-stdlib"), to: dir.appendingPathComponent("command-stdlib"))
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+    try FileManager.default.copyItem(at: examples.appendingPathComponent("data/wine.csv"), to: dir.appendingPathComponent("data/wine.csv"))
+    let r = try HPOProcess.run(["run", "command-stdlib/experiment.json", "--workers", "2"], in: dir, timeout: 300)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let store = try ExperimentStore.openReadOnly(path: dir.appendingPathComponent("runs/command-stdlib/store.sqlite").path)
+    defer { try? store.close() }
+    let trials = try store.storedTrials(of: "command-stdlib")
+    #expect(trials.count == 30 && trials.allSatisfy { $0.state.isFinished })
+    #expect(trials.contains { $0.state == .pruned })
+    #expect(trials.filter { $0.state == .infeasible }.allSatisfy { $0.record.configuration["batch_size"] == .int(128) })
+    #expect(!trials.contains { $0.state == .failed }, "\(trials.filter { $0.state == .failed }.map(\.reason))")
+    let best = try #require(trials.filter { $0.state == .complete }.compactMap(\.record.value).min())
+    #expect(best < 0.2, "the best validation log loss on wine is \(best)")
+  }
+
   /// 100 MB on standard output and 20 MB on standard error: the worker's
   /// memory stays bounded (the log is capped, a flood is dropped and counted),
   /// and the trial completes.
