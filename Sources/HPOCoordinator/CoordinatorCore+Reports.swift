@@ -58,6 +58,8 @@ extension CoordinatorCore {
     let id = TrialID(experiment: key.experiment, number: key.trial)
     let storeLease = Lease(worker: lease.worker, attempt: lease.attempt)
     let change: StoreChange
+    /// Why the trial failed, when it did (counted by ``noteFailureStreak``).
+    var failure: String?
     let metricName = e.spec.objective.metric.rawValue
     switch r.status {
     case .complete:
@@ -68,6 +70,7 @@ extension CoordinatorCore {
       } else {
         let reason = "the objective \(metricName) is \(r.metrics[metricName].map { "\($0)" } ?? "missing") after \(r.epochs) epochs"
         change = .failTrial(id, lease: storeLease, reason: reason)
+        failure = reason
         e.trials[key.trial].state = .failed
       }
     case .stopped:
@@ -77,7 +80,9 @@ extension CoordinatorCore {
       e.trials[key.trial].state = .pruned
       e.trials[key.trial].value = last
     case .failed:
-      change = .failTrial(id, lease: storeLease, reason: r.error ?? "the worker reported a failure", output: r.output)
+      let reason = r.error ?? "the worker reported a failure"
+      change = .failTrial(id, lease: storeLease, reason: reason, output: r.output)
+      failure = reason
       e.trials[key.trial].state = .failed
     case .infeasible:
       change = .markInfeasible(id, lease: storeLease, reason: r.error ?? "the command said the configuration is infeasible")
@@ -87,6 +92,7 @@ extension CoordinatorCore {
         let reason = "the command asked to be retried (exit 75) on attempt \(lease.attempt) of \(configuration.maxAttempts); no attempt is left"
         change = .failTrial(id, lease: storeLease, reason: reason, output: r.output)
         e.trials[key.trial].state = .failed
+        failure = reason
       } else {
         change = .requeueTrial(id, lease: storeLease, reason: "the command asked to be retried (exit 75) on attempt \(lease.attempt)")
         e.trials[key.trial].state = .pending
@@ -95,7 +101,7 @@ extension CoordinatorCore {
       }
     }
     record(change, at: now.wall)
-    noteFailureStreak(e, state: e.trials[key.trial].state, reason: r.error, now: now)
+    noteFailureStreak(e, state: e.trials[key.trial].state, reason: failure, now: now)
     stopReasons[key] = nil
     e.leases[key.trial] = nil
     if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }

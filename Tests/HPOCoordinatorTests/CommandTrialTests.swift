@@ -107,6 +107,21 @@ import Testing
     #expect(ask(core, "w1", runsCommands: true) == nil, "no more trials")
   }
 
+  /// A command that reports the wrong metric name completes without the
+  /// objective: each trial fails the same way, and the experiment stops saying why.
+  @Test func missingObjectiveEveryTime_stopsTheExperimentNamingTheMetric() throws {
+    let store = ExperimentStore.inMemory()
+    let core = try CoordinatorCoreTests.core(store)
+    _ = t.submit(core, Self.spec(trials: 20))
+    for _ in 0..<CoordinatorCore.identicalFailureLimit {
+      let a = try leased(core)
+      _ = t.send(core, .result(TrialResult(key: a.key, status: .complete, metrics: ["loss": 0.5], epochs: 3, seconds: 1)))
+    }
+    let e = try #require(try store.experiment(named: "cmd"))
+    #expect(e.state == .failed)
+    #expect(e.failure?.message == "cmd stopped: 5 trials in a row failed the same way: the objective value is missing after 3 epochs")
+  }
+
   @Test func builtInExperiments_neverStopForRepeatedFailures() throws {
     let store = ExperimentStore.inMemory()
     let core = try CoordinatorCoreTests.core(store)
