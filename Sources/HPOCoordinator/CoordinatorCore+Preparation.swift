@@ -27,7 +27,8 @@ extension CoordinatorCore {
       guard let e = experiments[name], e.state == .preparing else { continue }  // cancelled meanwhile
       switch result {
       case .failure(let error):
-        fail(e, ExperimentFailure(cause: .data, message: "the data of \(name) cannot be used: \(error)"), now: now)
+        let what = e.spec.model.kind == .command ? (e.spec.data == nil ? "the code" : "the code or data") : "the data"
+        fail(e, ExperimentFailure(cause: .data, message: "\(what) of \(name) cannot be used: \(error)"), now: now)
       case .success(let prepared):
         if let expected = e.dataFingerprint, expected != prepared.sourceSHA256 {
           let path = e.spec.data?.path ?? e.spec.model.command?.workdir ?? "?"
@@ -39,6 +40,7 @@ extension CoordinatorCore {
           record(.recordDataFingerprint(experiment: name, sha256: prepared.sourceSHA256), at: now.wall)
           e.dataFingerprint = prepared.sourceSHA256
         }
+        for note in prepared.notes { logger.info("\(note)", metadata: ["experiment": "\(name)"]) }
         e.shards = prepared.shards
         e.state = .queued
         record(.setExperimentState(experiment: name, .queued), at: now.wall)

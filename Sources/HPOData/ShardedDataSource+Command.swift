@@ -50,8 +50,12 @@ extension ShardedDataSource {
 
     let bundle = try FileBundle.pack(directory: command.workdir, excluding: [spec.output.dir])
     var references = [try register(bundle.encoded, at: directory + "/" + CommandFile.bundle, role: .code)]
+    let notes = bundle.skipped.isEmpty ? [] : [
+      "left out of \(command.workdir)'s bundle (version control, caches, Python venvs, the output folder): "
+        + bundle.skipped.joined(separator: ", "),
+    ]
     guard let data = spec.data else {
-      return PreparedShards(shards: references, sourceSHA256: bundle.sha256)
+      return PreparedShards(shards: references, sourceSHA256: bundle.sha256, notes: notes)
     }
     let splits = try RawCSVSplits.split(spec: data, dataPath: data.path)
     references.append(try register(splits.train.bytes, at: directory + "/" + CommandFile.train, role: .trainCSV))
@@ -59,7 +63,7 @@ extension ShardedDataSource {
       try register(splits.validation.bytes, at: directory + "/" + CommandFile.validation, role: .validationCSV))
     do { try AtomicFile.write(splits.test.bytes, to: directory + "/" + CommandFile.test) } catch { throw DataError(error) }
     let fingerprint = SHA256Hex.of(Array("data \(splits.sourceSHA256)\ncode \(bundle.sha256)\n".utf8))
-    return PreparedShards(shards: references, sourceSHA256: fingerprint)
+    return PreparedShards(shards: references, sourceSHA256: fingerprint, notes: notes)
   }
 
   /// Where the preparation of a command experiment whose `output.dir` is

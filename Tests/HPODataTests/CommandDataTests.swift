@@ -198,6 +198,17 @@ import Testing
     try FileBundle.unpack(bytes, into: unpacked)
     #expect(FileManager.default.contents(atPath: unpacked + "/pkg/util.py") == Data("X = 1\n".utf8))
     #expect(!FileManager.default.fileExists(atPath: ShardedDataSource.commandTestCSV(outputDirectory: directory.path + "/out")))
+    #expect(prepared.notes.isEmpty, "nothing was left out")
+  }
+
+  /// What the bundle leaves out is said (the coordinator logs it), so a user
+  /// whose code lives under `.git` or a venv learns why it is missing.
+  @Test func prepare_commandWhoseWorkdirHoldsAGitFolder_saysItWasLeftOut() throws {
+    let workdir = try makeWorkdir()
+    try FileManager.default.createDirectory(atPath: workdir + "/.git", withIntermediateDirectories: true)
+    try Data("ref: main\n".utf8).write(to: URL(fileURLWithPath: workdir + "/.git/HEAD"))
+    let prepared = try ShardedDataSource().prepare(commandSpec(workdir: workdir, data: nil, output: directory.path + "/out2"))
+    #expect(prepared.notes == ["left out of \(workdir)'s bundle (version control, caches, Python venvs, the output folder): .git/"])
   }
 
   @Test func prepare_commandWithARelativeWorkdir_isRefused() throws {

@@ -39,9 +39,13 @@ public struct PreparedShards: Sendable, Equatable {
   public var shards: [ShardReference]
   /// Hex SHA-256 of the whole source data file.
   public var sourceSHA256: String
+  /// What the preparation wants people to know (what it left out of a
+  /// command experiment's workdir bundle); the coordinator logs them.
+  public var notes: [String]
 
-  public init(shards: [ShardReference], sourceSHA256: String) {
+  public init(shards: [ShardReference], sourceSHA256: String, notes: [String] = []) {
     self.shards = shards
     self.sourceSHA256 = sourceSHA256
+    self.notes = notes
   }
 }
