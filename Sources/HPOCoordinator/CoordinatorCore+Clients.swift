@@ -116,10 +116,14 @@ extension CoordinatorCore {
   /// Why `e`'s waiting trials do not run, when it is because no connected
   /// worker may run them (a command experiment and no `--allow-commands` worker).
   func waiting(_ e: ExperimentRuntime) -> String? {
-    guard e.spec.model.kind == .command, e.state == .queued || e.state == .running, e.leases.isEmpty,
-      !workers.keys.contains(where: commandWorkers.contains)
-    else { return nil }
-    return "waiting for a worker started with --allow-commands (none of the \(workers.count) connected workers runs commands)"
+    guard e.spec.model.kind == .command, e.state == .queued || e.state == .running, e.leases.isEmpty else { return nil }
+    let slots = e.spec.slotsPerTrial
+    let able = commandWorkers.filter { workers[$0.key] != nil }
+    if able.isEmpty {
+      return "waiting for a worker started with --allow-commands (none of the \(workers.count) connected workers runs commands)"
+    }
+    guard !able.values.contains(where: { $0 >= slots }) else { return nil }
+    return "waiting for a worker with at least \(slots) slots (resources.slots_per_trial) started with --allow-commands; the largest connected one has \(able.values.max() ?? 0)"
   }
 
   /// An experiment's trials as the store holds them.

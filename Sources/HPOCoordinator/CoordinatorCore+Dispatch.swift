@@ -10,7 +10,7 @@ extension CoordinatorCore {
   /// available (or with `noWork` after ``CoordinatorConfiguration/parkTimeout``).
   func askForWork(_ r: WorkRequest, from peer: PeerID, now: CoordinatorTime) throws -> [Outgoing] {
     workers[r.workerID] = WorkerInfo(peer: peer, lastSeen: now)
-    if r.runsCommands { commandWorkers.insert(r.workerID) } else if !commandWorkers.isEmpty { commandWorkers.remove(r.workerID) }
+    if r.runsCommands { commandWorkers[r.workerID] = r.workerSlots } else if !commandWorkers.isEmpty { commandWorkers[r.workerID] = nil }
     if !r.cachedShards.isEmpty { workerShards[r.workerID] = Set(r.cachedShards) }
     parked.removeAll { $0.workerID == r.workerID }
     // A worker slot holds at most one trial besides the one it runs: an ask
@@ -20,14 +20,14 @@ extension CoordinatorCore {
     if let held = heldAssignment(of: r.workerID, except: r.running) {
       return [Outgoing(peer: peer, message: .assignment(held))]
     }
-    if let assignment = try anyAssignment(for: r.workerID, runsCommands: r.runsCommands, now: now) {
+    if let assignment = try anyAssignment(for: r.workerID, runsCommands: r.runsCommands, workerSlots: r.workerSlots, now: now) {
       return [Outgoing(peer: peer, message: .assignment(assignment), askedAt: now)]
     }
     // An ask ahead is answered at once: holding it would hand freed capacity
     // to a busy slot before an idle one.
     if r.running != nil { return [Outgoing(peer: peer, message: .noWork(NoWork(retryAfterMilliseconds: 0)))] }
     guard !draining, configuration.parkTimeout > .zero else { return [noWork(peer)] }
-    parked.append(ParkedAsk(workerID: r.workerID, peer: peer, since: now, runsCommands: r.runsCommands))
+    parked.append(ParkedAsk(workerID: r.workerID, peer: peer, since: now, runsCommands: r.runsCommands, workerSlots: r.workerSlots))
     return []
   }
 
@@ -40,15 +40,16 @@ extension CoordinatorCore {
     guard !parked.isEmpty else { return [] }
     var replies: [Outgoing] = []
     var remaining: [ParkedAsk] = []
-    // Once an ask of each kind (runs commands or not) found nothing, later asks of that kind will not either.
-    var mayHaveWork = [false: !draining, true: !draining]
+    // Once an ask of one kind (runs commands or not, slot count) found nothing, later asks of that kind will not either.
+    var foundNothing: Set<Int> = []
     for ask in parked {
-      if mayHaveWork[ask.runsCommands] == true {
-        if let assignment = try anyAssignment(for: ask.workerID, runsCommands: ask.runsCommands, now: now) {
+      let kind = ask.runsCommands ? -ask.workerSlots : ask.workerSlots
+      if !draining, !foundNothing.contains(kind) {
+        if let assignment = try anyAssignment(for: ask.workerID, runsCommands: ask.runsCommands, workerSlots: ask.workerSlots, now: now) {
           replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment), askedAt: ask.since))
           continue
         }
-        mayHaveWork[ask.runsCommands] = false
+        foundNothing.insert(kind)
       }
       if draining || now.duration(since: ask.since) >= configuration.parkTimeout {
         replies.append(Outgoing(peer: ask.peer, message: .noWork(NoWork(retryAfterMilliseconds: 0))))
@@ -63,10 +64,13 @@ extension CoordinatorCore {
   /// The next trial of the next experiment with one to run now, leased to
   /// `worker`: first, in round-robin order, an experiment whose shards the
   /// worker already holds (no transfer, warm page cache), then any. A worker
-  /// that does not run commands is never given a `command` experiment's trial.
-  private func anyAssignment(for worker: String, runsCommands: Bool, now: CoordinatorTime) throws -> TrialAssignment? {
+  /// that does not run commands is never given a `command` experiment's
+  /// trial, nor a worker with fewer slots than a trial holds.
+  private func anyAssignment(for worker: String, runsCommands: Bool, workerSlots: Int, now: CoordinatorTime) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
-    func allowed(_ e: ExperimentRuntime) -> Bool { runsCommands || e.spec.model.kind != .command }
+    func allowed(_ e: ExperimentRuntime) -> Bool {
+      (runsCommands || e.spec.model.kind != .command) && e.spec.slotsPerTrial <= workerSlots
+    }
     if let held = workerShards[worker], !held.isEmpty {
       for offset in 0..<order.count {
         let name = order[(cursor + offset) % order.count]
@@ -106,7 +110,8 @@ extension CoordinatorCore {
       key: TrialKey(experiment: e.name, trial: number, attempt: attempt), configuration: e.trials[number].configuration,
       model: e.spec.model, task: e.spec.data?.task ?? .regression, objective: e.spec.objective,
       shards: e.shards + resumeShard(e, number: number, attempt: attempt),
-      epochs: e.spec.model.epochs, seed: trialSeed(e, number), reportEveryEpoch: e.spec.model.hasEpochs)
+      epochs: e.spec.model.epochs, seed: trialSeed(e, number), reportEveryEpoch: e.spec.model.hasEpochs,
+      slots: e.spec.slotsPerTrial)
   }
 
   /// For a later attempt of a command trial: the checkpoint an earlier attempt

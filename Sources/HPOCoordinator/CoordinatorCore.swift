@@ -59,8 +59,8 @@ public final class CoordinatorCore {
   var submissionOrder: [String: Int] = [:]
   /// Connected workers by id.
   var workers: [String: WorkerInfo] = [:]
-  /// Worker slots whose asks say they run commands (`--allow-commands`).
-  var commandWorkers: Set<String> = []
+  /// Worker slots whose asks say they run commands (`--allow-commands`), with their worker's slot count.
+  var commandWorkers: [String: Int] = [:]
   /// Idle workers' asks held until a trial is available (oldest first);
   /// see ``serveParked(now:)``.
   var parked: [ParkedAsk] = []
@@ -89,6 +89,8 @@ public final class CoordinatorCore {
     var since: CoordinatorTime
     /// The asking worker runs `command` trials.
     var runsCommands: Bool
+    /// The asking slot's worker's slot count.
+    var workerSlots: Int
   }
 
   /// A coordinator over `store`, resuming every unfinished experiment in it:
@@ -279,7 +281,7 @@ public final class CoordinatorCore {
   private func goodbye(_ g: Goodbye, now: CoordinatorTime) throws -> [Outgoing] {
     logger.info("worker left", metadata: ["worker.id": "\(g.workerID)", "reason": "\(g.reason)"])
     workers[g.workerID] = nil
-    commandWorkers.remove(g.workerID)
+    commandWorkers[g.workerID] = nil
     workerShards[g.workerID] = nil
     parked.removeAll { $0.workerID == g.workerID }
     for key in g.handedBack {

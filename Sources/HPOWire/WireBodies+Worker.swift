@@ -57,16 +57,23 @@ public struct WorkRequest: Sendable, Equatable, Codable {
   /// such asks are given trials of `command` experiments. On every ask, so a
   /// restarted coordinator knows it at once.
   public var runsCommands: Bool
+  /// How many slots the asking slot's worker has: a trial that holds more
+  /// (`resources.slots_per_trial`) is never given to it.
+  public var workerSlots: Int
 
-  public init(workerID: String, cachedShards: [String] = [], running: TrialKey? = nil, runsCommands: Bool = false) {
+  public init(
+    workerID: String, cachedShards: [String] = [], running: TrialKey? = nil, runsCommands: Bool = false, workerSlots: Int = 1
+  ) {
     self.workerID = workerID
     self.cachedShards = cachedShards
     self.running = running
     self.runsCommands = runsCommands
+    self.workerSlots = workerSlots
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case workerID = "worker_id", cachedShards = "cached_shards", running, runsCommands = "runs_commands"
+    case workerSlots = "worker_slots"
   }
 }
 
@@ -101,10 +108,12 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
   public var seed: UInt64
   /// Report progress after every epoch and wait for a decision.
   public var reportEveryEpoch: Bool
+  /// Slots of the worker the trial holds (`resources.slots_per_trial`).
+  public var slots: Int
 
   public init(
     key: TrialKey, configuration: Configuration, model: ModelSpec, task: LearningTask, objective: ObjectiveSpec,
-    shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool
+    shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool, slots: Int = 1
   ) {
     self.key = key
     self.configuration = configuration
@@ -115,11 +124,13 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
     self.epochs = epochs
     self.seed = seed
     self.reportEveryEpoch = reportEveryEpoch
+    self.slots = slots
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case key, configuration, model, task, objective, shards, epochs, seed
     case reportEveryEpoch = "report_every_epoch"
+    case slots
   }
 }
 

@@ -77,6 +77,11 @@ extension CommandRunner {
     environment["PYTHONPATH"] = [client, environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
     // Python's output reaches the trial's log as it is printed, not at exit.
     environment["PYTHONUNBUFFERED"] = environment["PYTHONUNBUFFERED"] ?? "1"
+    // A trial of K slots may use K cores: libraries that start threads are told so.
+    environment["HPO_SLOTS"] = String(a.slots)
+    if a.slots > 1 {
+      for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = String(a.slots) }
+    }
     for (name, value) in command.env { environment[name] = value }
     if let resumeRef = a.shards.first(where: { $0.role == .resume }), let resumeFile = shardFiles[resumeRef.sha256] {
       let resume = own.appendingPathComponent("resume")

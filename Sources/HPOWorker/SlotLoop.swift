@@ -53,7 +53,9 @@ struct SlotLoop {
         idleSince = .now
         continue
       }
-      try transport.send(.askForWork(WorkRequest(workerID: slotID, cachedShards: cachedShards(), runsCommands: service.options.runsCommands)))
+      try transport.send(.askForWork(WorkRequest(
+        workerID: slotID, cachedShards: cachedShards(), runsCommands: service.options.runsCommands,
+        workerSlots: service.options.slots)))
       let reply = try awaitMessage(transport, timeout: .seconds(3)) { m -> WireMessage? in
         switch m {
         case .assignment, .noWork, .error: return m
@@ -148,8 +150,13 @@ struct SlotLoop {
       }
       return decision?.verdict != .stop
     }
+    var held = 0
+    defer { if held > 0 { service.permits.release(held) } }
     do {
       let files = try fetchShards(a.shards, transport)
+      // A trial of K slots waits until K of this worker's slots are free (its lease is renewed meanwhile).
+      try service.permits.acquire(a.slots, stop: stop)
+      held = a.slots
       try askAhead(running: key, transport)
       logs?.start()
       let context = logs.map { logs in
@@ -212,7 +219,8 @@ struct SlotLoop {
       return
     }
     try transport.send(.askForWork(WorkRequest(
-      workerID: slotID, cachedShards: cachedShards(), running: running, runsCommands: service.options.runsCommands)))
+      workerID: slotID, cachedShards: cachedShards(), running: running, runsCommands: service.options.runsCommands,
+      workerSlots: service.options.slots)))
     ahead.begin()
   }
 

@@ -47,6 +47,8 @@ public final class WorkerService: Sendable {
   let makeTransport: @Sendable () throws -> any ClientTransport
   let logger: Logger
   let running = RunningTrials()
+  /// The slots as permits: a trial of `resources.slots_per_trial` K holds K.
+  let permits: SlotPermits
 
   public init(options: Options, runner: any TrialRunner, logger: Logger = Logger(label: "hpo.worker"),
               makeTransport: @escaping @Sendable () throws -> any ClientTransport) {
@@ -54,6 +56,7 @@ public final class WorkerService: Sendable {
     self.runner = runner
     self.makeTransport = makeTransport
     self.logger = logger
+    self.permits = SlotPermits(options.slots)
   }
 
   /// Runs every slot until `stop` is raised (or the idle exit), then returns.

@@ -54,6 +54,24 @@ import Testing
     #expect(b.key.experiment == "fn")
   }
 
+  /// A trial that holds K slots goes only to a worker with at least K; the
+  /// status says what the experiment waits for meanwhile.
+  @Test func slotsPerTrial_onlyWorkersWithEnoughSlotsGetTheTrials() throws {
+    let core = try CoordinatorCoreTests.core(ExperimentStore.inMemory())
+    var spec = Self.spec(trials: 2)
+    spec.resources = ResourcesSpec(slotsPerTrial: 4)
+    _ = t.submit(core, spec)
+    #expect(t.send(core, .askForWork(WorkRequest(workerID: "small", runsCommands: true, workerSlots: 2))).first == nil)
+    guard case .status(let status)? = t.send(core, .statusRequest(StatusRequest(experiment: "cmd"))).first else { return }
+    #expect(status.experiments.first?.waiting
+      == "waiting for a worker with at least 4 slots (resources.slots_per_trial) started with --allow-commands; the largest connected one has 2")
+    guard case .assignment(let a)? = t.send(core, .askForWork(WorkRequest(workerID: "big", runsCommands: true, workerSlots: 4))).first else {
+      Issue.record("the 4-slot worker got no trial")
+      return
+    }
+    #expect(a.slots == 4)
+  }
+
   @Test func infeasibleTrial_isRecordedWithItsReason_andIsNotAFailure() throws {
     let store = ExperimentStore.inMemory()
     let core = try CoordinatorCoreTests.core(store)

@@ -47,7 +47,7 @@ import Testing
     ErrorCase("not an object", text: "[1, 2]",
               "experiment.json:1:1: error: expected an experiment object {\"name\": ..., \"data\": ..., ...}, found an array [1, 2]"),
     ErrorCase("unknown top-level key", base.with("serach", "{}"),
-              at: String(#""serach""#), "error: serach: unknown field \"serach\"; did you mean \"search\"? accepted: $schema, name, description, data, model, space, objective, search, early_stopping, validation or output"),
+              at: String(#""serach""#), "error: serach: unknown field \"serach\"; did you mean \"search\"? accepted: $schema, name, description, data, model, space, objective, search, early_stopping, validation, output or resources"),
     ErrorCase("unknown key in data", base.with("data", #"{"path": "data.csv", "task": "classification", "lable": "y"}"#),
               at: String(#""lable""#), "error: data.lable: unknown field \"lable\"; did you mean \"label\"? accepted: path, label, task, split, shards, missing or categorical"),
     ErrorCase("missing required name", base.without("name"),

@@ -206,6 +206,9 @@ import Testing
     Case("command model maximising its value, durations in s and m", .accept, command([
       "model": commandModel(#""timeout": "90s", "env": {}"#), "objective": #"{"metric": "value", "direction": "maximize"}"#,
     ])),
+    Case("command model taking 4 slots per trial", .accept, command(["resources": #"{"slots_per_trial": 4}"#])),
+    Case("built-in model with one slot per trial, written out", .accept, experiment(["resources": #"{"slots_per_trial": 1}"#])),
+    Case("empty resources", .accept, experiment(["resources": "{}"])),
   ]
 
   static let bad: [Case] = [
@@ -318,6 +321,11 @@ import Testing
       "data": nil, "model": #"{"kind": "function", "function": "sphere"}"#, "space": #"{"x": {"type": "float", "low": -1, "high": 1}}"#,
       "objective": #"{"metric": "value"}"#, "early_stopping": #"{"scheduler": "asha"}"#])),
     // command models
+    Case("slots_per_trial above 1 for a built-in model", .reject(at: "resources.slots_per_trial"), experiment(["resources": #"{"slots_per_trial": 2}"#])),
+    Case("slots_per_trial zero", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": 0}"#])),
+    Case("slots_per_trial above 1024", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": 1025}"#])),
+    Case("slots_per_trial not an integer", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": "2"}"#])),
+    Case("unknown resources key", .reject(at: "resources.gpus"), command(["resources": #"{"gpus": 1}"#])),
     Case("command without train", .reject(at: "model.train"), command(["model": #"{"kind": "command", "workdir": "."}"#])),
     Case("command train as one string", .reject(at: "model.train"), command(["model": #"{"kind": "command", "train": "python3 train.py", "workdir": "."}"#])),
     Case("command train empty", .reject(at: "model.train"), command(["model": #"{"kind": "command", "train": [], "workdir": "."}"#])),

@@ -222,6 +222,42 @@ import Glibc
     #expect(best < 0.2, "the best validation log loss on wine is \(best)")
   }
 
+  /// `resources.slots_per_trial` 2 on a worker of 2 slots: its trials never
+  /// overlap, and each is told it may use 2 cores.
+  @Test func slotsPerTrial_trialsHoldTheirSlots_andAreToldSo() throws {
+    let marks = try HPOProcess.temporaryDirectory()
+    let script = """
+      import os, time, hpo_client
+      start = time.time()
+      time.sleep(0.3)
+      with open(os.path.join(os.environ["MARK"], "t%s" % os.environ["HPO_TRIAL"]), "w") as f:
+          f.write("%f %f %s %s" % (start, time.time(), os.environ["HPO_SLOTS"], os.environ["OMP_NUM_THREADS"]))
+      hpo_client.final({"value": 1.0})
+      """
+    let dir = try Self.experiment(
+      "slots", train: ["python3", "train.py"], files: ["train.py": script], trials: 4, parallel: 2,
+      extraModel: #", "env": {"MARK": "\#(marks.path)"}"#, extra: #", "resources": {"slots_per_trial": 2}"#)
+    // One worker with two slots (hpo run starts one-slot workers).
+    chmod(marks.path, 0o700)
+    let endpoint = "ipc://\(marks.path)/c.ipc"
+    let coordinator = try LiveProcess(["coordinator", "--bind", endpoint, "--store", marks.appendingPathComponent("s.sqlite").path], in: marks)
+    defer { coordinator.stop() }
+    #expect(coordinator.waitFor { out, _ in out.contains("listening on ") })
+    let worker = try LiveProcess(
+      ["worker", "--allow-commands", "--slots", "2", "--coordinator", endpoint, "--cache", marks.appendingPathComponent("cache").path], in: marks)
+    defer { worker.stop() }
+    let submit = try HPOProcess.run(["submit", "experiment.json", "--coordinator", endpoint], in: dir, timeout: 120)
+    #expect(submit.exitCode == 0, "\(submit.standardError)")
+    var spans: [(Double, Double)] = []
+    for n in 0..<4 {
+      let fields = try String(contentsOf: marks.appendingPathComponent("t\(n)"), encoding: .utf8).split(separator: " ")
+      #expect(fields[2] == "2" && fields[3] == "2", "HPO_SLOTS and OMP_NUM_THREADS: \(fields)")
+      spans.append((Double(fields[0])!, Double(fields[1])!))
+    }
+    spans.sort { $0.0 < $1.0 }
+    for (a, b) in zip(spans, spans.dropFirst()) { #expect(a.1 <= b.0, "trials overlapped: \(spans)") }
+  }
+
   /// 100 MB on standard output and 20 MB on standard error: the worker's
   /// memory stays bounded (the log is capped, a flood is dropped and counted),
   /// and the trial completes.

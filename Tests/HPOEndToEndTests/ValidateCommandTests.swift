@@ -81,7 +81,7 @@ import Testing
                exp.json:1:1: error: space: missing required field; accepted: an object of parameters {"learning_rate": {"type": "float", ...}}
                exp.json:1:1: error: objective: missing required field; accepted: an object {"metric": ..., "direction": ...}
                exp.json:1:1: error: search: missing required field; accepted: an object {"strategy": ..., "trials": ...}
-               exp.json:1:15: error: dta: unknown field "dta"; did you mean "data"? accepted: $schema, name, description, data, model, space, objective, search, early_stopping, validation or output
+               exp.json:1:15: error: dta: unknown field "dta"; did you mean "data"? accepted: $schema, name, description, data, model, space, objective, search, early_stopping, validation, output or resources
 
                """),
     BadInput(id: "missing experiment file", json: nil, arguments: ["missing.json"],

@@ -47,7 +47,7 @@ enum WireSamples {
     ], workers: 1))),
     // Version 3: command trials — asks that run commands, infeasible and retried results with
     // the command's stderr, trial output, the command model, its shards and trial states.
-    ("ask-commands", .askForWork(WorkRequest(workerID: "w-1", running: key, runsCommands: true))),
+    ("ask-commands", .askForWork(WorkRequest(workerID: "w-1", running: key, runsCommands: true, workerSlots: 4))),
     ("result-infeasible", .result(TrialResult(
       key: key, status: .infeasible, metrics: [:], epochs: 0, seconds: 0.25, error: "max_depth 40 > 8 features"))),
     ("result-retry", .result(TrialResult(
@@ -61,7 +61,7 @@ enum WireSamples {
       task: .classification, objective: ObjectiveSpec(metric: .accuracy),
       shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .code), ShardReference(sha256: "cd34", bytes: 99, role: .trainCSV),
                ShardReference(sha256: "ef56", bytes: 9, role: .validationCSV), ShardReference(sha256: "0a0b", bytes: 77, role: .resume)],
-      epochs: 5, seed: 42, reportEveryEpoch: true))),
+      epochs: 5, seed: 42, reportEveryEpoch: true, slots: 2))),
     ("log-request", .logRequest(LogRequest(experiment: "sk", trial: 3, offset: 65536))),
     ("log-reply", .logReply(LogReply(experiment: "sk", trial: 3, text: "epoch 2 loss 0.25\n", next: 65554, finished: false))),
     ("log-reply-error", .logReply(LogReply(experiment: "sk", trial: 99, text: "", next: 0, finished: true, error: "sk has no trial 99 (it has 10)"))),

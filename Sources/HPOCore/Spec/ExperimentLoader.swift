@@ -32,7 +32,7 @@ public enum ExperimentLoader {
   /// The top-level keys of an experiment.
   static let topLevelKeys = [
     "$schema", "name", "description", "data", "model", "space", "objective", "search",
-    "early_stopping", "validation", "output",
+    "early_stopping", "validation", "output", "resources",
   ]
 
   /// Loads the experiment at `path` (relative to the current directory or absolute).
@@ -133,6 +133,7 @@ struct SpecContext {
     let validation = r.optional("validation").flatMap { self.validation($0, task: data?.task, kind: model?.kind) }
     let output = r.optional("output").flatMap { self.output($0, name: name) }
       ?? name.map { OutputSpec(dir: "runs/\($0)") }
+    let resources = r.optional("resources").flatMap { self.resources($0, kind: writtenKind) }
 
     guard let name, let model, let space, let objective, let search, let output,
       data != nil || model.kind == .function || model.kind == .command
@@ -141,7 +142,7 @@ struct SpecContext {
     let spec = ExperimentSpec(
       name: name, description: description, data: data, model: model, space: space,
       objective: objective, search: search, earlyStopping: earlyStopping, validation: validation,
-      output: output)
+      output: output, resources: resources)
     crossChecks(spec)
     return spec
   }

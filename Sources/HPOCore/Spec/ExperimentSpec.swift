@@ -20,11 +20,14 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
   public var earlyStopping: EarlyStoppingSpec?
   public var validation: ValidationSpec?
   public var output: OutputSpec
+  /// What one trial takes on a worker; `nil`: one slot.
+  public var resources: ResourcesSpec?
 
   public init(
     name: String, description: String? = nil, data: DataSpec?, model: ModelSpec,
     space: SearchSpace, objective: ObjectiveSpec, search: SearchSpec,
-    earlyStopping: EarlyStoppingSpec? = nil, validation: ValidationSpec? = nil, output: OutputSpec
+    earlyStopping: EarlyStoppingSpec? = nil, validation: ValidationSpec? = nil, output: OutputSpec,
+    resources: ResourcesSpec? = nil
   ) {
     self.name = name
     self.description = description
@@ -36,13 +39,30 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     self.earlyStopping = earlyStopping
     self.validation = validation
     self.output = output
+    self.resources = resources
   }
 
   enum CodingKeys: String, CodingKey {
     case name, description, data, model, space, objective, search
     case earlyStopping = "early_stopping"
-    case validation, output
+    case validation, output, resources
   }
+
+  /// Worker slots one trial holds (`resources.slots_per_trial`, default 1).
+  public var slotsPerTrial: Int { resources?.slotsPerTrial ?? 1 }
+}
+
+/// What one trial takes on a worker.
+public struct ResourcesSpec: Sendable, Equatable, Codable {
+  /// Slots of one worker a trial holds at once (a command that uses K cores):
+  /// 1…1024; more than 1 only for `command` models. The worker runs it only
+  /// when K of its slots are free, and tells it K (`HPO_SLOTS`, and the thread
+  /// counts of OpenMP, OpenBLAS and MKL unless `model.env` sets them).
+  public var slotsPerTrial: Int
+
+  public init(slotsPerTrial: Int = 1) { self.slotsPerTrial = slotsPerTrial }
+
+  enum CodingKeys: String, CodingKey { case slotsPerTrial = "slots_per_trial" }
 }
 
 /// Where the data is and how to cut it.
