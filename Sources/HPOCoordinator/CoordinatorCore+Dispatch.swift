@@ -17,7 +17,9 @@ extension CoordinatorCore {
     // from a slot that already holds such a lease (its earlier ask or our
     // answer was lost, or it reconnected) gets the same assignment again
     // rather than another trial.
-    if let held = heldAssignment(of: r.workerID, except: r.running) {
+    if let held = heldAssignment(of: r.workerID, except: r.running)
+      ?? (r.runsCommands ? heldEvaluation(of: r.workerID, except: r.running) : nil)
+    {
       return [Outgoing(peer: peer, message: .assignment(held))]
     }
     if let assignment = try anyAssignment(for: r.workerID, runsCommands: r.runsCommands, workerSlots: r.workerSlots, now: now) {
@@ -68,6 +70,8 @@ extension CoordinatorCore {
   /// trial, nor a worker with fewer slots than a trial holds.
   private func anyAssignment(for worker: String, runsCommands: Bool, workerSlots: Int, now: CoordinatorTime) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
+    // A release waits on it: an evaluate command goes before any trial.
+    if runsCommands, let evaluation = evaluationAssignment(for: worker, workerSlots: workerSlots, now: now) { return evaluation }
     func allowed(_ e: ExperimentRuntime) -> Bool {
       (runsCommands || e.spec.model.kind != .command) && e.spec.slotsPerTrial <= workerSlots
     }
@@ -121,7 +125,7 @@ extension CoordinatorCore {
     guard e.spec.model.kind == .command, attempt > 1 else { return [] }
     do {
       guard let c = try store.checkpoints(of: e.name).first(where: { $0.trial.number == number }) else { return [] }
-      resumeFiles[c.sha256] = c.path
+      servedFiles[c.sha256] = c.path
       return [ShardReference(sha256: c.sha256, bytes: c.bytes, role: .resume)]
     } catch {
       // The attempt starts from scratch, as it would without a checkpoint; the trial is not lost.
@@ -226,7 +230,7 @@ extension CoordinatorCore {
   func shard(_ r: ShardRequest, to peer: PeerID) -> [Outgoing] {
     let found: [UInt8]?
     do {
-      if let checkpoint = resumeFiles[r.sha256] {
+      if let checkpoint = servedFiles[r.sha256] {
         found = Array(try Data(contentsOf: URL(fileURLWithPath: checkpoint)))
       } else {
         found = try data?.shardBytes(sha256: r.sha256)

@@ -10,7 +10,8 @@ extension CoordinatorCore {
   /// `output.dir/logs/` (see ``TrialLogWriter``). Output of an attempt that
   /// no longer holds the lease is dropped.
   func log(_ l: TrialLog) -> [Outgoing] {
-    guard currentLease(l.key) != nil, let e = experiments[l.key.experiment] else { return [] }
+    let current = EvaluationRole(keyNumber: l.key.trial) == nil ? currentLease(l.key) != nil : updateEvaluation(l.key) { _ in }
+    guard current, let e = experiments[l.key.experiment] else { return [] }
     logs.append(l, directory: Self.logDirectory(e.spec), logger: logger)
     return []
   }

@@ -6,7 +6,7 @@ import HPOWire
 extension CoordinatorCore {
   /// Names of the experiments whose release stage is running now (a draining
   /// coordinator waits for them, up to its drain timeout).
-  public var runningReleases: [String] { releaseJobs.keys.sorted() }
+  public var runningReleases: [String] { Set(releaseJobs.keys).union(evaluations.keys).sorted() }
 
   /// How long a finished experiment waits for the checkpoints of its last
   /// trials before its release stage starts (without them it retrains the winner).
@@ -34,27 +34,35 @@ extension CoordinatorCore {
       case .failure(let error): outcome = ReleaseOutcome(status: .error, message: "the release stage failed: \(error)")
       }
       releaseJobs[name] = nil
-      let stored = StoredRelease(
-        status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
-        report: outcome.report, package: outcome.package)
-      record(.recordRelease(experiment: name, stored), at: now.wall)
-      releaseStatuses[name] = ReleaseStatus(stored)
-      logger.info("release stage ended", metadata: [
-        "experiment": "\(name)", "outcome": "\(outcome.status.rawValue)", "message": "\(outcome.message)",
-      ])
+      endRelease(name, outcome, now: now)
     }
     for name in order {
       guard let e = experiments[name], awaitsRelease(e), releaseJobs[name] == nil else { continue }
+      if evaluations[name] != nil {
+        try advanceEvaluation(name, record: nil, stage: stage, now: now)
+        continue
+      }
       let since = releaseWaitingSince[name] ?? now
       releaseWaitingSince[name] = since
       guard e.awaitingCheckpoint.isEmpty || now.duration(since: since) >= Self.checkpointGrace else { continue }
       releaseWaitingSince[name] = nil
       try flush()
       let record = try SearchRecord.read(from: store, experiment: name)
-      logger.info("release stage started", metadata: ["experiment": "\(name)"])
-      let wall = now.wall
-      releaseJobs[name] = BackgroundJob(name: "release \(name)") { stage.run(record, now: wall) }
+      try advanceEvaluation(name, record: record, stage: stage, now: now)
     }
+  }
+
+  /// Records how `name`'s release stage ended (durably, with the next flush) and logs it.
+  func endRelease(_ name: String, _ outcome: ReleaseOutcome, now: CoordinatorTime) {
+    evaluations[name] = nil
+    let stored = StoredRelease(
+      status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
+      report: outcome.report, package: outcome.package)
+    record(.recordRelease(experiment: name, stored), at: now.wall)
+    releaseStatuses[name] = ReleaseStatus(stored)
+    logger.info("release stage ended", metadata: [
+      "experiment": "\(name)", "outcome": "\(outcome.status.rawValue)", "message": "\(outcome.message)",
+    ])
   }
 
   /// The release part of an experiment's status: recorded, running, or `nil`
@@ -62,7 +70,8 @@ extension CoordinatorCore {
   func releaseStatus(of e: ExperimentRuntime) -> ReleaseStatus? {
     if let s = releaseStatuses[e.name] { return s }
     guard awaitsRelease(e) else { return nil }
-    return ReleaseStatus(state: .running, message: "evaluating the winner on the test split, checking the gates, packaging")
+    let message = releaseJobs[e.name] == nil ? evaluationStatus(of: e) : nil
+    return ReleaseStatus(state: .running, message: message ?? "evaluating the winner on the test split, checking the gates, packaging")
   }
 
   /// Loads the recorded outcome of `name`'s release stage (after a restart).

@@ -70,8 +70,12 @@ public final class CoordinatorCore {
   var stopReasons: [TrialKey: String] = [:]
   /// Appends command trials' output to their logs.
   let logs = TrialLogWriter()
-  /// Checkpoint files of command trials handed to later attempts, by SHA-256 (see ``shard(_:to:)``).
-  var resumeFiles: [String: String] = [:]
+  /// Files served by SHA-256 besides prepared shards (see ``shard(_:to:)``):
+  /// command trials' checkpoints handed to later attempts, and the inputs of
+  /// `evaluate` commands.
+  var servedFiles: [String: String] = [:]
+  /// Command experiments whose `evaluate` commands are prepared or running, by name.
+  var evaluations: [String: EvaluationPhase] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
   public var draining = false
   /// Store changes decided since the last ``flush()``, committed together.
@@ -127,6 +131,9 @@ public final class CoordinatorCore {
       case .hello(let h): return hello(h, from: peer, now: now)
       case .askForWork(let r): return try askForWork(r, from: peer, now: now)
       case .progress(let p): return try progress(p, from: peer, now: now)
+      case .result(let r) where EvaluationRole(keyNumber: r.key.trial) != nil:
+        evaluationResult(r)
+        return []
       case .result(let r): return try result(r, now: now)
       case .checkpoint(let c): return try checkpoint(c, now: now)
       case .shardRequest(let r): return shard(r, to: peer)
@@ -153,6 +160,7 @@ public final class CoordinatorCore {
   /// queue, or fail once they have used every attempt.
   public func tick(now: CoordinatorTime) throws {
     try advancePreparations(now: now)
+    expireEvaluations(now: now)
     try advanceReleases(now: now)
     for name in order {
       guard let e = experiments[name] else { continue }
@@ -227,6 +235,7 @@ public final class CoordinatorCore {
     workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
     parked.removeAll { $0.workerID == h.workerID }
     requeueLeases(of: h.workerID, reason: "worker \(h.workerID) restarted", now: now)
+    expireEvaluations(now: now, worker: h.workerID, reason: "worker \(h.workerID) restarted")
     logger.info("worker joined", metadata: ["worker.id": "\(h.workerID)", "worker.host": "\(h.host)", "worker.version": "\(h.hpoVersion)"])
     return [Outgoing(peer: peer, message: .welcome(Welcome(
       coordinatorID: configuration.coordinatorID, heartbeatMilliseconds: configuration.heartbeatInterval.milliseconds,
@@ -235,7 +244,10 @@ public final class CoordinatorCore {
 
   private func heartbeat(_ h: Heartbeat, from peer: PeerID, now: CoordinatorTime) -> [Outgoing] {
     workers[h.workerID] = WorkerInfo(peer: peer, lastSeen: now)
-    for key in h.running { renew(key, worker: h.workerID, now: now) }
+    for key in h.running {
+      renew(key, worker: h.workerID, now: now)
+      updateEvaluation(key, worker: h.workerID) { $0.lease?.deadline = now.monotonic + configuration.leaseDuration }
+    }
     renewAhead(of: h.workerID, now: now)
     return []
   }
@@ -285,6 +297,7 @@ public final class CoordinatorCore {
     workerShards[g.workerID] = nil
     parked.removeAll { $0.workerID == g.workerID }
     for key in g.handedBack {
+      if updateEvaluation(key, worker: g.workerID, { $0.lease = nil }) { continue }
       guard let e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
       record(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
                            lease: Lease(worker: lease.worker, attempt: lease.attempt),

@@ -1,4 +1,5 @@
 import Foundation
+import HPOCore
 import HPOWire
 import Logging
 
@@ -19,9 +20,11 @@ final class TrialLogWriter {
 
   private var states: [String: State] = [:]
 
-  /// The log file of `trial` in `directory`.
+  /// The log file of `trial` in `directory`; for the key number of a
+  /// release stage's `evaluate` command, `evaluate-<role>.log`.
   static func file(trial: Int, in directory: URL) -> URL {
-    directory.appendingPathComponent("trial-\(trial).log")
+    if let role = EvaluationRole(keyNumber: trial) { return directory.appendingPathComponent("evaluate-\(role.rawValue).log") }
+    return directory.appendingPathComponent("trial-\(trial).log")
   }
 
   func append(_ l: TrialLog, directory: URL, logger: Logger) {

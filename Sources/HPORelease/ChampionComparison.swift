@@ -17,9 +17,13 @@ public struct ChampionComparison: Sendable {
   public var mcNemar: PairedTests.McNemar?
   /// Paired bootstrap 95% interval of winner − champion (other metrics).
   public var bootstrap: PairedTests.Interval?
+  /// Why there is no paired test, when none can be made (a command's
+  /// `evaluate` reports metrics, not per-row predictions).
+  public var unpaired: String? = nil
 
   /// The paired test in one sentence.
   public var testSummary: String {
+    if let unpaired { return "no paired test: \(unpaired)" }
     if let m = mcNemar {
       return "McNemar \(m.exact ? "exact" : "χ²") p = \(String(format: "%.4g", m.pValue)) (winner alone right on \(m.winnerOnly) rows, champion alone on \(m.championOnly))"
     }

@@ -6,6 +6,8 @@ public struct GateResult: Sendable, Equatable, Codable {
   /// What kind of check decided.
   public enum Kind: String, Sendable, Codable, CaseIterable {
     case metric, gap, champion, stress, seedStability = "seed_stability", data, drift
+    /// A command model's `model.onnx` loads (``HPOONNX/ONNXCheck``).
+    case onnx
   }
 
   /// A short unique name: `accuracy ≥ 0.9`, `gap`, `champion`, `stress.extremes`, …

@@ -17,6 +17,10 @@ extension ReleaseReport {
         ReportInput.Winner(
           trialNumber: $0.trial, configuration: $0.configuration, origin: $0.origin, seed: $0.seed,
           validation: $0.validationMetrics, test: $0.testMetrics)
+      } ?? commandWinner.map {
+        ReportInput.Winner(
+          trialNumber: $0.trial, configuration: $0.configuration, origin: "checkpoint", seed: $0.seed,
+          validation: $0.validationMetrics, test: $0.testMetrics)
       },
       champion: champion.map {
         ReportInput.Champion(entry: $0.entry, version: $0.version, metric: $0.metric, champion: $0.champion, winner: $0.winner, test: $0.testSummary)
@@ -36,6 +40,9 @@ extension ReleaseReport {
       sourceSHA256: d.sourceSHA256, missing: d.missing, imputation: imputation?.strategy)
   }
 
-  /// README.md: the model card (``ModelCard``).
-  func modelCard() -> String { ModelCard.render(reportInput(nil)) }
+  /// README.md: the model card (``ModelCard``; a command model's, ``commandModelCard(_:)``).
+  func modelCard() -> String {
+    if let c = commandWinner { return commandModelCard(c) }
+    return ModelCard.render(reportInput(nil))
+  }
 }

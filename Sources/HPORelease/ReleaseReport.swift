@@ -13,6 +13,8 @@ struct ReleaseReport {
   var record: SearchRecord
   var createdAt: Date
   var winner: EvaluatedWinner?
+  /// A command experiment's winner (instead of ``winner``).
+  var commandWinner: CommandWinner?
   var gates: [GateResult] = []
   var champion: ChampionComparison?
   var data: DataManifest?
@@ -71,6 +73,7 @@ struct ReleaseReport {
       ("report", o.report.map { .string($0) } ?? JSONValue(.null)),
     ]
     if let w = winner { members.append(("winner", winnerJSON(w))) }
+    if let c = commandWinner { members.append(("winner", c.winnerJSON)) }
     members.append(("gates", .array(gates.map(\.json))))
     members.append(("champion", champion?.json ?? JSONValue(.null)))
     members.append(("created_at", .string(Registry.timestamp(createdAt))))
@@ -102,6 +105,10 @@ struct ReleaseReport {
         ("task", .string(w.checkpoint.task.rawValue)), ("class_count", w.checkpoint.classCount.map { .int($0) } ?? JSONValue(.null)),
         ("input_features", .int(w.checkpoint.inputFeatureCount)), ("parameters", .int(w.checkpoint.parameterCount)),
       ])))
+    }
+    if let c = commandWinner {
+      members.append(("winner", c.winnerJSON))
+      members.append(("model", c.modelJSON))
     }
     members.append(("gates", .array(gates.map(\.json))))
     members.append(("passed", JSONValue(.bool(gates.allSatisfy(\.passed)))))

@@ -32,26 +32,26 @@ public struct ReleaseStage: Sendable {
   }
 
   /// Runs the stage; never throws: a failure is an outcome with status `.error`
-  /// (and its report, when the output folder can be written).
-  public func run(_ record: SearchRecord, now: Date = Date()) -> ReleaseOutcome {
+  /// (and its report, when the output folder can be written). A command
+  /// experiment's winner (and champion) are scored by the `evaluations` its
+  /// `evaluate` commands reported on workers (see ``evaluationInputs(_:)``).
+  public func run(_ record: SearchRecord, evaluations: [CommandEvaluation] = [], now: Date = Date()) -> ReleaseOutcome {
     let spec = record.spec
-    let output = URL(fileURLWithPath: spec.output.dir)
     guard spec.model.kind != .function, spec.data != nil || spec.model.kind == .command else {
       return ReleaseOutcome(status: .skipped, message: "a built-in function has no model to release")
     }
+    var report = ReleaseReport(record: record, createdAt: now)
     if spec.model.kind == .command {
-      // The winner's evaluate command runs on a worker (the coordinator runs no user code):
-      // until that task exists, a command experiment's winner is neither gated nor packaged.
-      guard spec.model.command?.evaluate == nil, (spec.validation?.gates ?? []).isEmpty else {
+      guard spec.model.command?.evaluate != nil else {
         return ReleaseOutcome(
-          status: .error,
-          message: "evaluating the winner of a command experiment (model.evaluate, gates) is not available in this hpo yet; nothing was released")
+          status: .skipped,
+          message: "a command experiment without model.evaluate: the winner is in the store and its checkpoint in \(spec.output.dir)/checkpoints; nothing is released")
       }
-      return ReleaseOutcome(status: .skipped, message: "a command experiment without model.evaluate: the winner is in the store, nothing is released")
+      do { try evaluateCommand(record, evaluations: evaluations, into: &report) } catch { report.error = "\(error)" }
+      return finish(report)
     }
     // One BLAS thread, as workers train: a retrained winner is then the model the search trained.
     _ = BLASInfo.setThreadCount(1)
-    var report = ReleaseReport(record: record, createdAt: now)
     do {
       let (manifest, directory) = try DataManifest.readOrPrepare(spec)
       switch manifest.dataType {
@@ -61,6 +61,13 @@ public struct ReleaseStage: Sendable {
     } catch {
       report.error = "\(error)"
     }
+    return finish(report)
+  }
+
+  /// Writes the reports of `report` into `output.dir` and returns the outcome.
+  private func finish(_ report: ReleaseReport) -> ReleaseOutcome {
+    let spec = report.spec
+    let output = URL(fileURLWithPath: spec.output.dir)
     let outcome = report.outcome(output: output.path)
     do {
       try report.write(to: output.path)

@@ -110,10 +110,17 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
   public var reportEveryEpoch: Bool
   /// Slots of the worker the trial holds (`resources.slots_per_trial`).
   public var slots: Int
+  /// Set for a command experiment's release task instead of a trial: run
+  /// `model.command.evaluate` on the `.candidate` checkpoint and the
+  /// `.testCSV` split and send back the metrics it reports. Its key's trial
+  /// number is ``EvaluationRole/keyNumber`` (negative: never a trial's); its
+  /// progress is never sent (there is nothing to decide), its output is.
+  public var evaluation: EvaluationRole?
 
   public init(
     key: TrialKey, configuration: Configuration, model: ModelSpec, task: LearningTask, objective: ObjectiveSpec,
-    shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool, slots: Int = 1
+    shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool, slots: Int = 1,
+    evaluation: EvaluationRole? = nil
   ) {
     self.key = key
     self.configuration = configuration
@@ -125,12 +132,13 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
     self.seed = seed
     self.reportEveryEpoch = reportEveryEpoch
     self.slots = slots
+    self.evaluation = evaluation
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case key, configuration, model, task, objective, shards, epochs, seed
     case reportEveryEpoch = "report_every_epoch"
-    case slots
+    case slots, evaluation
   }
 }
 

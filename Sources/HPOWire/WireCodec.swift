@@ -229,8 +229,9 @@ public enum WireCodec {
     return p
   }
 
+  /// A result is a trial's (number ≥ 0) or an `evaluate` command's (``EvaluationRole/keyNumber``).
   private static func validated(_ r: TrialResult) throws(WireDecodingError) -> TrialResult {
-    guard r.epochs >= 0, r.seconds >= 0, r.key.trial >= 0, r.key.attempt >= 0 else {
+    guard r.epochs >= 0, r.seconds >= 0, r.key.trial >= 0 || EvaluationRole(keyNumber: r.key.trial) != nil, r.key.attempt >= 0 else {
       throw .invalid("result", "negative epochs, seconds, trial or attempt")
     }
     return r

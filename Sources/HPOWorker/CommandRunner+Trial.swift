@@ -35,7 +35,8 @@ extension CommandRunner {
     do { client = try HPOClientPython.install(in: root.appendingPathComponent("client").path) } catch {
       throw TrialRunError("cannot write the Python client into \(root.path)/client: \(error)")
     }
-    let directory = root.appendingPathComponent("trials/\(a.key.experiment)/trial-\(a.key.trial).\(a.key.attempt)")
+    let name = a.evaluation.map { "evaluate-\($0.rawValue)" } ?? "trial-\(a.key.trial)"
+    let directory = root.appendingPathComponent("trials/\(a.key.experiment)/\(name).\(a.key.attempt)")
     let own = directory.appendingPathComponent(".hpo")
     let checkpoint = own.appendingPathComponent("checkpoint")
     do {
@@ -55,23 +56,28 @@ extension CommandRunner {
       encoder.outputFormatting = [.sortedKeys]
       paramsJSON = String(decoding: try encoder.encode(a.configuration), as: UTF8.self)
       try AtomicFile.write(Array(paramsJSON.utf8), to: params.path)
-      for (name, role) in [("train.csv", ShardRole.trainCSV), ("validation.csv", .validationCSV)] {
+      let inputs: [(String, ShardRole, String)] = [
+        ("train.csv", .trainCSV, "HPO_TRAIN"), ("validation.csv", .validationCSV, "HPO_VALIDATION"), ("test.csv", .testCSV, "HPO_TEST"),
+      ]
+      for (name, role, variable) in inputs {
         guard let source = file(role) else { continue }
         let link = own.appendingPathComponent(name)
         try fm.createSymbolicLink(at: link, withDestinationURL: source)
-        environment[role == .trainCSV ? "HPO_TRAIN" : "HPO_VALIDATION"] = link.path
+        environment[variable] = link.path
       }
     } catch {
       throw TrialRunError("cannot write the trial's inputs into \(own.path): \(error)")
     }
     environment["HPO_PARAMS"] = paramsJSON
     environment["HPO_PARAMS_FILE"] = params.path
-    environment["HPO_TRIAL"] = String(a.key.trial)
+    // An evaluate command scores a model, not a trial of this search (the champion's is none): no HPO_TRIAL.
+    if a.evaluation == nil { environment["HPO_TRIAL"] = String(a.key.trial) }
     environment["HPO_ATTEMPT"] = String(a.key.attempt)
     environment["HPO_EXPERIMENT"] = a.key.experiment
     environment["HPO_SEED"] = String(a.seed)
     environment["HPO_EPOCHS"] = a.epochs.map(String.init)
     environment["HPO_CHECKPOINT_DIR"] = checkpoint.path
+    if let role = a.evaluation { environment["HPO_EVALUATING"] = role.rawValue }
     environment["HPO_TRIAL_DIR"] = directory.path
     environment["HPO_REPORT_FD"] = String(CommandLaunch.reportDescriptor)
     environment["PYTHONPATH"] = [client, environment["PYTHONPATH"]].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ":")
@@ -83,6 +89,15 @@ extension CommandRunner {
       for name in ["OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = String(a.slots) }
     }
     for (name, value) in command.env { environment[name] = value }
+    if let candidateRef = a.shards.first(where: { $0.role == .candidate }), let candidateFile = shardFiles[candidateRef.sha256] {
+      // An evaluate command scores this checkpoint: it is HPO_CHECKPOINT_DIR, as the trial left it.
+      do {
+        try fm.removeItem(at: checkpoint)
+        try FileBundle.unpack(Array(try Data(contentsOf: candidateFile)), into: checkpoint.path)
+      } catch {
+        throw TrialRunError("cannot unpack the checkpoint to evaluate into \(checkpoint.path): \(error)")
+      }
+    }
     if let resumeRef = a.shards.first(where: { $0.role == .resume }), let resumeFile = shardFiles[resumeRef.sha256] {
       let resume = own.appendingPathComponent("resume")
       do {

@@ -43,10 +43,19 @@ public struct CommandRunner: TrialRunner {
   ) throws -> TrialRun {
     let output = context.output
     guard let command = a.model.command else { throw TrialRunError("the assignment of a command trial has no model.command") }
+    let arguments: [String]
+    if let role = a.evaluation {
+      guard let evaluate = command.evaluate else {
+        throw TrialRunError("the \(role.rawValue)'s evaluation has no evaluate command (model.evaluate)")
+      }
+      arguments = evaluate
+    } else {
+      arguments = command.train
+    }
     let trial = try prepareTrial(a, command: command, shardFiles: shardFiles)
     defer { removeTrialDirectory(trial.directory) }
     let launch = CommandLaunch(
-      arguments: command.train, environment: trial.environment, workingDirectory: trial.directory.path,
+      arguments: arguments, environment: trial.environment, workingDirectory: trial.directory.path,
       timeout: command.timeoutSeconds.map { .milliseconds(Int64(($0 * 1000).rounded(.up))) },
       stopGrace: stopGrace, guardExecutable: guardExecutable)
     var epochs = 0
@@ -59,6 +68,8 @@ public struct CommandRunner: TrialRunner {
           stop: context.stop,
           decide: { epoch, metrics in
             epochs = max(epochs, epoch)
+            // An evaluate command's reports are its test metrics: nothing to decide, nothing to upload.
+            guard a.evaluation == nil else { return false }
             // The checkpoint written before this report reaches the coordinator before the report.
             try uploads.uploadIfChanged()
             return try report(epoch, metrics)
@@ -75,7 +86,7 @@ public struct CommandRunner: TrialRunner {
     let tail = result.standardErrorTail.isEmpty ? nil : result.standardErrorTail
     switch result.outcome {
     case .finished:
-      try uploads.uploadIfChanged()
+      if a.evaluation == nil { try uploads.uploadIfChanged() }
       let metrics = result.finalMetrics ?? result.lastReport?.metrics ?? [:]
       return TrialRun(metrics: metrics, epochs: result.lastReport?.epoch ?? epochs, stopped: false)
     case .pruned:

@@ -37,7 +37,7 @@ public struct ModelRunner: TrialRunner {
       case .train: trainShards.append(try ShardReader.read(path: url.path, as: D.self))
       case .validation: validation = try ShardReader.read(path: url.path, as: D.self)
       case .preprocessing: preprocessing = try Preprocessing(json: String(decoding: try Data(contentsOf: url), as: UTF8.self), file: url.path)
-      case .code, .trainCSV, .validationCSV, .resume: continue  // a command experiment's; never in a model's assignment
+      case .code, .trainCSV, .validationCSV, .resume, .testCSV, .candidate: continue  // a command experiment's; never in a model's assignment
       }
     }
     guard let validation, let first = trainShards.first else {

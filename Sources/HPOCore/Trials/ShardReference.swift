@@ -15,6 +15,11 @@ public enum ShardRole: String, Sendable, Codable, CaseIterable {
   /// The last checkpoint a previous attempt of this trial sent (a command
   /// trial's checkpoint folder as a file bundle): given as `HPO_RESUME_DIR`.
   case resume
+  /// The held-out test split as CSV (the winner's `evaluate` command only): `HPO_TEST`.
+  case testCSV = "test_csv"
+  /// The checkpoint folder an `evaluate` command scores (the winner's, or the
+  /// champion's from its package), as a file bundle: `HPO_CHECKPOINT_DIR`.
+  case candidate
 }
 
 /// One prepared data file a trial needs, named by its content: workers fetch

@@ -60,7 +60,13 @@ extension HPOCommand {
       }
       var logger = Logger(label: "hpo.release")
       logger.logLevel = .warning
-      let outcome = Components.release(logger, experimentDirectory: loaded.baseDirectory.path).run(record)
+      let stage = Components.release(logger, experimentDirectory: loaded.baseDirectory.path)
+      let outcome: ReleaseOutcome
+      do {
+        outcome = stage.run(record, evaluations: try LocalEvaluations.run(record, stage: stage))
+      } catch {
+        outcome = ReleaseOutcome(status: .error, message: "the release stage of \(loaded.spec.name) cannot start: \(error)")
+      }
       do {
         _ = try experimentStore.apply(.recordRelease(experiment: loaded.spec.name, StoredRelease(
           status: outcome.status, failedGates: outcome.failedGates, message: outcome.message,
