@@ -171,6 +171,8 @@ let package = Package(
     // The module map in the README against the sources' imports.
     .testTarget(name: "ArchitectureTests"),
     // Runs the built `hpo` binary as a user would.
-    .testTarget(name: "HPOEndToEndTests", dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ", "HPOTestSupport"]),
+    .testTarget(
+      name: "HPOEndToEndTests",
+      dependencies: ["hpo", "HPOCore", "HPOData", "HPOStore", "HPOWire", "HPOZeroMQ", "HPORelease", "HPOTestSupport"]),
   ]
 )

@@ -43,7 +43,9 @@ extension HPOCommand.DriftCommand {
         --min-effect. Exit 0: no drift; 1: drift (a retraining trigger); 2: bad input; \
         4: inconclusive (too few rows to detect a 0.5 sd shift with 80% power). --html FILE also \
         writes a self-contained HTML page (the table, and reference-against-new histograms of the \
-        drifted features) atomically, before the table is printed; the exit code is the same.
+        drifted features) atomically, before the table is printed; the exit code is the same. \
+        The package of a command experiment (command.json) is checked on its features only (its \
+        model is not run); one without data-profile.json (an experiment without data) is exit 2.
         """)
 
     @Option(help: "The package directory (data-profile.json, SHA256SUMS).")
@@ -90,13 +92,21 @@ extension HPOCommand.DriftCommand {
         FileHandleOutput.standardError(
           "warning: \(flag) no longer decides anything (accepted until the next release): a feature drifts when a two-sample test's Holm-corrected p-value is under --alpha (\(alpha)) and its effect size over --min-effect (\(minEffect)); remove \(flag)")
       }
+      // A command experiment's package has no model.hpoc: its features are checked, its model is not run.
+      let command = CommandPackage.isCommandPackage(directory: package)
+      if command, let problem = Self.commandPackageProblem(package) {
+        FileHandleOutput.standardError(problem)
+        throw HPOExitCode.badInput
+      }
       let report: DriftReport
       do {
-        let packaged = try PackagedModel(directory: package, model: true)
+        let packaged = try PackagedModel(directory: package, model: !command)
         let input = try ProfiledInput.read(path: data, profile: packaged.profile, unknownLevels: .count)
         var predictions: DriftCheck.Predictions?
         var notes: [String] = []
-        if let reference = packaged.testOutputs, let checkpoint = packaged.checkpoint {
+        if command {
+          notes.append("prediction drift not checked: the package's model is a command (\(PackagedCommand.fileName)), which hpo drift does not run")
+        } else if let reference = packaged.testOutputs, let checkpoint = packaged.checkpoint {
           do {
             predictions = DriftCheck.Predictions(
               reference: reference, new: try ModelOutputs.predicting(checkpoint, input: input, profile: packaged.profile))
@@ -175,6 +185,15 @@ extension HPOCommand.DriftCommand {
 }
 
 extension HPOCommand.DriftCommand.Check {
+  /// Why the package of a command experiment in `package` cannot be checked
+  /// for drift, or nil: it must hold a data profile (an experiment with `data`).
+  static func commandPackageProblem(_ package: String) -> String? {
+    let profile = (package as NSString).appendingPathComponent(DataProfile.fileName)
+    guard !FileManager.default.fileExists(atPath: profile) else { return nil }
+    return "\(package): is the package of a command experiment without data (no \(DataProfile.fileName)): "
+      + "drift compares new data with the training split's profile, which only an experiment with \"data\" has; nothing to compare with"
+  }
+
   /// Why `path` cannot take the HTML page (a folder, or in a folder that does
   /// not exist), or nil; checked before the data is read.
   static func htmlPathProblem(_ path: String) -> String? {

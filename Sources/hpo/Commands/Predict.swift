@@ -21,9 +21,19 @@ extension HPOCommand {
         writes a CSV with a 'prediction' column and, for classification, one 'p_<class>' \
         probability column per class, one row per input row. The output file is written \
         atomically; without --output the table goes to standard output.
+
+        The package of a command experiment (command.json, no model.hpoc) is predicted by its \
+        own code: after the same checksums, its command.json must have a "predict" command and \
+        the input's header must name every feature column of data-profile.json when the package \
+        has one (exit 2 otherwise, nothing run). The command runs in a fresh folder holding the \
+        package's code, with HPO_DATA (the input's absolute path), HPO_OUTPUT (where it must write \
+        its predictions), HPO_CHECKPOINT_DIR (the winner's checkpoint), HPO_PARAMS and HPO_SEED; \
+        its output goes to standard error. When it exits 0 having written HPO_OUTPUT, that file \
+        is renamed to --output (or copied to standard output); when it fails or writes nothing: \
+        exit 3, nothing written.
         """)
 
-    @Option(help: "The package directory (model.hpoc, data-profile.json, SHA256SUMS).")
+    @Option(help: "The package directory (model.hpoc or command.json, data-profile.json, SHA256SUMS).")
     var package: String
 
     @Option(help: ArgumentHelp("The CSV file to predict (header row); required.", valueName: "file"))
@@ -46,6 +56,10 @@ extension HPOCommand {
     func run() throws {
       // validate() has made sure one of them is there.
       guard let data = data ?? input else { throw HPOExitCode.badInput }
+      if CommandPackage.isCommandPackage(directory: package) {
+        try predictWithCommand(data: data)
+        return
+      }
       let packaged: PackagedModel
       let rows: ProfiledInput
       do {
