@@ -47,7 +47,10 @@ extension ReleaseStage {
     let (registry, name) = Registry.entry(entry)
     guard let version = try registry.current(name) else { return nil }
     let directory = URL(fileURLWithPath: entry).standardizedFileURL.appendingPathComponent("versions/\(version)").path
-    let package = try CommandPackageFiles(directory: directory)
+    let package: CommandPackage
+    do { package = try CommandPackage(directory: directory) } catch {
+      throw ReleaseError("the champion's package cannot be used: \(error)")
+    }
     guard let evaluate = package.command.evaluate else {
       throw ReleaseError(
         "the champion \(directory) has no evaluate command (its experiment's model had no \"evaluate\"), so the winner cannot be compared with it on the test split; promote a package that has one, or remove validation.champion")
@@ -58,8 +61,10 @@ extension ReleaseStage {
     return Self.inputs(
       .champion, configuration: package.command.configuration, seed: package.command.seed, command: command,
       shards: [
-        (ShardReference(sha256: package.codeSHA256, bytes: package.codeBytes, role: .code), package.codePath),
-        (ShardReference(sha256: package.checkpointSHA256, bytes: package.checkpointBytes, role: .candidate), package.checkpointPath),
+        (ShardReference(sha256: package.code.sha256, bytes: package.code.encoded.count, role: .code),
+         directory + "/" + PackagedCommand.codeFileName),
+        (ShardReference(sha256: package.checkpoint.sha256, bytes: package.checkpoint.encoded.count, role: .candidate),
+         directory + "/" + PackagedCommand.checkpointFileName),
       ] + common,
       subject: "the champion \(entry) (version \(version))")
   }
