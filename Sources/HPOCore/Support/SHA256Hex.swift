@@ -21,3 +21,26 @@ public enum SHA256Hex {
     return String(decoding: text, as: UTF8.self)
   }
 }
+
+extension SHA256Hex {
+  /// The SHA-256 of bytes given in pieces (a file read or received in
+  /// chunks): the same digest as ``SHA256Hex/of(_:)`` of the pieces joined.
+  public struct Hasher {
+    private var state = SHA256()
+
+    public init() {}
+
+    /// Adds the next piece.
+    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+      state.update(bufferPointer: bytes)
+    }
+
+    /// Adds the next piece.
+    public mutating func update(_ bytes: some DataProtocol) {
+      state.update(data: bytes)
+    }
+
+    /// The lower-case hex digest of every piece added so far (more may still be added).
+    public var hex: String { SHA256Hex.hex(state.finalize()) }
+  }
+}
