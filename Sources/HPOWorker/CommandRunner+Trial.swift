@@ -86,7 +86,8 @@ extension CommandRunner {
     if let resumeRef = a.shards.first(where: { $0.role == .resume }), let resumeFile = shardFiles[resumeRef.sha256] {
       let resume = own.appendingPathComponent("resume")
       do {
-        try FileBundle.unpack(Array(try Data(contentsOf: resumeFile)), into: resume.path)
+        // Streaming: a checkpoint of any size unpacks through a small buffer.
+        try FileBundle.unpack(file: resumeFile.path, into: resume.path)
       } catch {
         throw TrialRunError("cannot unpack the previous attempt's checkpoint into \(resume.path): \(error)")
       }
