@@ -226,22 +226,28 @@ extension CoordinatorCore {
     ])
   }
 
-  /// A shard's bytes for a worker that lacks them.
+  /// A chunk of a shard for a worker that lacks it: at most
+  /// ``WireLimits/chunkBytes`` bytes from the offset asked for, read from
+  /// disk alone (never the whole file), with the shard's size.
   func shard(_ r: ShardRequest, to peer: PeerID) -> [Outgoing] {
-    let found: [UInt8]?
+    let found: FileChunk?
     do {
       if let checkpoint = servedFiles[r.sha256] {
-        found = Array(try Data(contentsOf: URL(fileURLWithPath: checkpoint)))
+        found = try FileChunk.read(checkpoint, offset: r.offset, maxBytes: WireLimits.chunkBytes)
       } else {
-        found = try data?.shardBytes(sha256: r.sha256)
+        found = try data?.shardChunk(sha256: r.sha256, offset: r.offset, maxBytes: WireLimits.chunkBytes)
       }
     } catch {
       logger.error("a prepared shard cannot be read", metadata: ["sha256": "\(r.sha256)", "error": "\(error)"])
       return [Outgoing(peer: peer, message: .error(WireFailure(code: .internal, message: "the shard with SHA-256 \(r.sha256) cannot be read on the coordinator: \(error)")))]
     }
-    guard let bytes = found else {
+    guard let chunk = found else {
       return [Outgoing(peer: peer, message: .error(WireFailure(code: .unknownShard, message: "no shard with SHA-256 \(r.sha256)")))]
     }
-    return [Outgoing(peer: peer, message: .shard(ShardTransfer(sha256: r.sha256, bytes: bytes)))]
+    guard r.offset <= chunk.total else {
+      return [Outgoing(peer: peer, message: .error(WireFailure(
+        code: .badMessage, message: "the shard with SHA-256 \(r.sha256) has \(chunk.total) bytes; offset \(r.offset) is past its end")))]
+    }
+    return [Outgoing(peer: peer, message: .shard(ShardTransfer(sha256: r.sha256, offset: r.offset, total: chunk.total, bytes: chunk.bytes)))]
   }
 }

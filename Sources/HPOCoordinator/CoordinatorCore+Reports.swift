@@ -104,6 +104,8 @@ extension CoordinatorCore {
     noteFailureStreak(e, state: e.trials[key.trial].state, reason: failure, now: now)
     stopReasons[key] = nil
     e.leases[key.trial] = nil
+    // An upload this attempt left unfinished can no longer complete.
+    dropAbandonedUploads(now: now)
     if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }
     experiments[key.experiment] = e
     if e.spec.model.kind == .command, e.spec.output.keepTop > 0, e.leases[key.trial] == nil {
@@ -140,63 +142,5 @@ extension CoordinatorCore {
     fail(e, ExperimentFailure(
       cause: .repeatedFailure,
       message: "\(e.name) stopped: \(count) trials in a row failed the same way: \(reason)"), now: now)
-  }
-
-  /// A trial's checkpoint: verified, written atomically under
-  /// `output.dir/checkpoints/`, and only the best `keep_top` are kept. A
-  /// built-in model's comes once, after its complete result; a command
-  /// trial's each time its checkpoint folder changed, while it runs (kept
-  /// while it runs, for a later attempt's `HPO_RESUME_DIR`).
-  func checkpoint(_ c: CheckpointTransfer, now: CoordinatorTime) throws -> [Outgoing] {
-    guard var e = experiments[c.key.experiment] else {
-      logger.info("unexpected checkpoint ignored", metadata: ["trial": "\(c.key)"])
-      return []
-    }
-    let command = e.spec.model.kind == .command
-    guard e.awaitingCheckpoint.remove(c.key) != nil || (command && currentLease(c.key) != nil) else {
-      logger.info("unexpected checkpoint ignored", metadata: ["trial": "\(c.key)"])
-      return []
-    }
-    experiments[c.key.experiment] = e
-    let digest = SHA256Hex.of(c.bytes)
-    guard digest == c.sha256 else {
-      logger.warning("checkpoint checksum mismatch; discarded", metadata: ["trial": "\(c.key)"])
-      return []
-    }
-    guard e.spec.output.keepTop > 0 else { return [] }
-    let dir = URL(fileURLWithPath: e.spec.output.dir).appendingPathComponent("checkpoints")
-    try AtomicFile.makeDirectory(dir.path)
-    let file = dir.appendingPathComponent("trial-\(c.key.trial).\(command ? "bundle" : "ckpt")")
-    try AtomicFile.write(c.bytes, to: file.path)
-    let id = TrialID(experiment: c.key.experiment, number: c.key.trial)
-    record(.recordCheckpoint(id, path: file.path, sha256: digest, bytes: c.bytes.count), at: now.wall)
-    try flush()
-    try pruneCheckpoints(&e, now: now)
-    experiments[c.key.experiment] = e
-    return []
-  }
-
-  /// Deletes checkpoints outside the best `keep_top` complete trials; a
-  /// running or requeued trial's stays (its next attempt resumes from it).
-  func pruneCheckpoints(_ e: inout ExperimentRuntime, now: CoordinatorTime) throws {
-    let stored = try store.checkpoints(of: e.name).filter {
-      e.leases[$0.trial.number] == nil && e.trials[$0.trial.number].state.isFinished
-    }
-    let sign: Double = e.spec.objective.direction == .minimize ? 1 : -1
-    let complete = stored.filter { e.trials[$0.trial.number].state == .complete }
-    let others = stored.filter { e.trials[$0.trial.number].state != .complete }
-    let ranked = complete.sorted { a, b in
-      let va = sign * (e.trials[a.trial.number].value ?? .infinity), vb = sign * (e.trials[b.trial.number].value ?? .infinity)
-      return (va, a.trial.number) < (vb, b.trial.number)
-    }
-    for doomed in ranked.dropFirst(e.spec.output.keepTop) + others {
-      record(.deleteCheckpoint(doomed.trial), at: now.wall)
-      do {
-        try FileManager.default.removeItem(atPath: doomed.path)
-      } catch {
-        // The store no longer lists it: a file left behind wastes space, it is never read.
-        logger.warning("cannot delete a checkpoint outside keep_top", metadata: ["path": "\(doomed.path)", "error": "\(error)"])
-      }
-    }
   }
 }

@@ -76,6 +76,8 @@ public final class CoordinatorCore {
   var servedFiles: [String: String] = [:]
   /// Command experiments whose `evaluate` commands are prepared or running, by name.
   var evaluations: [String: EvaluationPhase] = [:]
+  /// Checkpoints being received in chunks, by trial (see ``checkpoint(_:from:now:)``).
+  var checkpointUploads: [TrialID: CheckpointUpload] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
   public var draining = false
   /// Store changes decided since the last ``flush()``, committed together.
@@ -135,7 +137,7 @@ public final class CoordinatorCore {
         evaluationResult(r)
         return []
       case .result(let r): return try result(r, now: now)
-      case .checkpoint(let c): return try checkpoint(c, now: now)
+      case .checkpoint(let c): return try checkpoint(c, from: peer, now: now)
       case .shardRequest(let r): return shard(r, to: peer)
       case .heartbeat(let h): return heartbeat(h, from: peer, now: now)
       case .goodbye(let g): return try goodbye(g, now: now)
@@ -144,7 +146,7 @@ public final class CoordinatorCore {
       case .statusRequest(let r): return [Outgoing(peer: peer, message: .status(try status(r, now: now)))]
       case .cancel(let c): return [Outgoing(peer: peer, message: .submitted(try cancel(c, now: now)))]
       case .logRequest(let r): return [Outgoing(peer: peer, message: .logReply(try logReply(r)))]
-      case .welcome, .assignment, .noWork, .decision, .shard, .submitted, .status, .logReply:
+      case .welcome, .assignment, .noWork, .decision, .shard, .checkpointReceipt, .submitted, .status, .logReply:
         return [Outgoing(peer: peer, message: .error(WireFailure(code: .unexpected, message: "\(message.type.name) is sent by a coordinator, not to it")))]
       case .error(let e):
         logger.warning("peer reported an error", metadata: ["peer": "\(peer)", "code": "\(e.code)", "message": "\(e.message)"])
@@ -188,6 +190,7 @@ public final class CoordinatorCore {
       experiments[name] = e
       try finishIfDone(name, now: now)
     }
+    dropAbandonedUploads(now: now)
     try flush()
     try evictSettled(now: now)
   }

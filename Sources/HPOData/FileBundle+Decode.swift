@@ -1,6 +1,25 @@
 import Crypto
 import HPOCore
 
+/// Bytes a bundle is read from, front to back: in memory
+/// (``FileBundle/init(decoding:)``) or a file (``FileBundle/unpack(file:into:limit:)``).
+protocol BundleSource {
+  /// Bytes not read yet.
+  var remaining: Int { get }
+  /// The next `n` bytes; callers check ``remaining`` first.
+  mutating func take(_ n: Int) throws(FileBundleError) -> [UInt8]
+}
+
+extension BundleSource {
+  mutating func uint32() throws(FileBundleError) -> UInt32 {
+    try take(4).reversed().reduce(0) { $0 << 8 | UInt32($1) }
+  }
+
+  mutating func uint64() throws(FileBundleError) -> UInt64 {
+    try take(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
+  }
+}
+
 extension FileBundle {
   /// Reads an encoded bundle (bytes from the network: any input gives a
   /// bundle or an error, never a trap) and checks it in full: magic,
@@ -12,47 +31,76 @@ extension FileBundle {
   ///   `.hashMismatch`, naming the file at fault.
   public init(decoding bytes: [UInt8]) throws(FileBundleError) {
     var reader = BundleReader(bytes: bytes)
-    guard bytes.count >= Self.headerSize else {
-      throw FileBundleError(
-        .truncated, "file bundle is truncated: \(bytes.count) bytes, shorter than the \(Self.headerSize)-byte header")
+    let entries = try Self.readIndex(&reader)
+    var offsets: [Int] = []
+    offsets.reserveCapacity(entries.count)
+    var offset = reader.position
+    for entry in entries {
+      offsets.append(offset)
+      let actual = bytes.withUnsafeBytes { SHA256Hex.hex(SHA256.hash(data: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + entry.bytes)]))) }
+      try Self.check(entry, actual: actual)
+      offset += entry.bytes
     }
-    guard Array(bytes[0..<8]) == Self.magic else {
+    self.init(entries: entries, encoded: bytes, contentOffsets: offsets, skipped: [])
+  }
+
+  /// Reads and checks the header and index from `source` — magic, version,
+  /// every length against the bytes left, flags, every path, their order —
+  /// and that the files' contents fill exactly the bytes left after it.
+  /// Returns the files, each with the SHA-256 its index names. Memory
+  /// grows with the index, which may have at most `maxIndexBytes` (header included).
+  /// - Throws: the reading errors of ``init(decoding:)`` but `.hashMismatch`;
+  ///   `.tooLarge` for an index over `maxIndexBytes`.
+  static func readIndex<Source: BundleSource>(
+    _ source: inout Source, maxIndexBytes: Int = .max
+  ) throws(FileBundleError) -> [Entry] {
+    let size = source.remaining
+    guard size >= Self.headerSize else {
+      throw FileBundleError(
+        .truncated, "file bundle is truncated: \(size) bytes, shorter than the \(Self.headerSize)-byte header")
+    }
+    guard try source.take(8) == Self.magic else {
       throw FileBundleError(.badMagic, "not a file bundle: it does not start with 'HPOFILES'")
     }
-    reader.position = 8
-    let version = reader.uint32()
+    let version = try source.uint32()
     guard version == Self.version else {
       throw FileBundleError(
         .unsupportedVersion, "file bundle has format version \(version); this hpo reads version \(Self.version)")
     }
-    let count = Int(reader.uint32())
-    guard count <= reader.remaining / Self.entryFixedSize else {
+    let count = Int(try source.uint32())
+    guard count <= source.remaining / Self.entryFixedSize else {
       throw FileBundleError(
         .truncated,
-        "file bundle is truncated: its header names \(count) files, but \(reader.remaining) bytes cannot hold their index")
+        "file bundle is truncated: its header names \(count) files, but \(source.remaining) bytes cannot hold their index")
     }
 
     var entries: [Entry] = []
-    var digests: [[UInt8]] = []
     var paths: [[UInt8]] = []
-    entries.reserveCapacity(count)
+    entries.reserveCapacity(min(count, 1 << 16))
     var contentTotal = 0
+    var indexBytes = Self.headerSize
     for i in 0..<count {
-      guard reader.remaining >= Self.entryFixedSize else {
+      guard source.remaining >= Self.entryFixedSize else {
         throw FileBundleError(.truncated, "file bundle is truncated in the index entry of file \(i + 1) of \(count)")
       }
-      let pathLength = Int(reader.uint32())
-      let flags = reader.uint32()
-      let size = reader.uint64()
-      let digest = reader.take(32)
+      let pathLength = Int(try source.uint32())
+      let flags = try source.uint32()
+      let size = try source.uint64()
+      let digest = try source.take(32)
       guard pathLength >= 1, pathLength <= Self.maxPathBytes else {
         throw FileBundleError(
           .corrupt, "file bundle's file \(i + 1) has a path of \(pathLength) bytes; paths have 1...\(Self.maxPathBytes)")
       }
-      guard reader.remaining >= pathLength else {
+      guard source.remaining >= pathLength else {
         throw FileBundleError(.truncated, "file bundle is truncated in the path of file \(i + 1) of \(count)")
       }
-      let pathBytes = reader.take(pathLength)
+      // Both terms are bounded by the bytes read, so the sum cannot overflow.
+      indexBytes += Self.entryFixedSize + pathLength
+      guard indexBytes <= maxIndexBytes else {
+        throw FileBundleError(
+          .tooLarge, "file bundle's index is over the cap of \(Self.byteText(maxIndexBytes)) at file \(i + 1) of \(count)")
+      }
+      let pathBytes = try source.take(pathLength)
       guard let path = String(validating: pathBytes, as: UTF8.self) else {
         throw FileBundleError(.unsafePath, "file bundle's file \(i + 1) has a path that is not UTF-8")
       }
@@ -72,38 +120,34 @@ extension FileBundle {
         }
       }
       // Sizes are checked against what is left before any sum, so nothing overflows.
-      guard size <= UInt64(reader.remaining) else {
+      guard size <= UInt64(source.remaining) else {
         throw FileBundleError(
-          .truncated, "file bundle is truncated: file '\(Self.shown(path))' has \(size) bytes, more than the \(reader.remaining) left")
+          .truncated, "file bundle is truncated: file '\(Self.shown(path))' has \(size) bytes, more than the \(source.remaining) left")
       }
       contentTotal += Int(size)
       paths.append(pathBytes)
-      digests.append(digest)
       entries.append(Entry(path: path, bytes: Int(size), sha256: SHA256Hex.hex(digest), executable: flags & 1 == 1))
     }
     try Self.checkFoldersAreNotFiles(paths)
 
-    guard contentTotal <= reader.remaining else {
+    guard contentTotal <= source.remaining else {
       throw FileBundleError(
-        .truncated, "file bundle is truncated: its files hold \(contentTotal) bytes, but \(reader.remaining) are left")
+        .truncated, "file bundle is truncated: its files hold \(contentTotal) bytes, but \(source.remaining) are left")
     }
-    guard contentTotal == reader.remaining else {
+    guard contentTotal == source.remaining else {
       throw FileBundleError(
-        .corrupt, "file bundle has \(reader.remaining - contentTotal) bytes after its last file; nothing may follow it")
+        .corrupt, "file bundle has \(source.remaining - contentTotal) bytes after its last file; nothing may follow it")
     }
-    var offsets: [Int] = []
-    offsets.reserveCapacity(count)
-    var offset = reader.position
-    for (i, entry) in entries.enumerated() {
-      offsets.append(offset)
-      let actual = bytes.withUnsafeBytes { Array(SHA256.hash(data: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + entry.bytes)]))) }
-      guard actual == digests[i] else {
-        throw FileBundleError(
-          .hashMismatch, "file bundle's file '\(Self.shown(entry.path))' is corrupt: its SHA-256 is \(SHA256Hex.hex(actual)), the index names \(entry.sha256)")
-      }
-      offset += entry.bytes
+    return entries
+  }
+
+  /// Throws `.hashMismatch` when the content of `entry` has the SHA-256
+  /// `actual` (lower-case hex), not the one its index names.
+  static func check(_ entry: Entry, actual: String) throws(FileBundleError) {
+    guard actual == entry.sha256 else {
+      throw FileBundleError(
+        .hashMismatch, "file bundle's file '\(Self.shown(entry.path))' is corrupt: its SHA-256 is \(actual), the index names \(entry.sha256)")
     }
-    self.init(entries: entries, encoded: bytes, contentOffsets: offsets, skipped: [])
   }
 
   /// Throws when a path is also the folder of another (`a` and `a/b`):
@@ -131,26 +175,12 @@ extension FileBundle {
   }
 }
 
-/// A cursor over bytes whose callers check `remaining` first.
-private struct BundleReader {
+/// A cursor over bytes in memory whose callers check `remaining` first.
+private struct BundleReader: BundleSource {
   let bytes: [UInt8]
   var position = 0
 
   var remaining: Int { bytes.count - position }
-
-  mutating func uint32() -> UInt32 {
-    var value: UInt32 = 0
-    for i in 0..<4 { value |= UInt32(bytes[position + i]) << (8 * i) }
-    position += 4
-    return value
-  }
-
-  mutating func uint64() -> UInt64 {
-    var value: UInt64 = 0
-    for i in 0..<8 { value |= UInt64(bytes[position + i]) << (8 * i) }
-    position += 8
-    return value
-  }
 
   mutating func take(_ n: Int) -> [UInt8] {
     defer { position += n }

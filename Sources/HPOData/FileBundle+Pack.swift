@@ -37,11 +37,31 @@ extension FileBundle {
   public static func pack(
     directory: String, excluding: [String] = [], limit: Int = defaultLimit
   ) throws(FileBundleError) -> FileBundle {
-    var walker = try FolderWalker(directory: directory, excluding: excluding)
+    let (found, skipped) = try listFiles(
+      directory: directory, excluding: excluding, noun: "workdir", limit: limit,
+      cap: "on what travels to workers",
+      advice: ". Move large data out of the workdir (the experiment's data travels as its own shards)")
+    var files: [(path: String, content: [UInt8], executable: Bool)] = []
+    files.reserveCapacity(found.count)
+    for file in found {
+      let content = try readWhole(file.source, expected: file.size, name: "workdir \(directory): '\(file.path)'")
+      files.append((file.path, content, file.executable))
+    }
+    return encode(files, skipped: skipped)
+  }
+
+  /// The regular files under `directory` by the rules of
+  /// ``pack(directory:excluding:limit:)``, in path byte order, and the
+  /// folders left out (sorted); `noun` names the folder in messages.
+  /// - Throws: the walk's errors; `.tooLarge` when their bundle would be
+  ///   over `limit`, naming the total, the `cap`, the largest files, then `advice`.
+  static func listFiles(
+    directory: String, excluding: [String], noun: String, limit: Int, cap: String, advice: String = ""
+  ) throws(FileBundleError) -> (found: [FolderWalker.Found], skipped: [String]) {
+    var walker = try FolderWalker(directory: directory, excluding: excluding, noun: noun)
     try walker.walk(walker.root, relative: "", ancestry: [])
     var found = walker.found
     found.sort { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
-
     let total = encodedSize(
       pathBytes: found.reduce(0) { $0 + $1.path.utf8.count }, contentBytes: found.reduce(0) { $0 + $1.size },
       files: found.count)
@@ -49,15 +69,9 @@ extension FileBundle {
       let largest = found.sorted { $0.size > $1.size }.prefix(3).map { "'\($0.path)' (\(byteText($0.size)))" }
       throw FileBundleError(
         .tooLarge,
-        "workdir \(directory) holds \(byteText(total)) of files (\(found.count) files), over the cap of \(byteText(limit)) on what travels to workers; the largest: \(largest.joined(separator: ", ")). Move large data out of the workdir (the experiment's data travels as its own shards)")
+        "\(noun) \(directory) holds \(byteText(total)) of files (\(found.count) files), over the cap of \(byteText(limit)) \(cap); the largest: \(largest.joined(separator: ", "))\(advice)")
     }
-    var files: [(path: String, content: [UInt8], executable: Bool)] = []
-    files.reserveCapacity(found.count)
-    for file in found {
-      let content = try readWhole(file.source, expected: file.size, name: "workdir \(directory): '\(file.path)'")
-      files.append((file.path, content, file.executable))
-    }
-    return encode(files, skipped: walker.skipped.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
+    return (found, walker.skipped.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
   }
 
   /// `n` bytes for people: "812 bytes", "3.2 MB".
@@ -69,23 +83,10 @@ extension FileBundle {
 
   /// The whole file at `path`, which must have `expected` bytes.
   static func readWhole(_ path: String, expected: Int, name: String) throws(FileBundleError) -> [UInt8] {
-    let fd = open(path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else { throw FileBundleError(.unreadable, "\(name) cannot be opened: \(errorText())") }
-    defer { _ = close(fd) }
-    var content = [UInt8](repeating: 0, count: expected + 1)
-    var count = 0
-    while count < content.count {
-      let n = content.withUnsafeMutableBytes { read(fd, $0.baseAddress! + count, $0.count - count) }
-      if n < 0 && errno == EINTR { continue }
-      guard n >= 0 else { throw FileBundleError(.unreadable, "\(name) cannot be read: \(errorText())") }
-      if n == 0 { break }
-      count += n
-    }
-    guard count == expected else {
-      throw FileBundleError(
-        .unreadable, "\(name) changed while it was being packed (\(expected) bytes, then \(count)\(count > expected ? " or more" : "")); pack it again when nothing writes to it")
-    }
-    content.removeLast()
+    var content: [UInt8] = []
+    content.reserveCapacity(expected)
+    var buffer = [UInt8](repeating: 0, count: min(expected + 1, streamBufferBytes))
+    try stream(path, expected: expected, name: name, buffer: &buffer) { piece in content.append(contentsOf: piece) }
     return content
   }
 
@@ -97,8 +98,9 @@ extension FileBundle {
   }
 }
 
-/// The walk behind ``FileBundle/pack(directory:excluding:limit:)``.
-private struct FolderWalker {
+/// The walk behind ``FileBundle/pack(directory:excluding:limit:)`` and
+/// ``FileBundle/pack(directory:toFile:excluding:limit:)``.
+struct FolderWalker {
   struct Found {
     var path: String
     /// Where to read it (through the links walked).
@@ -114,6 +116,8 @@ private struct FolderWalker {
 
   /// The folder as the caller named it (for messages).
   let directory: String
+  /// What messages call it: "workdir", "folder".
+  let noun: String
   /// Its real path (links resolved), to tell whether a link points inside.
   let realRoot: String
   /// The folder to walk, as given.
@@ -122,17 +126,18 @@ private struct FolderWalker {
   var found: [Found] = []
   var skipped: [String] = []
 
-  init(directory: String, excluding: [String]) throws(FileBundleError) {
+  init(directory: String, excluding: [String], noun: String) throws(FileBundleError) {
     self.directory = directory
+    self.noun = noun
     var info = stat()
     guard stat(directory, &info) == 0 else {
-      throw FileBundleError(.unreadable, "workdir \(directory) cannot be read: \(FileBundle.errorText())")
+      throw FileBundleError(.unreadable, "\(noun) \(directory) cannot be read: \(FileBundle.errorText())")
     }
     guard info.st_mode & S_IFMT == S_IFDIR else {
-      throw FileBundleError(.unreadable, "workdir \(directory) is not a folder")
+      throw FileBundleError(.unreadable, "\(noun) \(directory) is not a folder")
     }
     guard let real = Self.realPath(directory) else {
-      throw FileBundleError(.unreadable, "workdir \(directory) cannot be resolved: \(FileBundle.errorText())")
+      throw FileBundleError(.unreadable, "\(noun) \(directory) cannot be resolved: \(FileBundle.errorText())")
     }
     realRoot = real
     root = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
@@ -163,12 +168,12 @@ private struct FolderWalker {
   mutating func walk(_ path: String, relative: String, ancestry: Set<NodeID>) throws(FileBundleError) {
     var info = stat()
     guard stat(path, &info) == 0 else {
-      throw FileBundleError(.unreadable, "workdir \(directory): '\(relative)' cannot be read: \(FileBundle.errorText())")
+      throw FileBundleError(.unreadable, "\(noun) \(directory): '\(relative)' cannot be read: \(FileBundle.errorText())")
     }
     let id = Self.id(info)
     if ancestry.contains(id) {
       throw FileBundleError(
-        .symlink, "workdir \(directory): '\(relative.dropLast())' is a symbolic link into a loop (to one of its own parent folders); remove it")
+        .symlink, "\(noun) \(directory): '\(relative.dropLast())' is a symbolic link into a loop (to one of its own parent folders); remove it")
     }
     var ancestry = ancestry
     ancestry.insert(id)
@@ -177,18 +182,18 @@ private struct FolderWalker {
       let rel = relative + name
       var link = stat()
       guard lstat(full, &link) == 0 else {
-        throw FileBundleError(.unreadable, "workdir \(directory): '\(rel)' cannot be read: \(FileBundle.errorText())")
+        throw FileBundleError(.unreadable, "\(noun) \(directory): '\(rel)' cannot be read: \(FileBundle.errorText())")
       }
       var target = link
       if link.st_mode & S_IFMT == S_IFLNK {
         let pointsTo = Self.linkText(full)
         guard let real = Self.realPath(full), stat(full, &target) == 0 else {
           throw FileBundleError(
-            .symlink, "workdir \(directory): '\(rel)' is a symbolic link to '\(pointsTo)', which does not exist; remove it or make it point to a file inside the workdir")
+            .symlink, "\(noun) \(directory): '\(rel)' is a symbolic link to '\(pointsTo)', which does not exist; remove it or make it point to a file inside the \(noun)")
         }
         guard isInside(real) else {
           throw FileBundleError(
-            .symlink, "workdir \(directory): '\(rel)' is a symbolic link to '\(pointsTo)', outside the workdir; only links to files inside the workdir are followed (copy the file into the workdir instead)")
+            .symlink, "\(noun) \(directory): '\(rel)' is a symbolic link to '\(pointsTo)', outside the \(noun); only links to files inside the \(noun) are followed (copy the file into the \(noun) instead)")
         }
       }
       switch target.st_mode & S_IFMT {
@@ -204,7 +209,7 @@ private struct FolderWalker {
         found.append(Found(path: rel, source: full, size: Int(target.st_size), executable: target.st_mode & 0o111 != 0))
       default:
         throw FileBundleError(
-          .unsupportedFile, "workdir \(directory): '\(rel)' is not a regular file, folder or symbolic link (a socket, FIFO or device); only files can travel to workers")
+          .unsupportedFile, "\(noun) \(directory): '\(rel)' is not a regular file, folder or symbolic link (a socket, FIFO or device); only files can travel to workers")
       }
     }
   }
@@ -212,7 +217,7 @@ private struct FolderWalker {
   /// The names in the folder at `path`, other than `.` and `..`.
   private func names(in path: String, relative: String) throws(FileBundleError) -> [String] {
     guard let dir = opendir(path) else {
-      throw FileBundleError(.unreadable, "workdir \(directory): '\(relative)' cannot be listed: \(FileBundle.errorText())")
+      throw FileBundleError(.unreadable, "\(noun) \(directory): '\(relative)' cannot be listed: \(FileBundle.errorText())")
     }
     defer { closedir(dir) }
     var names: [String] = []
@@ -223,7 +228,7 @@ private struct FolderWalker {
       if bytes == [0x2E] || bytes == [0x2E, 0x2E] { continue }
       guard let name = String(validating: bytes, as: UTF8.self) else {
         throw FileBundleError(
-          .badName, "workdir \(directory): folder '\(relative)' holds a name that is not UTF-8 ('\(String(decoding: bytes, as: UTF8.self))'); rename it")
+          .badName, "\(noun) \(directory): folder '\(relative)' holds a name that is not UTF-8 ('\(String(decoding: bytes, as: UTF8.self))'); rename it")
       }
       names.append(name)
     }

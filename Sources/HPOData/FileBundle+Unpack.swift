@@ -30,8 +30,18 @@ extension FileBundle {
   /// - Throws: ``FileBundleError`` `.writeFailed` naming the path and the
   ///   system's reason; nothing is left behind.
   public func unpack(into directory: String) throws(FileBundleError) {
+    try Self.unpackAtomically(into: directory) { root throws(FileBundleError) in try writeFiles(into: root) }
+  }
+
+  /// Puts the folder `directory` in place all or nothing (see
+  /// ``unpack(into:)``): `write` fills a fresh temporary sibling folder,
+  /// which is then renamed to `directory`; on any failure it is removed. When
+  /// `directory` exists already, `write` is not called.
+  static func unpackAtomically(
+    into directory: String, _ write: (String) throws(FileBundleError) -> Void
+  ) throws(FileBundleError) {
     let target = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
-    if Self.exists(target) { return }
+    if exists(target) { return }
     if let slash = target.lastIndex(of: "/"), slash != target.startIndex {
       do { try AtomicFile.makeDirectory(String(target[..<slash])) } catch {
         throw FileBundleError(.writeFailed, "cannot unpack the file bundle into \(target): \(error.reason)")
@@ -39,10 +49,10 @@ extension FileBundle {
     }
     let temporary = AtomicFile.temporaryName(for: target)
     guard mkdir(temporary, 0o755) == 0 else {
-      throw FileBundleError(.writeFailed, "cannot unpack the file bundle into \(target): cannot create \(temporary): \(Self.errorText())")
+      throw FileBundleError(.writeFailed, "cannot unpack the file bundle into \(target): cannot create \(temporary): \(errorText())")
     }
     do throws(FileBundleError) {
-      try writeFiles(into: temporary)
+      try write(temporary)
       if rename(temporary, target) != 0 {
         let code = errno
         // Another unpacker renamed its complete copy into place first: that one stands.
@@ -50,14 +60,14 @@ extension FileBundle {
           throw FileBundleError(
             .writeFailed, "cannot unpack the file bundle into \(target): cannot rename \(temporary) to it: \(String(cString: strerror(code)))")
         }
-        Self.remove(temporary)
+        remove(temporary)
         return
       }
       do { try AtomicFile.syncDirectory(containing: target) } catch {
         throw FileBundleError(.writeFailed, "cannot unpack the file bundle into \(target): \(error.reason)")
       }
     } catch {
-      Self.remove(temporary)
+      remove(temporary)
       throw error
     }
   }
@@ -66,22 +76,28 @@ extension FileBundle {
   private func writeFiles(into root: String) throws(FileBundleError) {
     var made: Set<String> = []
     for (i, entry) in entries.enumerated() {
-      var folder = root
-      for component in entry.path.split(separator: "/").dropLast() {
-        folder += "/" + component
-        if made.insert(folder).inserted, mkdir(folder, 0o755) != 0 {
-          throw FileBundleError(.writeFailed, "cannot unpack the file bundle: cannot create the folder \(folder): \(Self.errorText())")
-        }
-      }
+      try Self.makeFolders(of: entry.path, under: root, made: &made)
       var failure: FileWriteError?
       content(i).withUnsafeBytes { buffer in
         do throws(FileWriteError) {
-          try AtomicFile.writeNew(buffer, to: root + "/" + entry.path, mode: entry.executable ? 0o555 : 0o444)
+          try AtomicFile.writeNew(buffer, to: root + "/" + entry.path, mode: entry.mode)
         } catch {
           failure = error
         }
       }
       if let failure { throw FileBundleError(.writeFailed, "cannot unpack the file bundle: \(failure.description)") }
+    }
+  }
+
+  /// Creates the folders of the relative file path `path` under `root`
+  /// that are not in `made` yet (and adds them to it).
+  static func makeFolders(of path: String, under root: String, made: inout Set<String>) throws(FileBundleError) {
+    var folder = root
+    for component in path.split(separator: "/").dropLast() {
+      folder += "/" + component
+      if made.insert(folder).inserted, mkdir(folder, 0o755) != 0 {
+        throw FileBundleError(.writeFailed, "cannot unpack the file bundle: cannot create the folder \(folder): \(errorText())")
+      }
     }
   }
 

@@ -1,5 +1,9 @@
 import HPOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A folder's files as one deterministic byte string: how a command
 /// experiment's `workdir` travels to workers (as a `.code` shard) and into a
 /// package. The same files give the same bytes, so the bundle's SHA-256 names
@@ -43,6 +47,9 @@ public struct FileBundle: Sendable, Equatable {
       self.sha256 = sha256
       self.executable = executable
     }
+
+    /// The permission bits it is unpacked with: 0555 when executable, else 0444.
+    var mode: mode_t { executable ? 0o555 : 0o444 }
   }
 
   /// The files, in path order.
@@ -65,9 +72,15 @@ public struct FileBundle: Sendable, Equatable {
   public static let entryFixedSize = 48
   /// The longest path accepted, in bytes.
   public static let maxPathBytes = 4096
-  /// The default cap on an encoded bundle: 256 MiB, the largest shard a
-  /// worker accepts in one frame (``WireLimits/maxBinaryBytes`` in HPOWire).
+  /// The default cap on a bundle built in memory
+  /// (``pack(directory:excluding:limit:)``, a command experiment's workdir):
+  /// 256 MiB, as it is held whole in memory where it is packed and unpacked.
   public static let defaultLimit = 256 << 20
+  /// The default cap on a bundle written to or read from a file
+  /// (``pack(directory:toFile:excluding:limit:)``,
+  /// ``unpack(file:into:limit:)``: a command trial's checkpoint): 64 GiB.
+  /// Memory does not grow with it; disk space does.
+  public static let fileLimit = 64 << 30
 
   /// The content of file `index` (0-based, in ``entries`` order).
   public func content(_ index: Int) -> ArraySlice<UInt8> {
@@ -86,26 +99,32 @@ public struct FileBundle: Sendable, Equatable {
   /// in strictly increasing path byte order with valid paths (the caller's
   /// duty: ``pack(directory:excluding:limit:)`` guarantees it).
   static func encode(_ files: [(path: String, content: [UInt8], executable: Bool)], skipped: [String]) -> FileBundle {
-    var out = magic
-    append(version, to: &out)
-    append(UInt32(files.count), to: &out)
-    var entries: [Entry] = []
-    for file in files {
-      let hash = SHA256Hex.of(file.content)
-      let path = Array(file.path.utf8)
-      append(UInt32(path.count), to: &out)
-      append(UInt32(file.executable ? 1 : 0), to: &out)
-      append(UInt64(file.content.count), to: &out)
-      out += hexBytes(hash)
-      out += path
-      entries.append(Entry(path: file.path, bytes: file.content.count, sha256: hash, executable: file.executable))
+    let entries = files.map {
+      Entry(path: $0.path, bytes: $0.content.count, sha256: SHA256Hex.of($0.content), executable: $0.executable)
     }
+    var out = head(entries)
     var offsets: [Int] = []
     for file in files {
       offsets.append(out.count)
       out += file.content
     }
     return FileBundle(entries: entries, encoded: out, contentOffsets: offsets, skipped: skipped)
+  }
+
+  /// The bytes before the first file's content: header and index of `entries`.
+  static func head(_ entries: [Entry]) -> [UInt8] {
+    var out = magic
+    append(version, to: &out)
+    append(UInt32(entries.count), to: &out)
+    for entry in entries {
+      let path = Array(entry.path.utf8)
+      append(UInt32(path.count), to: &out)
+      append(UInt32(entry.executable ? 1 : 0), to: &out)
+      append(UInt64(entry.bytes), to: &out)
+      out += hexBytes(entry.sha256)
+      out += path
+    }
+    return out
   }
 
   /// The encoded size of a bundle holding files with these path lengths and sizes.

@@ -51,4 +51,12 @@ public final class ShardedDataSource: Sendable {
     guard let url = files.withLock({ $0[sha256] }) else { return nil }
     return [UInt8](try Data(contentsOf: url))
   }
+
+  /// At most `maxBytes` bytes of the file with this SHA-256 from `offset`,
+  /// with its size, read without reading the rest; `nil` when unknown.
+  /// - Throws: when the file was prepared but can no longer be read.
+  public func shardChunk(sha256: String, offset: Int, maxBytes: Int) throws -> FileChunk? {
+    guard let url = files.withLock({ $0[sha256] }) else { return nil }
+    return try FileChunk.read(url.path, offset: offset, maxBytes: maxBytes)
+  }
 }

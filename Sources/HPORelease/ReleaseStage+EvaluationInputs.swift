@@ -80,13 +80,13 @@ extension ReleaseStage {
 
   /// The file at `path` as a shard of `role` (its SHA-256 computed, or checked against `sha256`).
   private static func shard(_ path: String, role: ShardRole, what: String, sha256: String? = nil) throws -> (ShardReference, String) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw ReleaseError("\(what) \(path) is missing or unreadable; run the experiment again (hpo run --resume) to prepare it")
+    let file: (sha256: String, bytes: Int)
+    do { file = try SHA256Hex.ofFile(path) } catch {
+      throw ReleaseError("\(what) \(path) is missing or unreadable (\(error.localizedDescription)); run the experiment again (hpo run --resume) to prepare it")
     }
-    let digest = SHA256Hex.of(data)
-    if let sha256, sha256 != digest {
-      throw ReleaseError("\(what) \(path) changed since it was received (SHA-256 \(digest), the store says \(sha256)); it is not evaluated")
+    if let sha256, sha256 != file.sha256 {
+      throw ReleaseError("\(what) \(path) changed since it was received (SHA-256 \(file.sha256), the store says \(sha256)); it is not evaluated")
     }
-    return (ShardReference(sha256: digest, bytes: data.count, role: role), path)
+    return (ShardReference(sha256: file.sha256, bytes: file.bytes, role: role), path)
   }
 }

@@ -246,33 +246,98 @@ public struct TrialLog: Sendable, Equatable, Codable {
   enum CodingKeys: String, CodingKey, CaseIterable { case key, stream, text, dropped }
 }
 
-/// A trial's checkpoint: header in the body, the bytes in the binary frame.
+/// A chunk of a trial's checkpoint: header in the body, the bytes in the
+/// binary frame. A checkpoint travels as chunks of at most
+/// ``WireLimits/chunkBytes``, in order (`offset` 0 first, each starting where
+/// the last ended), all naming the whole checkpoint's `total` size and
+/// SHA-256; the coordinator answers each with a ``CheckpointReceipt``, and
+/// the worker keeps at most ``CheckpointTransfer/window`` chunks unanswered,
+/// so neither side holds more than a few chunks in memory. The coordinator
+/// keeps the checkpoint only once the last chunk came and the SHA-256 of the
+/// whole matches.
 public struct CheckpointTransfer: Sendable, Equatable {
   public var key: TrialKey
+  /// Lower-case hex SHA-256 of the whole checkpoint.
   public var sha256: String
+  /// Where this chunk starts in the checkpoint.
+  public var offset: Int
+  /// Bytes of the whole checkpoint.
+  public var total: Int
+  /// This chunk's bytes (`offset + bytes.count <= total`).
   public var bytes: [UInt8]
 
-  public init(key: TrialKey, sha256: String, bytes: [UInt8]) {
+  /// Chunks a worker sends before it waits for the receipt of the oldest.
+  public static let window = 2
+
+  /// A chunk; `total` defaults to `bytes.count` (the whole checkpoint in one chunk).
+  public init(key: TrialKey, sha256: String, offset: Int = 0, total: Int? = nil, bytes: [UInt8]) {
     self.key = key
     self.sha256 = sha256
+    self.offset = offset
+    self.total = total ?? bytes.count
     self.bytes = bytes
   }
 }
 
-/// A worker asks for a shard it lacks.
-public struct ShardRequest: Sendable, Equatable, Codable {
+/// The coordinator's answer to each ``CheckpointTransfer`` chunk: how much of
+/// the checkpoint it holds, or why it refused the upload (then it dropped
+/// what it had received of it, and the worker sends no more chunks of it).
+public struct CheckpointReceipt: Sendable, Equatable, Codable {
+  public var key: TrialKey
+  /// The SHA-256 of the whole checkpoint, as the chunk named it.
   public var sha256: String
+  /// Bytes of the checkpoint received in order so far (equal to its total
+  /// once the whole checkpoint is kept).
+  public var received: Int
+  /// Why the upload was refused (a stale attempt, a chunk out of order or of
+  /// a wrong size, a SHA-256 that does not match, no space on the
+  /// coordinator's disk, `keep_top` 0); `nil` when the chunk was taken.
+  public var refusal: String?
 
-  public init(sha256: String) { self.sha256 = sha256 }
+  public init(key: TrialKey, sha256: String, received: Int, refusal: String? = nil) {
+    self.key = key
+    self.sha256 = sha256
+    self.received = received
+    self.refusal = refusal
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case key, sha256, received, refusal }
 }
 
-/// A shard's bytes, sent by content hash.
+/// A worker asks for a shard it lacks, or for its next chunk: the
+/// coordinator answers with a ``ShardTransfer`` of at most
+/// ``WireLimits/chunkBytes`` bytes from `offset`.
+public struct ShardRequest: Sendable, Equatable, Codable {
+  public var sha256: String
+  /// Where the chunk asked for starts (0 for the first).
+  public var offset: Int
+
+  public init(sha256: String, offset: Int = 0) {
+    self.sha256 = sha256
+    self.offset = offset
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable { case sha256, offset }
+}
+
+/// A chunk of a shard, sent by content hash: the bytes from `offset` (at most
+/// ``WireLimits/chunkBytes``), with the whole shard's size. The worker
+/// writes the chunks to its cache as they come and checks the SHA-256 of the
+/// whole before it uses the shard.
 public struct ShardTransfer: Sendable, Equatable {
   public var sha256: String
+  /// Where this chunk starts in the shard.
+  public var offset: Int
+  /// Bytes of the whole shard.
+  public var total: Int
+  /// This chunk's bytes (`offset + bytes.count <= total`).
   public var bytes: [UInt8]
 
-  public init(sha256: String, bytes: [UInt8]) {
+  /// A chunk; `total` defaults to `bytes.count` (the whole shard in one chunk).
+  public init(sha256: String, offset: Int = 0, total: Int? = nil, bytes: [UInt8]) {
     self.sha256 = sha256
+    self.offset = offset
+    self.total = total ?? bytes.count
     self.bytes = bytes
   }
 }

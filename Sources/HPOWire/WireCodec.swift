@@ -6,15 +6,25 @@ import Synchronization
 public struct WireLimits: Sendable, Equatable {
   /// Largest JSON body frame.
   public var maxBodyBytes: Int
-  /// Largest binary frame (a checkpoint or a shard).
+  /// Largest binary frame (a chunk of a checkpoint or a shard, at most
+  /// ``chunkBytes``: 16 MiB leaves room to spare, and bounds what one
+  /// message from a peer can make the receiver hold).
   public var maxBinaryBytes: Int
 
-  public init(maxBodyBytes: Int = 1 << 20, maxBinaryBytes: Int = 256 << 20) {
+  public init(maxBodyBytes: Int = 1 << 20, maxBinaryBytes: Int = 16 << 20) {
     self.maxBodyBytes = maxBodyBytes
     self.maxBinaryBytes = maxBinaryBytes
   }
 
   public static let standard = WireLimits()
+
+  /// The largest chunk of a checkpoint or shard that hpo sends (4 MiB):
+  /// whatever their size, checkpoints and shards travel in chunks of at most
+  /// this many bytes.
+  public static let chunkBytes = 4 << 20
+  /// The largest checkpoint the coordinator accepts (64 GiB, as
+  /// `FileBundle.fileLimit` in HPOData caps a command's checkpoint bundle).
+  public static let maxTransferBytes = 64 << 30
 }
 
 /// Encodes and decodes ``WireMessage``s as frames.
@@ -26,7 +36,9 @@ public struct WireLimits: Sendable, Equatable {
 /// unknown or missing keys refused. Stateless and thread-safe.
 public enum WireCodec {
   /// The protocol version this build speaks. Version 2: the experiment state
-  /// `preparing` and an experiment status's `failure`.
+  /// `preparing` and an experiment status's `failure`. Version 3: command
+  /// trials, and checkpoints and shards in chunks (``CheckpointTransfer``,
+  /// ``CheckpointReceipt``, ``ShardRequest``, ``ShardTransfer``).
   public static let version: UInt8 = 3
   static let magic: [UInt8] = Array("HPO".utf8)
 
@@ -45,7 +57,8 @@ public enum WireCodec {
     case .progress(let b): frames = [header, try json(b, type)]
     case .result(let b): frames = [header, try json(b, type)]
     case .checkpoint(let c):
-      frames = [header, try json(BinaryHeader(key: c.key, sha256: c.sha256, bytes: c.bytes.count), type), c.bytes]
+      let h = BinaryHeader(key: c.key, sha256: c.sha256, offset: c.offset, total: c.total, bytes: c.bytes.count)
+      frames = [header, try json(h, type), c.bytes]
     case .shardRequest(let b): frames = [header, try json(b, type)]
     case .heartbeat(let b): frames = [header, try json(b, type)]
     case .goodbye(let b): frames = [header, try json(b, type)]
@@ -54,7 +67,10 @@ public enum WireCodec {
     case .assignment(let b): frames = [header, try json(b, type)]
     case .noWork(let b): frames = [header, try json(b, type)]
     case .decision(let b): frames = [header, try json(b, type)]
-    case .shard(let s): frames = [header, try json(BinaryHeader(key: nil, sha256: s.sha256, bytes: s.bytes.count), type), s.bytes]
+    case .shard(let s):
+      let h = BinaryHeader(key: nil, sha256: s.sha256, offset: s.offset, total: s.total, bytes: s.bytes.count)
+      frames = [header, try json(h, type), s.bytes]
+    case .checkpointReceipt(let b): frames = [header, try json(b, type)]
     case .error(let b): frames = [header, try json(b, type)]
     case .submit(let b): frames = [header, try json(b, type)]
     case .submitted(let b): frames = [header, try json(b, type)]
@@ -95,10 +111,13 @@ public enum WireCodec {
     case .progress: return .progress(try validated(try decodeBody(body, type) as TrialProgress))
     case .result: return .result(try validated(try decodeBody(body, type) as TrialResult))
     case .checkpoint:
-      let h: BinaryHeader = try decodeBody(body, type)
-      guard let key = h.key, h.bytes == frames[2].count else { throw .invalid(type.name, "byte count does not match the payload") }
-      return .checkpoint(CheckpointTransfer(key: key, sha256: h.sha256, bytes: frames[2]))
-    case .shardRequest: return .shardRequest(try decodeBody(body, type))
+      let h = try validated(try decodeBody(body, type) as BinaryHeader, frames[2], type)
+      guard let key = h.key else { throw .invalid(type.name, "missing key \"key\"") }
+      return .checkpoint(CheckpointTransfer(key: key, sha256: h.sha256, offset: h.offset, total: h.total, bytes: frames[2]))
+    case .shardRequest:
+      let r: ShardRequest = try decodeBody(body, type)
+      guard r.offset >= 0 else { throw .invalid(type.name, "negative offset \(r.offset)") }
+      return .shardRequest(r)
     case .heartbeat: return .heartbeat(try decodeBody(body, type))
     case .goodbye: return .goodbye(try decodeBody(body, type))
     case .log: return .log(try decodeBody(body, type))
@@ -107,9 +126,12 @@ public enum WireCodec {
     case .noWork: return .noWork(try decodeBody(body, type))
     case .decision: return .decision(try decodeBody(body, type))
     case .shard:
-      let h: BinaryHeader = try decodeBody(body, type)
-      guard h.bytes == frames[2].count else { throw .invalid(type.name, "byte count does not match the payload") }
-      return .shard(ShardTransfer(sha256: h.sha256, bytes: frames[2]))
+      let h = try validated(try decodeBody(body, type) as BinaryHeader, frames[2], type)
+      return .shard(ShardTransfer(sha256: h.sha256, offset: h.offset, total: h.total, bytes: frames[2]))
+    case .checkpointReceipt:
+      let r: CheckpointReceipt = try decodeBody(body, type)
+      guard r.received >= 0 else { throw .invalid(type.name, "negative received \(r.received)") }
+      return .checkpointReceipt(r)
     case .error: return .error(try decodeBody(body, type))
     case .submit: return .submit(try decodeBody(body, type))
     case .submitted: return .submitted(try decodeBody(body, type))
@@ -121,11 +143,27 @@ public enum WireCodec {
     }
   }
 
-  /// The header of a checkpoint or shard message; the bytes travel in frame 2.
+  /// The header of a checkpoint or shard chunk; the bytes travel in frame 2.
   struct BinaryHeader: Codable {
     var key: TrialKey?
     var sha256: String
+    /// Where the chunk starts in the whole.
+    var offset: Int
+    /// Bytes of the whole checkpoint or shard.
+    var total: Int
+    /// Bytes of the chunk (frame 2).
     var bytes: Int
+  }
+
+  /// `h` when its numbers fit its payload: `bytes` is the payload's size,
+  /// and the chunk lies within the whole (`0 <= offset`, `offset + bytes <= total`).
+  private static func validated(_ h: BinaryHeader, _ payload: [UInt8], _ type: WireMessageType) throws(WireDecodingError) -> BinaryHeader {
+    guard h.bytes == payload.count else { throw .invalid(type.name, "byte count does not match the payload") }
+    // Compared without a sum, so no value overflows.
+    guard h.offset >= 0, h.total >= 0, h.offset <= h.total, payload.count <= h.total - h.offset else {
+      throw .invalid(type.name, "a chunk of \(payload.count) bytes at offset \(h.offset) does not fit in a total of \(h.total) bytes")
+    }
+    return h
   }
 
   private static let encoder: JSONEncoder = {

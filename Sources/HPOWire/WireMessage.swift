@@ -24,6 +24,7 @@ public enum WireMessage: Sendable, Equatable {
   case noWork(NoWork)
   case decision(TrialDecision)
   case shard(ShardTransfer)
+  case checkpointReceipt(CheckpointReceipt)
   // Either way
   case error(WireFailure)
   // Client ↔ coordinator
@@ -52,6 +53,7 @@ public enum WireMessage: Sendable, Equatable {
     case .noWork: return .noWork
     case .decision: return .decision
     case .shard: return .shard
+    case .checkpointReceipt: return .checkpointReceipt
     case .error: return .error
     case .submit: return .submit
     case .submitted: return .submitted
@@ -69,7 +71,7 @@ public enum WireMessage: Sendable, Equatable {
 public enum WireMessageType: UInt8, Sendable, CaseIterable {
   case hello = 1, askForWork = 2, progress = 3, result = 4, checkpoint = 5, shardRequest = 6
   case heartbeat = 7, goodbye = 8, log = 9
-  case welcome = 20, assignment = 21, noWork = 22, decision = 23, shard = 24
+  case welcome = 20, assignment = 21, noWork = 22, decision = 23, shard = 24, checkpointReceipt = 25
   case error = 40
   case submit = 60, submitted = 61, statusRequest = 62, status = 63, cancel = 64, logRequest = 65, logReply = 66
 

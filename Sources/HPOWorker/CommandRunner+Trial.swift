@@ -93,7 +93,7 @@ extension CommandRunner {
       // An evaluate command scores this checkpoint: it is HPO_CHECKPOINT_DIR, as the trial left it.
       do {
         try fm.removeItem(at: checkpoint)
-        try FileBundle.unpack(Array(try Data(contentsOf: candidateFile)), into: checkpoint.path)
+        try FileBundle.unpack(file: candidateFile.path, into: checkpoint.path)
       } catch {
         throw TrialRunError("cannot unpack the checkpoint to evaluate into \(checkpoint.path): \(error)")
       }
@@ -101,7 +101,8 @@ extension CommandRunner {
     if let resumeRef = a.shards.first(where: { $0.role == .resume }), let resumeFile = shardFiles[resumeRef.sha256] {
       let resume = own.appendingPathComponent("resume")
       do {
-        try FileBundle.unpack(Array(try Data(contentsOf: resumeFile)), into: resume.path)
+        // Streaming: a checkpoint of any size unpacks through a small buffer.
+        try FileBundle.unpack(file: resumeFile.path, into: resume.path)
       } catch {
         throw TrialRunError("cannot unpack the previous attempt's checkpoint into \(resume.path): \(error)")
       }

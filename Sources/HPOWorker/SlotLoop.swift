@@ -159,13 +159,14 @@ struct SlotLoop {
       held = a.slots
       try askAhead(running: key, transport)
       logs?.start()
+      let connection = SlotConnection(loop: self, transport: transport)
       let context = logs.map { logs in
         TrialContext(
           output: { stream, bytes in logs.add(stream, bytes) },
-          uploadCheckpoint: { bytes in
+          uploadCheckpoint: { file in
             try logs.withTransport {
               try logs.flushLocked()
-              try logs.sendLocked(.checkpoint(CheckpointTransfer(key: key, sha256: SHA256Hex.of(bytes), bytes: bytes)))
+              return try connection.loop.sendCheckpoint(file, of: key, connection.transport, send: logs.sendLocked)
             }
           },
           stop: stop)
@@ -195,7 +196,10 @@ struct SlotLoop {
         key: key, status: run.stopped ? .stopped : .complete, metrics: run.metrics, epochs: run.epochs, seconds: seconds,
         hasCheckpoint: checkpoint != nil && !run.stopped)))
       if let checkpoint, !run.stopped {
-        try transport.send(.checkpoint(CheckpointTransfer(key: key, sha256: SHA256Hex.of(checkpoint), bytes: checkpoint)))
+        // After the result: the slot moves on once the last chunk is sent, without waiting for its receipt.
+        _ = try sendCheckpoint(
+          key: key, sha256: SHA256Hex.of(checkpoint), total: checkpoint.count, awaitLast: false, transport, send: transport.send
+        ) { offset, count in Array(checkpoint[offset..<(offset + count)]) }
       }
       logger.info("trial done", metadata: ["trial": "\(key)", "stopped": "\(run.stopped)", "seconds": "\(seconds)"])
     case .failure(let error):
@@ -274,42 +278,142 @@ struct SlotLoop {
   }
 
   /// Local files for every shard, fetched from the coordinator when missing
-  /// and verified against their hash before use.
+  /// (in chunks, written to the cache as they come) and verified against
+  /// their hash before use.
   private func fetchShards(_ shards: [ShardReference], _ transport: any ClientTransport) throws -> [String: URL] {
     var files: [String: URL] = [:]
     for shard in shards {
       let url = service.options.cacheDirectory.appendingPathComponent(shard.sha256)
-      if FileManager.default.fileExists(atPath: url.path) {
-        files[shard.sha256] = url
-        continue
+      if !FileManager.default.fileExists(atPath: url.path) {
+        try fetch(shard, to: url, transport)
+        listing.names = nil
+        logger.info("shard fetched", metadata: ["shard": "\(shard.sha256.prefix(12))", "bytes": "\(shard.bytes)"])
       }
-      try transport.send(.shardRequest(ShardRequest(sha256: shard.sha256)))
-      let reply = try awaitMessage(transport, timeout: .seconds(60)) { m -> Result<ShardTransfer, TrialRunError>? in
-        if case .shard(let s) = m, s.sha256 == shard.sha256 { return .success(s) }
-        if case .error(let e) = m, e.code == .unknownShard { return .failure(TrialRunError(e.message)) }
-        return nil
-      }
-      guard let reply else { throw TrialRunError("the coordinator did not send shard \(shard.sha256) within 60 s") }
-      let transfer = try reply.get()
-      guard SHA256Hex.of(transfer.bytes) == shard.sha256 else {
-        throw TrialRunError("shard \(shard.sha256) arrived corrupted (its SHA-256 differs)")
-      }
-      // Atomic: another slot or worker sharing the cache sees either no file
-      // or the whole shard, never a gap.
-      do { try AtomicFile.write(transfer.bytes, to: url.path) } catch {
-        throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(error.reason)")
-      }
-      listing.names = nil
-      logger.info("shard fetched", metadata: ["shard": "\(shard.sha256.prefix(12))", "bytes": "\(transfer.bytes.count)"])
       files[shard.sha256] = url
     }
     return files
+  }
+
+  /// Fetches `shard` chunk by chunk into a temporary file beside `url`,
+  /// renamed to `url` once whole and verified: another slot or worker
+  /// sharing the cache sees no file or the whole shard, never a part; a
+  /// shard that arrived corrupted is not kept.
+  private func fetch(_ shard: ShardReference, to url: URL, _ transport: any ClientTransport) throws {
+    let file: AtomicFile.Appender
+    do { file = try AtomicFile.Appender(path: url.path) } catch {
+      throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(error.reason)")
+    }
+    defer { file.discard() }
+    repeat {
+      try transport.send(.shardRequest(ShardRequest(sha256: shard.sha256, offset: file.count)))
+      let reply = try awaitMessage(transport, timeout: .seconds(60)) { m -> Result<ShardTransfer, TrialRunError>? in
+        if case .shard(let s) = m, s.sha256 == shard.sha256, s.offset == file.count { return .success(s) }
+        // The coordinator's errors about this shard name it.
+        if case .error(let e) = m, e.code == .unknownShard || e.message.contains(shard.sha256) { return .failure(TrialRunError(e.message)) }
+        return nil
+      }
+      guard let reply else {
+        throw TrialRunError("the coordinator did not send shard \(shard.sha256) (at byte \(file.count)) within 60 s")
+      }
+      let chunk = try reply.get()
+      guard chunk.total == shard.bytes, !chunk.bytes.isEmpty || chunk.total == 0 else {
+        throw TrialRunError(
+          "shard \(shard.sha256) arrived with \(chunk.total) bytes from byte \(chunk.offset) (\(chunk.bytes.count) in the chunk); the assignment says \(shard.bytes)")
+      }
+      do { try file.append(chunk.bytes) } catch {
+        throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(error.reason)")
+      }
+    } while file.count < shard.bytes
+    guard file.sha256 == shard.sha256 else {
+      throw TrialRunError("shard \(shard.sha256) arrived corrupted (its SHA-256 differs)")
+    }
+    do { try file.commit() } catch {
+      throw TrialRunError("cannot store shard \(shard.sha256) in \(service.options.cacheDirectory.path): \(error.reason)")
+    }
+  }
+
+  // MARK: Checkpoints
+
+  /// Sends a command trial's checkpoint bundle file in chunks (see
+  /// ``sendCheckpoint(key:sha256:total:awaitLast:_:send:read:)``), through
+  /// `send`, waiting for every receipt.
+  fileprivate func sendCheckpoint(
+    _ file: CheckpointFile, of key: TrialKey, _ transport: any ClientTransport, send: (WireMessage) throws -> Void
+  ) throws -> Bool {
+    let handle: FileHandle
+    do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: file.path)) } catch {
+      throw TrialRunError("cannot read the checkpoint bundle \(file.path): \(error)")
+    }
+    defer {
+      // Read-only: closing loses nothing.
+      try? handle.close()
+    }
+    return try sendCheckpoint(key: key, sha256: file.sha256, total: file.bytes, awaitLast: true, transport, send: send) { _, count in
+      [UInt8](try handle.read(upToCount: count) ?? Data())
+    }
+  }
+
+  /// Sends a checkpoint of `total` bytes as ``CheckpointTransfer`` chunks of
+  /// at most ``WireLimits/chunkBytes``, read in order by `read(offset,
+  /// count)`, keeping at most ``CheckpointTransfer/window`` chunks without a
+  /// receipt: whatever the checkpoint's size, a few chunks are in memory or
+  /// on the way. The slot's heartbeats go on meanwhile (their own thread and
+  /// connection), and each chunk the coordinator takes renews the lease.
+  ///
+  /// - Parameter awaitLast: wait for the receipts of the last chunks too.
+  /// - Returns: true when the coordinator answered (it kept the checkpoint,
+  ///   or refused it: logged); false when it did not answer within 60 s
+  ///   (logged; the caller may send it again later).
+  private func sendCheckpoint(
+    key: TrialKey, sha256: String, total: Int, awaitLast: Bool, _ transport: any ClientTransport,
+    send: (WireMessage) throws -> Void, read: (Int, Int) throws -> [UInt8]
+  ) throws -> Bool {
+    var sent = 0
+    var unanswered = 0
+    while sent < total || (awaitLast && unanswered > 0) {
+      if sent < total && unanswered < CheckpointTransfer.window {
+        let count = min(WireLimits.chunkBytes, total - sent)
+        let bytes = try read(sent, count)
+        guard bytes.count == count else {
+          throw TrialRunError("the checkpoint changed while it was sent (\(bytes.count) bytes at byte \(sent), not \(count))")
+        }
+        try send(.checkpoint(CheckpointTransfer(key: key, sha256: sha256, offset: sent, total: total, bytes: bytes)))
+        sent += count
+        unanswered += 1
+        continue
+      }
+      let receipt = try awaitMessage(transport, timeout: .seconds(60)) { m -> CheckpointReceipt? in
+        if case .checkpointReceipt(let r) = m, r.key == key, r.sha256 == sha256 { return r }
+        return nil
+      }
+      guard let receipt else {
+        logger.warning("the coordinator did not answer a checkpoint chunk within 60 s; the checkpoint is sent again at the next report", metadata: [
+          "trial": "\(key)", "sent": "\(sent)", "total": "\(total)",
+        ])
+        return false
+      }
+      if let refusal = receipt.refusal {
+        logger.notice("checkpoint not kept by the coordinator", metadata: ["trial": "\(key)", "reason": "\(refusal)"])
+        return true
+      }
+      unanswered -= 1
+    }
+    return true
   }
 
   private func sleep(milliseconds: Int) {
     let deadline = ContinuousClock.now + .milliseconds(milliseconds)
     while !stop.isRaised, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
   }
+}
+
+/// The slot's connection, for a trial's checkpoint upload callback (which a
+/// ``TrialContext`` holds as a `Sendable` closure): the callback runs on the
+/// slot's own thread, inside ``SlotLoop/runTrial``, under the log
+/// forwarder's lock, so the connection never changes threads.
+private struct SlotConnection: @unchecked Sendable {
+  let loop: SlotLoop
+  let transport: any ClientTransport
 }
 
 /// A slot's last listing of the shard cache. Only the slot's own thread touches it.

@@ -95,10 +95,11 @@ public struct TrialContext: Sendable {
   /// What the trial prints (command trials): forwarded to the coordinator's
   /// log of the trial. May be called from any thread.
   public var output: @Sendable (TrialLog.Stream, [UInt8]) -> Void
-  /// Sends a checkpoint of the running trial to the coordinator at once (a
-  /// command's checkpoint folder as a file bundle, each time it changed
-  /// before a report); call it on the thread that runs the trial.
-  public var uploadCheckpoint: @Sendable ([UInt8]) throws -> Void
+  /// Sends a checkpoint of the running trial to the coordinator at once, in
+  /// chunks (a command's checkpoint folder as a file bundle, each time it
+  /// changed before a report); true when the coordinator answered (kept or
+  /// refused it), false when it did not. Call it on the thread that runs the trial.
+  public var uploadCheckpoint: @Sendable (CheckpointFile) throws -> Bool
   /// Raised when the worker shuts down: a runner that can end its trial at
   /// once does so and throws a ``TrialRunError`` of kind
   /// ``TrialRunError/Kind/interrupted`` (the slot hands the trial back).
@@ -106,7 +107,7 @@ public struct TrialContext: Sendable {
 
   public init(
     output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void = { _, _ in },
-    uploadCheckpoint: @escaping @Sendable ([UInt8]) throws -> Void = { _ in }, stop: StopSignal = StopSignal()
+    uploadCheckpoint: @escaping @Sendable (CheckpointFile) throws -> Bool = { _ in true }, stop: StopSignal = StopSignal()
   ) {
     self.output = output
     self.uploadCheckpoint = uploadCheckpoint

@@ -13,31 +13,67 @@ import HPOData
 /// Properties: reading throws or returns, never traps; an accepted bundle is
 /// canonical (its files encode back to the same bytes); unpacked, it writes
 /// exactly its files, with their contents, inside the target folder and
-/// nothing outside it.
+/// nothing outside it. The streaming reader of bundle files (a command
+/// trial's checkpoint) agrees: the same input as a file is refused with the
+/// same error, leaving nothing, or unpacks to the same files.
 enum BundleHarness {
   static func run(_ bytes: [UInt8], in scratch: URL) -> FuzzTarget.Outcome {
     guard let flags = bytes.first else { return .refused("empty input") }
     var input = Array(bytes.dropFirst())
     if flags & 1 != 0 { seal(&input) }
+    let area = scratch.appendingPathComponent("bundle", isDirectory: true)
+    let target = area.appendingPathComponent("out", isDirectory: true)
+    // Left from the previous input (or absent): this harness's own folder.
+    try? FileManager.default.removeItem(at: area)
+    makeDirectory(area)
+    let file = scratch.appendingPathComponent("bundle-input")
+    guard FileManager.default.createFile(atPath: file.path, contents: Data(input)) else {
+      return .violated("cannot write the input to \(file.path)")
+    }
+    let fromFile: FileBundleError?
+    do {
+      try FileBundle.unpack(file: file.path, into: target.path)
+      fromFile = nil
+    } catch {
+      fromFile = error
+    }
     let bundle: FileBundle
     do {
       bundle = try FileBundle(decoding: input)
     } catch {
+      guard fromFile?.message == error.message else {
+        return .violated("the file reader says \(fromFile?.message ?? "nothing"), the in-memory reader \(error.message)")
+      }
+      let left = (try? FileManager.default.contentsOfDirectory(atPath: area.path)) ?? []  // listed: our own folder
+      guard left.isEmpty else { return .violated("a refused bundle file left \(left) behind") }
       return .refused(error.message)
     }
     guard encode(bundle) == input else {
       return .violated("an accepted bundle is not canonical: its files encode to other bytes")
     }
-    let area = scratch.appendingPathComponent("bundle", isDirectory: true)
-    let target = area.appendingPathComponent("out", isDirectory: true)
-    // Left from the previous input (or absent): this harness's own folder.
-    try? FileManager.default.removeItem(at: area)
+    if let fromFile {
+      // A name the filesystem refuses (too long, say) is a write failure, not a reading one.
+      guard fromFile.kind == .writeFailed else {
+        return .violated("the file reader refused a bundle the in-memory reader accepts: \(fromFile.message)")
+      }
+      let left = (try? FileManager.default.contentsOfDirectory(atPath: area.path)) ?? []  // listed: our own folder
+      guard left.isEmpty else { return .violated("a bundle file that could not be unpacked left \(left) behind") }
+      return .refused("unpack: \(fromFile.message)")
+    }
+    if let problem = check(bundle, unpackedIn: area, target: target) { return problem }
+    // The same bundle unpacked from memory.
+    try? FileManager.default.removeItem(at: area)  // our own folder, checked just above
     makeDirectory(area)
     do {
       try bundle.unpack(into: target.path)
     } catch {
       return .refused("unpack: \(error.message)")
     }
+    return check(bundle, unpackedIn: area, target: target) ?? .accepted
+  }
+
+  /// Why `bundle` unpacked into `target` (inside `area`) breaks a property, or nil.
+  static func check(_ bundle: FileBundle, unpackedIn area: URL, target: URL) -> FuzzTarget.Outcome? {
     let outside = (try? FileManager.default.contentsOfDirectory(atPath: area.path)) ?? []  // listed: our own folder
     guard outside == ["out"] else { return .violated("unpacking wrote outside its target: \(outside)") }
     var written: [String] = []
@@ -57,7 +93,7 @@ enum BundleHarness {
         Array(content) == Array(bundle.content(i))
       else { return .violated("unpacked '\(entry.path)' differs from its content in the bundle") }
     }
-    return .accepted
+    return nil
   }
 
   /// The documented layout of `bundle`'s files, written here apart from the reader.

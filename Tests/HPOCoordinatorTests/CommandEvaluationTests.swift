@@ -76,8 +76,8 @@ import Testing
       Thread.sleep(forTimeInterval: 0.005)
       try core.tick(now: now)
       try core.flush()
-    } while (core.releaseJobs.values.contains { $0.isRunning } || core.evaluations.values.contains {
-      if case .preparing(let job, _) = $0 { return job.isRunning }
+    } while (!core.releaseJobs.isEmpty || core.evaluations.values.contains {
+      if case .preparing = $0 { return true }
       return false
     }) && Date() < deadline
   }

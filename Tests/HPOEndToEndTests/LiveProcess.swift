@@ -56,6 +56,13 @@ final class LiveProcess: @unchecked Sendable {
 
   func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
 
+  /// The process's peak resident memory so far (`VmHWM` in /proc), in kB; nil once it has exited.
+  var peakResidentKilobytes: Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8) else { return nil }
+    return status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+      .flatMap { Int($0.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") }
+  }
+
   /// Kills the process if a test left it running.
   func stop() {
     if process.isRunning { kill(process.processIdentifier, SIGKILL) }

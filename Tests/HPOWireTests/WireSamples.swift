@@ -16,8 +16,8 @@ enum WireSamples {
     ("progress", .progress(TrialProgress(key: key, epoch: 3, metrics: ["accuracy": 0.9375, "log_loss": 0.25]))),
     ("result", .result(TrialResult(key: key, status: .complete, metrics: ["accuracy": 0.96875], epochs: 27, seconds: 12.5, hasCheckpoint: true))),
     ("result-failed", .result(TrialResult(key: key, status: .failed, metrics: [:], epochs: 0, seconds: 0.5, error: "loss diverged (NaN) at epoch 1"))),
-    ("checkpoint", .checkpoint(CheckpointTransfer(key: key, sha256: "00ff", bytes: [0, 1, 2, 255]))),
-    ("shard-request", .shardRequest(ShardRequest(sha256: "ab12"))),
+    ("checkpoint", .checkpoint(CheckpointTransfer(key: key, sha256: "00ff", offset: 8, total: 12, bytes: [0, 1, 2, 255]))),
+    ("shard-request", .shardRequest(ShardRequest(sha256: "ab12", offset: 4_194_304))),
     ("heartbeat", .heartbeat(Heartbeat(workerID: "w-1", running: [key]))),
     ("goodbye", .goodbye(Goodbye(workerID: "w-1", reason: "SIGTERM", handedBack: [key]))),
     ("welcome", .welcome(Welcome(coordinatorID: "c-1", heartbeatMilliseconds: 500, leaseMilliseconds: 5000))),
@@ -27,7 +27,7 @@ enum WireSamples {
       shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .train)], epochs: 9, seed: 1234567890123, reportEveryEpoch: true))),
     ("no-work", .noWork(NoWork(retryAfterMilliseconds: 250))),
     ("decision-stop", .decision(TrialDecision(key: key, verdict: .stop, reason: "asha: below the top 1/3 at rung 1 (epoch 3)"))),
-    ("shard", .shard(ShardTransfer(sha256: "ab12", bytes: Array(repeating: 7, count: 16)))),
+    ("shard", .shard(ShardTransfer(sha256: "ab12", offset: 0, total: 20, bytes: Array(repeating: 7, count: 16)))),
     ("error", .error(WireFailure(code: .unsupportedVersion, message: "protocol version 9 is not supported"))),
     ("status-request", .statusRequest(StatusRequest(experiment: nil))),
     ("cancel", .cancel(CancelRequest(experiment: "digits-mlp"))),
@@ -65,6 +65,10 @@ enum WireSamples {
     ("log-request", .logRequest(LogRequest(experiment: "sk", trial: 3, offset: 65536))),
     ("log-reply", .logReply(LogReply(experiment: "sk", trial: 3, text: "epoch 2 loss 0.25\n", next: 65554, finished: false))),
     ("log-reply-error", .logReply(LogReply(experiment: "sk", trial: 99, text: "", next: 0, finished: true, error: "sk has no trial 99 (it has 10)"))),
+    // Checkpoints and shards in chunks (issue 18): offsets and totals, and the receipts of checkpoint chunks.
+    ("checkpoint-receipt", .checkpointReceipt(CheckpointReceipt(key: key, sha256: "00ff", received: 12))),
+    ("checkpoint-receipt-refused", .checkpointReceipt(CheckpointReceipt(
+      key: key, sha256: "00ff", received: 0, refusal: "checkpoint of digits-mlp#7.2 refused: a chunk at byte 8 out of order (byte 4 was due)"))),
     ("status-command", .status(StatusReply(experiments: [
       ExperimentStatus(name: "sk", state: .failed, budget: 10, counts: [.infeasible: 2, .failed: 5], bestValue: nil, bestTrial: nil,
                        bestConfiguration: nil, elapsedSeconds: 3,

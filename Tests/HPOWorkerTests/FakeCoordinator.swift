@@ -22,19 +22,22 @@ final class FakeCoordinator: @unchecked Sendable {
   private var askCount = 0
   private let asks: [[WireMessage]]
   private let shards: [String: [UInt8]]
+  private let chunkBytes: Int
   private let decide: @Sendable (TrialProgress) -> TrialDecision.Verdict
 
   /// - Parameters:
   ///   - asks: the replies to each ask for work, in order.
   ///   - shards: the bytes sent for a shard request, by the hash asked for
-  ///     (a hash missing here is answered `unknown_shard`).
+  ///     (a hash missing here is answered `unknown_shard`), in chunks of at
+  ///     most `chunkBytes` from the offset asked for.
   ///   - decide: the verdict on each progress report.
   init(
-    asks: [[WireMessage]] = [], shards: [String: [UInt8]] = [:],
+    asks: [[WireMessage]] = [], shards: [String: [UInt8]] = [:], chunkBytes: Int = WireLimits.chunkBytes,
     decide: @escaping @Sendable (TrialProgress) -> TrialDecision.Verdict = { _ in .continue }
   ) {
     self.asks = asks
     self.shards = shards
+    self.chunkBytes = chunkBytes
     self.decide = decide
   }
 
@@ -61,7 +64,10 @@ final class FakeCoordinator: @unchecked Sendable {
       guard let bytes = shards[r.sha256] else {
         return [.error(WireFailure(code: .unknownShard, message: "the coordinator has no shard \(r.sha256)"))]
       }
-      return [.shard(ShardTransfer(sha256: r.sha256, bytes: bytes))]
+      let chunk = FileChunk.slice(bytes, offset: r.offset, maxBytes: chunkBytes)
+      return [.shard(ShardTransfer(sha256: r.sha256, offset: r.offset, total: chunk.total, bytes: chunk.bytes))]
+    case .checkpoint(let c):
+      return [.checkpointReceipt(CheckpointReceipt(key: c.key, sha256: c.sha256, received: c.offset + c.bytes.count))]
     default:
       return []
     }
@@ -105,6 +111,7 @@ extension [WireMessage] {
   var goodbyes: [Goodbye] { compactMap { if case .goodbye(let g) = $0 { g } else { nil } } }
   var asks: [WorkRequest] { compactMap { if case .askForWork(let w) = $0 { w } else { nil } } }
   var shardRequests: [String] { compactMap { if case .shardRequest(let r) = $0 { r.sha256 } else { nil } } }
+  var shardOffsets: [Int] { compactMap { if case .shardRequest(let r) = $0 { r.offset } else { nil } } }
   var heartbeats: [Heartbeat] { compactMap { if case .heartbeat(let h) = $0 { h } else { nil } } }
 }
 

@@ -41,6 +41,35 @@ import Testing
     #expect(Array(try Data(contentsOf: w.cache.appendingPathComponent(Self.abcHash))) == Self.abc)
   }
 
+  /// A shard larger than a chunk comes chunk by chunk, each asked for at
+  /// the byte where the last ended, and is cached whole.
+  @Test func aShardLargerThanAChunk_isFetchedChunkByChunk() throws {
+    let a = assignment(0, shards: [Self.shard(Self.longHash, Self.long, .train)])
+    let runner = ScriptedRunner()
+    let c = FakeCoordinator(asks: [[.assignment(a)]], shards: [Self.longHash: Self.long], chunkBytes: 20)
+    let w = RunningWorker(c, runner: runner)
+    #expect(c.waitUntil { $0.contains(where: isResult) })
+    #expect(w.shutDown())
+    #expect(c.messages.shardOffsets == [0, 20, 40], "56 bytes in chunks of 20")
+    #expect(c.results.first?.status == .complete)
+    #expect(runner.log.runs.first?.shardBytes == [Self.longHash: Self.long])
+    #expect(try Self.cacheFiles(w) == [Self.longHash], "no partial file left beside it")
+  }
+
+  /// A shard whose size on the coordinator is not the one the assignment
+  /// names is refused before it is used or cached.
+  @Test func aShardOfAnotherSize_isRefusedAndNotCached() throws {
+    let a = assignment(0, shards: [ShardReference(sha256: Self.abcHash, bytes: 4, role: .train)])
+    let runner = ScriptedRunner()
+    let c = FakeCoordinator(asks: [[.assignment(a)]], shards: [Self.abcHash: Self.abc])
+    let w = RunningWorker(c, runner: runner)
+    #expect(c.waitUntil { $0.contains(where: isResult) })
+    #expect(w.shutDown())
+    #expect(c.results.first?.error == "shard \(Self.abcHash) arrived with 3 bytes from byte 0 (3 in the chunk); the assignment says 4")
+    #expect(runner.log.runs.isEmpty)
+    #expect(try Self.cacheFiles(w) == [])
+  }
+
   @Test func aShardAlreadyInTheCache_isNotRequested() throws {
     let cache = temporaryDirectory()
     try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
