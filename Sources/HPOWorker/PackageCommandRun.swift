@@ -21,7 +21,7 @@ import Glibc
 /// - `params.json` (`HPO_PARAMS_FILE`) and the Python client (`hpo_client`).
 ///
 /// Each ``run(_:adding:stop:output:)`` gives the command this process's
-/// environment without its `HPO_` variables, then `HPO_PARAMS` (the winner's
+/// environment without hpo's protocol variables (``protocolVariables``), then `HPO_PARAMS` (the winner's
 /// configuration, JSON with sorted keys), `HPO_PARAMS_FILE`, `HPO_SEED`,
 /// `HPO_EXPERIMENT`, `HPO_TRIAL` (the winner's), `HPO_CHECKPOINT_DIR`,
 /// `HPO_REPORT_FD`, `PYTHONPATH` (the client's folder first),
@@ -109,7 +109,9 @@ public struct PackageCommandRun: Sendable {
 
   /// The environment of a command run with `extra` added (see the type's documentation).
   public func environment(adding extra: [String: String]) -> [String: String] {
-    var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("HPO_") }
+    // hpo's own protocol variables from an outer hpo (a predict run inside a trial) must not leak in;
+    // others the user set (HPO_SKLEARN_VENV in an example) pass through, as on a worker.
+    var environment = ProcessInfo.processInfo.environment.filter { !Self.protocolVariables.contains($0.key) }
     environment["HPO_PARAMS"] = Self.paramsJSON(command.configuration)
     environment["HPO_PARAMS_FILE"] = paramsFile
     environment["HPO_SEED"] = String(command.seed)
@@ -189,6 +191,13 @@ public struct PackageCommandRun: Sendable {
       }
     }
   }
+
+  /// The variables hpo gives commands (the README's tables): never inherited from hpo's own environment.
+  static let protocolVariables: Set<String> = [
+    "HPO_PARAMS", "HPO_PARAMS_FILE", "HPO_TRIAL", "HPO_ATTEMPT", "HPO_EXPERIMENT", "HPO_SEED", "HPO_EPOCHS",
+    "HPO_TRAIN", "HPO_VALIDATION", "HPO_TEST", "HPO_CHECKPOINT_DIR", "HPO_RESUME_DIR", "HPO_TRIAL_DIR",
+    "HPO_REPORT_FD", "HPO_SLOTS", "HPO_EVALUATING", "HPO_DATA", "HPO_OUTPUT",
+  ]
 }
 
 /// Why a package's command could not be prepared, started or cleaned up after.

@@ -220,6 +220,19 @@ import Glibc
     #expect(!trials.contains { $0.state == .failed }, "\(trials.filter { $0.state == .failed }.map(\.reason))")
     let best = try #require(trials.filter { $0.state == .complete }.compactMap(\.record.value).min())
     #expect(best < 0.2, "the best validation log loss on wine is \(best)")
+    // Released: evaluate.py scored the winner on the test split, the gate passed, and the
+    // package's own predict.py predicts the wines (label column present and ignored).
+    let package = dir.appendingPathComponent("runs/command-stdlib/package")
+    #expect(FileManager.default.fileExists(atPath: package.appendingPathComponent("checkpoint.bundle").path))
+    let predicted = try HPOProcess.run(["predict", "--package", package.path, "--data", "data/wine.csv"], in: dir)
+    #expect(predicted.exitCode == 0, "\(predicted.standardError)")
+    let lines = predicted.standardOutput.split(separator: "\n")
+    let labels = try String(contentsOf: dir.appendingPathComponent("data/wine.csv"), encoding: .utf8)
+      .split(separator: "\n").dropFirst().map { $0.split(separator: ",").last.map(String.init) ?? "" }
+    let header = "prediction," + Set(labels).sorted().map { "p_\($0)" }.joined(separator: ",")
+    #expect(lines.first.map(String.init) == header && lines.count == 179, "\(lines.prefix(3))")
+    let right = zip(lines.dropFirst(), labels).filter { $0.split(separator: ",").first.map(String.init) == $1 }.count
+    #expect(Double(right) / 178 > 0.85, "\(right) of 178 wines predicted right")
   }
 
   /// `resources.slots_per_trial` 2 on a worker of 2 slots: its trials never

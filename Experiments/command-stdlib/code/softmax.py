@@ -1,6 +1,6 @@
 """Multinomial logistic regression in plain Python (standard library only).
 
-Shared by train.py and evaluate.py: reading the CSV files hpo hands a command
+Shared by train.py, evaluate.py and predict.py: reading the CSV files hpo hands a command
 trial, the model (standardisation, weights, probabilities), its metrics, and
 its checkpoint file (JSON, written atomically).
 """
@@ -38,8 +38,9 @@ def class_order(labels):
 class Model:
     """Weights W (classes x features), biases b, and the training split's mean and scale."""
 
-    def __init__(self, classes, mean, scale, weights=None, biases=None):
+    def __init__(self, classes, mean, scale, weights=None, biases=None, features=None):
         self.classes = classes
+        self.features = features or []  # the training columns' names, for predict.py
         self.mean = mean
         self.scale = scale
         k, d = len(classes), len(mean)
@@ -122,7 +123,7 @@ class Model:
     def save(self, folder, epoch):
         """Writes model.json into folder atomically (a temporary file, then os.replace)."""
         state = {"epoch": epoch, "classes": self.classes, "mean": self.mean, "scale": self.scale,
-                 "weights": self.weights, "biases": self.biases}
+                 "weights": self.weights, "biases": self.biases, "features": self.features}
         path = os.path.join(folder, CHECKPOINT)
         tmp = path + ".tmp"
         with open(tmp, "w") as f:
@@ -139,4 +140,5 @@ class Model:
             return None
         with open(path) as f:
             s = json.load(f)
-        return Model(s["classes"], s["mean"], s["scale"], s["weights"], s["biases"]), s["epoch"]
+        model = Model(s["classes"], s["mean"], s["scale"], s["weights"], s["biases"], s.get("features"))
+        return model, s["epoch"]

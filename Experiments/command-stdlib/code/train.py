@@ -22,7 +22,7 @@ def main():
     epochs = int(os.environ.get("HPO_EPOCHS", "20"))
     seed = hpo_client.seed() or 0  # None when run by hand, outside hpo
 
-    _, train_rows, train_labels = read_csv(os.environ["HPO_TRAIN"])
+    names, train_rows, train_labels = read_csv(os.environ["HPO_TRAIN"])
     _, val_rows, val_labels = read_csv(os.environ["HPO_VALIDATION"])
     if batch_size > len(train_rows):
         # Every epoch would be one full batch of fewer rows than asked for: not this configuration.
@@ -38,6 +38,7 @@ def main():
             print(f"resuming after epoch {done} from {resume}")
     if model is None:
         model = Model.fitted_scaler(class_order(train_labels), train_rows)
+        model.features = names
 
     index = {c: i for i, c in enumerate(model.classes)}
     xs = [model.standardise(r) for r in train_rows]
