@@ -6,7 +6,16 @@ import HPOWire
 extension CoordinatorCore {
   /// Names of the experiments whose release stage is running now (a draining
   /// coordinator waits for them, up to its drain timeout).
-  public var runningReleases: [String] { Set(releaseJobs.keys).union(evaluations.keys).sorted() }
+  public var runningReleases: [String] {
+    // An evaluate command waiting for a lease is not running: a draining coordinator leases none.
+    let evaluating = evaluations.filter { _, phase in
+      switch phase {
+      case .preparing: return true
+      case .running(_, let tasks): return tasks.contains { $0.lease != nil }
+      }
+    }
+    return Set(releaseJobs.keys).union(evaluating.keys).sorted()
+  }
 
   /// How long a finished experiment waits for the checkpoints of its last
   /// trials before its release stage starts (without them it retrains the winner).

@@ -15,6 +15,7 @@ extension HPOCommand {
         Reads the experiment's trials from its store, evaluates the winner on the held-out test split, \
         checks the release gates and writes OUTPUT_DIR/package (OUTPUT_DIR/rejected when a gate fails), \
         report.md, junit.xml and result.json; the outcome is recorded in the store. \
+        A command experiment's winner (and champion) are scored by its evaluate command, run here. \
         Exit codes: 0 passed and packaged, 1 a gate failed, 2 bad input, 3 the stage failed.
         """)
 
