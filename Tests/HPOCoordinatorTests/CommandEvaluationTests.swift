@@ -46,9 +46,9 @@ import Testing
     init(_ d: String) { description = d }
   }
 
-  static func core(_ stage: RecordingStage) throws -> CoordinatorCore {
+  static func core(_ stage: RecordingStage, store: ExperimentStore = .inMemory()) throws -> CoordinatorCore {
     try CoordinatorCore(
-      store: ExperimentStore.inMemory(), configuration: CoordinatorCoreTests.config,
+      store: store, configuration: CoordinatorCoreTests.config,
       samplerFactory: { spec in makeSampler(for: spec.search, direction: spec.objective.direction) },
       release: stage, now: CoordinatorCoreTests.t0)
   }
@@ -160,5 +160,36 @@ import Testing
     #expect(release(core)?.state == .error)
     #expect(release(core)?.message == "the release stage of cmd cannot start: the winning trial 1 sent no checkpoint")
     #expect(ask(core, "w1") == nil, "no evaluate task is handed out")
+  }
+
+  /// A coordinator stopped while the winner's evaluate ran owes the release:
+  /// restarted on the same store, it leases the evaluate again (attempt 1 of its own).
+  @Test func restartedCoordinator_leasesTheEvaluateAgain() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-evaluate-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("store.sqlite").path
+    let store = try ExperimentStore.open(path: path)
+    let first = try Self.core(RecordingStage(), store: store)
+    try finishSearch(first)
+    guard case .assignment(let lost)? = ask(first, "w1") else { return }
+    #expect(lost.evaluation == .winner)
+    try store.close()
+
+    let reopened = try ExperimentStore.open(path: path)
+    defer { try? reopened.close() }
+    let stage = RecordingStage()
+    let second = try Self.core(stage, store: reopened)
+    try advance(second)
+    guard case .assignment(let again)? = ask(second, "w2") else {
+      Issue.record("the restarted coordinator did not lease the evaluate")
+      return
+    }
+    #expect(again.evaluation == .winner && again.key == lost.key)
+    // The result of the lease the first coordinator gave is that of the same key: one outcome, recorded once.
+    _ = t.send(second, .result(TrialResult(key: again.key, status: .complete, metrics: ["accuracy": 0.9], epochs: 0, seconds: 1)))
+    try advance(second)
+    #expect(release(second)?.state == .passed)
+    #expect(try reopened.release(of: "cmd")?.status == .passed)
   }
 }
