@@ -16,6 +16,12 @@ import Logging
 /// coordinator and its decision back; and maps the command's end to the
 /// trial's: complete, pruned, infeasible, retried or failed (with the last
 /// 4 KB of standard error). The trial's directory is removed afterwards.
+///
+/// An assignment with ``TrialAssignment/evaluation`` set is a release
+/// stage's task instead: it runs `evaluate` (not `train`) with
+/// `HPO_CHECKPOINT_DIR` holding the `.candidate` checkpoint, `HPO_TEST` the
+/// `.testCSV` split and `HPO_EVALUATING` the role; its reports are answered
+/// "continue" here and never sent, and nothing is uploaded.
 public struct CommandRunner: TrialRunner {
   /// Where per-trial directories, unpacked code and the Python client live.
   public let root: URL
