@@ -92,7 +92,7 @@ extension ReleaseStage {
       }
       if let data = spec.data {
         let profile = try DataProfile.make(spec: data, dataPath: data.path)
-        files[DataProfile.fileName] = Array(try profile.json().utf8)
+        files[DataProfile.fileName] = Array(profile.json().utf8)
         if v.newData != nil { gates += DataGates.evaluate(spec: spec, profile: profile) }
       }
       report.commandWinner = winner

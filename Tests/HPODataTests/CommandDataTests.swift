@@ -150,8 +150,8 @@ import Testing
   func makeWorkdir() throws -> String {
     let workdir = directory.path + "/work"
     try FileManager.default.createDirectory(atPath: workdir + "/pkg", withIntermediateDirectories: true)
-    FileManager.default.createFile(atPath: workdir + "/train.py", contents: Data("import hpo_client\n".utf8))
-    FileManager.default.createFile(atPath: workdir + "/pkg/util.py", contents: Data("X = 1\n".utf8))
+    try Data("import hpo_client\n".utf8).write(to: URL(fileURLWithPath: workdir + "/train.py"))
+    try Data("X = 1\n".utf8).write(to: URL(fileURLWithPath: workdir + "/pkg/util.py"))
     return workdir
   }
 
@@ -181,7 +181,7 @@ import Testing
 
     // Preparing again (a resume) gives the same shards; a changed workdir another fingerprint.
     #expect(try source.prepare(commandSpec(workdir: workdir, data: data, output: output)) == prepared)
-    FileManager.default.createFile(atPath: workdir + "/train.py", contents: Data("import hpo_client  # v2\n".utf8))
+    try Data("import hpo_client  # v2\n".utf8).write(to: URL(fileURLWithPath: workdir + "/train.py"))
     let changed = try source.prepare(commandSpec(workdir: workdir, data: data, output: output))
     #expect(changed.sourceSHA256 != prepared.sourceSHA256)
     #expect(changed.shards[1] == prepared.shards[1] && changed.shards[0] != prepared.shards[0])

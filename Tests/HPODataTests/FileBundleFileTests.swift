@@ -15,7 +15,7 @@ import Testing
   func makeFolder() throws -> String {
     let root = try bundles.makeWorkdir()
     let big = (0..<(FileBundle.streamBufferBytes * 2 + 12_345)).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ $0 >> 9) }
-    FileManager.default.createFile(atPath: root + "/lib/deep/weights.bin", contents: Data(big))
+    try Data(big).write(to: URL(fileURLWithPath: root + "/lib/deep/weights.bin"))
     return root
   }
 
@@ -37,7 +37,7 @@ import Testing
     #expect(packed == FileBundle.PackedFile(entries: memory.entries, bytes: memory.encoded.count, sha256: memory.sha256, skipped: [".git/"]))
     #expect(try names(directory.path + "/out") == ["checkpoint.bundle"], "no temporary file left beside it")
     // Packing again replaces the file.
-    FileManager.default.createFile(atPath: root + "/train.py", contents: Data("print('bye')\n".utf8))
+    try Data("print('bye')\n".utf8).write(to: URL(fileURLWithPath: root + "/train.py"))
     let again = try FileBundle.pack(directory: root, toFile: file)
     #expect(again.sha256 == (try FileBundle.pack(directory: root)).sha256 && again.sha256 != memory.sha256)
   }
@@ -45,7 +45,7 @@ import Testing
   @Test func unpackFile_roundTrip_keepsContentPathsAndModes() throws {
     let root = try makeFolder()
     // A name as long as the filesystem allows: written in place, with no temporary name beside it.
-    FileManager.default.createFile(atPath: root + "/lib/" + String(repeating: "n", count: 255), contents: Data("long".utf8))
+    try Data("long".utf8).write(to: URL(fileURLWithPath: root + "/lib/" + String(repeating: "n", count: 255)))
     let file = directory.path + "/b.bundle"
     let packed = try FileBundle.pack(directory: root, toFile: file)
     let out = directory.path + "/resume/dir"
@@ -75,7 +75,7 @@ import Testing
     let file = directory.path + "/in.bundle"
     let area = directory.path + "/area"
     for (n, input) in inputs.enumerated() {
-      FileManager.default.createFile(atPath: file, contents: Data(input))
+      try Data(input).write(to: URL(fileURLWithPath: file))
       let expected = thrown { () throws(FileBundleError) in _ = try FileBundle(decoding: input) }
       let got = thrown { () throws(FileBundleError) in _ = try FileBundle.unpack(file: file, into: area + "/out") }
       #expect(got == expected, "input \(n)")
@@ -95,14 +95,14 @@ import Testing
     let index = try #require(packed.entries.firstIndex { $0.path == "lib/deep/weights.bin" })
     let contentStart = bytes.count - packed.entries[index...].reduce(0) { $0 + $1.bytes }
     bytes[contentStart + big.bytes - 10] ^= 0x40
-    FileManager.default.createFile(atPath: file, contents: Data(bytes))
+    try Data(bytes).write(to: URL(fileURLWithPath: file))
     let out = directory.path + "/resume/dir"
     let corrupt = thrown { () throws(FileBundleError) in _ = try FileBundle.unpack(file: file, into: out) }
     #expect(corrupt?.kind == .hashMismatch)
     #expect(corrupt?.message.hasPrefix("file bundle's file 'lib/deep/weights.bin' is corrupt: its SHA-256 is ") == true)
     #expect(try names(directory.path + "/resume") == [], "nothing half-written")
 
-    FileManager.default.createFile(atPath: file, contents: Data(bytes.prefix(bytes.count - 1)))
+    try Data(bytes.prefix(bytes.count - 1)).write(to: URL(fileURLWithPath: file))
     let truncated = thrown { () throws(FileBundleError) in _ = try FileBundle.unpack(file: file, into: out) }
     let contents = packed.entries.reduce(0) { $0 + $1.bytes }
     #expect(truncated?.message == "file bundle is truncated: its files hold \(contents) bytes, but \(contents - 1) are left")
@@ -115,7 +115,7 @@ import Testing
   @Test func indexOverItsCap_isRefusedBeforeItIsRead() throws {
     let file = directory.path + "/b.bundle"
     let good = FileBundleTests.craft([("a.py", Array("abc".utf8), 0), ("b/c", Array("defg".utf8), 1)])
-    FileManager.default.createFile(atPath: file, contents: Data(good))
+    try Data(good).write(to: URL(fileURLWithPath: file))
     var reader = try BundleFileReader(path: file)
     // Header 16, then 48 + 4 for a.py: the second entry goes over 100.
     let error = thrown { () throws(FileBundleError) in _ = try FileBundle.readIndex(&reader, maxIndexBytes: 100) }
