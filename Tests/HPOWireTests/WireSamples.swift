@@ -62,6 +62,17 @@ enum WireSamples {
       shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .code), ShardReference(sha256: "cd34", bytes: 99, role: .trainCSV),
                ShardReference(sha256: "ef56", bytes: 9, role: .validationCSV), ShardReference(sha256: "0a0b", bytes: 77, role: .resume)],
       epochs: 5, seed: 42, reportEveryEpoch: true, slots: 2))),
+    // The release stage's evaluate task and its result (keys with trial number -1: the winner).
+    ("assignment-evaluate", .assignment(TrialAssignment(
+      key: TrialKey(experiment: "sk", trial: -1, attempt: 1), configuration: configuration,
+      model: ModelSpec(kind: .command, command: CommandSpec(
+        train: ["python3", "train.py"], evaluate: ["python3", "evaluate.py"], workdir: "/runs/sk")),
+      task: .classification, objective: ObjectiveSpec(metric: .accuracy),
+      shards: [ShardReference(sha256: "ab12", bytes: 4096, role: .code), ShardReference(sha256: "1c2d", bytes: 640, role: .candidate),
+               ShardReference(sha256: "3e4f", bytes: 88, role: .testCSV)],
+      epochs: nil, seed: 42, reportEveryEpoch: false, evaluation: .winner))),
+    ("result-evaluate", .result(TrialResult(
+      key: TrialKey(experiment: "sk", trial: -1, attempt: 1), status: .complete, metrics: ["accuracy": 0.95], epochs: 0, seconds: 1.5))),
     ("log-request", .logRequest(LogRequest(experiment: "sk", trial: 3, offset: 65536))),
     ("log-reply", .logReply(LogReply(experiment: "sk", trial: 3, text: "epoch 2 loss 0.25\n", next: 65554, finished: false))),
     ("log-reply-error", .logReply(LogReply(experiment: "sk", trial: 99, text: "", next: 0, finished: true, error: "sk has no trial 99 (it has 10)"))),
