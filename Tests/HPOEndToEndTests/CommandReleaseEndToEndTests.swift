@@ -95,17 +95,18 @@ import Testing
     #expect(card.contains("- evaluate: `python3 evaluate.py`") && card.contains("✅ **accuracy ≥ 0.5**"), "\(card)")
   }
 
-  @Test func failedGateOrAModelOnnxThatDoesNotLoad_rejectTheWinner_exit1() throws {
+  @Test func aWorseWinnerOrAModelOnnxThatDoesNotLoad_isRejected_exit1() throws {
     let dir = try Self.experiment(
       "cmd-rejected", files: ["model.onnx.src": "this is not an ONNX model"],
-      validation: #"{"gates": [{"metric": "accuracy", "min": 0.5}]}"#)
+      validation: #"{"gates": [{"metric": "accuracy", "min": 0.5}, {"metric": "accuracy", "min": 0.9999}]}"#)
     let r = try CommandTrialEndToEndTests.run(dir)
     #expect(r.exitCode == 1, "\(r.standardError)")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out/package").path))
     let rejected = dir.appendingPathComponent("out/rejected")
     #expect(!FileManager.default.fileExists(atPath: rejected.appendingPathComponent("model.onnx").path))
     let result = try Self.json(dir.appendingPathComponent("out/result.json"))
-    #expect(result["failed_gates"] as? [String] == ["onnx"])
+    // The winner is worse than the second gate asks (its test accuracy is below 1 unless x is exactly 1).
+    #expect(result["failed_gates"] as? [String] == ["accuracy ≥ 0.9999", "onnx"])
     let gates = try #require(result["gates"] as? [[String: Any]])
     let detail = try #require(gates.first { $0["name"] as? String == "onnx" }?["detail"] as? String)
     #expect(detail.hasPrefix("the checkpoint's model.onnx is not an ONNX model"), "\(detail)")
