@@ -26,7 +26,13 @@ extension CoordinatorCore {
       return refuse("no experiment named \(r.experiment)")
     }
     let finished: Bool
-    if let e = running {
+    if let role = EvaluationRole(keyNumber: r.trial) {
+      // The release's evaluate command: more output may come while the release stage has not ended.
+      finished = running.map { releaseStatus(of: $0)?.isFinal ?? true } ?? true
+      if !FileManager.default.fileExists(atPath: TrialLogWriter.file(trial: r.trial, in: Self.logDirectory(spec)).path), finished {
+        return refuse("\(r.experiment) has no output of the \(role.rawValue)'s evaluate command (it ran none, or it printed nothing)")
+      }
+    } else if let e = running {
       guard r.trial >= 0, r.trial < e.trials.count else {
         return refuse("\(r.experiment) has no trial \(r.trial) (it has \(e.trials.count))")
       }

@@ -104,7 +104,14 @@ import Testing
     // Asked again (its answer was lost), the worker gets the same task.
     guard case .assignment(let again)? = ask(core, "w2") else { return }
     #expect(again.key == a.key)
-    // Its output goes to its own log; its result to the stage.
+    // Its output goes to its own log (hpo logs cmd winner); its result to the stage.
+    let line = "evaluating \(UUID().uuidString)\n"
+    _ = t.send(core, .log(TrialLog(key: a.key, stream: .stdout, text: line)))
+    guard case .logReply(let log)? = t.send(core, .logRequest(LogRequest(experiment: "cmd", trial: -1, offset: 0))).first else {
+      Issue.record("no log reply")
+      return
+    }
+    #expect(log.error == nil && log.text.hasSuffix(line) && !log.finished)
     _ = t.send(core, .result(TrialResult(key: a.key, status: .complete, metrics: ["accuracy": 0.93], epochs: 0, seconds: 1.5)))
     try advance(core)
     #expect(release(core)?.state == .passed)

@@ -5,26 +5,30 @@ import HPOCore
 import HPOWire
 
 extension HPOCommand {
-  /// `hpo logs EXPERIMENT TRIAL [--follow]`: a command trial's output.
+  /// `hpo logs EXPERIMENT TRIAL [--follow]`: a command trial's output, or
+  /// that of the release stage's `evaluate` command (`winner`, `champion`).
   struct Logs: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print a command trial's output (standard output and error, as the coordinator kept them).",
-      discussion: "The coordinator keeps each trial's output under output.dir/logs/ (4 MiB per trial at most).")
+      discussion: """
+        The coordinator keeps each trial's output under output.dir/logs/ (4 MiB per trial at most). \
+        'winner' or 'champion' instead of a trial number prints the output of the release stage's \
+        evaluate command of that model (output.dir/logs/evaluate-winner.log, evaluate-champion.log).
+        """)
 
     @Argument(help: "The experiment.")
     var experiment: String
 
-    @Argument(help: "The trial number.")
-    var trial: Int
+    @Argument(help: ArgumentHelp("A trial number, or winner / champion (the release stage's evaluate command).", valueName: "trial"))
+    var target: LogTarget
+
+    var trial: Int { target.number }
 
     @Flag(help: "Keep printing new output until the trial ends.")
     var follow = false
 
     @OptionGroup var connection: ConnectionOptions
 
-    func validate() throws {
-      guard trial >= 0 else { throw ValidationError("trial \(trial) must be a trial number ≥ 0") }
-    }
 
     func run() throws {
       let client = try connect(connection)
@@ -44,6 +48,22 @@ extension HPOCommand {
         if !follow || reply.finished { return }
         Thread.sleep(forTimeInterval: 0.5)
       }
+    }
+  }
+}
+
+/// What `hpo logs` prints: a trial's output, or an `evaluate` command's.
+struct LogTarget: ExpressibleByArgument {
+  /// The trial number, or the evaluate command's key number (``EvaluationRole/keyNumber``).
+  var number: Int
+
+  init?(argument: String) {
+    if let role = EvaluationRole(rawValue: argument) {
+      number = role.keyNumber
+    } else if let n = Int(argument), n >= 0 {
+      number = n
+    } else {
+      return nil
     }
   }
 }
