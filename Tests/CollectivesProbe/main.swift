@@ -1,0 +1,51 @@
+// One gang member as its own process, for HPOCollectivesTests:
+//
+//   hpo-collectives-probe GANG RANK SIZE float|double CHUNK_BYTES DEADLINE_MS INPUT OUTPUT
+//
+// Binds a listener on 127.0.0.1 (ephemeral port) and prints `listening ADDRESS`;
+// reads one line of SIZE space-separated addresses from stdin; all-reduces
+// the raw buffer in INPUT (native-endian elements) and writes the result to
+// OUTPUT. Exit 0 on success, 3 with the error on stderr when the collective
+// fails, 2 for bad arguments.
+import Foundation
+import HPOCollectives
+import HPOCore
+import HPOZeroMQ
+
+func fail(_ message: String, code: Int32) -> Never {
+  FileHandle.standardError.write(Data((message + "\n").utf8))
+  exit(code)
+}
+
+let args = CommandLine.arguments
+guard args.count == 9, let rank = Int(args[2]), let size = Int(args[3]), let chunkBytes = Int(args[5]),
+  let deadlineMs = Int(args[6]), ["float", "double"].contains(args[4])
+else {
+  fail("usage: hpo-collectives-probe GANG RANK SIZE float|double CHUNK_BYTES DEADLINE_MS INPUT OUTPUT", code: 2)
+}
+
+func allReduce<T: CollectiveElement>(_: T.Type, communicator: GangCommunicator) throws -> [UInt8] {
+  let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: args[7])))
+  var buffer = input.withUnsafeBytes { raw in
+    (0..<(input.count / MemoryLayout<T>.stride)).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.stride, as: T.self) }
+  }
+  try communicator.allReduceSum(&buffer)
+  return buffer.withUnsafeBytes { [UInt8]($0) }
+}
+
+do {
+  let context = try ZeroMQContext()
+  let listener = try GangListener(context: context, gangID: args[1], rank: rank)
+  FileHandle.standardOutput.write(Data("listening \(listener.address)\n".utf8))
+  guard let line = readLine() else { fail("no addresses on stdin", code: 2) }
+  let addresses = line.split(separator: " ").map(String.init)
+  let gang = Gang(id: args[1], rank: rank, addresses: addresses, deadline: .milliseconds(deadlineMs), chunkBytes: chunkBytes)
+  let communicator = try GangCommunicator(gang: gang, listener: listener)
+  let result = args[4] == "float"
+    ? try allReduce(Float.self, communicator: communicator) : try allReduce(Double.self, communicator: communicator)
+  try AtomicFile.write(result, to: args[8])
+  communicator.close()
+  context.close()
+} catch {
+  fail("\(error)", code: 3)
+}
