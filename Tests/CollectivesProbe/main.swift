@@ -7,6 +7,10 @@
 // the raw buffer in INPUT (native-endian elements) and writes the result to
 // OUTPUT. Exit 0 on success, 3 with the error on stderr when the collective
 // fails, 2 for bad arguments.
+//
+//   hpo-collectives-probe bench GANG RANK ADDR,ADDR,... CHUNK_BYTES MAX_BYTES
+//
+// One member of the all-reduce benchmark (Bench.swift).
 import Foundation
 import HPOCollectives
 import HPOCore
@@ -18,6 +22,16 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let args = CommandLine.arguments
+if args.count == 7, args[1] == "bench", let rank = Int(args[3]), let chunk = Int(args[5]), let max = Int(args[6]) {
+  do {
+    try runBench(
+      gangID: args[2], rank: rank, addresses: args[4].split(separator: ",").map(String.init), chunkBytes: chunk,
+      maxBytes: max)
+    exit(0)
+  } catch {
+    fail("\(error)", code: 3)
+  }
+}
 guard args.count == 9, let rank = Int(args[2]), let size = Int(args[3]), let chunkBytes = Int(args[5]),
   let deadlineMs = Int(args[6]), ["float", "double"].contains(args[4])
 else {

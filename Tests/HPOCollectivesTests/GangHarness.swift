@@ -8,11 +8,13 @@ import HPOZeroMQ
 enum GangHarness {
   /// Runs `body` on every rank of a gang of `size` except `absent` ones,
   /// whose addresses are bound and released again (a member that never
-  /// joins: nothing listens there). Returns each present rank's result and
+  /// joins: nothing listens there). With `keys` the gang uses CURVE; a rank
+  /// in `impostors` uses that pair instead of its own. Returns each present rank's result and
   /// the gang's addresses.
   static func run<R: Sendable>(
     size: Int, absent: Set<Int> = [], id: String = "gang-1", deadline: Duration = .seconds(30),
     chunkBytes: Int = Gang.defaultChunkBytes, keys: [ZeroMQCurveKeyPair]? = nil,
+    impostors: [Int: ZeroMQCurveKeyPair] = [:],
     _ body: @escaping @Sendable (GangCommunicator) throws -> R
   ) throws -> (results: [Int: Result<R, any Error>], addresses: [String]) {
     let addresses = Locked([String](repeating: "", count: size))
@@ -36,7 +38,12 @@ enum GangHarness {
         do {
           let context = try ZeroMQContext()
           defer { context.close() }
-          let security = keys.map { GangSecurity(keyPair: $0[rank], publicKeys: $0.map(\.publicKey)) }
+          // An impostor's own list has its key in its place; the others' lists do not.
+          let security = keys.map { keys in
+            var pairs = keys
+            if let impostor = impostors[rank] { pairs[rank] = impostor }
+            return GangSecurity(keyPair: pairs[rank], publicKeys: pairs.map(\.publicKey))
+          }
           let listener: GangListener
           do {
             listener = try GangListener(context: context, gangID: id, rank: rank, security: security)

@@ -7,32 +7,54 @@ import Testing
 /// its own port; this process plays the coordinator's rendezvous (collects
 /// the addresses, hands them out) and checks the sums.
 struct ProcessGangTests {
-  func allReduceInProcesses<T: CollectiveElement>(
-    _ type: T.Type, size: Int, count: Int, chunkBytes: Int
-  ) throws -> (results: [[UInt8]], expected: [UInt8]) {
-    let probe = try #require(BuiltExecutable.url("hpo-collectives-probe"), "searched \(BuiltExecutable.searched)")
-    let dir = try TempDir()
-    defer { dir.cleanup() }
-    let inputs = (0..<size).map { GangHarness.buffer(T.self, count: count, seed: 42, rank: $0) }
+  /// A started gang of probes: their processes and pipes, and the addresses
+  /// they reported.
+  struct Members {
     var processes: [(process: Process, stdin: Pipe, stdout: Pipe, stderr: Pipe)] = []
-    defer { for p in processes where p.process.isRunning { p.process.terminate() } }
+    var addresses: [String] = []
+
+    /// Hands `rank` every member's address: the probe starts its all-reduce.
+    func start(_ rank: Int) {
+      processes[rank].stdin.fileHandleForWriting.write(Data((addresses.joined(separator: " ") + "\n").utf8))
+    }
+
+    /// Waits for `rank` to exit; its exit status and standard error.
+    func finish(_ rank: Int) -> (status: Int32, errors: String) {
+      processes[rank].process.waitUntilExit()
+      let errors = String(decoding: processes[rank].stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      return (processes[rank].process.terminationStatus, errors)
+    }
+
+    func stop() {
+      for p in processes where p.process.isRunning {
+        kill(p.process.processIdentifier, SIGKILL)
+        p.process.waitUntilExit()
+      }
+    }
+  }
+
+  /// Starts `size` probes, each all-reducing `dir/in-RANK` into `dir/out-RANK`
+  /// once it is given the addresses, and collects the addresses they bound.
+  func launch(
+    size: Int, type: String, chunkBytes: Int, deadlineMs: Int, in dir: TempDir
+  ) throws -> Members {
+    let probe = try #require(BuiltExecutable.url("hpo-collectives-probe"), "searched \(BuiltExecutable.searched)")
+    var members = Members()
     for rank in 0..<size {
-      try Data(GangHarness.bits(inputs[rank])).write(to: URL(fileURLWithPath: dir.path("in-\(rank)")))
       let process = Process()
       process.executableURL = probe
       process.arguments = [
-        "proc-gang", "\(rank)", "\(size)", T.self == Float.self ? "float" : "double", "\(chunkBytes)", "30000",
-        dir.path("in-\(rank)"), dir.path("out-\(rank)"),
+        "proc-gang", "\(rank)", "\(size)", type, "\(chunkBytes)", "\(deadlineMs)", dir.path("in-\(rank)"),
+        dir.path("out-\(rank)"),
       ]
       let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
       process.standardInput = stdin
       process.standardOutput = stdout
       process.standardError = stderr
       try process.run()
-      processes.append((process, stdin, stdout, stderr))
+      members.processes.append((process, stdin, stdout, stderr))
     }
-    var addresses: [String] = []
-    for p in processes {
+    for p in members.processes {
       var line = Data()
       while line.last != UInt8(ascii: "\n") {
         let byte = p.stdout.fileHandleForReading.readData(ofLength: 1)
@@ -41,17 +63,51 @@ struct ProcessGangTests {
       }
       let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
       #expect(text.hasPrefix("listening tcp://127.0.0.1:"), "\(text)")
-      addresses.append(String(text.dropFirst("listening ".count)))
+      members.addresses.append(String(text.dropFirst("listening ".count)))
     }
-    for p in processes { p.stdin.fileHandleForWriting.write(Data((addresses.joined(separator: " ") + "\n").utf8)) }
+    return members
+  }
+
+  func allReduceInProcesses<T: CollectiveElement>(
+    _ type: T.Type, size: Int, count: Int, chunkBytes: Int
+  ) throws -> (results: [[UInt8]], expected: [UInt8]) {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let inputs = (0..<size).map { GangHarness.buffer(T.self, count: count, seed: 42, rank: $0) }
+    for rank in 0..<size {
+      try Data(GangHarness.bits(inputs[rank])).write(to: URL(fileURLWithPath: dir.path("in-\(rank)")))
+    }
+    let members = try launch(
+      size: size, type: T.self == Float.self ? "float" : "double", chunkBytes: chunkBytes, deadlineMs: 30000, in: dir)
+    defer { members.stop() }
+    for rank in 0..<size { members.start(rank) }
     var results: [[UInt8]] = []
-    for (rank, p) in processes.enumerated() {
-      p.process.waitUntilExit()
-      let errors = String(decoding: p.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-      #expect(p.process.terminationStatus == 0, "rank \(rank): \(errors)")
+    for rank in 0..<size {
+      let (status, errors) = members.finish(rank)
+      #expect(status == 0, "rank \(rank): \(errors)")
       results.append(try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.path("out-\(rank)")))))
     }
     return (results, GangHarness.bits(GangHarness.ringOrderSum(inputs)))
+  }
+
+  /// Rank 2 is stopped (SIGSTOP) after binding, before it joins: the kernel
+  /// still accepts its TCP connections but nothing answers. The other two
+  /// processes exit within the deadline (exit 3) naming rank 2's address.
+  @Test func aStoppedMemberProcess_makesTheOthersExit_namingIt() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    for rank in 0..<3 { try Data(GangHarness.bits([Double](repeating: 1, count: 1000))).write(to: URL(fileURLWithPath: dir.path("in-\(rank)"))) }
+    let members = try launch(size: 3, type: "double", chunkBytes: 1024, deadlineMs: 2000, in: dir)
+    defer { members.stop() }
+    kill(members.processes[2].process.processIdentifier, SIGSTOP)
+    members.start(0)
+    members.start(1)
+    for rank in 0..<2 {
+      let (status, errors) = members.finish(rank)
+      #expect(status == 3, "rank \(rank) exits with the collective's failure")
+      #expect(errors.contains("rank 2 (\(members.addresses[2]))"), "rank \(rank): \(errors)")
+      #expect(errors.contains("deadline"), "rank \(rank): \(errors)")
+    }
   }
 
   @Test func threeProcesses_allReduceAMillionAndThreeDoubles_toTheRingOrderSum() throws {
