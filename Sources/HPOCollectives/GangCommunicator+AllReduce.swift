@@ -14,6 +14,8 @@ extension GangCommunicator {
   /// (ranks mod `size`), whatever the timing; every member ends with the same
   /// bits, and the same inputs give the same bits run to run.
   /// - Throws: ``CollectiveError`` (see ``GangCommunicator``'s contract).
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   public func allReduceSum<T: CollectiveElement>(_ buffer: inout [T]) throws(CollectiveError) {
     try run(.allReduce, elementCode: T.wireCode, elementCount: buffer.count) { (run) throws(CollectiveError) in
       let size = gang.size, rank = gang.rank
@@ -61,16 +63,27 @@ extension GangCommunicator {
     }
   }
 
+  /// The bytes of `buffer[range]`, copied in one `memcpy`-like move.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   static func bytes<T: CollectiveElement>(of buffer: [T], _ range: Range<Int>) -> [UInt8] {
-    buffer.withUnsafeBytes { raw in
-      let stride = MemoryLayout<T>.stride
-      return Array(raw[(range.lowerBound * stride)..<(range.upperBound * stride)])
+    let stride = MemoryLayout<T>.stride
+    return buffer.withUnsafeBytes { raw in
+      [UInt8](unsafeUninitializedCapacity: range.count * stride) { out, initialized in
+        if let base = raw.baseAddress, range.count > 0 {
+          UnsafeMutableRawPointer(out.baseAddress!).copyMemory(
+            from: base + range.lowerBound * stride, byteCount: range.count * stride)
+        }
+        initialized = range.count * stride
+      }
     }
   }
 
   /// `buffer[range] = received + buffer[range]` (`.add`; IEEE addition
   /// commutes, so the order along the ring is what fixes the bits) or
   /// `= received` (`.replace`).
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   static func combine<T: CollectiveElement>(_ payload: [UInt8], into buffer: inout [T], at range: Range<Int>, _ combine: Combine) {
     let stride = MemoryLayout<T>.stride
     payload.withUnsafeBytes { raw in

@@ -6,6 +6,8 @@ extension GangCommunicator {
   /// root's predecessor. A gang of one returns at once.
   /// - Throws: ``CollectiveError``: `.invalidGang` for a root outside
   ///   `0..<size`; otherwise see ``GangCommunicator``'s contract.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
   public func broadcast<T: CollectiveElement>(_ buffer: inout [T], root: Int) throws(CollectiveError) {
     try run(.broadcast, elementCode: T.wireCode, elementCount: buffer.count) { (run) throws(CollectiveError) in
       guard (0..<gang.size).contains(root) else {
