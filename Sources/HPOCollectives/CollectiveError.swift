@@ -1,11 +1,13 @@
 /// Why a collective failed. After any of these the communicator is broken:
 /// every later call throws the same error, and it should be closed.
 public struct CollectiveError: Error, Sendable, Hashable, CustomStringConvertible {
-  public enum Kind: Sendable, Hashable {
+  public enum Kind: UInt8, Sendable, Hashable {
     /// The gang's fields break a rule (the message names field and value).
-    case invalidGang
+    case invalidGang = 1
     /// The deadline passed while waiting for `peerRank` (dead, stalled or
-    /// never joined, or itself waiting for a peer further along the ring).
+    /// never joined). A member whose own wait ended because its predecessor
+    /// gave up names the peer the predecessor named (see
+    /// ``GangCommunicator``, "Faults").
     case deadlineExceeded
     /// A member of this gang and collective sent something this member did
     /// not expect (another element count, kind or element type): the members

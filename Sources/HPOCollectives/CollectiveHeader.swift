@@ -1,12 +1,16 @@
 /// Which collective a message belongs to.
 enum CollectiveKind: UInt8, Sendable {
   case allReduce = 1, broadcast = 2, barrier = 3
+  /// A member gave up on a collective: `step` names the rank it blames,
+  /// `elementCode` the ``CollectiveError/Kind``, the payload its message.
+  case abort = 4
 
   var name: String {
     switch self {
     case .allReduce: "all-reduce"
     case .broadcast: "broadcast"
     case .barrier: "barrier"
+    case .abort: "abort"
     }
   }
 }

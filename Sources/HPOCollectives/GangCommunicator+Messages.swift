@@ -28,6 +28,7 @@ extension GangCommunicator {
       try body(run)
     } catch {
       failure = error
+      sendAbortNotice(error, run: run)
       throw error
     }
   }
@@ -66,11 +67,27 @@ extension GangCommunicator {
 
   /// Receives chunk `chunk` of step `step` from the ring predecessor, whose
   /// payload must be `byteCount` bytes; refuses strays on the way.
+  ///
+  /// When the deadline passes, or an abort notice comes from the
+  /// predecessor, this member gives up on the data but listens
+  /// ``abortGrace`` more for notices: it tells its successor whom it blames
+  /// (its predecessor, or the rank the latest notice names), and throws at
+  /// the end of the grace naming the latest. Notices travel the ring in
+  /// microseconds, so the grace lets the blame settle on the member that
+  /// really stopped rather than on a neighbour that was itself waiting.
   func receive(_ run: CollectiveRun, step: Int, chunk: Int, byteCount: Int) throws(CollectiveError) -> [UInt8] {
     let peer = gang.previousRank
     let what = "receiving chunk \(chunk) of step \(step)"
+    var giveUpAt: ContinuousClock.Instant?
+    var blame: CollectiveError?
     while true {
-      guard let left = remaining(run) else { throw deadlineError(run, peer: peer, waitingFor: what) }
+      let now = ContinuousClock.now
+      if giveUpAt == nil, now >= run.deadline {
+        giveUpAt = run.deadline.advanced(by: abortGrace)
+        sendAbortNotice(deadlineError(run, peer: peer, waitingFor: what), run: run)
+      }
+      if let giveUpAt, now >= giveUpAt { throw blame ?? deadlineError(run, peer: peer, waitingFor: what) }
+      let left = max(now.duration(to: giveUpAt ?? run.deadline), .milliseconds(1))
       let message: ZeroMQMessage?
       do throws(ZeroMQError) {
         guard try !ZeroMQPoller.readable([listener.socket], timeout: left).isEmpty else { continue }
@@ -89,6 +106,16 @@ extension GangCommunicator {
         refusedMessages += 1
         continue
       }
+      if header.kind == .abort {
+        if let notice = abortError(header, payload: message.frames[2], run: run) {
+          blame = notice
+          giveUpAt = min(giveUpAt ?? run.deadline.advanced(by: abortGrace), now.advanced(by: abortGrace))
+          sendAbortNotice(notice, run: run)
+        }
+        continue
+      }
+      // Once given up, data comes too late: only notices still count.
+      if giveUpAt != nil { continue }
       try check(header, payloadBytes: message.frames[2].count, run: run, step: step, chunk: chunk, byteCount: byteCount)
       return message.frames[2]
     }

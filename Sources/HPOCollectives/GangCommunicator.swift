@@ -19,10 +19,16 @@ import HPOZeroMQ
 /// is called on this member, on the monotonic clock; otherwise it throws
 /// ``CollectiveError/Kind/deadlineExceeded`` naming the peer it was waiting
 /// for (its ring predecessor when receiving, its successor when sending).
-/// A dead or stalled member makes its neighbours throw; those throwing stop
-/// sending, so the rest of the ring throws within its own deadline: no
-/// member hangs longer than one deadline per collective. After any error the
-/// communicator is broken and every later call rethrows that error.
+///
+/// **Faults.** A dead or stalled member makes its neighbours throw naming
+/// it. A member that gives up (deadline, mismatch) sends its successor an
+/// abort notice naming the rank it blames (best effort, never blocking); a
+/// member that receives one blames that rank and passes the notice on, so
+/// members further along the ring name the culprit, not the neighbour that
+/// stopped sending because it was itself waiting. A member waiting to
+/// receive listens ``abortGrace`` past the deadline for such notices: no
+/// member hangs longer than deadline + grace per collective. After any
+/// error the communicator is broken and every later call rethrows it.
 ///
 /// **Not thread-safe**: one owner thread (libzmq sockets), like ``ZeroMQSocket``.
 public final class GangCommunicator {
@@ -60,7 +66,8 @@ public final class GangCommunicator {
     self.gang = gang
     self.listener = listener
     gangIDBytes = Array(gang.id.utf8)
-    receiveLimits = ZeroMQReceiveLimits(maxFrames: 3, maxBytes: CollectiveHeader.byteCount + 255 + gang.chunkBytes)
+    receiveLimits = ZeroMQReceiveLimits(
+      maxFrames: 3, maxBytes: CollectiveHeader.byteCount + 255 + max(gang.chunkBytes, Self.maxNoticeBytes))
     guard gang.size > 1 else {
       sender = nil
       return

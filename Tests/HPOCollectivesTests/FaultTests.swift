@@ -21,6 +21,20 @@ struct FaultTests {
     }
   }
 
+  /// In a gang of 4, rank 0 is no neighbour of the absent rank 2: it waits
+  /// on rank 3, which gives up on rank 2 and says so; rank 0 names rank 2.
+  @Test func aMemberThatNeverJoins_isNamedByNonNeighboursToo() throws {
+    let run = try GangHarness.run(size: 4, absent: [2], deadline: .seconds(2)) { communicator in
+      var buffer = [Float](repeating: 1, count: 100)
+      try communicator.allReduceSum(&buffer)
+    }
+    for rank in [0, 1, 3] {
+      let error = try #require(throws: CollectiveError.self) { try run.results[rank]?.get() }
+      #expect(error.kind == .deadlineExceeded, "\(error)")
+      #expect(error.peerRank == 2 && error.peerAddress == run.addresses[2], "rank \(rank): \(error)")
+    }
+  }
+
   @Test(arguments: ["all-reduce", "broadcast", "barrier"])
   func everyCollective_hasADeadline(operation: String) throws {
     let run = try GangHarness.run(size: 2, absent: [1], deadline: .milliseconds(500)) { communicator in
