@@ -15,8 +15,10 @@ public struct Gang: Sendable, Hashable {
   /// Where each rank listens (`tcp://host:port`), indexed by rank.
   public var addresses: [String]
   /// How long one collective may take, on the monotonic clock, from the
-  /// moment it is called on this member: past it the collective throws
-  /// ``CollectiveError/Kind/deadlineExceeded`` naming the peer it waited for.
+  /// moment it is called on this member: by then it has returned, or thrown
+  /// ``CollectiveError/Kind/deadlineExceeded`` naming the peer it blames.
+  /// Its last eighth (at most 1 s) is kept for abort notices
+  /// (``GangCommunicator/abortGrace``).
   public var deadline: Duration
   /// The largest payload of one message: large buffers stream in chunks of
   /// this many bytes (rounded down to whole elements, at least one).

@@ -3,9 +3,11 @@ extension GangCommunicator {
   /// The longest message an abort notice carries, in UTF-8 bytes.
   static let maxNoticeBytes = 1024
 
-  /// How long a member whose wait passed the deadline still listens for an
-  /// abort notice from its predecessor: a quarter of the deadline, at most 2 s.
-  public var abortGrace: Duration { min(gang.deadline / 4, .seconds(2)) }
+  /// The end of each collective's deadline kept for abort notices: data
+  /// must arrive this long before the deadline, and a member that gives up
+  /// listens for notices until the deadline. An eighth of the deadline, at
+  /// most 1 s.
+  public var abortGrace: Duration { min(gang.deadline / 8, .seconds(1)) }
 
   /// Tells the successor that this member gave up on `run` because of
   /// `error`, naming the rank it blames. Best effort: never blocks, and a

@@ -68,26 +68,28 @@ extension GangCommunicator {
   /// Receives chunk `chunk` of step `step` from the ring predecessor, whose
   /// payload must be `byteCount` bytes; refuses strays on the way.
   ///
-  /// When the deadline passes, or an abort notice comes from the
-  /// predecessor, this member gives up on the data but listens
-  /// ``abortGrace`` more for notices: it tells its successor whom it blames
-  /// (its predecessor, or the rank the latest notice names), and throws at
-  /// the end of the grace naming the latest. Notices travel the ring in
+  /// The data must come ``abortGrace`` before the deadline. Then, or when an
+  /// abort notice comes from the predecessor, this member gives up on the
+  /// data but listens for notices until the deadline (at most one grace
+  /// after a notice): it tells its successor whom it blames (its
+  /// predecessor, or the rank the latest notice names), and throws at the
+  /// end naming the latest. Notices travel the ring in
   /// microseconds, so the grace lets the blame settle on the member that
   /// really stopped rather than on a neighbour that was itself waiting.
   func receive(_ run: CollectiveRun, step: Int, chunk: Int, byteCount: Int) throws(CollectiveError) -> [UInt8] {
     let peer = gang.previousRank
     let what = "receiving chunk \(chunk) of step \(step)"
+    let dataDeadline = run.deadline.advanced(by: .zero - abortGrace)
     var giveUpAt: ContinuousClock.Instant?
     var blame: CollectiveError?
     while true {
       let now = ContinuousClock.now
-      if giveUpAt == nil, now >= run.deadline {
-        giveUpAt = run.deadline.advanced(by: abortGrace)
+      if giveUpAt == nil, now >= dataDeadline {
+        giveUpAt = run.deadline
         sendAbortNotice(deadlineError(run, peer: peer, waitingFor: what), run: run)
       }
       if let giveUpAt, now >= giveUpAt { throw blame ?? deadlineError(run, peer: peer, waitingFor: what) }
-      let left = max(now.duration(to: giveUpAt ?? run.deadline), .milliseconds(1))
+      let left = max(now.duration(to: giveUpAt ?? dataDeadline), .milliseconds(1))
       let message: ZeroMQMessage?
       do throws(ZeroMQError) {
         guard try !ZeroMQPoller.readable([listener.socket], timeout: left).isEmpty else { continue }
@@ -109,7 +111,7 @@ extension GangCommunicator {
       if header.kind == .abort {
         if let notice = abortError(header, payload: message.frames[2], run: run) {
           blame = notice
-          giveUpAt = min(giveUpAt ?? run.deadline.advanced(by: abortGrace), now.advanced(by: abortGrace))
+          giveUpAt = min(giveUpAt ?? run.deadline, now.advanced(by: abortGrace))
           sendAbortNotice(notice, run: run)
         }
         continue

@@ -17,18 +17,20 @@ import HPOZeroMQ
 /// all). A member that breaks it gets ``CollectiveError/Kind/mismatch``.
 /// Each collective must finish within ``Gang/deadline`` from the moment it
 /// is called on this member, on the monotonic clock; otherwise it throws
-/// ``CollectiveError/Kind/deadlineExceeded`` naming the peer it was waiting
-/// for (its ring predecessor when receiving, its successor when sending).
+/// ``CollectiveError/Kind/deadlineExceeded`` naming the peer it blames (its
+/// successor when sending blocks; when receiving, its predecessor, or the
+/// rank an abort notice names, see Faults).
 ///
 /// **Faults.** A dead or stalled member makes its neighbours throw naming
 /// it. A member that gives up (deadline, mismatch) sends its successor an
 /// abort notice naming the rank it blames (best effort, never blocking); a
 /// member that receives one blames that rank and passes the notice on, so
 /// members further along the ring name the culprit, not the neighbour that
-/// stopped sending because it was itself waiting. A member waiting to
-/// receive listens ``abortGrace`` past the deadline for such notices: no
-/// member hangs longer than deadline + grace per collective. After any
-/// error the communicator is broken and every later call rethrows it.
+/// stopped sending because it was itself waiting. For that a member waiting
+/// to receive needs its data ``abortGrace`` before the deadline, and spends
+/// the rest listening for notices: every collective returns or throws within
+/// its deadline. After any error the communicator is broken and every later
+/// call rethrows it.
 ///
 /// **Not thread-safe**: one owner thread (libzmq sockets), like ``ZeroMQSocket``.
 public final class GangCommunicator {
