@@ -1,11 +1,12 @@
 // One gang member as its own process, for HPOCollectivesTests:
 //
-//   hpo-collectives-probe GANG RANK SIZE float|double CHUNK_BYTES DEADLINE_MS INPUT OUTPUT
+//   hpo-collectives-probe GANG RANK SIZE float|double CHUNK_BYTES DEADLINE_MS INPUT OUTPUT [ROUNDS]
 //
 // Binds a listener on 127.0.0.1 (ephemeral port) and prints `listening ADDRESS`;
 // reads one line of SIZE space-separated addresses from stdin; all-reduces
 // the raw buffer in INPUT (native-endian elements) and writes the result to
-// OUTPUT. Exit 0 on success, 3 with the error on stderr when the collective
+// OUTPUT. With ROUNDS it does so ROUNDS times from the same input, printing
+// `joined` after the first (so a test can kill a member mid-gang). Exit 0 on success, 3 with the error on stderr when the collective
 // fails, 2 for bad arguments.
 //
 //   hpo-collectives-probe bench GANG RANK ADDR,ADDR,... CHUNK_BYTES MAX_BYTES
@@ -32,18 +33,24 @@ if args.count == 7, args[1] == "bench", let rank = Int(args[3]), let chunk = Int
     fail("\(error)", code: 3)
   }
 }
-guard args.count == 9, let rank = Int(args[2]), let size = Int(args[3]), let chunkBytes = Int(args[5]),
+let rounds = args.count == 10 ? Int(args[9]) ?? 0 : 1
+guard args.count == 9 || args.count == 10, rounds >= 1, let rank = Int(args[2]), let size = Int(args[3]), let chunkBytes = Int(args[5]),
   let deadlineMs = Int(args[6]), ["float", "double"].contains(args[4])
 else {
-  fail("usage: hpo-collectives-probe GANG RANK SIZE float|double CHUNK_BYTES DEADLINE_MS INPUT OUTPUT", code: 2)
+  fail("usage: hpo-collectives-probe GANG RANK SIZE float|double CHUNK_BYTES DEADLINE_MS INPUT OUTPUT [ROUNDS]", code: 2)
 }
 
 func allReduce<T: CollectiveElement>(_: T.Type, communicator: GangCommunicator) throws -> [UInt8] {
   let input = try [UInt8](Data(contentsOf: URL(fileURLWithPath: args[7])))
-  var buffer = input.withUnsafeBytes { raw in
+  let start = input.withUnsafeBytes { raw in
     (0..<(input.count / MemoryLayout<T>.stride)).map { raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.stride, as: T.self) }
   }
-  try communicator.allReduceSum(&buffer)
+  var buffer = start
+  for round in 1...rounds {
+    buffer = start
+    try communicator.allReduceSum(&buffer)
+    if round == 1 && rounds > 1 { FileHandle.standardOutput.write(Data("joined\n".utf8)) }
+  }
   return buffer.withUnsafeBytes { [UInt8]($0) }
 }
 

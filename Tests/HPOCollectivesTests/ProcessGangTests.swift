@@ -36,7 +36,7 @@ struct ProcessGangTests {
   /// Starts `size` probes, each all-reducing `dir/in-RANK` into `dir/out-RANK`
   /// once it is given the addresses, and collects the addresses they bound.
   func launch(
-    size: Int, type: String, chunkBytes: Int, deadlineMs: Int, in dir: TempDir
+    size: Int, type: String, chunkBytes: Int, deadlineMs: Int, rounds: Int = 1, in dir: TempDir
   ) throws -> Members {
     let probe = try #require(BuiltExecutable.url("hpo-collectives-probe"), "searched \(BuiltExecutable.searched)")
     var members = Members()
@@ -45,7 +45,7 @@ struct ProcessGangTests {
       process.executableURL = probe
       process.arguments = [
         "proc-gang", "\(rank)", "\(size)", type, "\(chunkBytes)", "\(deadlineMs)", dir.path("in-\(rank)"),
-        dir.path("out-\(rank)"),
+        dir.path("out-\(rank)"), "\(rounds)",
       ]
       let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
       process.standardInput = stdin
@@ -55,17 +55,22 @@ struct ProcessGangTests {
       members.processes.append((process, stdin, stdout, stderr))
     }
     for p in members.processes {
-      var line = Data()
-      while line.last != UInt8(ascii: "\n") {
-        let byte = p.stdout.fileHandleForReading.readData(ofLength: 1)
-        guard !byte.isEmpty else { break }
-        line.append(byte)
-      }
-      let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+      let text = Self.readLine(p.stdout)
       #expect(text.hasPrefix("listening tcp://127.0.0.1:"), "\(text)")
       members.addresses.append(String(text.dropFirst("listening ".count)))
     }
     return members
+  }
+
+  /// One line of `pipe`, without its newline.
+  static func readLine(_ pipe: Pipe) -> String {
+    var line = Data()
+    while line.last != UInt8(ascii: "\n") {
+      let byte = pipe.fileHandleForReading.readData(ofLength: 1)
+      guard !byte.isEmpty else { break }
+      line.append(byte)
+    }
+    return String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   }
 
   func allReduceInProcesses<T: CollectiveElement>(
@@ -88,6 +93,28 @@ struct ProcessGangTests {
       results.append(try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.path("out-\(rank)")))))
     }
     return (results, GangHarness.bits(GangHarness.ringOrderSum(inputs)))
+  }
+
+  /// Three processes all-reduce round after round; once rank 2 has joined
+  /// it is killed (SIGKILL) mid-gang. The other two exit within the deadline
+  /// (exit 3) naming rank 2's address.
+  @Test func aMemberProcessKilledMidGang_makesTheOthersExit_namingIt() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    for rank in 0..<3 {
+      try Data(GangHarness.bits(GangHarness.buffer(Float.self, count: 10_000, seed: 1, rank: rank)))
+        .write(to: URL(fileURLWithPath: dir.path("in-\(rank)")))
+    }
+    let members = try launch(size: 3, type: "float", chunkBytes: 4096, deadlineMs: 2000, rounds: 1_000_000, in: dir)
+    defer { members.stop() }
+    for rank in 0..<3 { members.start(rank) }
+    #expect(Self.readLine(members.processes[2].stdout) == "joined")
+    kill(members.processes[2].process.processIdentifier, SIGKILL)
+    for rank in 0..<2 {
+      let (status, errors) = members.finish(rank)
+      #expect(status == 3, "rank \(rank) exits with the collective's failure")
+      #expect(errors.contains("rank 2 (\(members.addresses[2]))"), "rank \(rank): \(errors)")
+    }
   }
 
   /// Rank 2 is stopped (SIGSTOP) after binding, before it joins: the kernel
