@@ -70,8 +70,8 @@ extension GangCommunicator {
     let stride = MemoryLayout<T>.stride
     return buffer.withUnsafeBytes { raw in
       [UInt8](unsafeUninitializedCapacity: range.count * stride) { out, initialized in
-        if let base = raw.baseAddress, range.count > 0 {
-          UnsafeMutableRawPointer(out.baseAddress!).copyMemory(
+        if let base = raw.baseAddress, let target = out.baseAddress, range.count > 0 {
+          UnsafeMutableRawPointer(target).copyMemory(
             from: base + range.lowerBound * stride, byteCount: range.count * stride)
         }
         initialized = range.count * stride
