@@ -22,8 +22,8 @@ struct AllReduceTests {
     }
   }
 
-  @Test(arguments: [2, 3, 4], [1, 7])
-  func smallOddBuffers_sumExactly(size: Int, count: Int) throws {
+  @Test(arguments: [2, 3, 4], [0, 1, 3, 7])
+  func emptyAndSmallOddBuffers_sumExactly(size: Int, count: Int) throws {
     try checkAllReduce(Float.self, size: size, count: count)
     try checkAllReduce(Double.self, size: size, count: count)
   }
