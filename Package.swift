@@ -37,6 +37,9 @@ let package = Package(
     // The only module with libzmq handles.
     // It implements HPOWire's transports over ROUTER/DEALER sockets.
     .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ", "HPOCore", "HPOWire"]),
+    // Collectives between the members of a gang (all-reduce, broadcast, barrier),
+    // peer to peer over HPOZeroMQ's sockets, with deadlines.
+    .target(name: "HPOCollectives", dependencies: ["HPOCore", "HPOZeroMQ"]),
     // Pure, seeded search algorithms: samplers and schedulers.
     .target(name: "HPOSearch", dependencies: ["HPOCore", "HPOLinearAlgebra"]),
     // The one CSV tokenizer and IDX reader; the one read → validate → split → shard pipeline.
@@ -141,6 +144,13 @@ let package = Package(
     .testTarget(name: "HPOCoreTests", dependencies: ["HPOCore"]),
     .testTarget(name: "HPOLinearAlgebraTests", dependencies: ["HPOLinearAlgebra"]),
     .testTarget(name: "HPOZeroMQTests", dependencies: ["HPOZeroMQ"]),
+    // A test helper (not a product): one gang member as its own process.
+    .executableTarget(
+      name: "hpo-collectives-probe", dependencies: ["HPOCollectives", "HPOZeroMQ", "HPOCore"],
+      path: "Tests/CollectivesProbe"),
+    .testTarget(
+      name: "HPOCollectivesTests",
+      dependencies: ["HPOCollectives", "HPOZeroMQ", "HPOCore", "HPOTestSupport", "hpo-collectives-probe"]),
     .testTarget(
       name: "HPOStoreTests",
       dependencies: ["HPOStore", "HPOCore", .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
