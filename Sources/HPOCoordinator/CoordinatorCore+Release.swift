@@ -6,15 +6,20 @@ import HPOWire
 extension CoordinatorCore {
   /// Names of the experiments whose release stage is running now (a draining
   /// coordinator waits for them, up to its drain timeout).
+  /// Also those about to start (waiting for the last checkpoints), unless
+  /// they need a worker first: an evaluate command waiting for a lease is not
+  /// running, and a draining coordinator leases none.
   public var runningReleases: [String] {
-    // An evaluate command waiting for a lease is not running: a draining coordinator leases none.
     let evaluating = evaluations.filter { _, phase in
       switch phase {
       case .preparing: return true
       case .running(_, let tasks): return tasks.contains { $0.lease != nil }
       }
     }
-    return Set(releaseJobs.keys).union(evaluating.keys).sorted()
+    let starting = experiments.values.filter { e in
+      awaitsRelease(e) && evaluations[e.name] == nil && !(e.spec.model.kind == .command && e.spec.model.command?.evaluate != nil)
+    }
+    return Set(releaseJobs.keys).union(evaluating.keys).union(starting.map(\.name)).sorted()
   }
 
   /// How long a finished experiment waits for the checkpoints of its last
