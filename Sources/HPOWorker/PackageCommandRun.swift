@@ -193,7 +193,8 @@ public struct PackageCommandRun: Sendable {
   }
 
   /// The variables hpo gives commands (the README's tables): never inherited from hpo's own environment.
-  static let protocolVariables: Set<String> = [
+  /// Every other variable of the caller's environment (an `HPO_BIN` of the user's, say) passes through.
+  public static let protocolVariables: Set<String> = [
     "HPO_PARAMS", "HPO_PARAMS_FILE", "HPO_TRIAL", "HPO_ATTEMPT", "HPO_EXPERIMENT", "HPO_SEED", "HPO_EPOCHS",
     "HPO_TRAIN", "HPO_VALIDATION", "HPO_TEST", "HPO_CHECKPOINT_DIR", "HPO_RESUME_DIR", "HPO_TRIAL_DIR",
     "HPO_REPORT_FD", "HPO_SLOTS", "HPO_EVALUATING", "HPO_DATA", "HPO_OUTPUT",
