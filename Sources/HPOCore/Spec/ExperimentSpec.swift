@@ -15,7 +15,15 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
   public var data: DataSpec?
   public var model: ModelSpec
   public var space: SearchSpace
+  /// The first (with one objective, the only) objective: a trial's `value`.
   public var objective: ObjectiveSpec
+  /// Every objective, as the file's `objectives` lists them (the first is
+  /// `objective`); `nil` when the file has the single `objective`. See ``allObjectives``.
+  public var objectives: [ObjectiveSpec]?
+  /// Bounds on metrics a trial must meet to be feasible; `nil` when none.
+  public var constraints: [ConstraintSpec]?
+  /// How the trial to release is picked; `nil`: the best by `objective`.
+  public var release: ReleaseSpec?
   public var search: SearchSpec
   public var earlyStopping: EarlyStoppingSpec?
   public var validation: ValidationSpec?
@@ -27,7 +35,8 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     name: String, description: String? = nil, data: DataSpec?, model: ModelSpec,
     space: SearchSpace, objective: ObjectiveSpec, search: SearchSpec,
     earlyStopping: EarlyStoppingSpec? = nil, validation: ValidationSpec? = nil, output: OutputSpec,
-    resources: ResourcesSpec? = nil
+    resources: ResourcesSpec? = nil, objectives: [ObjectiveSpec]? = nil, constraints: [ConstraintSpec]? = nil,
+    release: ReleaseSpec? = nil
   ) {
     self.name = name
     self.description = description
@@ -40,10 +49,13 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
     self.validation = validation
     self.output = output
     self.resources = resources
+    self.objectives = objectives
+    self.constraints = constraints
+    self.release = release
   }
 
   enum CodingKeys: String, CodingKey {
-    case name, description, data, model, space, objective, search
+    case name, description, data, model, space, objective, objectives, constraints, release, search
     case earlyStopping = "early_stopping"
     case validation, output, resources
   }

@@ -25,11 +25,16 @@ extension TrialState: CodingKeyRepresentable {}
 /// One intermediate report of a trial: the objective after `step` epochs.
 public struct IntermediateReport: Sendable, Equatable, Codable {
   public var step: Int
+  /// The (first) objective.
   public var value: Double
+  /// Every objective in the spec's `objectives` order, when the experiment has
+  /// several and the report carried them all; empty otherwise.
+  public var values: [Double]
 
-  public init(step: Int, value: Double) {
+  public init(step: Int, value: Double, values: [Double] = []) {
     self.step = step
     self.value = value
+    self.values = values
   }
 }
 
@@ -44,15 +49,59 @@ public struct TrialRecord: Sendable, Equatable, Codable {
   public var value: Double?
   /// Per-epoch objective values, in step order.
   public var intermediate: [IntermediateReport]
+  /// Every objective in the spec's `objectives` order (``ExperimentSpec/objectiveValues(_:)``),
+  /// when the experiment has several: set with `value` for complete trials and, from the
+  /// last report that carried them all, for pruned ones. Empty for a single objective
+  /// (read `value`) and while unknown.
+  public var values: [Double]
+  /// How far each of the spec's `constraints` is violated, in their order
+  /// (``ExperimentSpec/violations(_:)``): 0 when met, the distance to the bound
+  /// otherwise, +∞ when the metric is missing. Empty when there are no constraints
+  /// or the outcome is unknown.
+  public var violations: [Double]
 
   public init(
     number: Int, configuration: Configuration, state: TrialState, value: Double? = nil,
-    intermediate: [IntermediateReport] = []
+    intermediate: [IntermediateReport] = [], values: [Double] = [], violations: [Double] = []
   ) {
     self.number = number
     self.configuration = configuration
     self.state = state
     self.value = value
     self.intermediate = intermediate
+    self.values = values
+    self.violations = violations
+  }
+
+  /// Whether it meets every constraint (true when there are none or none is known).
+  public var isFeasible: Bool { violations.allSatisfy { $0 <= 0 } }
+
+  /// The sum of its constraint violations (0 when feasible): constraint-dominance ranks by it.
+  public var totalViolation: Double { violations.reduce(0) { $0 + max(0, $1) } }
+}
+
+// Records written before several objectives existed have no `values` or `violations`.
+extension IntermediateReport {
+  private enum CodingKeys: String, CodingKey { case step, value, values }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      step: try c.decode(Int.self, forKey: .step), value: try c.decode(Double.self, forKey: .value),
+      values: try c.decodeIfPresent([Double].self, forKey: .values) ?? [])
+  }
+}
+
+extension TrialRecord {
+  private enum CodingKeys: String, CodingKey { case number, configuration, state, value, intermediate, values, violations }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      number: try c.decode(Int.self, forKey: .number), configuration: try c.decode(Configuration.self, forKey: .configuration),
+      state: try c.decode(TrialState.self, forKey: .state), value: try c.decodeIfPresent(Double.self, forKey: .value),
+      intermediate: try c.decode([IntermediateReport].self, forKey: .intermediate),
+      values: try c.decodeIfPresent([Double].self, forKey: .values) ?? [],
+      violations: try c.decodeIfPresent([Double].self, forKey: .violations) ?? [])
   }
 }

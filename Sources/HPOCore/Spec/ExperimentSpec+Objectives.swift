@@ -1,0 +1,79 @@
+/// A bound a trial's metric must meet for the trial to be feasible
+/// (`{"metric": "model_bytes", "max": 2000000}`): at least one of `max` and `min`.
+public struct ConstraintSpec: Sendable, Equatable, Codable {
+  public var metric: Metric
+  public var max: Double?
+  public var min: Double?
+
+  public init(metric: Metric, max: Double? = nil, min: Double? = nil) {
+    self.metric = metric
+    self.max = max
+    self.min = min
+  }
+
+  /// How far `value` is outside the bounds: 0 inside, the distance to the
+  /// nearer bound outside, +∞ when the value is missing or not finite.
+  public func violation(_ value: Double?) -> Double {
+    guard let value, value.isFinite else { return .infinity }
+    var v = 0.0
+    if let max, value > max { v = value - max }
+    if let min, value < min { v = Swift.max(v, min - value) }
+    return v
+  }
+}
+
+/// The release section: how the trial to release is picked.
+public struct ReleaseSpec: Sendable, Equatable, Codable {
+  public var pick: ReleasePick?
+
+  public init(pick: ReleasePick? = nil) { self.pick = pick }
+}
+
+/// `{"maximize": "accuracy", "subject_to": [{"metric": "latency_ms", "max": 5}]}`:
+/// the complete trial best by one metric among those that meet every bound
+/// (and every experiment constraint). Ties go to the lower trial number.
+public struct ReleasePick: Sendable, Equatable, Codable {
+  public var metric: Metric
+  public var direction: Direction
+  public var subjectTo: [ConstraintSpec]
+
+  public init(metric: Metric, direction: Direction, subjectTo: [ConstraintSpec] = []) {
+    self.metric = metric
+    self.direction = direction
+    self.subjectTo = subjectTo
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case metric, direction
+    case subjectTo = "subject_to"
+  }
+}
+
+extension ExperimentSpec {
+  /// Every objective, first one first (`[objective]` with a single objective).
+  public var allObjectives: [ObjectiveSpec] { objectives ?? [objective] }
+
+  /// Whether the search has several objectives (a Pareto front, not one best).
+  public var isMultiObjective: Bool { allObjectives.count > 1 }
+
+  /// The experiment's constraints (empty when none).
+  public var allConstraints: [ConstraintSpec] { constraints ?? [] }
+
+  /// The objective values of a trial's `metrics`, in ``allObjectives`` order;
+  /// a missing metric is NaN (samplers treat it as the worst).
+  public func objectiveValues(_ metrics: [String: Double]) -> [Double] {
+    allObjectives.map { metrics[$0.metric.rawValue] ?? .nan }
+  }
+
+  /// How far a trial's `metrics` violate each constraint, in ``allConstraints`` order.
+  public func violations(_ metrics: [String: Double]) -> [Double] {
+    allConstraints.map { $0.violation(metrics[$0.metric.rawValue]) }
+  }
+
+  /// The metric the release compares by (the champion comparison, `max_gap`):
+  /// `release.pick`'s when set, otherwise the objective's.
+  public var releaseObjective: ObjectiveSpec {
+    if let pick = release?.pick { return ObjectiveSpec(metric: pick.metric, direction: pick.direction) }
+    return objective
+  }
+}
