@@ -110,11 +110,16 @@ struct ProcessGangTests {
     for rank in 0..<3 { members.start(rank) }
     #expect(Self.readLine(members.processes[2].stdout) == "joined")
     kill(members.processes[2].process.processIdentifier, SIGKILL)
-    for rank in 0..<2 {
-      let (status, errors) = members.finish(rank)
-      #expect(status == 3, "rank \(rank) exits with the collective's failure")
-      #expect(errors.contains("rank 2 (\(members.addresses[2]))"), "rank \(rank): \(errors)")
-    }
+    // Rank 0 receives from rank 2, so it is the one that finds it gone and names it.
+    // Rank 1 names rank 2 too when its send to rank 2 blocks or rank 0's abort notice
+    // reaches it in time; on a loaded machine its own deadline can end first, and it
+    // then names rank 0, which stopped sending: best effort by design (GangCommunicator, Faults).
+    let (status0, errors0) = members.finish(0)
+    #expect(status0 == 3, "rank 0 exits with the collective's failure")
+    #expect(errors0.contains("rank 2 (\(members.addresses[2]))"), "rank 0: \(errors0)")
+    let (status1, errors1) = members.finish(1)
+    #expect(status1 == 3, "rank 1 exits with the collective's failure")
+    #expect(errors1.contains("rank 2 (\(members.addresses[2]))") || errors1.contains("rank 0 (\(members.addresses[0]))"), "rank 1: \(errors1)")
   }
 
   /// Rank 2 is stopped (SIGSTOP) after binding, before it joins: the kernel
