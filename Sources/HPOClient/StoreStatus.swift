@@ -49,15 +49,19 @@ public struct StoreStatus {
       name: e.name, state: e.state, budget: e.spec.search.trials, counts: counts, bestValue: best?.record.value,
       bestTrial: best?.number, bestConfiguration: best?.record.configuration,
       elapsedSeconds: (e.finishedAt ?? now).timeIntervalSince(e.createdAt),
-      trials: includeTrials ? record.trials.map { summary($0, space: e.spec.space) } : nil, release: release,
+      trials: includeTrials ? summaries(record) : nil, release: release,
       failure: e.failure)
   }
 
-  /// A trial as `hpo trials` shows it (the coordinator's status reply maps it the same way).
-  private func summary(_ t: StoredTrial, space: SearchSpace) -> TrialSummary {
-    TrialSummary(
-      number: t.number, state: t.state, configuration: space.normalized(t.record.configuration), value: t.record.value,
-      metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker, reason: t.reason,
-      output: t.outputTail)
+  /// The trials as `hpo trials` shows them (the coordinator's status reply maps them the same way).
+  private func summaries(_ record: SearchRecord) -> [TrialSummary] {
+    let marks = record.marks
+    return record.trials.map { t in
+      TrialSummary(
+        number: t.number, state: t.state, configuration: record.spec.space.normalized(t.record.configuration),
+        value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
+        reason: t.reason, output: t.outputTail, pareto: marks[t.number]?.pareto ?? nil,
+        feasible: marks[t.number]?.feasible ?? nil)
+    }
   }
 }

@@ -168,19 +168,20 @@ extension CoordinatorCore {
     return (attributes[.systemFreeSize] as? NSNumber)?.intValue
   }
 
-  /// Deletes checkpoints outside the best `keep_top` complete trials; a
+  /// Deletes checkpoints outside the best `keep_top` complete trials (in the
+  /// release's order, ``ExperimentSpec/releaseRanking(_:)``); a
   /// running or requeued trial's stays (its next attempt resumes from it).
   func pruneCheckpoints(_ e: inout ExperimentRuntime, now: CoordinatorTime) throws {
     let stored = try store.checkpoints(of: e.name).filter {
       e.leases[$0.trial.number] == nil && e.trials[$0.trial.number].state.isFinished
     }
-    let sign: Double = e.spec.objective.direction == .minimize ? 1 : -1
     let complete = stored.filter { e.trials[$0.trial.number].state == .complete }
     let others = stored.filter { e.trials[$0.trial.number].state != .complete }
-    let ranked = complete.sorted { a, b in
-      let va = sign * (e.trials[a.trial.number].value ?? .infinity), vb = sign * (e.trials[b.trial.number].value ?? .infinity)
-      return (va, a.trial.number) < (vb, b.trial.number)
-    }
+    // The same order as the release's winner; release.pick may rank by a metric only the store holds.
+    let metrics = e.spec.release?.pick == nil ? [:] : Dictionary(
+      try store.storedTrials(of: e.name).map { ($0.number, $0.metrics) }, uniquingKeysWith: { a, _ in a })
+    let order = e.spec.releaseRanking(complete.map { (e.trials[$0.trial.number], metrics[$0.trial.number] ?? [:]) })
+    let ranked = order.map { complete[$0] } + complete.indices.filter { !order.contains($0) }.map { complete[$0] }
     for doomed in ranked.dropFirst(e.spec.output.keepTop) + others {
       record(.deleteCheckpoint(doomed.trial), at: now.wall)
       do {

@@ -128,10 +128,13 @@ extension CoordinatorCore {
 
   /// An experiment's trials as the store holds them.
   func storedTrialSummaries(of name: String, spec: ExperimentSpec) throws -> [TrialSummary] {
-    try store.storedTrials(of: name).map { t in
+    let record = SearchRecord(spec: spec, trials: try store.storedTrials(of: name), checkpoints: [])
+    let marks = record.marks
+    return record.trials.map { t in
       TrialSummary(number: t.number, state: t.state, configuration: spec.space.normalized(t.record.configuration),
                    value: t.record.value, metrics: t.metrics, epochs: t.epochs, attempts: t.attempts, worker: t.worker,
-                   reason: t.reason, output: t.outputTail)
+                   reason: t.reason, output: t.outputTail, pareto: marks[t.number]?.pareto ?? nil,
+                   feasible: marks[t.number]?.feasible ?? nil)
     }
   }
 
@@ -179,7 +182,7 @@ extension CoordinatorCore {
     var trials: [TrialRecord] = []
     var attempts: [Int: Int] = [:]
     for t in storedTrials {
-      var record = t.record
+      var record = spec.scored(t.record, metrics: t.metrics, reportMetrics: t.intermediateMetrics)
       record.configuration = spec.space.normalized(record.configuration)
       attempts[t.number] = t.attempts
       if activate, t.state == .running, let lease = t.lease {

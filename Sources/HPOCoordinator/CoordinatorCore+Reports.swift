@@ -21,14 +21,16 @@ extension CoordinatorCore {
     record(.recordIntermediate(TrialID(experiment: key.experiment, number: key.trial),
                                lease: Lease(worker: lease.worker, attempt: lease.attempt),
                                step: p.epoch, value: value, metrics: p.metrics), at: now.wall)
-    e.trials[key.trial].intermediate.append(IntermediateReport(step: p.epoch, value: value))
+    let report = IntermediateReport(step: p.epoch, value: value, values: e.spec.reportValues(p.metrics))
+    e.trials[key.trial].intermediate.append(report)
+    if !e.spec.allConstraints.isEmpty { e.lastReportMetrics[key.trial] = p.metrics }
     experiments[key.experiment] = e
     renew(key, worker: lease.worker, now: now)
     let verdict: TrialDecision
     if e.state == .cancelled {
       verdict = TrialDecision(key: key, verdict: .stop, reason: "the experiment was cancelled")
     } else if case .stop(let reason)? = e.scheduler?.decide(
-      for: e.trials[key.trial], report: IntermediateReport(step: p.epoch, value: value), history: schedulerHistory(e, trial: key.trial))
+      for: e.trials[key.trial], report: report, history: schedulerHistory(e, trial: key.trial))
     {
       verdict = TrialDecision(key: key, verdict: .stop, reason: reason)
     } else {
@@ -67,6 +69,8 @@ extension CoordinatorCore {
         change = .completeTrial(id, lease: storeLease, value: value, metrics: r.metrics, seconds: r.seconds, epochs: r.epochs)
         e.trials[key.trial].state = .complete
         e.trials[key.trial].value = value
+        e.trials[key.trial].values = e.spec.reportValues(r.metrics)
+        e.trials[key.trial].violations = e.spec.violations(r.metrics)
       } else {
         let reason = "the objective \(metricName) is \(r.metrics[metricName].map { "\($0)" } ?? "missing") after \(r.epochs) epochs"
         change = .failTrial(id, lease: storeLease, reason: reason)
@@ -79,6 +83,8 @@ extension CoordinatorCore {
       change = .pruneTrial(id, lease: storeLease, value: last, rung: r.epochs, reason: reason, epochs: r.epochs)
       e.trials[key.trial].state = .pruned
       e.trials[key.trial].value = last
+      e.trials[key.trial].values = e.trials[key.trial].intermediate.last?.values ?? []
+      e.trials[key.trial].violations = e.lastReportMetrics[key.trial].map(e.spec.violations) ?? []
     case .failed:
       let reason = r.error ?? "the worker reported a failure"
       change = .failTrial(id, lease: storeLease, reason: reason, output: r.output)
@@ -103,6 +109,7 @@ extension CoordinatorCore {
     record(change, at: now.wall)
     noteFailureStreak(e, state: e.trials[key.trial].state, reason: failure, now: now)
     stopReasons[key] = nil
+    e.lastReportMetrics[key.trial] = nil
     e.leases[key.trial] = nil
     // An upload this attempt left unfinished can no longer complete.
     dropAbandonedUploads(now: now)

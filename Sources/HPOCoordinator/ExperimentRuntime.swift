@@ -35,6 +35,9 @@ final class ExperimentRuntime {
   /// The last trial failure of a command experiment and how many trials in a
   /// row failed with exactly that reason (see ``CoordinatorCore/identicalFailureLimit``).
   var failureStreak: (reason: String, count: Int)?
+  /// The metrics of each running trial's last report, kept only when the
+  /// experiment has constraints: a pruned trial is judged feasible by them.
+  var lastReportMetrics: [Int: [String: Double]] = [:]
 
   struct ActiveLease {
     var worker: String
@@ -75,12 +78,10 @@ final class ExperimentRuntime {
   /// Whether it may start one more trial now (under its `parallel` limit).
   var hasCapacity: Bool { (state == .running || state == .queued) && runningCount < spec.search.parallel }
 
-  /// The best finished trial by the objective (complete trials only; non-finite values never win).
+  /// The best finished trial (complete trials only; non-finite values never win):
+  /// feasible before infeasible, then by the (first) objective (``ExperimentSpec/isBetter(_:than:)``).
   var best: TrialRecord? {
-    let complete = trials.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
-    switch spec.objective.direction {
-    case .minimize: return complete.min { ($0.value!, $0.number) < ($1.value!, $1.number) }
-    case .maximize: return complete.min { (-$0.value!, $0.number) < (-$1.value!, $1.number) }
-    }
+    trials.lazy.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
+      .min { spec.isBetter($0, than: $1) }
   }
 }

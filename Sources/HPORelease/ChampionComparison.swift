@@ -73,7 +73,7 @@ extension PreparedSplits {
     guard champion.inputFeatureCount == test.featureCount, champion.task == test.task else {
       throw ReleaseError("the champion \(file) reads \(champion.inputFeatureCount) \(champion.task.rawValue) features; the test split has \(test.featureCount) \(test.task.rawValue) features")
     }
-    let metric = spec.objective.metric
+    let metric = spec.releaseObjective.metric
     let w: Prediction, c: Prediction
     do {
       w = try winner.predict(test)

@@ -38,9 +38,9 @@ extension ReleaseStage {
   func evaluateCommand(_ record: SearchRecord, evaluations: [CommandEvaluation], into report: inout ReleaseReport) throws {
     let spec = record.spec
     let v = spec.validation ?? ValidationSpec()
-    let metric = spec.objective.metric
+    let metric = spec.releaseObjective.metric
     guard let command = spec.model.command, let best = record.winner else {
-      throw ReleaseError("no trial of \(spec.name) completed with a finite \(metric.rawValue); there is no winner to release")
+      throw ReleaseError(record.noWinnerReason)
     }
     let evaluated = try Self.metrics(of: .winner, in: evaluations, metric: metric)
     var winner = CommandWinner(
@@ -59,7 +59,7 @@ extension ReleaseStage {
     if let entry = v.champion {
       let comparison = try Self.championComparison(entry: entry, evaluations: evaluations, metric: metric, winner: evaluated.metrics)
       report.champion = comparison
-      gates.append(ReleaseGates.champion(comparison, entry: entry, validation: v, direction: spec.objective.direction))
+      gates.append(ReleaseGates.champion(comparison, entry: entry, validation: v, direction: spec.releaseObjective.direction))
     }
 
     guard let kept = record.checkpoints.first(where: { $0.trial.number == best.number }) else {

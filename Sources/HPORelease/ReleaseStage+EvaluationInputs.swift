@@ -18,7 +18,7 @@ extension ReleaseStage {
     let spec = record.spec
     guard spec.model.kind == .command, let command = spec.model.command, command.evaluate != nil else { return [] }
     guard let best = record.winner else {
-      throw ReleaseError("no trial of \(spec.name) completed with a finite \(spec.objective.metric.rawValue); there is no winner to evaluate")
+      throw ReleaseError(record.noWinnerReason)
     }
     guard let kept = record.checkpoints.first(where: { $0.trial.number == best.number }) else {
       throw ReleaseError(

@@ -81,7 +81,7 @@ public struct ReleaseStage: Sendable {
   private func evaluate<D: DataScalar>(_ record: SearchRecord, splits: PreparedSplits<D>, into report: inout ReleaseReport) throws {
     let spec = record.spec
     let v = spec.validation ?? ValidationSpec()
-    let metric = spec.objective.metric
+    let metric = spec.releaseObjective.metric
     let winner = try splits.winner(record)
     report.winner = winner
     var gates = ReleaseGates.thresholds(v.gates, test: winner.testMetrics)
@@ -91,7 +91,7 @@ public struct ReleaseStage: Sendable {
     if let entry = v.champion {
       let comparison = try splits.compare(winner: winner.checkpoint, championEntry: entry, spec: spec)
       report.champion = comparison
-      gates.append(ReleaseGates.champion(comparison, entry: entry, validation: v, direction: spec.objective.direction))
+      gates.append(ReleaseGates.champion(comparison, entry: entry, validation: v, direction: spec.releaseObjective.direction))
     }
     if v.stress { gates += splits.stress(winner.checkpoint, seed: spec.search.seed, outputRange: v.outputRange) }
     if let s = v.seedStability {

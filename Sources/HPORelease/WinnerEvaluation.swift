@@ -78,7 +78,7 @@ struct PreparedSplits<D: DataScalar> {
   func winner(_ record: SearchRecord) throws -> EvaluatedWinner {
     let spec = record.spec
     guard let best = record.winner else {
-      throw ReleaseError("no trial of \(spec.name) completed with a finite \(spec.objective.metric.rawValue); there is no winner to release")
+      throw ReleaseError(record.noWinnerReason)
     }
     let configuration = spec.space.normalized(best.record.configuration)
     var checkpoint: ModelCheckpoint?

@@ -143,10 +143,16 @@ public struct TrialSummary: Sendable, Equatable, Codable {
   public var reason: String?
   /// The last 4 KB of a failed command's standard error.
   public var output: String?
+  /// With several objectives: whether it is on the Pareto front (complete, feasible,
+  /// dominated by no other such trial); `nil` with one objective.
+  public var pareto: Bool?
+  /// With constraints: whether the complete trial meets them all; `nil` otherwise.
+  public var feasible: Bool?
 
   public init(
     number: Int, state: TrialState, configuration: Configuration, value: Double?, metrics: [String: Double],
-    epochs: Int, attempts: Int, worker: String?, reason: String?, output: String? = nil
+    epochs: Int, attempts: Int, worker: String?, reason: String?, output: String? = nil, pareto: Bool? = nil,
+    feasible: Bool? = nil
   ) {
     self.number = number
     self.state = state
@@ -158,6 +164,8 @@ public struct TrialSummary: Sendable, Equatable, Codable {
     self.worker = worker
     self.reason = reason
     self.output = output
+    self.pareto = pareto
+    self.feasible = feasible
   }
 }
 

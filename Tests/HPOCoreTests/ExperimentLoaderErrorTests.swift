@@ -133,7 +133,7 @@ import Testing
     ErrorCase("tpe options with another strategy", base.with("search", #"{"strategy": "random", "trials": 10, "tpe": {"gamma": 0.2}}"#),
               at: String(#"{"gamma": 0.2}"#), "error: search.tpe: TPE options given but search.strategy is \"random\"; accepted: \"tpe\" options only with strategy \"tpe\""),
     ErrorCase("gate without a threshold", base.with("validation", #"{"gates": [{"metric": "accuracy"}]}"#),
-              at: String(#"[^{"metric": "accuracy"}"#), "error: validation.gates[0]: a gate needs a threshold; accepted: \"min\", \"max\" or both"),
+              at: String(#"[^{"metric": "accuracy"}"#), "error: validation.gates[0]: a gate needs a bound; accepted: \"min\", \"max\" or both"),
     ErrorCase("gate above the metric's range", base.with("validation", #"{"gates": [{"metric": "accuracy", "min": 1.01}]}"#),
               at: String(#"[^{"metric": "accuracy", "min": 1.01}"#), "error: validation.gates[0]: min 1.01 is above the largest accuracy, 1; no model can pass; accepted: thresholds within accuracy's range [0, 1]"),
     ErrorCase("seed stability without a bound", base.with("validation", #"{"seed_stability": {"seeds": 3}}"#),

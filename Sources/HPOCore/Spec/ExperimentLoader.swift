@@ -31,8 +31,8 @@ public struct LoadedExperiment: Sendable, Equatable {
 public enum ExperimentLoader {
   /// The top-level keys of an experiment.
   static let topLevelKeys = [
-    "$schema", "name", "description", "data", "model", "space", "objective", "search",
-    "early_stopping", "validation", "output", "resources",
+    "$schema", "name", "description", "data", "model", "space", "objective", "objectives", "constraints", "search",
+    "early_stopping", "validation", "release", "output", "resources",
   ]
 
   /// Loads the experiment at `path` (relative to the current directory or absolute).
@@ -126,8 +126,9 @@ struct SpecContext {
       diagnostics.error(dataNode, "a function model trains on no data; accepted: no \"data\" with model kind \"function\"")
     }
     let space = r.required("space", accepted: "an object of parameters {\"learning_rate\": {\"type\": \"float\", ...}}").flatMap(self.space)
-    let objective = r.required("objective", accepted: "an object {\"metric\": ..., \"direction\": ...}")
-      .flatMap { self.objective($0, task: data?.task, kind: model?.kind) }
+    let (objective, objectives) = objectiveSection(r, task: data?.task, kind: model?.kind)
+    let constraints = r.optional("constraints").flatMap { self.constraints($0, task: data?.task, kind: model?.kind) }
+    let release = r.optional("release").flatMap { self.release($0, task: data?.task, kind: model?.kind) }
     let search = r.required("search", accepted: "an object {\"strategy\": ..., \"trials\": ...}").flatMap(self.search)
     let earlyStopping = r.optional("early_stopping").flatMap(self.earlyStopping)
     let validation = r.optional("validation").flatMap { self.validation($0, task: data?.task, kind: model?.kind) }
@@ -142,9 +143,29 @@ struct SpecContext {
     let spec = ExperimentSpec(
       name: name, description: description, data: data, model: model, space: space,
       objective: objective, search: search, earlyStopping: earlyStopping, validation: validation,
-      output: output, resources: resources)
+      output: output, resources: resources, objectives: objectives, constraints: constraints, release: release)
     crossChecks(spec)
     return spec
+  }
+
+  /// `objective` (one) or `objectives` (a list), exactly one of them: the first
+  /// objective, and the list when the file wrote one.
+  private func objectiveSection(_ r: ObjectReader, task: LearningTask?, kind: ModelKind?) -> (ObjectiveSpec?, [ObjectiveSpec]?) {
+    let one = r.optional("objective")
+    let list = r.optional("objectives")
+    switch (one, list) {
+    case (let one?, nil):
+      return (objective(one, task: task, kind: kind), nil)
+    case (nil, let list?):
+      let objectives = self.objectives(list, task: task, kind: kind)
+      return (objectives?.first, objectives)
+    case (_?, let list?):
+      diagnostics.error(list, "both \"objective\" and \"objectives\" are present; accepted: one of them (\"objectives\" for several)")
+      return (nil, nil)
+    case (nil, nil):
+      _ = r.required("objective", accepted: "\"objective\": {\"metric\": ..., \"direction\": ...}, or \"objectives\": [...] for several")
+      return (nil, nil)
+    }
   }
 
   private func experimentName(_ node: SpecNode) -> String? {

@@ -1,16 +1,9 @@
 /// A bound a trial's metric must meet for the trial to be feasible
-/// (`{"metric": "model_bytes", "max": 2000000}`): at least one of `max` and `min`.
-public struct ConstraintSpec: Sendable, Equatable, Codable {
-  public var metric: Metric
-  public var max: Double?
-  public var min: Double?
+/// (`{"metric": "model_bytes", "max": 2000000}`): the same shape as a release
+/// gate, at least one of `min` and `max`.
+public typealias ConstraintSpec = Gate
 
-  public init(metric: Metric, max: Double? = nil, min: Double? = nil) {
-    self.metric = metric
-    self.max = max
-    self.min = min
-  }
-
+extension Gate {
   /// How far `value` is outside the bounds: 0 inside, the distance to the
   /// nearer bound outside, +∞ when the value is missing or not finite.
   public func violation(_ value: Double?) -> Double {
@@ -70,10 +63,11 @@ extension ExperimentSpec {
     allConstraints.map { $0.violation(metrics[$0.metric.rawValue]) }
   }
 
-  /// The metric the release compares by (the champion comparison, `max_gap`):
-  /// `release.pick`'s when set, otherwise the objective's.
+  /// The metric the release compares on the test split (the champion comparison, `max_gap`):
+  /// `release.pick`'s, else the first objective that is a model-quality metric (hpo's own
+  /// measurements — size, latency — are not scored on the test split), else the objective.
   public var releaseObjective: ObjectiveSpec {
-    if let pick = release?.pick { return ObjectiveSpec(metric: pick.metric, direction: pick.direction) }
-    return objective
+    if let pick = release?.pick, !pick.metric.isMeasured { return ObjectiveSpec(metric: pick.metric, direction: pick.direction) }
+    return allObjectives.first { !$0.metric.isMeasured } ?? objective
   }
 }

@@ -9,6 +9,7 @@ extension SpecContext {
     checkStrategy(spec)
     checkEarlyStopping(spec)
     checkCommandRelease(spec)
+    checkObjectives(spec)
     if spec.search.parallel > spec.search.trials {
       diagnostics.warning("search.parallel", position("search", "parallel"),
                           "\(spec.search.parallel) parallel trials but only \(spec.search.trials) trials; at most \(spec.search.trials) will run at once")
@@ -89,7 +90,7 @@ extension SpecContext {
         diagnostics.error("search.strategy", strategyPosition,
                           "gp handles up to \(Self.gaussianProcessDimensionLimit) dimensions (categorical choices count one each) but this space has \(dimensions); accepted: \"tpe\", \"random\" or \"sobol\" for this space")
       }
-    case .random, .sobol, .tpe:
+    default:
       break
     }
   }

@@ -145,7 +145,7 @@ extension SpecContext {
   }
 
   /// A metric that fits `task` and the model `kind` (unknown ones are not checked).
-  private func metric(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> Metric? {
+  func metric(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> Metric? {
     guard let metric = diagnostics.choice(node, Metric.self, what: "a metric") else { return nil }
     if kind == .function, metric != .value {
       diagnostics.error(node, "a function model reports only its value; accepted: \"value\"")
@@ -224,7 +224,7 @@ extension SpecContext {
     let keys = ["gates", "max_gap", "champion", "champion_tolerance", "min_improvement", "refit", "stress", "seed_stability", "new_data", "drift", "output_range"]
     guard let r = ObjectReader(node, accepting: keys, diagnostics) else { return nil }
     defer { r.finish() }
-    let gates = r.optional("gates").map { self.gates($0, task: task, kind: kind) } ?? []
+    let gates = r.optional("gates").map { self.bounds($0, task: task, kind: kind) } ?? []
     let nonNegative = "a number ≥ 0"
     let maxGap = r.optional("max_gap").flatMap { diagnostics.number($0, accepted: nonNegative) { $0 >= 0 } }
     let champion = r.optional("champion").flatMap { diagnostics.string($0) }
@@ -318,16 +318,18 @@ extension SpecContext {
     return DriftSpec(alpha: alpha, minEffect: minEffect, requirePower: requirePower, psiMax: psi ?? nil, ksMax: ks ?? nil)
   }
 
-  private func gates(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [Gate]? {
+  /// A list of bounds on metrics: release gates, experiment constraints, `release.pick.subject_to`.
+  /// - Parameter what: one item, for messages ("gate", "constraint").
+  func bounds(_ node: SpecNode, what: String = "gate", task: LearningTask?, kind: ModelKind?) -> [Gate]? {
     guard case .array(let items) = node.value.kind else {
-      diagnostics.typeMismatch(node, expected: "an array of gates [{\"metric\": ..., \"min\": ...}]")
+      diagnostics.typeMismatch(node, expected: "an array of \(what)s [{\"metric\": ..., \"min\": ...}]")
       return nil
     }
     var gates: [Gate] = []
     var failed = false
     for (i, item) in items.enumerated() {
       let itemNode = SpecNode(value: item, path: node.path(at: i))
-      guard let r = ObjectReader(itemNode, accepting: ["metric", "min", "max"], diagnostics, what: "a gate {\"metric\": ..., \"min\": ...}") else {
+      guard let r = ObjectReader(itemNode, accepting: ["metric", "min", "max"], diagnostics, what: "a \(what) {\"metric\": ..., \"min\": ...}") else {
         failed = true
         continue
       }
@@ -340,7 +342,7 @@ extension SpecContext {
         continue
       }
       if min == nil && max == nil {
-        diagnostics.error(itemNode, "a gate needs a threshold; accepted: \"min\", \"max\" or both")
+        diagnostics.error(itemNode, "a \(what) needs a bound; accepted: \"min\", \"max\" or both")
         failed = true
       } else if let min, let max, min > max {
         diagnostics.error(itemNode, "min \(Wording.number(min)) is above max \(Wording.number(max)); no value can pass; accepted: min ≤ max")

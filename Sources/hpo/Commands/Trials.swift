@@ -53,6 +53,8 @@ struct TrialTable {
   static func detail(_ t: TrialSummary) -> String {
     var lines = ["trial \(t.number): \(t.state.rawValue)"]
     if let value = t.value { lines.append("value: \(value)") }
+    if let pareto = t.pareto { lines.append("pareto: \(pareto ? "yes, on the front" : "no, dominated or not complete")") }
+    if let feasible = t.feasible { lines.append("feasible: \(feasible ? "yes" : "no, violates a constraint")") }
     for (name, v) in t.configuration.values.sorted(by: { $0.key < $1.key }) { lines.append("  \(name) = \(v)") }
     for (name, v) in t.metrics.sorted(by: { $0.key < $1.key }) { lines.append("metric \(name): \(v)") }
     lines.append("epochs: \(t.epochs)   attempts: \(t.attempts)   worker: \(t.worker ?? "-")")
@@ -76,9 +78,14 @@ struct TrialTable {
       encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
       return try trials.map { String(decoding: try encoder.encode($0), as: UTF8.self) + "\n" }.joined()
     case .csv, .table:
-      let header = ["number", "state", "value"] + parameterNames + metricNames.map { "metric:\($0)" } + ["epochs", "attempts", "worker", "reason"]
+      // Several objectives add "pareto" (* on the front), constraints add "feasible".
+      let showPareto = trials.contains { $0.pareto != nil }, showFeasible = trials.contains { $0.feasible != nil }
+      let marks = (showPareto ? ["pareto"] : []) + (showFeasible ? ["feasible"] : [])
+      let header = ["number", "state", "value"] + marks + parameterNames + metricNames.map { "metric:\($0)" } + ["epochs", "attempts", "worker", "reason"]
       let rows = trials.map { t -> [String] in
         var row: [String] = [String(t.number), t.state.rawValue, t.value.map(number) ?? ""]
+        if showPareto { row.append(t.pareto == true ? "*" : "") }
+        if showFeasible { row.append(t.feasible.map { $0 ? "yes" : "no" } ?? "") }
         for name in parameterNames { row.append(t.configuration[name]?.plainText ?? "") }
         for name in metricNames { row.append(t.metrics[name].map(number) ?? "") }
         row += [String(t.epochs), String(t.attempts), t.worker ?? "", t.reason ?? ""]

@@ -1,0 +1,114 @@
+/// The sections of several objectives: `objectives`, `constraints` and `release.pick`,
+/// and the rules that relate them to the rest of the spec.
+extension SpecContext {
+  /// Objectives one experiment may have: beyond four, most trials are on the
+  /// Pareto front and the front stops guiding the search.
+  static let objectiveLimit = 4
+
+  /// `[{"metric": ..., "direction": ...}, ...]`: 1 to ``objectiveLimit`` objectives, each metric once.
+  func objectives(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [ObjectiveSpec]? {
+    guard case .array(let items) = node.value.kind, !items.isEmpty, items.count <= Self.objectiveLimit else {
+      let accepted = "an array of 1 to \(Self.objectiveLimit) objectives [{\"metric\": ..., \"direction\": ...}]"
+      if case .array(let items) = node.value.kind {
+        diagnostics.error(node, "\(items.count) objectives; accepted: \(accepted)")
+      } else {
+        diagnostics.typeMismatch(node, expected: accepted)
+      }
+      return nil
+    }
+    var objectives: [ObjectiveSpec] = []
+    var failed = false
+    for (i, item) in items.enumerated() {
+      let itemNode = SpecNode(value: item, path: node.path(at: i))
+      guard let objective = objective(itemNode, task: task, kind: kind) else {
+        failed = true
+        continue
+      }
+      if objectives.contains(where: { $0.metric == objective.metric }) {
+        diagnostics.error(itemNode.path(of: "metric"), item["metric"]?.position ?? item.position,
+                          "\"\(objective.metric.rawValue)\" is already an objective; accepted: each metric at most once")
+        failed = true
+        continue
+      }
+      objectives.append(objective)
+    }
+    return failed ? nil : objectives
+  }
+
+  /// `[{"metric": "model_bytes", "max": 2000000}, ...]`: bounds a feasible trial meets.
+  func constraints(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [Gate]? {
+    bounds(node, what: "constraint", task: task, kind: kind)
+  }
+
+  /// `{"pick": {"maximize": "accuracy", "subject_to": [...]}}`.
+  func release(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ReleaseSpec? {
+    guard let r = ObjectReader(node, accepting: ["pick"], diagnostics, what: "a release object {\"pick\": ...}") else { return nil }
+    defer { r.finish() }
+    guard let pickNode = r.optional("pick") else { return ReleaseSpec() }
+    guard let pick = self.pick(pickNode, task: task, kind: kind) else { return nil }
+    return ReleaseSpec(pick: pick)
+  }
+
+  private func pick(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ReleasePick? {
+    let shape = "{\"maximize\": METRIC} or {\"minimize\": METRIC}, with an optional \"subject_to\": [bounds]"
+    guard let r = ObjectReader(node, accepting: ["maximize", "minimize", "subject_to"], diagnostics, what: shape) else { return nil }
+    defer { r.finish() }
+    let maximize = r.optional("maximize")
+    let minimize = r.optional("minimize")
+    let subjectTo = r.optional("subject_to").map { bounds($0, what: "bound", task: task, kind: kind) } ?? []
+    let chosen: (SpecNode, Direction)
+    switch (maximize, minimize) {
+    case (let m?, nil): chosen = (m, .maximize)
+    case (nil, let m?): chosen = (m, .minimize)
+    case (_?, _?):
+      diagnostics.error(node, "both \"maximize\" and \"minimize\"; accepted: \(shape)")
+      return nil
+    case (nil, nil):
+      diagnostics.error(node, "no metric to pick by; accepted: \(shape)")
+      return nil
+    }
+    guard let metric = metric(chosen.0, task: task, kind: kind), let subjectTo else { return nil }
+    if metric != .value, metric.naturalDirection != chosen.1 {
+      let better = metric.naturalDirection == .maximize ? "higher" : "lower"
+      diagnostics.error(chosen.0, "\(metric.rawValue) is better \(better), so \"\(chosen.1.rawValue)\" picks the worst trial; accepted: {\"\(metric.naturalDirection.rawValue)\": \"\(metric.rawValue)\"}")
+      return nil
+    }
+    return ReleasePick(metric: metric, direction: chosen.1, subjectTo: subjectTo)
+  }
+
+  /// Several objectives need samplers and schedulers that rank by Pareto front;
+  /// a reproducible search cannot optimise or constrain timings; `release.pick`
+  /// picks by a metric the search recorded as an objective or a constraint.
+  func checkObjectives(_ spec: ExperimentSpec) {
+    let objectiveNames = spec.allObjectives.map { "\"\($0.metric.rawValue)\"" }
+    if spec.isMultiObjective {
+      if spec.search.strategy == .gp {
+        diagnostics.error("search.strategy", position("search", "strategy"),
+                          "gp models one objective and this experiment has \(spec.allObjectives.count) (\(Wording.list(objectiveNames))); accepted: \"tpe\" (multi-objective TPE), \"nsga2\", \"random\", \"sobol\" or \"grid\"")
+      }
+      if let es = spec.earlyStopping, es.scheduler == .median || es.scheduler == .bohb {
+        let why = es.scheduler == .median ? "the median rule compares one value per epoch" : "bohb fits TPE to one value per rung"
+        diagnostics.error("early_stopping.scheduler", position("early_stopping", "scheduler"),
+                          "\"\(es.scheduler.rawValue)\" cannot stop trials with several objectives: \(why); accepted: \"asha\" or \"hyperband\" (they promote by Pareto front), or no early stopping")
+      }
+    }
+    if spec.search.reproducible {
+      for (i, o) in spec.allObjectives.enumerated() where o.metric.variesBetweenRuns {
+        let (path, at) = spec.objectives == nil ? ("objective.metric", position("objective", "metric")) : ("objectives[\(i)].metric", position("objectives"))
+        diagnostics.error(path, at, "\"\(o.metric.rawValue)\" changes from run to run and search.reproducible is true; accepted: a metric that depends only on the configuration and seed, or \"reproducible\": false")
+      }
+      for (i, c) in spec.allConstraints.enumerated() where c.metric.variesBetweenRuns {
+        diagnostics.error("constraints[\(i)].metric", position("constraints"),
+                          "\"\(c.metric.rawValue)\" changes from run to run and search.reproducible is true; accepted: a metric that depends only on the configuration and seed, or \"reproducible\": false")
+      }
+    }
+    if let pick = spec.release?.pick {
+      let recorded = spec.allObjectives.map(\.metric) + spec.allConstraints.map(\.metric)
+      if !recorded.contains(pick.metric) {
+        let names = Wording.list((objectiveNames + spec.allConstraints.map { "\"\($0.metric.rawValue)\"" }))
+        diagnostics.error("release.pick", position("release", "pick"),
+                          "\"\(pick.metric.rawValue)\" is neither an objective nor a constraint; accepted: \(names)")
+      }
+    }
+  }
+}
