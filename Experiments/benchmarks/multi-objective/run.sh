@@ -96,7 +96,7 @@ for s in ["nsga2", "tpe"]:
     h, o = latency.get(("hpo", s)), latency.get(("optuna", s))
     if h and o:
         r = h["median_ms"] / o["median_ms"]
-        print(f"{s:>7} {h['median_ms']:>10.3f} {o['median_ms']:>10.3f} {r:>10.3f}  ({'1/%.0f' % (1 / r) if r < 1 else '%.1fx' % r})")
+        print(f"{s:>7} {h['median_ms']:>10.3f} {o['median_ms']:>10.3f} {r:>10.3f}  ({('1/%.1f' if r > 0.1 else '1/%.0f') % (1 / r) if r < 1 else '%.1fx' % r})")
 print("\nhpo tpe is what makeSampler(for: spec) gives for strategy tpe with several objectives:")
 print("single-objective TPE on the first objective until multi-objective TPE is wired in.")
 PY

@@ -22,6 +22,9 @@ import HPOCore
 ///   or a value outside the space) comes from the other parent, or from the
 ///   prior when neither has it; integers and steps stay on their lattice, log
 ///   parameters recombine in log scale, so every suggestion is a valid point.
+/// - Duplicates: a child equal to a trial already in the history (finished or
+///   pending) is drawn again, up to ``attempts`` draws in all (Optuna keeps
+///   such copies), so parallel workers do not train one configuration twice.
 ///
 /// One objective works too (the history's `value`, `directions: [direction]`).
 /// Pure: no state between calls, randomness only from the generator (there is
@@ -46,18 +49,39 @@ public struct NSGA2Sampler: Sampler {
     if population.parents.isEmpty {
       return .configuration(layout.randomConfiguration(using: &g))
     }
+    // A copy of a trial already in the history (a parent copied unmutated, two equal
+    // parents) would train the same configuration twice, and parallel workers asking
+    // in a row would get the same one: draw again, a bounded number of times.
+    var child = makeChild(population.parents, layout: layout, history: history, using: &g)
+    var attempt = 1
+    while attempt < Self.attempts, history.contains(where: { $0.configuration == child }) {
+      child = makeChild(population.parents, layout: layout, history: history, using: &g)
+      attempt += 1
+    }
+    return .configuration(child)
+  }
+
+  /// Draws per suggestion before a copy of an existing trial is accepted (a
+  /// small space may hold nothing new).
+  static let attempts = 10
+
+  /// One child of the elite: a crossover of two tournament winners with
+  /// `crossoverProbability`, else a copy of a random member; then mutation.
+  private func makeChild(
+    _ elite: [NSGA2Population.Member], layout: SpaceLayout, history: [TrialRecord], using g: inout SeededGenerator
+  ) -> Configuration {
     let parents: (NSGA2Population.Member, NSGA2Population.Member)
     let crossover = g.nextUnit() < options.crossoverProbability
     if crossover {
-      parents = tournamentPair(population.parents, using: &g)
+      parents = tournamentPair(elite, using: &g)
     } else {
-      let only = population.parents[g.index(below: population.parents.count)]
+      let only = elite[g.index(below: elite.count)]
       parents = (only, only)
     }
     let child = NSGA2Child(
       layout: layout, first: history[parents.0.index].configuration, second: history[parents.1.index].configuration,
       options: options, crossover: crossover)
-    return .configuration(child.make(using: &g))
+    return child.make(using: &g)
   }
 
   /// Two distinct parents (the same one when the elite has a single member),
