@@ -6,7 +6,10 @@ import HPOCore
 /// - grid: ``GridSampler``; random: ``RandomSampler``;
 /// - sobol: ``SobolSampler`` scrambled by the experiment's seed;
 /// - tpe: ``TPESampler`` with `search.tpe` (defaults when absent);
-/// - gp: ``GPSampler``.
+/// - gp: ``GPSampler``;
+/// - nsga2: ``NSGA2Sampler`` with default options and the one objective
+///   (`directions: [direction]`); an experiment with several objectives goes
+///   through ``makeSampler(for:)``, which passes them all.
 public func makeSampler(for search: SearchSpec, direction: Direction) -> any Sampler {
   switch search.strategy {
   case .grid: return GridSampler()
@@ -14,5 +17,6 @@ public func makeSampler(for search: SearchSpec, direction: Direction) -> any Sam
   case .sobol: return SobolSampler(seed: search.seed)
   case .tpe: return TPESampler(options: search.tpe ?? TPEOptions(), direction: direction)
   case .gp: return GPSampler(direction: direction)
+  case .nsga2: return NSGA2Sampler(directions: [direction])
   }
 }

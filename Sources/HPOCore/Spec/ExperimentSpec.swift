@@ -168,7 +168,7 @@ public struct SearchSpec: Sendable, Equatable, Codable {
 
 /// How the next configurations are chosen.
 public enum Strategy: String, Sendable, Codable, CaseIterable {
-  case grid, random, sobol, tpe, gp
+  case grid, random, sobol, tpe, gp, nsga2
 }
 
 /// Options of the tree-structured Parzen estimator.

@@ -90,7 +90,7 @@ extension SpecContext {
         diagnostics.error("search.strategy", strategyPosition,
                           "gp handles up to \(Self.gaussianProcessDimensionLimit) dimensions (categorical choices count one each) but this space has \(dimensions); accepted: \"tpe\", \"random\" or \"sobol\" for this space")
       }
-    default:
+    case .random, .sobol, .tpe, .nsga2:
       break
     }
   }

@@ -21,9 +21,13 @@ public func makeScheduler(for spec: ExperimentSpec) -> (any Scheduler)? {
 }
 
 /// The sampler of an experiment: ``BOHBSampler`` (TPE with `search.tpe`) when
-/// the strategy is tpe and the scheduler bohb, otherwise the strategy's own
-/// sampler (``makeSampler(for:direction:)``).
+/// the strategy is tpe and the scheduler bohb; ``NSGA2Sampler`` over every
+/// objective (`allObjectives`) when the strategy is nsga2; otherwise the
+/// strategy's own sampler (``makeSampler(for:direction:)``).
 public func makeSampler(for spec: ExperimentSpec) -> any Sampler {
+  if spec.search.strategy == .nsga2 {
+    return NSGA2Sampler(directions: spec.allObjectives.map(\.direction))
+  }
   if spec.search.strategy == .tpe, let es = spec.earlyStopping, es.scheduler == .bohb, let epochs = spec.model.epochs {
     return BOHBSampler(
       options: spec.search.tpe ?? TPEOptions(), direction: spec.objective.direction,

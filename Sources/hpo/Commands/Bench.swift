@@ -9,9 +9,10 @@ extension HPOCommand {
       abstract: "Measure the search strategies: suggestion and early-stopping decision latency, search quality.",
       discussion: """
         Experiments/benchmarks/search/run.sh runs the same work through Optuna's TPE \
-        and prints the ratios.
+        and prints the ratios; Experiments/benchmarks/multi-objective/run.sh does the \
+        same for `hpo bench pareto` against Optuna's NSGA-II and multi-objective TPE.
         """,
-      subcommands: [BenchSuggest.self, BenchSchedule.self, BenchSearch.self])
+      subcommands: [BenchSuggest.self, BenchSchedule.self, BenchSearch.self, BenchPareto.self])
   }
 }
 
