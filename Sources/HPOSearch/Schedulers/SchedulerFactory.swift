@@ -22,8 +22,12 @@ public func makeScheduler(for spec: ExperimentSpec) -> (any Scheduler)? {
 
 /// The sampler of an experiment: ``BOHBSampler`` (TPE with `search.tpe`) when
 /// the strategy is tpe and the scheduler bohb, otherwise the strategy's own
-/// sampler (``makeSampler(for:direction:)``).
+/// sampler (``makeSampler(for:direction:)``); with several objectives, tpe
+/// is multi-objective TPE (``TPESampler/init(options:directions:)``).
 public func makeSampler(for spec: ExperimentSpec) -> any Sampler {
+  if spec.search.strategy == .tpe && spec.isMultiObjective {
+    return TPESampler(options: spec.search.tpe ?? TPEOptions(), directions: spec.allObjectives.map(\.direction))
+  }
   if spec.search.strategy == .tpe, let es = spec.earlyStopping, es.scheduler == .bohb, let epochs = spec.model.epochs {
     return BOHBSampler(
       options: spec.search.tpe ?? TPEOptions(), direction: spec.objective.direction,
