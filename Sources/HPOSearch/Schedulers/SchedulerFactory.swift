@@ -22,11 +22,15 @@ public func makeScheduler(for spec: ExperimentSpec) -> (any Scheduler)? {
 
 /// The sampler of an experiment: ``BOHBSampler`` (TPE with `search.tpe`) when
 /// the strategy is tpe and the scheduler bohb; ``NSGA2Sampler`` over every
-/// objective (`allObjectives`) when the strategy is nsga2; otherwise the
-/// strategy's own sampler (``makeSampler(for:direction:)``).
+/// objective (`allObjectives`) when the strategy is nsga2; with several
+/// objectives, tpe is multi-objective TPE (``TPESampler/init(options:directions:)``);
+/// otherwise the strategy's own sampler (``makeSampler(for:direction:)``).
 public func makeSampler(for spec: ExperimentSpec) -> any Sampler {
   if spec.search.strategy == .nsga2 {
     return NSGA2Sampler(directions: spec.allObjectives.map(\.direction))
+  }
+  if spec.search.strategy == .tpe && spec.isMultiObjective {
+    return TPESampler(options: spec.search.tpe ?? TPEOptions(), directions: spec.allObjectives.map(\.direction))
   }
   if spec.search.strategy == .tpe, let es = spec.earlyStopping, es.scheduler == .bohb, let epochs = spec.model.epochs {
     return BOHBSampler(

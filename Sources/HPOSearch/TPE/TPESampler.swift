@@ -19,19 +19,37 @@ import HPOCore
 ///   every parameter as its own group.
 /// - Choice: `candidates` samples from l, keeping the one maximising
 ///   log l(x) − log g(x).
+/// - Several objectives (``init(options:directions:)``, MOTPE): the split
+///   ranks by non-dominated front and hypervolume, and good kernels weigh by
+///   hypervolume contribution (``TPESplit/init(multiObjective:scored:directions:gamma:constantLiar:infeasible:)``).
+/// - Constraints (trials' `violations`): infeasible trials are never good
+///   while enough feasible ones have finished (``ScoredHistory/infeasible(in:)``);
+///   without constraints nothing changes.
 public struct TPESampler: Sampler {
   public var options: TPEOptions
-  public var direction: Direction
+  /// The direction of each objective, in the spec's order (one for a single objective).
+  public private(set) var directions: [Direction]
   var settings: ParzenSettings = .recommended
+
+  /// The first objective's direction.
+  public var direction: Direction { directions[0] }
 
   public init(options: TPEOptions = TPEOptions(), direction: Direction = .minimize) {
     self.options = options
-    self.direction = direction
+    self.directions = [direction]
+  }
+
+  /// Multi-objective TPE over trials' `values`, one direction per objective
+  /// (at least one; with one it is the single-objective sampler).
+  public init(options: TPEOptions = TPEOptions(), directions: [Direction]) {
+    precondition(!directions.isEmpty, "TPE needs at least one objective")
+    self.options = options
+    self.directions = directions
   }
 
   init(options: TPEOptions = TPEOptions(), direction: Direction = .minimize, settings: ParzenSettings) {
     self.options = options
-    self.direction = direction
+    self.directions = [direction]
     self.settings = settings
   }
 
@@ -40,11 +58,18 @@ public struct TPESampler: Sampler {
   ) throws -> Suggestion {
     var g = SuggestionRandom.generator(from: &rng, historyCount: history.count)
     let layout = SpaceLayout(space)
-    let scored = ScoredHistory(history, direction: direction)
+    var scored = ScoredHistory(history, direction: direction)
     if scored.finishedCount < Swift.max(options.startupTrials, 1) {
       return .configuration(layout.randomConfiguration(using: &g))
     }
-    let split = TPESplit(scored, gamma: options.gamma, constantLiar: options.constantLiar)
+    let infeasible = scored.infeasible(in: history)
+    if !infeasible.isEmpty { scored = scored.markingFailed(infeasible) }
+    let split =
+      directions.count > 1
+      ? TPESplit(
+        multiObjective: history, scored: scored, directions: directions, gamma: options.gamma,
+        constantLiar: options.constantLiar, infeasible: infeasible)
+      : TPESplit(scored, gamma: options.gamma, constantLiar: options.constantLiar, infeasible: infeasible)
     let table = ObservationTable(layout: layout, history: history)
     let groups = TPEGroups(layout, multivariate: options.multivariate)
 
@@ -69,7 +94,9 @@ public struct TPESampler: Sampler {
     into config: inout Configuration, using g: inout SeededGenerator
   ) {
     let columns = members.map { ParzenEstimator.column(for: layout.entries[$0].kind)! }
-    let below = estimator(members, columns, table, split.below, improvement: settings.improvementWeights ? scored : nil, split: split)
+    let improvement = settings.improvementWeights && split.belowWeights == nil ? scored : nil
+    let below = estimator(
+      members, columns, table, split.below, improvement: improvement, split: split, weights: split.belowWeights)
     let above = estimator(members, columns, table, split.above, improvement: nil, split: split, sampling: false)
     let cands = below.sample(Swift.max(options.candidates, 1), using: &g)
     let lBelow = below.logDensity(cands)
@@ -99,10 +126,11 @@ public struct TPESampler: Sampler {
 
   /// The Parzen estimator of the trials `rows` that have every member active.
   /// With `improvement`, each good trial weighs its improvement over the best
-  /// bad trial (Watanabe 2023's EI weighting); otherwise Optuna's weights.
+  /// bad trial (Watanabe 2023's EI weighting); with `fixed`, each trial its
+  /// entry there (by history index); otherwise Optuna's weights.
   private func estimator(
     _ members: [Int], _ columns: [ParzenEstimator.Column], _ table: ObservationTable, _ rows: [Int],
-    improvement scored: ScoredHistory?, split: TPESplit, sampling: Bool = true
+    improvement scored: ScoredHistory?, split: TPESplit, weights fixed: [Double]? = nil, sampling: Bool = true
   ) -> ParzenEstimator {
     let n = table.rowCount
     var kept: [Int] = []
@@ -113,7 +141,7 @@ public struct TPESampler: Sampler {
     let values = members.map { p in
       table.values.withUnsafeBufferPointer { v in kept.map { v[p * n + $0] } }
     }
-    var weights = TPESplit.defaultWeights(kept.count)
+    var weights = fixed.map { w in kept.map { w[$0] } } ?? TPESplit.defaultWeights(kept.count)
     if let scored {
       var threshold = Double.infinity
       for t in split.above {

@@ -2,27 +2,52 @@ import HPOCore
 
 /// The good/bad split of TPE (Optuna's `_split_trials`): the best
 /// `min(⌈γ·n⌉, 25)` finished trials are "below" (good), preferring complete
-/// trials, then pruned ones that got furthest; everything else is "above"
-/// (bad): the remaining complete and pruned trials, failed and non-finite ones,
-/// and, with the constant liar, pending ones.
+/// trials, then pruned ones that got furthest, then (with constraints) the
+/// infeasible ones that violate them least; everything else is "above"
+/// (bad): the remaining complete, pruned and infeasible trials, failed and
+/// non-finite ones, and, with the constant liar, pending ones.
 struct TPESplit: Sendable {
   /// History indices in trial-number order.
   var below: [Int]
   var above: [Int]
+  /// With several objectives, the weight of each trial's kernel in the good
+  /// density, by history index (``TPESplit/init(multiObjective:scored:directions:gamma:constantLiar:infeasible:)``);
+  /// nil with one objective.
+  var belowWeights: [Double]?
+
+  /// A complete or pruned trial that violates a constraint: history index and
+  /// total violation (> 0).
+  struct Infeasible: Sendable, Equatable {
+    var t: Int
+    var violation: Double
+  }
 
   /// Optuna's default γ shape with the fraction `gamma`: min(⌈γ·n⌉, 25).
   static func belowCount(finished n: Int, gamma: Double) -> Int {
     Swift.min(Int((gamma * Double(n)).rounded(.up)), 25)
   }
 
-  init(_ scored: ScoredHistory, gamma: Double, constantLiar: Bool) {
+  /// The split of `scored`, whose `infeasible` trials (in trial-number order)
+  /// are already marked failed (``ScoredHistory/markingFailed(_:)``).
+  /// `bestComplete(k)` chooses the best k complete trials (default: by loss)
+  /// and `prunedRank(t)` orders pruned trials that stopped at the same step
+  /// (default: by loss).
+  init(
+    _ scored: ScoredHistory, gamma: Double, constantLiar: Bool, infeasible: [Infeasible] = [],
+    bestComplete: ((Int) -> [Int])? = nil, prunedRank: ((Int) -> Double)? = nil
+  ) {
     let outcomes = scored.outcomes
     var remaining = Self.belowCount(finished: scored.finishedCount, gamma: gamma)
     var isBelow = [Bool](repeating: false, count: outcomes.count)
 
+    if let bestComplete, remaining > 0 {
+      let chosen = bestComplete(remaining)
+      for t in chosen { isBelow[t] = true }
+      remaining -= chosen.count
+    }
     // The best complete trials: a sorted window of at most `remaining` (loss, index).
     var best: [(loss: Double, t: Int)] = []
-    if remaining > 0 {
+    if bestComplete == nil && remaining > 0 {
       best.reserveCapacity(remaining + 1)
       for t in scored.byNumber {
         guard case .complete(let loss) = outcomes[t] else { continue }
@@ -38,10 +63,16 @@ struct TPESplit: Sendable {
     if remaining > 0 {
       var pruned: [(step: Int, loss: Double, t: Int)] = []
       for t in scored.byNumber {
-        if case .pruned(let step, let loss) = outcomes[t] { pruned.append((step, loss, t)) }
+        if case .pruned(let step, let loss) = outcomes[t] { pruned.append((step, prunedRank?(t) ?? loss, t)) }
       }
       pruned.sort { ($1.step, $0.loss, $0.t) < ($0.step, $1.loss, $1.t) }
       for p in pruned.prefix(remaining) { isBelow[p.t] = true }
+      remaining -= Swift.min(remaining, pruned.count)
+    }
+    if remaining > 0 {
+      // Infeasible trials fill what is left, least violation first (then trial number).
+      let order = infeasible.indices.sorted { (infeasible[$0].violation, $0) < (infeasible[$1].violation, $1) }
+      for i in order.prefix(remaining) { isBelow[infeasible[i].t] = true }
     }
 
     var below: [Int] = []
