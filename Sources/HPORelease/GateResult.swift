@@ -8,6 +8,8 @@ public struct GateResult: Sendable, Equatable, Codable {
     case metric, gap, champion, stress, seedStability = "seed_stability", data, drift
     /// A command model's `model.onnx` loads (``HPOONNX/ONNXCheck``).
     case onnx
+    /// Some complete trial meets the constraints and `release.pick.subject_to`.
+    case pick
   }
 
   /// A short unique name: `accuracy ≥ 0.9`, `gap`, `champion`, `stress.extremes`, …

@@ -46,7 +46,8 @@ struct ReleaseReport {
     }
     return ReleaseOutcome(
       status: .gateFailed, failedGates: failed,
-      message: "\(failed.count) of \(gates.count) gates failed: \(failed.joined(separator: ", ")); candidate kept in \(packagePath ?? "?")",
+      message: "\(failed.count) of \(gates.count) gates failed: \(failed.joined(separator: ", ")); "
+        + (packagePath.map { "candidate kept in \($0)" } ?? "no candidate was packaged"),
       report: report, package: packagePath)
   }
 

@@ -41,6 +41,10 @@ public struct ReleaseStage: Sendable {
       return ReleaseOutcome(status: .skipped, message: "a built-in function has no model to release")
     }
     var report = ReleaseReport(record: record, createdAt: now)
+    if let refusal = Self.pickRefusal(record) {
+      report.gates = [refusal]
+      return finish(report)
+    }
     if spec.model.kind == .command {
       guard spec.model.command?.evaluate != nil else {
         return ReleaseOutcome(
@@ -62,6 +66,21 @@ public struct ReleaseStage: Sendable {
       report.error = "\(error)"
     }
     return finish(report)
+  }
+
+  /// The failed `release.pick` gate when trials completed but none meets the
+  /// constraints and `release.pick.subject_to`: nothing is evaluated or packaged,
+  /// and the run exits as for any failed gate. `nil` otherwise (a search with no
+  /// complete trial at all is an error, reported where the winner is read).
+  static func pickRefusal(_ record: SearchRecord) -> GateResult? {
+    let spec = record.spec
+    guard spec.release?.pick != nil || !spec.allConstraints.isEmpty, record.winner == nil,
+      record.trials.contains(where: { $0.state == .complete })
+    else { return nil }
+    let bounds = spec.allConstraints + (spec.release?.pick?.subjectTo ?? [])
+    return GateResult(
+      name: "release.pick", kind: .pick, passed: false,
+      threshold: bounds.map { ExperimentSpec.describe($0) }.joined(separator: ", "), detail: record.noWinnerReason)
   }
 
   /// Writes the reports of `report` into `output.dir` and returns the outcome.

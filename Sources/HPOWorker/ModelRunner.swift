@@ -8,7 +8,10 @@ import HPOWire
 /// assignment (training shards, the validation shard and the preprocessing
 /// fitted on the training split), trains through ``Trainer`` with the trial's
 /// seed, reports validation metrics after every epoch, and returns the
-/// checkpoint. The same code path as `hpo train`.
+/// checkpoint. The same code path as `hpo train`. Beside the validation
+/// metrics it reports what it measures itself: `train_seconds` (wall-clock
+/// since training started, each epoch and at the end) and `model_bytes` (the
+/// checkpoint's size, at the end).
 public struct ModelRunner: TrialRunner {
   public init() {}
 
@@ -52,11 +55,13 @@ public struct ModelRunner: TrialRunner {
     }
     var reportError: (any Error)?
     var stopped = false
+    let started = ContinuousClock.now
     let outcome = try Trainer.train(
       model: a.model, configuration: a.configuration, train: dataset(trainShards), validation: dataset([validation]),
       preprocessing: preprocessing, seed: a.seed, epochs: a.epochs
     ) { epoch in
-      let metrics = Dictionary(uniqueKeysWithValues: epoch.metrics.map { ($0.key.rawValue, $0.value) })
+      var metrics = Dictionary(uniqueKeysWithValues: epoch.metrics.map { ($0.key.rawValue, $0.value) })
+      metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
       do {
         let goOn = try report(epoch.epoch, metrics)
         if !goOn { stopped = true }
@@ -67,7 +72,9 @@ public struct ModelRunner: TrialRunner {
       }
     }
     if let reportError { throw reportError }
-    let metrics = Dictionary(uniqueKeysWithValues: outcome.metrics.map { ($0.key.rawValue, $0.value) })
+    var metrics = Dictionary(uniqueKeysWithValues: outcome.metrics.map { ($0.key.rawValue, $0.value) })
+    metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
+    metrics[Metric.modelBytes.rawValue] = Double(outcome.checkpointBytes.count)
     return TrialRun(metrics: metrics, epochs: outcome.epochs, stopped: stopped, checkpoint: outcome.checkpointBytes)
   }
 }

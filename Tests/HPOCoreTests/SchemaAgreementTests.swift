@@ -759,18 +759,20 @@ import Testing
     #expect(enumAt("properties", "model", "properties", "kind") == names(ModelKind.self))
     #expect(enumAt("properties", "model", "properties", "precision") == names(Precision.self))
     #expect(enumAt("properties", "model", "properties", "function") == names(BuiltinFunction.self))
-    #expect(enumAt("properties", "objective", "properties", "direction") == names(Direction.self))
+    #expect(enumAt("$defs", "objective", "properties", "direction") == names(Direction.self))
     #expect(enumAt("properties", "search", "properties", "strategy") == names(Strategy.self))
     #expect(enumAt("properties", "early_stopping", "properties", "scheduler") == names(SchedulerKind.self))
     #expect(enumAt("$defs", "metric") == names(Metric.self))
-    #expect(enumAt("$defs", "classificationMetric") == Metric.metrics(for: .classification).map(\.rawValue))
-    #expect(enumAt("$defs", "regressionMetric") == Metric.metrics(for: .regression).map(\.rawValue))
-    // Metrics without a task (a function's value) may be optimised either way.
+    // Every task also takes the metrics hpo measures itself.
+    let measured = Metric.allCases.filter(\.isMeasured).map(\.rawValue)
+    #expect(enumAt("$defs", "classificationMetric") == Metric.metrics(for: .classification).map(\.rawValue) + measured)
+    #expect(enumAt("$defs", "regressionMetric") == Metric.metrics(for: .regression).map(\.rawValue) + measured)
+    // Metrics without a task (a function's value) may be optimised either way; measured ones are minimised.
     let maximize = Metric.allCases.filter { $0.task != nil && $0.naturalDirection == .maximize }.map(\.rawValue)
-    #expect(enumAt("properties", "objective", "allOf", "0", "if", "properties", "metric") == maximize)
-    #expect(Self.lookup(s, "properties", "objective", "allOf", "0", "then", "properties", "direction", "const") as? String == "maximize")
-    let minimize = Metric.allCases.filter { $0.task != nil && $0.naturalDirection == .minimize }.map(\.rawValue)
-    #expect(enumAt("properties", "objective", "allOf", "1", "if", "properties", "metric") == minimize)
+    #expect(enumAt("$defs", "objective", "allOf", "0", "if", "properties", "metric") == maximize)
+    #expect(Self.lookup(s, "$defs", "objective", "allOf", "0", "then", "properties", "direction", "const") as? String == "maximize")
+    let minimize = Metric.allCases.filter { ($0.task != nil || $0.isMeasured) && $0.naturalDirection == .minimize }.map(\.rawValue)
+    #expect(enumAt("$defs", "objective", "allOf", "1", "if", "properties", "metric") == minimize)
     for kind in ModelKind.allCases {
       // nil: the model reads any name (functions), and the schema has no rule for it.
       let rules: [String: HyperparameterRule]? = kind.hyperparameters

@@ -79,9 +79,9 @@ import Testing
                exp.json:1:1: error: model: missing required field; accepted: an object {"kind": "ridge" | "softmax" | "mlp" | "function" | "command", ...}
                exp.json:1:1: error: data: missing required field; accepted: an object {"path": ..., "task": ...} (optional only for model kinds "function" and "command")
                exp.json:1:1: error: space: missing required field; accepted: an object of parameters {"learning_rate": {"type": "float", ...}}
-               exp.json:1:1: error: objective: missing required field; accepted: an object {"metric": ..., "direction": ...}
+               exp.json:1:1: error: objective: missing required field; accepted: "objective": {"metric": ..., "direction": ...}, or "objectives": [...] for several
                exp.json:1:1: error: search: missing required field; accepted: an object {"strategy": ..., "trials": ...}
-               exp.json:1:15: error: dta: unknown field "dta"; did you mean "data"? accepted: $schema, name, description, data, model, space, objective, search, early_stopping, validation, output or resources
+               exp.json:1:15: error: dta: unknown field "dta"; did you mean "data"? accepted: $schema, name, description, data, model, space, objective, objectives, constraints, search, early_stopping, validation, release, output or resources
 
                """),
     BadInput(id: "missing experiment file", json: nil, arguments: ["missing.json"],

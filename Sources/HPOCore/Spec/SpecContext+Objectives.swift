@@ -84,7 +84,7 @@ extension SpecContext {
     if spec.isMultiObjective {
       if spec.search.strategy == .gp {
         diagnostics.error("search.strategy", position("search", "strategy"),
-                          "gp models one objective and this experiment has \(spec.allObjectives.count) (\(Wording.list(objectiveNames))); accepted: \"tpe\" (multi-objective TPE), \"nsga2\", \"random\", \"sobol\" or \"grid\"")
+                          "gp models one objective and this experiment has \(spec.allObjectives.count) (\(objectiveNames.joined(separator: ", "))); accepted: \"tpe\" (multi-objective TPE), \"nsga2\", \"random\", \"sobol\" or \"grid\"")
       }
       if let es = spec.earlyStopping, es.scheduler == .median || es.scheduler == .bohb {
         let why = es.scheduler == .median ? "the median rule compares one value per epoch" : "bohb fits TPE to one value per rung"

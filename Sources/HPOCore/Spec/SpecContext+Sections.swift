@@ -160,6 +160,10 @@ extension SpecContext {
       diagnostics.error(node, "\"value\" is the metric of function models, not of \(kind.rawValue); accepted: a metric of data.task")
       return nil
     }
+    if let kind, kind != .command, metric == .params || metric == .latencyMs {
+      diagnostics.error(node, "hpo does not measure \(metric.rawValue) of \(kind.rawValue) models yet; accepted: \"model_bytes\" or \"train_seconds\" (measured for every built-in model), or a metric of data.task; a command model may report \(metric.rawValue) itself")
+      return nil
+    }
     if let task, let metricTask = metric.task, metricTask != task {
       let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
       diagnostics.error(node, "\"\(metric.rawValue)\" is a \(metricTask.rawValue) metric but data.task is \"\(task.rawValue)\"; accepted: \(Wording.list(fitting))")

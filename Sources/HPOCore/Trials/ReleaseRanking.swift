@@ -50,7 +50,7 @@ extension ExperimentSpec {
   }
 
   /// `latency_ms ≤ 5`, `0.9 ≤ accuracy`.
-  static func describe(_ bound: Gate) -> String {
+  public static func describe(_ bound: Gate) -> String {
     switch (bound.min, bound.max) {
     case (let lo?, let hi?): return "\(lo) ≤ \(bound.metric.rawValue) ≤ \(hi)"
     case (let lo?, nil): return "\(bound.metric.rawValue) ≥ \(lo)"

@@ -23,17 +23,28 @@ import HPOCore
 /// rung is its first report at or after the rung's epoch.
 ///
 /// Cost: one pass over the history per rung crossed, no allocation, no sort.
+///
+/// With several objectives (`directions.count > 1`) the order at a rung is by
+/// Pareto front and crowding distance (``SuccessiveHalving/judgeMultiObjective(at:trial:values:history:isPeer:)``).
 public struct ASHAScheduler: Scheduler {
   public let ladder: RungLadder
-  public let direction: Direction
+  /// The objectives' directions; one for a single objective.
+  public let directions: [Direction]
+  /// The (first) objective's direction.
+  public var direction: Direction { directions[0] }
 
   public init(direction: Direction, minEpochs: Int, reductionFactor: Int, maxEpochs: Int) {
-    self.direction = direction
+    self.init(directions: [direction], minEpochs: minEpochs, reductionFactor: reductionFactor, maxEpochs: maxEpochs)
+  }
+
+  public init(directions: [Direction], minEpochs: Int, reductionFactor: Int, maxEpochs: Int) {
+    precondition(!directions.isEmpty, "at least one objective")
+    self.directions = directions
     self.ladder = RungLadder(minEpochs: minEpochs, reductionFactor: reductionFactor, maxEpochs: maxEpochs)
   }
 
   public func decide(for trial: TrialRecord, report: IntermediateReport, history: [TrialRecord]) -> SchedulerDecision {
-    SuccessiveHalving(ladder: ladder, scale: LossScale(direction), label: "asha")
+    SuccessiveHalving(ladder: ladder, directions: directions, label: "asha")
       .decide(for: trial, report: report, history: history) { _ in true }
   }
 }
@@ -41,9 +52,12 @@ public struct ASHAScheduler: Scheduler {
 /// The judgement at a rung, shared by ASHA and Hyperband's brackets.
 struct SuccessiveHalving {
   let ladder: RungLadder
-  let scale: LossScale
+  /// Every objective's direction; several: ``judgeMultiObjective(at:trial:values:history:isPeer:)``.
+  let directions: [Direction]
   /// Starts each reason: "asha", "hyperband bracket 1 (from epoch 3)".
   let label: String
+
+  var scale: LossScale { LossScale(directions[0]) }
 
   /// Continue, or stop at the first crossed rung where the trial is not in the top 1/η
   /// of the values that trials accepted by `isPeer` (trial numbers) recorded there.
@@ -52,7 +66,10 @@ struct SuccessiveHalving {
     for trial: TrialRecord, report: IntermediateReport, history: [TrialRecord], isPeer: (Int) -> Bool
   ) -> SchedulerDecision {
     for rung in ladder.crossed(by: report, of: trial) {
-      if let reason = judge(at: rung, trial: trial.number, value: report.value, history: history, isPeer: isPeer) {
+      let reason = directions.count > 1
+        ? judgeMultiObjective(at: rung, trial: trial.number, values: report.values, history: history, isPeer: isPeer)
+        : judge(at: rung, trial: trial.number, value: report.value, history: history, isPeer: isPeer)
+      if let reason {
         return .stop(reason: reason)
       }
     }

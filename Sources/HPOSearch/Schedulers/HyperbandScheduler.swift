@@ -30,7 +30,10 @@ public struct HyperbandScheduler: Scheduler {
     public var trials: Int
   }
 
-  public let direction: Direction
+  /// The objectives' directions; one for a single objective (several: by Pareto front, as ``ASHAScheduler``).
+  public let directions: [Direction]
+  /// The (first) objective's direction.
+  public var direction: Direction { directions[0] }
   public let brackets: [Bracket]
   /// Σ nⱼ: the length of the assignment cycle.
   public let cycle: Int
@@ -38,7 +41,12 @@ public struct HyperbandScheduler: Scheduler {
   private let stride: Int
 
   public init(direction: Direction, minEpochs: Int, reductionFactor: Int, maxEpochs: Int) {
-    self.direction = direction
+    self.init(directions: [direction], minEpochs: minEpochs, reductionFactor: reductionFactor, maxEpochs: maxEpochs)
+  }
+
+  public init(directions: [Direction], minEpochs: Int, reductionFactor: Int, maxEpochs: Int) {
+    precondition(!directions.isEmpty, "at least one objective")
+    self.directions = directions
     let full = RungLadder(minEpochs: minEpochs, reductionFactor: reductionFactor, maxEpochs: maxEpochs)
     let eta = full.reductionFactor
     let sMax = full.largestExponent
@@ -79,7 +87,7 @@ public struct HyperbandScheduler: Scheduler {
     let j = bracket(of: trial.number)
     let b = brackets[j]
     if b.ladder.rungs.isEmpty { return .continue }
-    return SuccessiveHalving(ladder: b.ladder, scale: LossScale(direction), label: "hyperband bracket \(j) (from epoch \(b.minEpochs))")
+    return SuccessiveHalving(ladder: b.ladder, directions: directions, label: "hyperband bracket \(j) (from epoch \(b.minEpochs))")
       .decide(for: trial, report: report, history: history) { bracket(of: $0) == j }
   }
 }

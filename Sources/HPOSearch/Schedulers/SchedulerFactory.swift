@@ -10,13 +10,14 @@ import HPOCore
 public func makeScheduler(for spec: ExperimentSpec) -> (any Scheduler)? {
   guard let es = spec.earlyStopping, let epochs = spec.model.epochs else { return nil }
   let direction = spec.objective.direction
+  let directions = spec.allObjectives.map(\.direction)
   switch es.scheduler {
   case .median:
     return MedianStoppingScheduler(direction: direction, warmupEpochs: es.warmupEpochs, minTrials: es.minTrials)
   case .asha:
-    return ASHAScheduler(direction: direction, minEpochs: es.minEpochs, reductionFactor: es.reductionFactor, maxEpochs: epochs)
+    return ASHAScheduler(directions: directions, minEpochs: es.minEpochs, reductionFactor: es.reductionFactor, maxEpochs: epochs)
   case .hyperband, .bohb:
-    return HyperbandScheduler(direction: direction, minEpochs: es.minEpochs, reductionFactor: es.reductionFactor, maxEpochs: epochs)
+    return HyperbandScheduler(directions: directions, minEpochs: es.minEpochs, reductionFactor: es.reductionFactor, maxEpochs: epochs)
   }
 }
 

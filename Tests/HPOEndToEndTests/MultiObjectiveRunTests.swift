@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// A search with two objectives and a constraint, run as users run it: `hpo run`
+/// with real workers, then `hpo trials` on the store it leaves.
+@Suite(.serialized) struct MultiObjectiveRunTests {
+  /// An iris softmax search maximising accuracy and minimising log loss, with
+  /// multi-objective TPE and ASHA, and `release` as given.
+  static func experiment(in dir: URL, name: String, release: String) throws -> String {
+    let data = dir.appendingPathComponent("data")
+    try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      at: HPOProcess.repository.appendingPathComponent("Experiments/data/iris.csv"), to: data.appendingPathComponent("iris.csv"))
+    let text = """
+      {
+        "name": "front",
+        "data": {"path": "data/iris.csv", "task": "classification", "split": {"validation": 0.25, "test": 0.25, "seed": 1}},
+        "model": {"kind": "softmax", "epochs": 9, "precision": "float64"},
+        "space": {"learning_rate": {"type": "float", "low": 0.001, "high": 1, "log": true}, "optimizer": "adam", "batch_size": 16},
+        "objectives": [{"metric": "accuracy", "direction": "maximize"}, {"metric": "log_loss", "direction": "minimize"}],
+        "constraints": [{"metric": "log_loss", "max": 5}],
+        "search": {"strategy": "tpe", "trials": 10, "parallel": 2, "seed": 3, "tpe": {"startup_trials": 4}},
+        "early_stopping": {"scheduler": "asha", "min_epochs": 1, "reduction_factor": 3},
+        "release": \(release),
+        "validation": {"stress": false},
+        "output": {"dir": "out-\(name)"}
+      }
+      """
+    let file = dir.appendingPathComponent("\(name).json")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    return file.path
+  }
+
+  @Test func paretoSearch_marksTheFront_andReleasesThePickedTrial() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try Self.experiment(
+      in: dir, name: "pick", release: #"{"pick": {"maximize": "accuracy", "subject_to": [{"metric": "log_loss", "max": 5}]}}"#)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 180)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    #expect(r.standardOutput.contains("release: passed"), "\(r.standardOutput)")
+    let store = "out-pick/store.sqlite"
+    let table = try HPOProcess.run(["trials", "front", "--store", store, "--format", "json"], in: dir)
+    #expect(table.exitCode == 0, "\(table.standardError)")
+    let rows = table.standardOutput.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    #expect(rows.count == 10)
+    let complete = rows.filter { $0["state"] as? String == "complete" }
+    let front = complete.filter { $0["pareto"] as? Bool == true }
+    // What hpo measures itself comes with every trained model's metrics.
+    #expect(complete.allSatisfy { (($0["metrics"] as? [String: Double])?["model_bytes"] ?? 0) > 100 })
+    #expect(complete.allSatisfy { (($0["metrics"] as? [String: Double])?["train_seconds"] ?? 0) > 0 })
+    #expect(!front.isEmpty)
+    // No trial on the front is dominated by another complete trial; every other complete one is.
+    func vector(_ row: [String: Any]) -> (Double, Double) {
+      let m = row["metrics"] as? [String: Double] ?? [:]
+      return (m["accuracy"] ?? .nan, m["log_loss"] ?? .nan)
+    }
+    func dominates(_ a: (Double, Double), _ b: (Double, Double)) -> Bool {
+      a.0 >= b.0 && a.1 <= b.1 && (a.0 > b.0 || a.1 < b.1)
+    }
+    for row in complete {
+      let dominated = complete.contains { dominates(vector($0), vector(row)) }
+      #expect(dominated == (row["pareto"] as? Bool != true), "trial \(row["number"] ?? "?")")
+      #expect(row["feasible"] as? Bool == (vector(row).1 <= 5))
+    }
+    // The package is the feasible trial with the best accuracy (ties: the lower number).
+    let best = complete.filter { vector($0).1 <= 5 }
+      .max { (vector($0).0, -(($0["number"] as? Int) ?? 0)) < (vector($1).0, -(($1["number"] as? Int) ?? 0)) }
+    let manifest = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: dir.appendingPathComponent("out-pick/package/manifest.json"))) as? [String: Any]
+    #expect(((manifest?["winner"] as? [String: Any])?["trial"] as? Int) == best?["number"] as? Int, "\(String(describing: manifest?["winner"]))")
+    // The table marks the front with a column of its own.
+    let text = try HPOProcess.run(["trials", "front", "--store", store], in: dir)
+    #expect(text.standardOutput.split(separator: "\n").first?.contains("pareto") == true)
+  }
+
+  @Test func noTrialWithinReleasePick_failsTheReleaseWithExitOne() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try Self.experiment(
+      in: dir, name: "strict", release: #"{"pick": {"maximize": "accuracy", "subject_to": [{"metric": "log_loss", "max": 1e-9}]}}"#)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 180)
+    #expect(r.exitCode == 1, "\(r.standardError)")
+    #expect(r.standardOutput.contains("gates failed: release.pick; no candidate was packaged"), "\(r.standardOutput)")
+    let report = try String(contentsOf: dir.appendingPathComponent("out-strict/report.md"), encoding: .utf8)
+    #expect(report.contains("log_loss ≤ 1e-09") && report.contains("meets release.pick.subject_to"), "\(report)")
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out-strict/package").path))
+    let result = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: dir.appendingPathComponent("out-strict/result.json"))) as? [String: Any]
+    #expect(result?["failed_gates"] as? [String] == ["release.pick"])
+  }
+}
