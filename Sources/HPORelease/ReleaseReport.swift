@@ -75,6 +75,7 @@ struct ReleaseReport {
     ]
     if let w = winner { members.append(("winner", winnerJSON(w))) }
     if let c = commandWinner { members.append(("winner", c.winnerJSON)) }
+    if let selection = selectionJSON { members.append(("selection", selection)) }
     members.append(("gates", .array(gates.map(\.json))))
     members.append(("champion", champion?.json ?? JSONValue(.null)))
     members.append(("created_at", .string(Registry.timestamp(createdAt))))
@@ -111,6 +112,7 @@ struct ReleaseReport {
       members.append(("winner", c.winnerJSON))
       members.append(("model", c.modelJSON))
     }
+    if let selection = selectionJSON { members.append(("selection", selection)) }
     members.append(("gates", .array(gates.map(\.json))))
     members.append(("passed", JSONValue(.bool(gates.allSatisfy(\.passed)))))
     members.append(("champion", champion?.json ?? JSONValue(.null)))

@@ -71,6 +71,11 @@ import Testing
     let manifest = try JSONSerialization.jsonObject(
       with: Data(contentsOf: dir.appendingPathComponent("out-pick/package/manifest.json"))) as? [String: Any]
     #expect(((manifest?["winner"] as? [String: Any])?["trial"] as? Int) == best?["number"] as? Int, "\(String(describing: manifest?["winner"]))")
+    // The manifest says how the trial was picked, and from which front.
+    let selection = manifest?["selection"] as? [String: Any]
+    #expect((selection?["rule"] as? String)?.hasPrefix("the best accuracy (maximize) among complete, feasible trials within log_loss ≤ 5.0") == true)
+    let recordedFront = (selection?["front"] as? [[String: Any]])?.compactMap { $0["trial"] as? Int }
+    #expect(recordedFront == front.compactMap { $0["number"] as? Int }.sorted())
     // The table marks the front with a column of its own.
     let text = try HPOProcess.run(["trials", "front", "--store", store], in: dir)
     #expect(text.standardOutput.split(separator: "\n").first?.contains("pareto") == true)
