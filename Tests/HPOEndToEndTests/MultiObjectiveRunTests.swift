@@ -96,4 +96,33 @@ import Testing
       with: Data(contentsOf: dir.appendingPathComponent("out-strict/result.json"))) as? [String: Any]
     #expect(result?["failed_gates"] as? [String] == ["release.pick"])
   }
+
+  /// Reproducible mode holds for NSGA-II with two objectives: 60 trials (a first,
+  /// random generation of 50 and ten bred children) give the same table with 1 and 4 workers.
+  @Test func reproducibleNSGA2_sameTableWithOneAndFourWorkers() throws {
+    func table(workers: Int) throws -> [String] {
+      let dir = try HPOProcess.temporaryDirectory()
+      defer { try? FileManager.default.removeItem(at: dir) }
+      let file = try Self.experiment(in: dir, name: "rep", release: "{}")
+      var text = try String(contentsOfFile: file, encoding: .utf8)
+      text = text.replacingOccurrences(
+        of: #""search": {"strategy": "tpe", "trials": 10, "parallel": 2, "seed": 3, "tpe": {"startup_trials": 4}}"#,
+        with: #""search": {"strategy": "nsga2", "trials": 60, "parallel": 4, "seed": 5, "reproducible": true}"#)
+      text = text.replacingOccurrences(of: #""early_stopping": {"scheduler": "asha", "min_epochs": 1, "reduction_factor": 3},"#, with: "")
+      try text.write(toFile: file, atomically: true, encoding: .utf8)
+      let r = try HPOProcess.run(["run", file, "--workers", String(workers)], in: dir, timeout: 300)
+      #expect(r.exitCode == 0, "\(r.standardError)")
+      let shown = try HPOProcess.run(["trials", "front", "--store", "out-rep/store.sqlite", "--format", "csv"], in: dir)
+      // Every column but the timings and the worker.
+      let lines = shown.standardOutput.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+      guard let header = lines.first else { return [] }
+      let kept = header.indices.filter { !["metric:train_seconds", "worker"].contains(header[$0]) }
+      return lines.map { row in kept.map { $0 < row.count ? row[$0] : "" }.joined(separator: ",") }
+    }
+    let one = try table(workers: 1)
+    let four = try table(workers: 4)
+    #expect(one.count == 61)
+    #expect(one.contains { $0.contains(",*,") }, "the table marks a front")
+    #expect(one == four)
+  }
 }
