@@ -7,7 +7,7 @@ extension ReleaseReport {
   /// outcome (the model card is written before the stage's outcome is known)
   /// there is no status and the outcome sentence is empty.
   func reportInput(_ o: ReleaseOutcome?) -> ReportInput {
-    ReportInput(
+    var input = ReportInput(
       experiment: spec.name, objective: spec.objective.metric.rawValue, direction: spec.objective.direction,
       model: spec.model.kind, status: o?.status, outcome: o?.message ?? "", error: error,
       gates: gates.map {
@@ -27,6 +27,8 @@ extension ReleaseReport {
       },
       package: package, drift: gates.lazy.compactMap(\.drift).first, space: spec.space,
       trials: record.trials.map(ReportInput.Trial.init))
+    input.pareto = ReportInput.Pareto(record)
+    return input
   }
 
   /// The winner's model and the prepared data, for the model card; nil until both are known.

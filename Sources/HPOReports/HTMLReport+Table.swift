@@ -70,7 +70,7 @@ extension HTMLReport {
     svg.chart{display:block;margin:8px 0;background:#fff;border:1px solid #e3e6ee}
     .axis{stroke:#556;stroke-width:1}.grid{stroke:#eef0f4;stroke-width:1}
     .tick{font-size:10px;fill:#556;paint-order:stroke;stroke:#fff;stroke-width:3px;stroke-linejoin:round}.label{font-size:12px;fill:#223}
-    .dot{fill:#2a5caa;fill-opacity:.75}.dot.pruned{fill:#fff;stroke:#8a93a8}
+    .dot{fill:#2a5caa;fill-opacity:.75}.dot.pruned{fill:#fff;stroke:#8a93a8}.dot.dominated{fill:#8a93a8;fill-opacity:.5}.dot.front{fill:#d6562b;fill-opacity:.9}
     .best{fill:none;stroke:#d6562b;stroke-width:2}
     .pc{fill:none;stroke:#c9ccd6;stroke-width:1}.pc.top{stroke-width:2;stroke-opacity:.9}
     .curve{fill:none;stroke-width:1.5;stroke-opacity:.85}.bar{fill:#2a8c8c}

@@ -30,6 +30,7 @@ public enum HTMLReport {
     if let drift = input.drift { DriftPage.section(drift, &html, heading: true) }
     winner(input, &html)
     history(input, &html)
+    paretoFront(input, &html)
     parallelCoordinates(input, &html)
     importance(input, &html)
     learningCurves(input, &html)

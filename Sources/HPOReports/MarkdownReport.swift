@@ -28,6 +28,12 @@ public enum MarkdownReport {
     for (i, t) in byObjective(input).prefix(trialLimit).enumerated() {
       md += "| \(i + 1) | \(t.number) | \(t.state.rawValue) | \(ReportText.fixed(t.value)) | \(t.epochs) | `\(input.space.normalized(t.configuration))` |\n"
     }
+    if let pareto = input.pareto {
+      let names = pareto.objectives.map { "\($0.name) (\($0.direction.rawValue))" }
+      md += "\n## Pareto front\n\n\(pareto.front.count) of \(pareto.points.count) complete trials are on the front.\n\n"
+      md += "| trial | " + names.joined(separator: " | ") + " |\n|---|" + String(repeating: "---|", count: names.count) + "\n"
+      for p in pareto.front { md += "| \(p.trial) | " + p.values.map { ReportText.fixed($0) }.joined(separator: " | ") + " |\n" }
+    }
     md += "\n\(input.trials.count) trials in all.\n"
     return md
   }

@@ -24,6 +24,7 @@ extension ReportInput {
       outcome: outcome ?? "search \(stored.state.rawValue): \(stored.trialCounts.complete) complete, "
         + "\(stored.trialCounts.pruned) pruned, \(stored.trialCounts.failed) failed of \(stored.trialCounts.total) trials",
       gates: gates, winner: nil, space: spec.space, trials: trials.map(Trial.init))
+    pareto = Pareto(SearchRecord(spec: spec, trials: trials, checkpoints: []))
     if let winner {
       self.winner = winner
     } else if let best = ranked.first, let t = trials.first(where: { $0.number == best.number }) {

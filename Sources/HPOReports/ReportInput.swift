@@ -35,6 +35,8 @@ public struct ReportInput: Sendable, Equatable {
   public var space: SearchSpace
   /// Every trial, in the store's order.
   public var trials: [Trial]
+  /// With several objectives: the complete trials' objective values and the Pareto front.
+  public var pareto: Pareto?
 
   public init(
     experiment: String, objective: String, direction: Direction, model: ModelKind, status: ReleaseOutcome.Status?,

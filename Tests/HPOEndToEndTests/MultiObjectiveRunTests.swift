@@ -76,6 +76,14 @@ import Testing
     #expect((selection?["rule"] as? String)?.hasPrefix("the best accuracy (maximize) among complete, feasible trials within log_loss ≤ 5.0") == true)
     let recordedFront = (selection?["front"] as? [[String: Any]])?.compactMap { $0["trial"] as? Int }
     #expect(recordedFront == front.compactMap { $0["number"] as? Int }.sorted())
+    // The reports draw and list the same front.
+    let markdown = try String(contentsOf: dir.appendingPathComponent("out-pick/report.md"), encoding: .utf8)
+    #expect(markdown.contains("## Pareto front\n\n\(front.count) of \(complete.count) complete trials are on the front."), "\(markdown)")
+    let html = try String(contentsOf: dir.appendingPathComponent("out-pick/report.html"), encoding: .utf8)
+    let line = html.components(separatedBy: "<polyline").first { $0.contains(#"id="pareto-front""#) }
+    let drawn = line?.components(separatedBy: #"data-trials=""#).dropFirst().first?.prefix { $0 != "\"" }
+    let byAccuracy = front.sorted { (-vector($0).0, $0["number"] as? Int ?? 0) < (-vector($1).0, $1["number"] as? Int ?? 0) }
+    #expect(drawn.map(String.init) == byAccuracy.compactMap { ($0["number"] as? Int).map(String.init) }.joined(separator: " "))
     // The table marks the front with a column of its own.
     let text = try HPOProcess.run(["trials", "front", "--store", store], in: dir)
     #expect(text.standardOutput.split(separator: "\n").first?.contains("pareto") == true)
