@@ -30,6 +30,8 @@ struct IterativeRun<S: ModelScalar> {
   var targetShift = 0.0
   var targetScale = 1.0
   var lastMetrics: [Metric: Double] = [:]
+  /// `params` and `latency_ms` (``InferenceProbe``), measured after the first epoch of a run.
+  var measured: [Metric: Double] = [:]
 
   /// A fresh run: initial weights from the seed, zero optimizer state,
   /// regression targets standardised on `trainLabels`.
@@ -125,9 +127,10 @@ struct IterativeRun<S: ModelScalar> {
           "the training loss became \(loss) in epoch \(epoch + 1) (learning_rate \(hyper.learningRate), optimizer \(hyper.optimizer.rawValue)); try a smaller learning_rate")
       }
       lastMetrics = try evaluate(vx, validationLabels)
+      if measured.isEmpty { measured = try InferenceProbe.measure(network, rows: vx) }
       let report = EpochReport(
         epoch: epochsCompleted, totalEpochs: totalEpochs, trainingLoss: loss, metrics: lastMetrics,
-        seconds: (clock.now - started).seconds)
+        seconds: (clock.now - started).seconds, measured: measured)
       history.append(report)
       if !onEpoch(report) { return (history, epochsCompleted < totalEpochs) }
     }

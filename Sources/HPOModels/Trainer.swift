@@ -130,8 +130,9 @@ public enum Trainer {
     }
     let (history, stopped) = try run.run(
       train: x, labels: labels, validation: vx, validationLabels: validationLabels, onEpoch: onEpoch)
+    let measured = run.measured.isEmpty ? try InferenceProbe.measure(run.network, rows: vx) : run.measured
     return TrainingOutcome(
-      metrics: run.lastMetrics, epochs: run.epochsCompleted, stoppedEarly: stopped, history: history,
+      metrics: run.lastMetrics, measured: measured, epochs: run.epochsCompleted, stoppedEarly: stopped, history: history,
       checkpoint: run.checkpoint(configuration: resolved), seconds: 0)
   }
 
@@ -159,8 +160,10 @@ public enum Trainer {
       parameters: [Tensor(solution.coefficients), Tensor(bias)], optimizerKind: nil, optimizerStep: 0,
       optimizerFirst: [], optimizerSecond: [], lbfgs: nil)
     checkpoint.validationMetrics = try checkpoint.evaluate(validation)
+    let measured = try InferenceProbe.measure(
+      try checkpoint.network(Double.self), rows: Scoring.features(validation, preprocessing: preprocessing, as: Double.self))
     return TrainingOutcome(
-      metrics: checkpoint.validationMetrics, epochs: 0, stoppedEarly: false, history: [], checkpoint: checkpoint,
+      metrics: checkpoint.validationMetrics, measured: measured, epochs: 0, stoppedEarly: false, history: [], checkpoint: checkpoint,
       seconds: 0)
   }
 

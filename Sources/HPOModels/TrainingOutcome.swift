@@ -15,13 +15,28 @@ public struct EpochReport: Sendable, Equatable {
   public var metrics: [Metric: Double]
   /// Wall-clock seconds of the epoch, evaluation included.
   public var seconds: Double
+  /// What hpo measures of the model itself: `params` and `latency_ms`
+  /// (``InferenceProbe``). Not part of equality: the latency changes from
+  /// run to run, and so does ``seconds``.
+  public var measured: [Metric: Double]
 
-  public init(epoch: Int, totalEpochs: Int, trainingLoss: Double, metrics: [Metric: Double], seconds: Double) {
+  public init(
+    epoch: Int, totalEpochs: Int, trainingLoss: Double, metrics: [Metric: Double], seconds: Double,
+    measured: [Metric: Double] = [:]
+  ) {
     self.epoch = epoch
     self.totalEpochs = totalEpochs
     self.trainingLoss = trainingLoss
     self.metrics = metrics
     self.seconds = seconds
+    self.measured = measured
+  }
+
+  /// Equal epoch, plan, loss (bit for bit) and validation metrics; the
+  /// timings (``seconds``, ``measured``) are not compared.
+  public static func == (a: EpochReport, b: EpochReport) -> Bool {
+    a.epoch == b.epoch && a.totalEpochs == b.totalEpochs && a.trainingLoss.bitPattern == b.trainingLoss.bitPattern
+      && a.metrics == b.metrics
   }
 }
 
@@ -29,6 +44,9 @@ public struct EpochReport: Sendable, Equatable {
 public struct TrainingOutcome: Sendable {
   /// Validation metrics of the final model.
   public var metrics: [Metric: Double]
+  /// What hpo measures of the final model itself: `params` and `latency_ms`
+  /// (``InferenceProbe``).
+  public var measured: [Metric: Double] = [:]
   /// Epochs completed in total, resumed ones included (0 for ridge).
   public var epochs: Int
   /// Whether the callback asked to stop before the planned epochs.

@@ -10,8 +10,9 @@ import HPOWire
 /// seed, reports validation metrics after every epoch, and returns the
 /// checkpoint. The same code path as `hpo train`. Beside the validation
 /// metrics it reports what it measures itself: `train_seconds` (wall-clock
-/// since training started, each epoch and at the end) and `model_bytes` (the
-/// checkpoint's size, at the end).
+/// since training started, each epoch and at the end), `params` and
+/// `latency_ms` (each epoch and at the end; how, in HPOModels' `InferenceProbe`)
+/// and `model_bytes` (the checkpoint's size, at the end).
 public struct ModelRunner: TrialRunner {
   public init() {}
 
@@ -60,7 +61,7 @@ public struct ModelRunner: TrialRunner {
       model: a.model, configuration: a.configuration, train: dataset(trainShards), validation: dataset([validation]),
       preprocessing: preprocessing, seed: a.seed, epochs: a.epochs
     ) { epoch in
-      var metrics = Dictionary(uniqueKeysWithValues: epoch.metrics.map { ($0.key.rawValue, $0.value) })
+      var metrics = Dictionary(uniqueKeysWithValues: (epoch.metrics.merging(epoch.measured) { v, _ in v }).map { ($0.key.rawValue, $0.value) })
       metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
       do {
         let goOn = try report(epoch.epoch, metrics)
@@ -72,7 +73,7 @@ public struct ModelRunner: TrialRunner {
       }
     }
     if let reportError { throw reportError }
-    var metrics = Dictionary(uniqueKeysWithValues: outcome.metrics.map { ($0.key.rawValue, $0.value) })
+    var metrics = Dictionary(uniqueKeysWithValues: (outcome.metrics.merging(outcome.measured) { v, _ in v }).map { ($0.key.rawValue, $0.value) })
     metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
     metrics[Metric.modelBytes.rawValue] = Double(outcome.checkpointBytes.count)
     return TrialRun(metrics: metrics, epochs: outcome.epochs, stopped: stopped, checkpoint: outcome.checkpointBytes)

@@ -165,8 +165,6 @@ import Testing
               at: String(#"[{"metric": "accuracy"}, {"#), "error: objectives: 5 objectives; accepted: an array of 1 to 4 objectives [{\"metric\": ..., \"direction\": ...}]"),
     ErrorCase("an unknown metric in objectives", base.without("objective").with("objectives", #"[{"metric": "accuracy"}, {"metric": "latency"}]"#),
               at: String(#""latency""#), "error: objectives[1].metric: \"latency\" is not a metric; accepted: \"accuracy\", \"balanced_accuracy\", \"f1_macro\", \"log_loss\", \"roc_auc\", \"rmse\", \"mae\", \"r2\", \"value\", \"model_bytes\", \"latency_ms\", \"params\" or \"train_seconds\""),
-    ErrorCase("a latency objective for a built-in model", base.without("objective").with("objectives", #"[{"metric": "accuracy"}, {"metric": "latency_ms"}]"#),
-              at: String(#""latency_ms""#), "error: objectives[1].metric: hpo does not measure latency_ms of mlp models yet; accepted: \"model_bytes\" or \"train_seconds\" (measured for every built-in model), or a metric of data.task; a command model may report latency_ms itself"),
     ErrorCase("a constraint without a bound", base.with("constraints", #"[{"metric": "model_bytes"}]"#),
               at: String(#"{"metric": "model_bytes"}"#), "error: constraints[0]: a constraint needs a bound; accepted: \"min\", \"max\" or both"),
     ErrorCase("release.pick by a metric that is neither objective nor constraint", base.with("release", #"{"pick": {"maximize": "f1_macro"}}"#),

@@ -51,6 +51,9 @@ import Testing
     // What hpo measures itself comes with every trained model's metrics.
     #expect(complete.allSatisfy { (($0["metrics"] as? [String: Double])?["model_bytes"] ?? 0) > 100 })
     #expect(complete.allSatisfy { (($0["metrics"] as? [String: Double])?["train_seconds"] ?? 0) > 0 })
+    // Iris softmax: 4 features, 3 classes, 4 × 3 weights and 3 biases.
+    #expect(complete.allSatisfy { ($0["metrics"] as? [String: Double])?["params"] == 15 })
+    #expect(complete.allSatisfy { (($0["metrics"] as? [String: Double])?["latency_ms"] ?? 0) > 0 })
     #expect(!front.isEmpty)
     // No trial on the front is dominated by another complete trial; every other complete one is.
     func vector(_ row: [String: Any]) -> (Double, Double) {
@@ -124,7 +127,7 @@ import Testing
       // Every column but the timings and the worker.
       let lines = shown.standardOutput.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
       guard let header = lines.first else { return [] }
-      let kept = header.indices.filter { !["metric:train_seconds", "worker"].contains(header[$0]) }
+      let kept = header.indices.filter { !["metric:train_seconds", "metric:latency_ms", "worker"].contains(header[$0]) }
       return lines.map { row in kept.map { $0 < row.count ? row[$0] : "" }.joined(separator: ",") }
     }
     let one = try table(workers: 1)

@@ -44,12 +44,24 @@ public struct ExperimentSummary {
     if let c = spec.model.command { model += commandParts(c) }
     out.append(("model", model.joined(separator: " · ")))
     let judged = spec.model.kind == .command ? "as the train command reports it" : "on the validation split"
-    out.append(("objective", "\(spec.objective.direction.rawValue) \(spec.objective.metric.rawValue) \(judged)"))
+    if spec.isMultiObjective {
+      let each = spec.allObjectives.map { "\($0.direction.rawValue) \($0.metric.rawValue)" }.joined(separator: " · ")
+      out.append(("objectives", "\(each) (Pareto front) \(judged)"))
+    } else {
+      out.append(("objective", "\(spec.objective.direction.rawValue) \(spec.objective.metric.rawValue) \(judged)"))
+    }
+    if !spec.allConstraints.isEmpty {
+      out.append(("constraints", spec.allConstraints.map(Self.bounds).joined(separator: " · ")))
+    }
+    if let pick = spec.release?.pick {
+      let within = pick.subjectTo.isEmpty ? "" : " within " + pick.subjectTo.map(Self.bounds).joined(separator: " and ")
+      out.append(("release pick", "\(pick.direction.rawValue) \(pick.metric.rawValue)\(within), among feasible complete trials"))
+    }
     var search = [spec.search.strategy.rawValue, "\(spec.search.trials) trials", "\(spec.search.parallel) parallel", "seed \(spec.search.seed)"]
     if spec.search.reproducible { search.append("reproducible") }
     if let t = spec.search.tpe {
       search.append("\(t.startupTrials) startup trials, \(t.candidates) candidates, gamma \(Wording.number(t.gamma))"
-        + (t.multivariate ? ", multivariate" : ", independent") + (t.constantLiar ? ", constant liar" : ""))
+        + (t.multivariate(objectives: spec.allObjectives.count) ? ", multivariate" : ", independent") + (t.constantLiar ? ", constant liar" : ""))
     }
     out.append(("search", search.joined(separator: " · ")))
     if let es = spec.earlyStopping, let epochs = spec.model.epochs {
@@ -65,10 +77,7 @@ public struct ExperimentSummary {
       out.append(("early stopping", parts.joined(separator: " · ")))
     }
     if let v = spec.validation {
-      var parts = v.gates.map { g in
-        [g.min.map { "\(g.metric.rawValue) ≥ \(Wording.number($0))" }, g.max.map { "\(g.metric.rawValue) ≤ \(Wording.number($0))" }]
-          .compactMap { $0 }.joined(separator: " and ")
-      }
+      var parts = v.gates.map(Self.bounds)
       if let gap = v.maxGap { parts.append("validation−test gap ≤ \(Wording.number(gap))") }
       if let c = v.champion { parts.append("champion \(c) (tolerance \(Wording.number(v.championTolerance)))") }
       if let i = v.minImprovement { parts.append("improve on the champion by ≥ \(Wording.number(i))") }
@@ -193,6 +202,12 @@ public struct ExperimentSummary {
   }
 
   private func percent(_ x: Double) -> String { Wording.number((x * 100).rounded()) }
+
+  /// "metric ≥ min and metric ≤ max" for a gate or a constraint.
+  private static func bounds(_ g: Gate) -> String {
+    [g.min.map { "\(g.metric.rawValue) ≥ \(Wording.number($0))" }, g.max.map { "\(g.metric.rawValue) ≤ \(Wording.number($0))" }]
+      .compactMap { $0 }.joined(separator: " and ")
+  }
 }
 
 extension String {

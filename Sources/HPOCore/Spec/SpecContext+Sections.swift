@@ -160,10 +160,6 @@ extension SpecContext {
       diagnostics.error(node, "\"value\" is the metric of function models, not of \(kind.rawValue); accepted: a metric of data.task")
       return nil
     }
-    if let kind, kind != .command, metric == .params || metric == .latencyMs {
-      diagnostics.error(node, "hpo does not measure \(metric.rawValue) of \(kind.rawValue) models yet; accepted: \"model_bytes\" or \"train_seconds\" (measured for every built-in model), or a metric of data.task; a command model may report \(metric.rawValue) itself")
-      return nil
-    }
     if let task, let metricTask = metric.task, metricTask != task {
       let fitting = Metric.metrics(for: task).map { "\"\($0.rawValue)\"" }
       diagnostics.error(node, "\"\(metric.rawValue)\" is a \(metricTask.rawValue) metric but data.task is \"\(task.rawValue)\"; accepted: \(Wording.list(fitting))")
@@ -202,11 +198,13 @@ extension SpecContext {
     let d = TPEOptions()
     let startup = r.optional("startup_trials").map { diagnostics.int($0, min: 1, max: 100_000) } ?? d.startupTrials
     let candidates = r.optional("candidates").map { diagnostics.int($0, min: 1, max: 100_000) } ?? d.candidates
-    let multivariate = r.optional("multivariate").map(diagnostics.bool) ?? d.multivariate
+    // Absent stays nil: the default depends on the number of objectives.
+    let multivariateNode = r.optional("multivariate")
+    let multivariate = multivariateNode.map(diagnostics.bool)
     let liar = r.optional("constant_liar").map(diagnostics.bool) ?? d.constantLiar
     let gamma = r.optional("gamma").map { diagnostics.number($0, accepted: "a number in (0, 1]") { $0 > 0 && $0 <= 1 } } ?? d.gamma
-    guard let startup, let candidates, let multivariate, let liar, let gamma else { return nil }
-    return TPEOptions(startupTrials: startup, candidates: candidates, multivariate: multivariate, constantLiar: liar, gamma: gamma)
+    guard let startup, let candidates, let liar, let gamma, multivariate != .some(nil) else { return nil }
+    return TPEOptions(startupTrials: startup, candidates: candidates, multivariate: multivariate ?? nil, constantLiar: liar, gamma: gamma)
   }
 
   func earlyStopping(_ node: SpecNode) -> EarlyStoppingSpec? {

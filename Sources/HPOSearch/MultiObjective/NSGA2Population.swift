@@ -53,23 +53,25 @@ struct NSGA2Population {
   /// Number of full generations (0: the next child is drawn at random).
   let generations: Int
 
-  init(history: [TrialRecord], directions: [Direction], populationSize: Int) {
+  /// - Parameter memo: elites already computed for an earlier history
+  ///   (``NSGA2EliteMemo``); the parents are the same with or without it.
+  init(history: [TrialRecord], directions: [Direction], populationSize: Int, memo: NSGA2EliteMemo? = nil) {
     let finished = history.indices
       .filter { history[$0].state.isFinished }
       .sorted { (history[$0].number, $0) < (history[$1].number, $1) }
     let constraintCount = finished.reduce(0) { Swift.max($0, history[$1].violations.count) }
     generations = finished.count / populationSize
-    var elite: [Member] = []
-    for g in 0..<generations {
-      var pool = elite
-      for i in finished[(g * populationSize)..<((g + 1) * populationSize)] {
-        if let m = Self.member(history[i], index: i, directions: directions, constraintCount: constraintCount) {
-          pool.append(m)
-        }
+    let slices = (0..<generations).map { g in
+      finished[(g * populationSize)..<((g + 1) * populationSize)].map { i in
+        Self.member(history[i], index: i, directions: directions, constraintCount: constraintCount)
       }
-      elite = Self.elite(of: pool, size: populationSize, directions: directions)
     }
-    parents = elite
+    let elite = { (pool: [Member]) in Self.elite(of: pool, size: populationSize, directions: directions) }
+    if let memo {
+      parents = memo.elites(of: slices, elite: elite)
+    } else {
+      parents = slices.reduce([Member]()) { current, slice in elite(current + slice.compactMap { $0 }) }
+    }
   }
 
   /// The trial as a competitor; `nil` for failed and infeasible-state trials.

@@ -27,12 +27,16 @@ import HPOCore
 ///   such copies), so parallel workers do not train one configuration twice.
 ///
 /// One objective works too (the history's `value`, `directions: [direction]`).
-/// Pure: no state between calls, randomness only from the generator (there is
-/// no seed of its own), so it survives a coordinator restart.
+/// Pure: an answer depends on the history and the generator alone (there is
+/// no seed of its own), so it survives a coordinator restart; the only state
+/// kept between calls is a memo of elites that never changes an answer.
 public struct NSGA2Sampler: Sampler {
   /// Each objective's direction, in the spec's `objectives` order.
   public var directions: [Direction]
   public var options: NSGA2Options
+  /// Elites of generations already cut (``NSGA2EliteMemo``): it makes a
+  /// suggestion cheap without changing any answer, and copies of a sampler share it.
+  private let memo = NSGA2EliteMemo()
 
   public init(directions: [Direction], options: NSGA2Options = .init()) {
     precondition(!directions.isEmpty, "NSGA-II needs at least one objective")
@@ -45,7 +49,7 @@ public struct NSGA2Sampler: Sampler {
   ) throws -> Suggestion {
     var g = SuggestionRandom.generator(from: &rng, historyCount: history.count)
     let layout = SpaceLayout(space)
-    let population = NSGA2Population(history: history, directions: directions, populationSize: options.populationSize)
+    let population = NSGA2Population(history: history, directions: directions, populationSize: options.populationSize, memo: memo)
     if population.parents.isEmpty {
       return .configuration(layout.randomConfiguration(using: &g))
     }

@@ -71,7 +71,7 @@ public struct TPESampler: Sampler {
         constantLiar: options.constantLiar, infeasible: infeasible)
       : TPESplit(scored, gamma: options.gamma, constantLiar: options.constantLiar, infeasible: infeasible)
     let table = ObservationTable(layout: layout, history: history)
-    let groups = TPEGroups(layout, multivariate: options.multivariate)
+    let groups = TPEGroups(layout, multivariate: options.multivariate(objectives: directions.count))
 
     var config = Configuration()
     var done = [Bool](repeating: false, count: groups.members.count)
