@@ -9,8 +9,10 @@ import HPOCore
 /// Sections: the outcome banner and the gate table; the drift gate's check
 /// of new data, when there was one (``DriftPage``); the winner (trial,
 /// configuration, metrics); the optimisation history with the best-so-far
-/// line; parallel coordinates of the complete trials (the best 20 % coloured,
-/// the rest grey); parameter importance (see ``ParameterImportance``);
+/// line; with several objectives, the Pareto front (a scatter by the first
+/// two), the objectives in parallel coordinates (three or more) and the
+/// hypervolume over time; parallel coordinates of the complete trials (the
+/// best 20 % coloured, the rest grey); parameter importance (see ``ParameterImportance``);
 /// learning curves of the per-epoch metrics of the best trials; and a
 /// sortable table with one row per trial.
 ///
@@ -31,6 +33,8 @@ public enum HTMLReport {
     winner(input, &html)
     history(input, &html)
     paretoFront(input, &html)
+    objectiveParallelCoordinates(input, &html)
+    hypervolumeHistory(input, &html)
     parallelCoordinates(input, &html)
     importance(input, &html)
     learningCurves(input, &html)

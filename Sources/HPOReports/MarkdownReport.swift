@@ -33,6 +33,15 @@ public enum MarkdownReport {
       md += "\n## Pareto front\n\n\(pareto.front.count) of \(pareto.points.count) complete trials are on the front.\n\n"
       md += "| trial | " + names.joined(separator: " | ") + " |\n|---|" + String(repeating: "---|", count: names.count) + "\n"
       for p in pareto.front { md += "| \(p.trial) | " + p.values.map { ReportText.fixed($0) }.joined(separator: " | ") + " |\n" }
+      if let last = pareto.hypervolume.last {
+        let reference = zip(pareto.objectives, pareto.reference).map { "\($0.0.name) \(ReportText.fixed($0.1))" }.joined(separator: ", ")
+        md += "\n## Hypervolume over time\n\nReference point: \(reference) (each objective's worst feasible value, a tenth of its range further). "
+        md += "\(ReportText.fixed(last.volume)) after trial \(last.trial).\n\n| after trial | hypervolume |\n|---|---|\n"
+        // At most ten rows: evenly spaced steps, the last one included.
+        let steps = pareto.hypervolume
+        let shown = Set((0..<Swift.min(10, steps.count)).map { i in (steps.count - 1) - i * (steps.count - 1) / Swift.max(1, Swift.min(10, steps.count) - 1) })
+        for (i, step) in steps.enumerated() where shown.contains(i) { md += "| \(step.trial) | \(ReportText.fixed(step.volume)) |\n" }
+      }
     }
     md += "\n\(input.trials.count) trials in all.\n"
     return md

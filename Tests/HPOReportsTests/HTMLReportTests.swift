@@ -190,3 +190,59 @@ struct HTMLReportTests {
     #expect(try htmlProblems(html) == [])
   }
 }
+
+/// The hypervolume over time and the objectives' parallel coordinates of a
+/// search with several objectives.
+@Suite struct ParetoReportTests {
+  typealias Point = ReportInput.Pareto.Point
+
+  /// Maximise accuracy, minimise latency. Feasible points, by trial number:
+  /// 0 (0.8, 4), 1 (0.9, 8), 2 (0.7, 6: dominated by 0), 3 (0.95, 2), and an
+  /// infeasible 4 (1.0, 1) that never counts. Reference: accuracy 0.7 − 0.025
+  /// = 0.675, latency 8 + 0.6 = 8.6.
+  static func pareto(objectives: Int = 2) -> ReportInput.Pareto {
+    let values: [[Double]] = [[0.8, 4], [0.9, 8], [0.7, 6], [0.95, 2], [1.0, 1]]
+    let onFront = [false, false, false, true, false]
+    let points = values.enumerated().map { i, v in
+      Point(trial: i, values: objectives == 2 ? v : v + [Double(i)], onFront: onFront[i], feasible: i != 4)
+    }
+    let names: [(name: String, direction: Direction)] = [("accuracy", .maximize), ("latency_ms", .minimize), ("params", .minimize)]
+    return ReportInput.Pareto(objectives: Array(names.prefix(objectives)), points: points)
+  }
+
+  @Test func hypervolumeGrowsOnlyWithTheFront() {
+    let p = Self.pareto()
+    #expect(p.reference.count == 2)
+    #expect(abs(p.reference[0] - 0.675) < 1e-12 && abs(p.reference[1] - 8.6) < 1e-12)
+    let after0 = 0.125 * 4.6
+    let after1 = after0 + (0.9 - 0.8) * (8.6 - 8)
+    let after3 = (0.95 - 0.675) * (8.6 - 2)  // trial 3 dominates 0 and 1
+    #expect(p.hypervolume.map(\.trial) == [0, 1, 2, 3])
+    let expected = [after0, after1, after1, after3]
+    for (step, value) in zip(p.hypervolume, expected) { #expect(abs(step.volume - value) < 1e-12, "trial \(step.trial)") }
+  }
+
+  @Test func htmlDrawsTheHypervolume_andMarkdownListsIt() throws {
+    var input = syntheticInput(trials: 5)
+    input.pareto = Self.pareto()
+    let html = HTMLReport.render(input)
+    #expect(html.contains(#"id="hypervolume""#))
+    #expect(!html.contains(#"id="pareto-parallel""#), "two objectives: the scatter is enough")
+    #expect(try htmlProblems(html).isEmpty)
+    let md = MarkdownReport.render(input)
+    #expect(md.contains("## Hypervolume over time"))
+    #expect(md.contains("| 3 | \(ReportText.fixed((0.95 - 0.675) * (8.6 - 2))) |"))
+  }
+
+  @Test func threeObjectives_getParallelCoordinatesWithTheFrontOnTop() throws {
+    var input = syntheticInput(trials: 5)
+    input.pareto = Self.pareto(objectives: 3)
+    let html = HTMLReport.render(input)
+    let at = try #require(html.range(of: #"id="pareto-parallel""#))
+    let chart = html[(html[..<at.lowerBound].range(of: "<svg", options: .backwards)?.lowerBound ?? at.lowerBound)...]
+    let svg = chart[..<(chart.range(of: "</svg>")?.upperBound ?? chart.endIndex)]
+    #expect(svg.components(separatedBy: "<polyline").count - 1 == 5)
+    #expect(svg.components(separatedBy: #"class="pc top""#).count - 1 == 1)
+    #expect(try htmlProblems(html).isEmpty)
+  }
+}

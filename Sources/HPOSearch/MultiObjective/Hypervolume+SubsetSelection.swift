@@ -1,3 +1,5 @@
+import HPOCore
+
 extension Hypervolume {
   /// Optuna's reference point for a set of losses (`_get_reference_point`):
   /// per objective, 1.1 × the worst loss when it is positive, 0.9 × when
@@ -35,6 +37,7 @@ extension Hypervolume {
     if distinct.count <= size {
       return distinct + duplicates.prefix(size - distinct.count)
     }
+    let minimise = [Direction](repeating: .minimize, count: reference.count)
     var chosen: [Int] = []
     var chosenLosses: [[Double]] = []
     var volume = 0.0
@@ -43,7 +46,7 @@ extension Hypervolume {
       var best = 0
       var bestGain = -Double.infinity
       for (position, i) in remaining.enumerated() {
-        let gain = exact(chosenLosses + [losses[i]], reference) - volume
+        let gain = Self.volume(chosenLosses + [losses[i]], reference: reference, directions: minimise) - volume
         if gain > bestGain {
           bestGain = gain
           best = position
@@ -52,7 +55,7 @@ extension Hypervolume {
       let i = remaining.remove(at: best)
       chosen.append(i)
       chosenLosses.append(losses[i])
-      volume = exact(chosenLosses, reference)
+      volume = Self.volume(chosenLosses, reference: reference, directions: minimise)
     }
     return chosen
   }

@@ -1,5 +1,4 @@
-import HPOCore
-@testable import HPOSearch
+@testable import HPOCore
 import Testing
 
 private func minimizing(_ m: Int) -> [Direction] { [Direction](repeating: .minimize, count: m) }

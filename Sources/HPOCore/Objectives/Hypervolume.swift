@@ -1,10 +1,8 @@
-import HPOCore
-
 /// The exact hypervolume of a set of objective vectors: the measure of the
 /// region they dominate up to a reference point, the usual single number for
 /// how good a Pareto front is (higher is better), and each point's
 /// hypervolume contribution, which multi-objective TPE weighs its good
-/// trials by (issue 21; not yet used by any sampler or report).
+/// trials by, and the reports draw over time.
 ///
 /// Values are judged by `directions` as in ``Pareto``. The reference point
 /// is in the same units and must be finite (a `precondition`, like the
@@ -62,11 +60,16 @@ public enum Hypervolume {
     var reference: [Double]
 
     init(_ points: [[Double]], reference: [Double], directions: [Direction]) {
-      ObjectiveLoss.checkShape(points + [reference], directions)
+      precondition(!directions.isEmpty, "at least one objective")
+      for p in points + [reference] {
+        precondition(p.count == directions.count, "a point has \(p.count) values for \(directions.count) objectives")
+      }
       precondition(reference.allSatisfy(\.isFinite), "the reference point \(reference) is not finite")
-      self.reference = zip(reference, directions).map(ObjectiveLoss.loss)
+      // Losses: a minimised value as it is, a maximised one negated (NaN stays NaN and never counts).
+      func loss(_ v: Double, _ d: Direction) -> Double { d == .minimize ? v : -v }
+      self.reference = zip(reference, directions).map(loss)
       for (i, p) in points.enumerated() {
-        let loss = zip(p, directions).map(ObjectiveLoss.loss)
+        let loss = zip(p, directions).map(loss)
         if zip(loss, self.reference).allSatisfy({ $0 < $1 }) {
           indices.append(i)
           losses.append(loss)
