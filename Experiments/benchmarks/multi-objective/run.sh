@@ -4,13 +4,15 @@
 # NSGAIISampler, multi-objective TPESampler and RandomSampler on the same work, in the
 # same run.
 #
-#   Experiments/benchmarks/multi-objective/run.sh           # everything (~10 minutes on 2 cores)
+#   Experiments/benchmarks/multi-objective/run.sh           # everything (~40 minutes on 2 cores: Optuna's MO-TPE is slow)
 #   QUICK=1 Experiments/benchmarks/multi-objective/run.sh   # 3 seeds, 3 repetitions
 #
 # Quality: hypervolume after 200 trials on ZDT1, ZDT2 (30 variables) and DTLZ2 (3
 # objectives, 12 variables), seeds 0-9, medians; reference points (11, 11) and
 # (2.2, 2.2, 2.2) on both sides. Latency: one suggestion after 1,000 random complete
 # trials on ZDT1, median over repetitions after a warm-up, and the ratio hpo/Optuna.
+# Real case: Experiments/digits-mlp-latency.json run with 2 workers; its front is
+# drawn to digits-front.svg (FRONT_SVG) for the README.
 #
 # Environment: HPO_BIN (an hpo binary to use instead of building one),
 # HPO_BENCH_VENV (the venv, default $TMPDIR/hpo-mo-bench-venv),
@@ -97,8 +99,28 @@ for s in ["nsga2", "tpe"]:
     if h and o:
         r = h["median_ms"] / o["median_ms"]
         print(f"{s:>7} {h['median_ms']:>10.3f} {o['median_ms']:>10.3f} {r:>10.3f}  ({('1/%.1f' if r > 0.1 else '1/%.0f') % (1 / r) if r < 1 else '%.1fx' % r})")
-print("\nhpo tpe is what makeSampler(for: spec) gives for strategy tpe with several objectives:")
-print("single-objective TPE on the first objective until multi-objective TPE is wired in.")
+best = {}
+for p in ["zdt1", "zdt2", "dtlz2"]:
+    for tool in ["hpo", "optuna"]:
+        c = [(r["hypervolume"]["median"], s) for (t, s, q), r in quality.items() if t == tool and q == p]
+        if c:
+            best[(tool, p)] = max(c)
+print("\nBest sampler of each side (median hypervolume); ratio hpo/Optuna")
+for p in ["zdt1", "zdt2", "dtlz2"]:
+    if ("hpo", p) in best and ("optuna", p) in best:
+        (hv, hs), (ov, os_) = best[("hpo", p)], best[("optuna", p)]
+        print(f"{p:>8}  hpo {hs} {hv:.4f}  optuna {os_} {ov:.4f}  {hv / ov:.3f}")
 PY
+
+echo
+echo "== real case: digits MLP, accuracy against latency_ms (Experiments/digits-mlp-latency.json)"
+case_dir=$(mktemp -d "${TMPDIR:-/tmp}/hpo-mo-case.XXXXXX")
+cp "$root/Experiments/digits-mlp-latency.json" "$case_dir/"
+mkdir -p "$case_dir/data" && cp "$root/Experiments/data/digits.csv" "$case_dir/data/"
+(cd "$case_dir" && OPENBLAS_NUM_THREADS=1 "$hpo" run digits-mlp-latency.json --workers 2 | tail -4)
+released=$("$py" -c "import json,sys; w=json.load(open(sys.argv[1])).get('winner'); print(w['trial'] if isinstance(w, dict) else -1)" "$case_dir/runs/digits-mlp-latency/result.json")
+"$hpo" trials digits-mlp-latency --store "$case_dir/runs/digits-mlp-latency/store.sqlite" --format json \
+  | "$py" "$here/front_svg.py" latency_ms accuracy "$released" "${FRONT_SVG:-$here/digits-front.svg}"
+echo "   front: ${FRONT_SVG:-$here/digits-front.svg} (released trial $released circled); report: $case_dir/runs/digits-mlp-latency/report.html"
 echo
 echo "results: $out"
