@@ -7,7 +7,7 @@ import HPOCore
 /// - sobol: ``SobolSampler`` scrambled by the experiment's seed;
 /// - tpe: ``TPESampler`` with `search.tpe` (defaults when absent);
 /// - gp: ``GPSampler``;
-/// - nsga2: ``NSGA2Sampler`` with default options and the one objective
+/// - nsga2: ``NSGA2Sampler`` with `search.nsga2` (defaults when absent) and the one objective
 ///   (`directions: [direction]`); an experiment with several objectives goes
 ///   through ``makeSampler(for:)``, which passes them all.
 public func makeSampler(for search: SearchSpec, direction: Direction) -> any Sampler {
@@ -17,6 +17,6 @@ public func makeSampler(for search: SearchSpec, direction: Direction) -> any Sam
   case .sobol: return SobolSampler(seed: search.seed)
   case .tpe: return TPESampler(options: search.tpe ?? TPEOptions(), direction: direction)
   case .gp: return GPSampler(direction: direction)
-  case .nsga2: return NSGA2Sampler(directions: [direction])
+  case .nsga2: return NSGA2Sampler(directions: [direction], options: NSGA2Options(search.nsga2 ?? NSGA2Spec()))
   }
 }

@@ -177,6 +177,14 @@ import Testing
               at: String(#""median""#), "error: early_stopping.scheduler: \"median\" cannot stop trials with several objectives: the median rule compares one value per epoch; accepted: \"asha\" or \"hyperband\" (they promote by Pareto front), or no early stopping"),
     ErrorCase("a timing objective in a reproducible search", base.without("objective").with("objectives", #"[{"metric": "accuracy"}, {"metric": "train_seconds"}]"#).with("search", #"{"strategy": "random", "trials": 10, "reproducible": true}"#),
               at: String(#"[{"metric": "accuracy"}, {"#), "error: objectives[1].metric: \"train_seconds\" changes from run to run and search.reproducible is true; accepted: a metric that depends only on the configuration and seed, or \"reproducible\": false"),
+    ErrorCase("NSGA-II options with another strategy", base.with("search", #"{"strategy": "random", "trials": 10, "nsga2": {"population_size": 20}}"#),
+              at: String(#"{"population_size": 20}"#), "error: search.nsga2: NSGA-II options given but search.strategy is \"random\"; accepted: \"nsga2\" options only with strategy \"nsga2\""),
+    ErrorCase("an NSGA-II population of 1", base.with("search", #"{"strategy": "nsga2", "trials": 10, "nsga2": {"population_size": 1}}"#),
+              at: "1}}", "error: search.nsga2.population_size: 1 is out of range; accepted: an integer from 2 to 10000"),
+    ErrorCase("an unknown NSGA-II crossover", base.with("search", #"{"strategy": "nsga2", "trials": 10, "nsga2": {"crossover": "blx"}}"#),
+              at: String(#""blx""#), "error: search.nsga2.crossover: \"blx\" is not a crossover; accepted: \"uniform\" or \"sbx\""),
+    ErrorCase("an NSGA-II mutation probability above 1", base.with("search", #"{"strategy": "nsga2", "trials": 10, "nsga2": {"mutation_probability": 1.5}}"#),
+              at: "1.5", "error: search.nsga2.mutation_probability: 1.5 is out of range; accepted: a number from 0 to 1"),
   ]
 
   @Test(arguments: cases)

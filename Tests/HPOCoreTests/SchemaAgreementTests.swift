@@ -261,6 +261,10 @@ import Testing
     Case("tpe options with strategy random", .reject(at: "search.tpe"), experiment(["search": #"{"strategy": "random", "trials": 10, "tpe": {"gamma": 0.2}}"#])),
     Case("tpe gamma of 0", .reject(at: "search.tpe.gamma"), experiment(["search": #"{"strategy": "tpe", "trials": 10, "tpe": {"gamma": 0}}"#])),
     Case("unknown tpe option", .reject(at: "search.tpe.startup"), experiment(["search": #"{"strategy": "tpe", "trials": 10, "tpe": {"startup": 3}}"#])),
+    Case("every nsga2 option", .accept, experiment(["search": #"{"strategy": "nsga2", "trials": 10, "nsga2": {"population_size": 2, "crossover": "sbx", "crossover_probability": 1, "swapping_probability": 0, "mutation_probability": 0.25, "sbx_eta": 1000}}"#])),
+    Case("nsga2 options with strategy tpe", .reject(at: "search.nsga2"), experiment(["search": #"{"strategy": "tpe", "trials": 10, "nsga2": {"population_size": 20}}"#])),
+    Case("nsga2 sbx_eta above 1000", .reject(at: "search.nsga2.sbx_eta"), experiment(["search": #"{"strategy": "nsga2", "trials": 10, "nsga2": {"sbx_eta": 1001}}"#])),
+    Case("unknown nsga2 option", .reject(at: "search.nsga2.population"), experiment(["search": #"{"strategy": "nsga2", "trials": 10, "nsga2": {"population": 20}}"#])),
     Case("grid over a float without step or grid points", .reject(at: "space.learning_rate"), experiment(["search": #"{"strategy": "grid", "trials": 10}"#])),
     // space: structure
     Case("empty space", .reject(at: "space"), experiment(["space": "{}"])),

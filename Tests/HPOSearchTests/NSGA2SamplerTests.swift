@@ -178,4 +178,17 @@ struct NSGA2SamplerTests {
     let single = try #require(makeSampler(for: spec.search, direction: .maximize) as? NSGA2Sampler)
     #expect(single.directions == [.maximize])
   }
+
+  @Test func searchNSGA2Options_reachTheSampler() throws {
+    let objectives = [ObjectiveSpec(metric: .value, direction: .minimize), ObjectiveSpec(metric: .modelBytes, direction: .minimize)]
+    let written = NSGA2Spec(
+      populationSize: 12, crossoverProbability: 0.7, swappingProbability: 0.3, mutationProbability: 0.2, crossover: .sbx, sbxEta: 15)
+    let spec = ExperimentSpec(
+      name: "two", data: nil, model: ModelSpec(kind: .function), space: Self.plane, objective: objectives[0],
+      search: SearchSpec(strategy: .nsga2, trials: 10, nsga2: written), output: OutputSpec(dir: "."), objectives: objectives)
+    let expected = NSGA2Options(
+      populationSize: 12, crossoverProbability: 0.7, swappingProbability: 0.3, mutationProbability: 0.2, crossover: .sbx(eta: 15))
+    #expect((makeSampler(for: spec) as? NSGA2Sampler)?.options == expected)
+    #expect((makeSampler(for: spec.search, direction: .minimize) as? NSGA2Sampler)?.options == expected)
+  }
 }

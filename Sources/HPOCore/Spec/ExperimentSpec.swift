@@ -152,10 +152,12 @@ public struct SearchSpec: Sendable, Equatable, Codable {
   public var reproducible: Bool
   /// Options of the TPE sampler (only with `strategy: tpe`).
   public var tpe: TPEOptions?
+  /// Options of NSGA-II (only with `strategy: nsga2`; nil: its defaults).
+  public var nsga2: NSGA2Spec?
 
   public init(
     strategy: Strategy, trials: Int, parallel: Int = 1, seed: UInt64 = 0,
-    reproducible: Bool = false, tpe: TPEOptions? = nil
+    reproducible: Bool = false, tpe: TPEOptions? = nil, nsga2: NSGA2Spec? = nil
   ) {
     self.strategy = strategy
     self.trials = trials
@@ -163,6 +165,52 @@ public struct SearchSpec: Sendable, Equatable, Codable {
     self.seed = seed
     self.reproducible = reproducible
     self.tpe = tpe
+    self.nsga2 = nsga2
+  }
+}
+
+/// Options of NSGA-II as an experiment file writes them (`search.nsga2`), with
+/// Optuna 5's `NSGAIISampler` defaults; HPOSearch turns them into its options.
+public struct NSGA2Spec: Sendable, Equatable, Codable {
+  /// How two parents' numeric parameters are recombined.
+  public enum Crossover: String, Sendable, Codable, CaseIterable {
+    /// Each parameter from one parent or the other.
+    case uniform
+    /// Simulated binary crossover in each parameter's unit coordinate.
+    case sbx
+  }
+
+  /// Trials per generation and elite size (2 to 10000; default 50).
+  public var populationSize: Int
+  /// Probability that a child is a crossover of two parents (default 0.9).
+  public var crossoverProbability: Double
+  /// Uniform crossover: probability of taking a parameter from the second parent (default 0.5).
+  public var swappingProbability: Double
+  /// Probability of redrawing each parameter from its prior; nil: 1 / searched parameters.
+  public var mutationProbability: Double?
+  public var crossover: Crossover
+  /// SBX distribution index (≥ 0; default 20, as Optuna with several objectives).
+  public var sbxEta: Double
+
+  public init(
+    populationSize: Int = 50, crossoverProbability: Double = 0.9, swappingProbability: Double = 0.5,
+    mutationProbability: Double? = nil, crossover: Crossover = .uniform, sbxEta: Double = 20
+  ) {
+    self.populationSize = populationSize
+    self.crossoverProbability = crossoverProbability
+    self.swappingProbability = swappingProbability
+    self.mutationProbability = mutationProbability
+    self.crossover = crossover
+    self.sbxEta = sbxEta
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case populationSize = "population_size"
+    case crossoverProbability = "crossover_probability"
+    case swappingProbability = "swapping_probability"
+    case mutationProbability = "mutation_probability"
+    case crossover
+    case sbxEta = "sbx_eta"
   }
 }
 

@@ -63,6 +63,12 @@ public struct ExperimentSummary {
       search.append("\(t.startupTrials) startup trials, \(t.candidates) candidates, gamma \(Wording.number(t.gamma))"
         + (t.multivariate(objectives: spec.allObjectives.count) ? ", multivariate" : ", independent") + (t.constantLiar ? ", constant liar" : ""))
     }
+    if spec.search.strategy == .nsga2 {
+      let n = spec.search.nsga2 ?? NSGA2Spec()
+      let crossover = n.crossover == .sbx ? "SBX crossover (eta \(Wording.number(n.sbxEta)))" : "uniform crossover (swapping \(Wording.number(n.swappingProbability)))"
+      let mutation = n.mutationProbability.map { "mutation \(Wording.number($0))" } ?? "mutation 1/\(spec.space.parameters.filter { if case .fixed = $0.domain { return false }; return true }.count)"
+      search.append("population \(n.populationSize), \(crossover) with probability \(Wording.number(n.crossoverProbability)), \(mutation)")
+    }
     out.append(("search", search.joined(separator: " · ")))
     if let es = spec.earlyStopping, let epochs = spec.model.epochs {
       var parts = [es.scheduler.rawValue]

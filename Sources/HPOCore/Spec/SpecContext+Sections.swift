@@ -169,7 +169,7 @@ extension SpecContext {
   }
 
   func search(_ node: SpecNode) -> SearchSpec? {
-    guard let r = ObjectReader(node, accepting: ["strategy", "trials", "parallel", "seed", "reproducible", "tpe"], diagnostics)
+    guard let r = ObjectReader(node, accepting: ["strategy", "trials", "parallel", "seed", "reproducible", "tpe", "nsga2"], diagnostics)
     else { return nil }
     defer { r.finish() }
     let strategy = r.required("strategy", accepted: Wording.list(Strategy.allCases.map { "\"\($0.rawValue)\"" }))
@@ -186,9 +186,35 @@ extension SpecContext {
       return nil
     }
     if tpeNode != nil && tpe == nil { return nil }
+    let nsga2Node = r.optional("nsga2")
+    let nsga2 = nsga2Node.flatMap(nsga2Options)
+    if let nsga2Node, strategy != .nsga2 {
+      diagnostics.error(nsga2Node, "NSGA-II options given but search.strategy is \"\(strategy.rawValue)\"; accepted: \"nsga2\" options only with strategy \"nsga2\"")
+      return nil
+    }
+    if nsga2Node != nil && nsga2 == nil { return nil }
     return SearchSpec(
       strategy: strategy, trials: trials, parallel: parallel, seed: seed, reproducible: reproducible,
-      tpe: tpe ?? (strategy == .tpe ? TPEOptions() : nil))
+      tpe: tpe ?? (strategy == .tpe ? TPEOptions() : nil), nsga2: nsga2)
+  }
+
+  private func nsga2Options(_ node: SpecNode) -> NSGA2Spec? {
+    let keys = ["population_size", "crossover", "crossover_probability", "swapping_probability", "mutation_probability", "sbx_eta"]
+    guard let r = ObjectReader(node, accepting: keys, diagnostics) else { return nil }
+    defer { r.finish() }
+    let d = NSGA2Spec()
+    let probability = "a number from 0 to 1"
+    let population = r.optional("population_size").map { diagnostics.int($0, min: 2, max: 10_000) } ?? d.populationSize
+    let crossover = r.optional("crossover").map { diagnostics.choice($0, NSGA2Spec.Crossover.self, what: "a crossover") } ?? d.crossover
+    let crossing = r.optional("crossover_probability").map { diagnostics.number($0, accepted: probability) { (0...1).contains($0) } } ?? d.crossoverProbability
+    let swapping = r.optional("swapping_probability").map { diagnostics.number($0, accepted: probability) { (0...1).contains($0) } } ?? d.swappingProbability
+    let mutationNode = r.optional("mutation_probability")
+    let mutation = mutationNode.map { diagnostics.number($0, accepted: probability) { (0...1).contains($0) } }
+    let eta = r.optional("sbx_eta").map { diagnostics.number($0, accepted: "a number from 0 to 1000") { $0 >= 0 && $0 <= 1000 } } ?? d.sbxEta
+    guard let population, let crossover, let crossing, let swapping, let eta, mutation != .some(nil) else { return nil }
+    return NSGA2Spec(
+      populationSize: population, crossoverProbability: crossing, swappingProbability: swapping,
+      mutationProbability: mutation ?? nil, crossover: crossover, sbxEta: eta)
   }
 
   private func tpeOptions(_ node: SpecNode) -> TPEOptions? {

@@ -1,3 +1,5 @@
+import HPOCore
+
 /// How ``NSGA2Sampler`` recombines two parents' numeric parameters.
 /// Categorical parameters always use uniform crossover.
 public enum NSGA2Crossover: Sendable, Equatable {
@@ -50,5 +52,19 @@ public struct NSGA2Options: Sendable, Equatable {
     self.swappingProbability = swappingProbability
     self.mutationProbability = mutationProbability
     self.crossover = crossover
+  }
+}
+
+extension NSGA2Options {
+  /// The options an experiment file wrote (`search.nsga2`, validated by the loader).
+  public init(_ spec: NSGA2Spec) {
+    let crossover: NSGA2Crossover
+    switch spec.crossover {
+    case .uniform: crossover = .uniform
+    case .sbx: crossover = .sbx(eta: spec.sbxEta)
+    }
+    self.init(
+      populationSize: spec.populationSize, crossoverProbability: spec.crossoverProbability,
+      swappingProbability: spec.swappingProbability, mutationProbability: spec.mutationProbability, crossover: crossover)
   }
 }

@@ -28,7 +28,7 @@ public func makeScheduler(for spec: ExperimentSpec) -> (any Scheduler)? {
 /// otherwise the strategy's own sampler (``makeSampler(for:direction:)``).
 public func makeSampler(for spec: ExperimentSpec) -> any Sampler {
   if spec.search.strategy == .nsga2 {
-    return NSGA2Sampler(directions: spec.allObjectives.map(\.direction))
+    return NSGA2Sampler(directions: spec.allObjectives.map(\.direction), options: NSGA2Options(spec.search.nsga2 ?? NSGA2Spec()))
   }
   if spec.search.strategy == .tpe && spec.isMultiObjective {
     return TPESampler(options: spec.search.tpe ?? TPEOptions(), directions: spec.allObjectives.map(\.direction))
