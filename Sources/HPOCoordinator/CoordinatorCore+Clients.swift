@@ -200,6 +200,9 @@ extension CoordinatorCore {
       attempts: attempts, leases: [:], queue: queue, exhausted: false, startedAt: stored.createdAt, shards: [])
     e.failure = stored.failure
     e.dataFingerprint = stored.dataFingerprint
+    if spec.release?.pick != nil {
+      for t in storedTrials where t.state == .complete { e.pickMetrics[t.number] = t.metrics }
+    }
     register(e)
     // The shards are prepared again (a missing or changed file fails the experiment then);
     // no trial is handed out before.

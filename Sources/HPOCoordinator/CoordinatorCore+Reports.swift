@@ -71,6 +71,7 @@ extension CoordinatorCore {
         e.trials[key.trial].value = value
         e.trials[key.trial].values = e.spec.reportValues(r.metrics)
         e.trials[key.trial].violations = e.spec.violations(r.metrics)
+        if e.spec.release?.pick != nil { e.pickMetrics[key.trial] = r.metrics }
       } else {
         let reason = "the objective \(metricName) is \(r.metrics[metricName].map { "\($0)" } ?? "missing") after \(r.epochs) epochs"
         change = .failTrial(id, lease: storeLease, reason: reason)

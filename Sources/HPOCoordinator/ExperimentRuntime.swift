@@ -38,6 +38,9 @@ final class ExperimentRuntime {
   /// The metrics of each running trial's last report, kept only when the
   /// experiment has constraints: a pruned trial is judged feasible by them.
   var lastReportMetrics: [Int: [String: Double]] = [:]
+  /// The final metrics of each complete trial, kept only when `release.pick`
+  /// ranks trials (it may bound or rank by a metric that is no objective).
+  var pickMetrics: [Int: [String: Double]] = [:]
 
   struct ActiveLease {
     var worker: String
@@ -79,9 +82,13 @@ final class ExperimentRuntime {
   var hasCapacity: Bool { (state == .running || state == .queued) && runningCount < spec.search.parallel }
 
   /// The best finished trial (complete trials only; non-finite values never win):
-  /// feasible before infeasible, then by the (first) objective (``ExperimentSpec/isBetter(_:than:)``).
+  /// the first in the release's order (``ExperimentSpec/releaseRanking(_:)``):
+  /// with `release.pick`, the trial the release would pick (when one qualifies);
+  /// otherwise feasible before infeasible, then by the (first) objective.
+  /// The same trial `hpo status --store` shows from the store.
   var best: TrialRecord? {
-    trials.lazy.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
-      .min { spec.isBetter($0, than: $1) }
+    let complete = trials.filter { $0.state == .complete && ($0.value?.isFinite ?? false) }
+    guard spec.release?.pick != nil else { return complete.min { spec.isBetter($0, than: $1) } }
+    return spec.releaseRanking(complete.map { ($0, pickMetrics[$0.number] ?? [:]) }).first.map { complete[$0] }
   }
 }
