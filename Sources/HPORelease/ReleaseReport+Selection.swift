@@ -22,9 +22,10 @@ extension ReleaseReport {
       ("rule", .string(rule)),
     ]
     if let pick = spec.release?.pick {
-      members.append(("pick", .object([
-        (pick.direction.rawValue, .string(pick.metric.rawValue)), ("subject_to", .array(pick.subjectTo.map(bound))),
-      ])))
+      let rule: (String, JSONValue) = pick.weights.map { terms in
+        ("weighted", .object(terms.map { ($0.metric.rawValue, .number($0.weight)) }))
+      } ?? (pick.direction.rawValue, .string(pick.metric.rawValue))
+      members.append(("pick", .object([rule, ("subject_to", .array(pick.subjectTo.map(bound)))])))
     }
     if spec.isMultiObjective {
       members.append(("front", .array(front.map { t in
@@ -37,7 +38,7 @@ extension ReleaseReport {
 
   /// The rule in words: "the best accuracy (maximize) among complete, feasible trials within log_loss ≤ 0.5".
   var rule: String {
-    let metric = spec.release?.pick.map { "\($0.metric.rawValue) (\($0.direction.rawValue))" }
+    let metric = spec.release?.pick.map(\.described)
       ?? "\(spec.objective.metric.rawValue) (\(spec.objective.direction.rawValue), the first objective)"
     let bounds = (spec.allConstraints + (spec.release?.pick?.subjectTo ?? [])).map { ExperimentSpec.describe($0) }
     return "the best \(metric) among complete, feasible trials" + (bounds.isEmpty ? "" : " within \(bounds.joined(separator: ", "))")

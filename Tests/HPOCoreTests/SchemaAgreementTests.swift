@@ -261,6 +261,13 @@ import Testing
     Case("tpe options with strategy random", .reject(at: "search.tpe"), experiment(["search": #"{"strategy": "random", "trials": 10, "tpe": {"gamma": 0.2}}"#])),
     Case("tpe gamma of 0", .reject(at: "search.tpe.gamma"), experiment(["search": #"{"strategy": "tpe", "trials": 10, "tpe": {"gamma": 0}}"#])),
     Case("unknown tpe option", .reject(at: "search.tpe.startup"), experiment(["search": #"{"strategy": "tpe", "trials": 10, "tpe": {"startup": 3}}"#])),
+    Case("a weighted release pick", .accept, experiment([
+      "objective": nil, "objectives": #"[{"metric": "accuracy"}, {"metric": "latency_ms"}]"#,
+      "release": #"{"pick": {"weighted": {"accuracy": 1, "latency_ms": -0.01}, "subject_to": [{"metric": "latency_ms", "max": 5}]}}"#])),
+    Case("a weighted pick and a maximize", .reject(at: "release.pick"), experiment([
+      "release": #"{"pick": {"weighted": {"accuracy": 1}, "maximize": "accuracy"}}"#])),
+    Case("a weight of zero", .reject(at: "release.pick.weighted.accuracy"), experiment([
+      "release": #"{"pick": {"weighted": {"accuracy": 0}}}"#])),
     Case("every nsga2 option", .accept, experiment(["search": #"{"strategy": "nsga2", "trials": 10, "nsga2": {"population_size": 2, "crossover": "sbx", "crossover_probability": 1, "swapping_probability": 0, "mutation_probability": 0.25, "sbx_eta": 1000}}"#])),
     Case("nsga2 options with strategy tpe", .reject(at: "search.nsga2"), experiment(["search": #"{"strategy": "tpe", "trials": 10, "nsga2": {"population_size": 20}}"#])),
     Case("nsga2 sbx_eta above 1000", .reject(at: "search.nsga2.sbx_eta"), experiment(["search": #"{"strategy": "nsga2", "trials": 10, "nsga2": {"sbx_eta": 1001}}"#])),

@@ -24,11 +24,29 @@ public struct ReleaseSpec: Sendable, Equatable, Codable {
 
 /// `{"maximize": "accuracy", "subject_to": [{"metric": "latency_ms", "max": 5}]}`:
 /// the complete trial best by one metric among those that meet every bound
-/// (and every experiment constraint). Ties go to the lower trial number.
+/// (and every experiment constraint); or `{"weighted": {"accuracy": 1,
+/// "latency_ms": -0.01}, ...}`: the one with the largest weighted sum of its
+/// validation metrics. Ties go to the lower trial number.
 public struct ReleasePick: Sendable, Equatable, Codable {
+  /// One term of a weighted rule.
+  public struct Term: Sendable, Equatable, Codable {
+    public var metric: Metric
+    /// Non-zero and finite; negative for a metric where lower is better.
+    public var weight: Double
+
+    public init(metric: Metric, weight: Double) {
+      self.metric = metric
+      self.weight = weight
+    }
+  }
+
+  /// The metric of a single-metric rule; with ``weights``, their first metric.
   public var metric: Metric
+  /// `.maximize` with ``weights`` (the sum is maximised).
   public var direction: Direction
   public var subjectTo: [ConstraintSpec]
+  /// The weighted rule's terms, in the file's order; `nil` for a single metric.
+  public var weights: [Term]?
 
   public init(metric: Metric, direction: Direction, subjectTo: [ConstraintSpec] = []) {
     self.metric = metric
@@ -36,8 +54,31 @@ public struct ReleasePick: Sendable, Equatable, Codable {
     self.subjectTo = subjectTo
   }
 
+  /// A weighted rule: maximise Σ weight × metric.
+  public init(weights: [Term], subjectTo: [ConstraintSpec] = []) {
+    precondition(!weights.isEmpty, "a weighted pick needs at least one term")
+    self.metric = weights[0].metric
+    self.direction = .maximize
+    self.subjectTo = subjectTo
+    self.weights = weights
+  }
+
+  /// Every metric the rule reads.
+  public var metrics: [Metric] { weights?.map(\.metric) ?? [metric] }
+
+  /// "accuracy (maximize)" or "1 × accuracy − 0.01 × latency_ms (maximize)".
+  public var described: String {
+    guard let weights else { return "\(metric.rawValue) (\(direction.rawValue))" }
+    var text = ""
+    for (i, t) in weights.enumerated() {
+      let sign = t.weight < 0 ? (i == 0 ? "−" : " − ") : (i == 0 ? "" : " + ")
+      text += "\(sign)\(Wording.number(abs(t.weight))) × \(t.metric.rawValue)"
+    }
+    return text + " (maximize)"
+  }
+
   enum CodingKeys: String, CodingKey {
-    case metric, direction
+    case metric, direction, weights
     case subjectTo = "subject_to"
   }
 }
@@ -64,10 +105,10 @@ extension ExperimentSpec {
   }
 
   /// The metric the release compares on the test split (the champion comparison, `max_gap`):
-  /// `release.pick`'s, else the first objective that is a model-quality metric (hpo's own
+  /// `release.pick`'s (a single-metric one), else the first objective that is a model-quality metric (hpo's own
   /// measurements — size, latency — are not scored on the test split), else the objective.
   public var releaseObjective: ObjectiveSpec {
-    if let pick = release?.pick, !pick.metric.isMeasured { return ObjectiveSpec(metric: pick.metric, direction: pick.direction) }
+    if let pick = release?.pick, pick.weights == nil, !pick.metric.isMeasured { return ObjectiveSpec(metric: pick.metric, direction: pick.direction) }
     return allObjectives.first { !$0.metric.isMeasured } ?? objective
   }
 }

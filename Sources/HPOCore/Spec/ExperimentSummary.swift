@@ -55,7 +55,8 @@ public struct ExperimentSummary {
     }
     if let pick = spec.release?.pick {
       let within = pick.subjectTo.isEmpty ? "" : " within " + pick.subjectTo.map(Self.bounds).joined(separator: " and ")
-      out.append(("release pick", "\(pick.direction.rawValue) \(pick.metric.rawValue)\(within), among feasible complete trials"))
+      let rule = pick.weights == nil ? "\(pick.direction.rawValue) \(pick.metric.rawValue)" : "maximize \(pick.described.replacingOccurrences(of: " (maximize)", with: ""))"
+      out.append(("release pick", "\(rule)\(within), among feasible complete trials"))
     }
     var search = [spec.search.strategy.rawValue, "\(spec.search.trials) trials", "\(spec.search.parallel) parallel", "seed \(spec.search.seed)"]
     if spec.search.reproducible { search.append("reproducible") }

@@ -50,23 +50,23 @@ extension SpecContext {
   }
 
   private func pick(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ReleasePick? {
-    let shape = "{\"maximize\": METRIC} or {\"minimize\": METRIC}, with an optional \"subject_to\": [bounds]"
-    guard let r = ObjectReader(node, accepting: ["maximize", "minimize", "subject_to"], diagnostics, what: shape) else { return nil }
+    let shape = "{\"maximize\": METRIC}, {\"minimize\": METRIC} or {\"weighted\": {METRIC: WEIGHT, ...}}, with an optional \"subject_to\": [bounds]"
+    guard let r = ObjectReader(node, accepting: ["maximize", "minimize", "weighted", "subject_to"], diagnostics, what: shape) else { return nil }
     defer { r.finish() }
     let maximize = r.optional("maximize")
     let minimize = r.optional("minimize")
+    let weighted = r.optional("weighted")
     let subjectTo = r.optional("subject_to").map { bounds($0, what: "bound", task: task, kind: kind) } ?? []
-    let chosen: (SpecNode, Direction)
-    switch (maximize, minimize) {
-    case (let m?, nil): chosen = (m, .maximize)
-    case (nil, let m?): chosen = (m, .minimize)
-    case (_?, _?):
-      diagnostics.error(node, "both \"maximize\" and \"minimize\"; accepted: \(shape)")
-      return nil
-    case (nil, nil):
-      diagnostics.error(node, "no metric to pick by; accepted: \(shape)")
+    let rules = [maximize, minimize, weighted].compactMap { $0 }
+    guard rules.count == 1 else {
+      diagnostics.error(node, rules.isEmpty ? "no metric to pick by; accepted: \(shape)" : "more than one rule to pick by; accepted: \(shape)")
       return nil
     }
+    if let weighted {
+      guard let terms = weights(weighted, task: task, kind: kind), let subjectTo else { return nil }
+      return ReleasePick(weights: terms, subjectTo: subjectTo)
+    }
+    let chosen: (SpecNode, Direction) = maximize.map { ($0, .maximize) } ?? (minimize.map { ($0, .minimize) } ?? (node, .maximize))
     guard let metric = metric(chosen.0, task: task, kind: kind), let subjectTo else { return nil }
     if metric != .value, metric.naturalDirection != chosen.1 {
       let better = metric.naturalDirection == .maximize ? "higher" : "lower"
@@ -74,6 +74,29 @@ extension SpecContext {
       return nil
     }
     return ReleasePick(metric: metric, direction: chosen.1, subjectTo: subjectTo)
+  }
+
+  /// `{"accuracy": 1, "latency_ms": -0.01}`: 1 to ``objectiveLimit`` metrics,
+  /// each with a finite, non-zero weight (the sum is maximised).
+  private func weights(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> [ReleasePick.Term]? {
+    let accepted = "an object {METRIC: WEIGHT, ...} of 1 to \(Self.objectiveLimit) metrics with finite, non-zero weights (negative where lower is better)"
+    guard case .object(let members) = node.value.kind, (1...Self.objectiveLimit).contains(members.count) else {
+      diagnostics.error(node, "\(node.shown) is not a weighted rule; accepted: \(accepted)")
+      return nil
+    }
+    var terms: [ReleasePick.Term] = []
+    for member in members {
+      let name = member.key
+      let valueNode = SpecNode(value: member.value, path: node.path(of: name))
+      guard let metric = Metric(rawValue: name) else {
+        diagnostics.error(valueNode, "\"\(name)\" is not a metric; accepted: \(Wording.list(Metric.allCases.map { "\"\($0.rawValue)\"" }))")
+        return nil
+      }
+      let weight = diagnostics.number(valueNode, accepted: "a finite, non-zero number") { $0.isFinite && $0 != 0 }
+      guard let weight else { return nil }
+      terms.append(ReleasePick.Term(metric: metric, weight: weight))
+    }
+    return terms
   }
 
   /// Several objectives need samplers and schedulers that rank by Pareto front;
@@ -104,10 +127,10 @@ extension SpecContext {
     }
     if let pick = spec.release?.pick {
       let recorded = spec.allObjectives.map(\.metric) + spec.allConstraints.map(\.metric)
-      if !recorded.contains(pick.metric) {
+      for metric in pick.metrics where !recorded.contains(metric) {
         let names = Wording.list((objectiveNames + spec.allConstraints.map { "\"\($0.metric.rawValue)\"" }))
         diagnostics.error("release.pick", position("release", "pick"),
-                          "\"\(pick.metric.rawValue)\" is neither an objective nor a constraint; accepted: \(names)")
+                          "\"\(metric.rawValue)\" is neither an objective nor a constraint; accepted: \(names)")
       }
     }
   }

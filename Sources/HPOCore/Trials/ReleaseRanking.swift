@@ -61,8 +61,19 @@ extension ExperimentSpec {
 
   /// The pick metric's value of a trial: its objective value when the metric is an objective, else from `metrics`.
   private func pickValue(_ record: TrialRecord, metrics: [String: Double], pick: ReleasePick) -> Double? {
-    if pick.metric == objective.metric { return record.value }
-    if let k = allObjectives.firstIndex(where: { $0.metric == pick.metric }), k < record.values.count { return record.values[k] }
-    return metrics[pick.metric.rawValue]
+    guard let weights = pick.weights else { return value(of: pick.metric, record, metrics: metrics) }
+    var sum = 0.0
+    for term in weights {
+      guard let v = value(of: term.metric, record, metrics: metrics) else { return nil }
+      sum += term.weight * v
+    }
+    return sum
+  }
+
+  /// A trial's value of `metric`: its objective value when it is one, else its final metric.
+  private func value(of metric: Metric, _ record: TrialRecord, metrics: [String: Double]) -> Double? {
+    if metric == objective.metric { return record.value }
+    if let k = allObjectives.firstIndex(where: { $0.metric == metric }), k < record.values.count { return record.values[k] }
+    return metrics[metric.rawValue]
   }
 }
