@@ -41,7 +41,7 @@ struct MOTPETests {
       violations: violation.map { [$0] } ?? [])
   }
 
-  @Test("split: whole fronts, then greedy hypervolume in the straddling front; good kernels weigh by contribution")
+  @Test("split: whole fronts, then greedy hypervolume in the straddling front; good kernels weigh the same")
   func split() {
     let history = [
       trial(0, 1, 4), trial(1, 2.5, 2.5), trial(2, 4, 1),  // front 0: A, M, B
@@ -64,11 +64,11 @@ struct MOTPETests {
       infeasible: infeasible)
     #expect(split.below == [0, 1, 2, 3, 4])
     #expect(split.above == [5, 6, 7, 8, 9])
-    // Contributions among the good ones, reference 1.1 × (4, 5) = (4.4, 5.5): A 2.25 − 0.5
-    // (C covers part of its share), M 2.25 − 1 (D's square), B 0.4 × 1.5; C and D none.
+    // As Optuna 5: every good trial weighs 1 (C and D, dominated, as much as A, M and B);
+    // the infeasible trial, above here, would weigh 10⁻¹² if it were good.
     let w = split.belowWeights ?? []
-    #expect(Swift.abs(w[0] - 1) < 1e-9 && Swift.abs(w[1] - 1.25 / 1.75) < 1e-9 && Swift.abs(w[2] - 0.6 / 1.75) < 1e-9)
-    #expect(w[3] == 1e-12 && w[4] == 1e-12)
+    #expect(split.below.allSatisfy { w[$0] == 1 })
+    #expect(w[7] == 1e-12)
     // Without the liar, the pending trial is in neither set.
     let honest = TPESplit(
       multiObjective: history, scored: scored, directions: [.minimize, .maximize], gamma: 0.5, constantLiar: false,

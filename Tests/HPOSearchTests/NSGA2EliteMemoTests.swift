@@ -41,5 +41,15 @@ struct NSGA2EliteMemoTests {
     #expect(remembered == parents(better, memo: nil))
     #expect(remembered.contains(2))
     #expect(parents(history, memo: memo) == parents(history, memo: nil))
+    // A constraint appears on one trial: every other trial's violation becomes unknown.
+    var constrained = history
+    constrained[30].violations = [0]
+    #expect(parents(constrained, memo: memo) == parents(constrained, memo: nil))
+    #expect(parents(constrained, memo: nil) != parents(history, memo: nil))
+    // Failed trials: no competitor, the same generations.
+    var failed = history
+    failed[5].state = .failed
+    #expect(parents(failed, memo: memo) == parents(failed, memo: nil))
+    #expect(parents(history, memo: memo) == parents(history, memo: nil))
   }
 }

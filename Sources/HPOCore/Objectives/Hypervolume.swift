@@ -1,8 +1,10 @@
 /// The exact hypervolume of a set of objective vectors: the measure of the
 /// region they dominate up to a reference point, the usual single number for
-/// how good a Pareto front is (higher is better), and each point's
-/// hypervolume contribution, which multi-objective TPE weighs its good
-/// trials by, and the reports draw over time.
+/// how good a Pareto front is (higher is better; the reports draw it over
+/// time, the samplers' subset selection maximises it), and each point's
+/// hypervolume contribution (what Optuna 4's multi-objective TPE weighed good
+/// trials by; hpo's follows Optuna 5 and weighs them alike, so no part of hpo
+/// calls ``contributions(_:reference:directions:)`` today).
 ///
 /// Values are judged by `directions` as in ``Pareto``. The reference point
 /// is in the same units and must be finite (a `precondition`, like the

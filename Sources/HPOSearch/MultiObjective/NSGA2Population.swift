@@ -56,22 +56,68 @@ struct NSGA2Population {
   /// - Parameter memo: elites already computed for an earlier history
   ///   (``NSGA2EliteMemo``); the parents are the same with or without it.
   init(history: [TrialRecord], directions: [Direction], populationSize: Int, memo: NSGA2EliteMemo? = nil) {
-    let finished = history.indices
-      .filter { history[$0].state.isFinished }
-      .sorted { (history[$0].number, $0) < (history[$1].number, $1) }
-    let constraintCount = finished.reduce(0) { Swift.max($0, history[$1].violations.count) }
-    generations = finished.count / populationSize
-    let slices = (0..<generations).map { g in
-      finished[(g * populationSize)..<((g + 1) * populationSize)].map { i in
-        Self.member(history[i], index: i, directions: directions, constraintCount: constraintCount)
+    // Records are read in place throughout: `history[i]` as an argument, or a `for`
+    // over the records, would copy each one (every field retained and released).
+    (generations, parents) = history.withUnsafeBufferPointer { records in
+      let finished = records.indices
+        .filter { records[$0].state.isFinished }
+        .sorted { (records[$0].number, $0) < (records[$1].number, $1) }
+      let constraintCount = finished.reduce(0) { Swift.max($0, records[$1].violations.count) }
+      let full = finished.count / populationSize
+      func slice(_ g: Int) -> ArraySlice<Int> { finished[(g * populationSize)..<((g + 1) * populationSize)] }
+      // The generations the memo holds, as long as every competitor is unchanged.
+      let known = memo?.generations ?? []
+      var reused = 0
+      while reused < Swift.min(known.count, full), known[reused].indices.elementsEqual(slice(reused)),
+        zip(slice(reused), known[reused].competitors).allSatisfy({ i, m in
+          Self.matches(records.baseAddress! + i, m, index: i, directions: directions, constraintCount: constraintCount)
+        })
+      {
+        reused += 1
       }
+      var computed = Array(known.prefix(reused))
+      var current = computed.last?.elite ?? []
+      for g in reused..<full {
+        let competitors = slice(g).map { i in
+          Self.member(records[i], index: i, directions: directions, constraintCount: constraintCount)
+        }
+        current = Self.elite(of: current + competitors.compactMap { $0 }, size: populationSize, directions: directions)
+        computed.append(NSGA2EliteMemo.Generation(indices: Array(slice(g)), competitors: competitors, elite: current))
+      }
+      if computed.count != reused || known.count != reused { memo?.keep(computed) }
+      return (full, current)
     }
-    let elite = { (pool: [Member]) in Self.elite(of: pool, size: populationSize, directions: directions) }
-    if let memo {
-      parents = memo.elites(of: slices, elite: elite)
+  }
+
+  /// Whether `m` is exactly what ``member(_:index:directions:constraintCount:)``
+  /// makes of the record now, found without building it (no allocation).
+  /// `record` points into the history (passing the record itself would copy it).
+  static func matches(
+    _ record: UnsafePointer<TrialRecord>, _ m: Member?, index: Int, directions: [Direction], constraintCount: Int
+  ) -> Bool {
+    switch record.pointee.state {
+    case .failed, .infeasible, .pending, .running: return m == nil
+    case .complete, .pruned: break
+    }
+    guard let m, m.index == index, m.number == record.pointee.number, m.objectives.count == directions.count else { return false }
+    func same(_ a: Double, _ b: Double) -> Bool { (a.isFinite ? a : .nan).bitPattern == b.bitPattern }
+    if directions.count == 1 && record.pointee.values.isEmpty {
+      let value = record.pointee.value ?? (record.pointee.state == .pruned ? record.pointee.intermediate.last?.value : nil)
+      guard same(value ?? .nan, m.objectives[0]) else { return false }
+    } else if record.pointee.values.count == directions.count {
+      for k in 0..<directions.count where !same(record.pointee.values[k], m.objectives[k]) { return false }
     } else {
-      parents = slices.reduce([Member]()) { current, slice in elite(current + slice.compactMap { $0 }) }
+      for k in 0..<directions.count where m.objectives[k].bitPattern != Double.nan.bitPattern { return false }
     }
+    let violation: Double
+    if constraintCount == 0 {
+      violation = 0
+    } else if record.pointee.violations.count < constraintCount || record.pointee.violations.contains(where: \.isNaN) {
+      violation = .nan
+    } else {
+      violation = record.pointee.totalViolation
+    }
+    return violation.bitPattern == m.violation.bitPattern
   }
 
   /// The trial as a competitor; `nil` for failed and infeasible-state trials.

@@ -48,7 +48,7 @@ public struct NSGA2Sampler: Sampler {
     in space: SearchSpace, history: [TrialRecord], using rng: inout some RandomNumberGenerator
   ) throws -> Suggestion {
     var g = SuggestionRandom.generator(from: &rng, historyCount: history.count)
-    let layout = SpaceLayout(space)
+    let layout = memo.layout(of: space)
     let population = NSGA2Population(history: history, directions: directions, populationSize: options.populationSize, memo: memo)
     if population.parents.isEmpty {
       return .configuration(layout.randomConfiguration(using: &g))
@@ -58,7 +58,7 @@ public struct NSGA2Sampler: Sampler {
     // in a row would get the same one: draw again, a bounded number of times.
     var child = makeChild(population.parents, layout: layout, history: history, using: &g)
     var attempt = 1
-    while attempt < Self.attempts, history.contains(where: { $0.configuration == child }) {
+    while attempt < Self.attempts, Self.isCopy(child, in: history) {
       child = makeChild(population.parents, layout: layout, history: history, using: &g)
       attempt += 1
     }
@@ -68,6 +68,16 @@ public struct NSGA2Sampler: Sampler {
   /// Draws per suggestion before a copy of an existing trial is accepted (a
   /// small space may hold nothing new).
   static let attempts = 10
+
+  /// Whether `configuration` equals a trial's in `history`. Reads each record in
+  /// place (a `for` over the records would copy every one of them).
+  static func isCopy(_ configuration: Configuration, in history: [TrialRecord]) -> Bool {
+    history.withUnsafeBufferPointer { records in
+      guard let first = records.baseAddress else { return false }
+      for i in 0..<records.count where (first + i).pointee.configuration == configuration { return true }
+      return false
+    }
+  }
 
   /// One child of the elite: a crossover of two tournament winners with
   /// `crossoverProbability`, else a copy of a random member; then mutation.

@@ -12,11 +12,12 @@ import HPOCore
 /// - Pruned trials follow, furthest step first, then by front among the pruned
 ///   (by the objective vector of their last full report; none is worst); then
 ///   infeasible ones, as with one objective (``TPESplit``).
-/// - Good kernels are weighted by hypervolume contribution (Optuna's
-///   `_calculate_weights_below_for_multi_objective`): among the good complete
-///   feasible trials, each one's contribution to their front's hypervolume
-///   over the largest, at least 10⁻¹²; infeasible ones 10⁻¹²; pruned ones
-///   10⁻¹² when two or more complete ones weigh by contribution, else 1.
+/// - Good kernels weigh the same (as Optuna since 4.9; infeasible ones
+///   10⁻¹²). Optuna 4 weighted them by hypervolume contribution; on the
+///   multi-objective benchmark (200 trials, 10 seeds) uniform weights reach
+///   a higher median hypervolume on ZDT2 and DTLZ2 (85.67 against 83.84,
+///   9.672 against 9.613) and a lower one on ZDT1 (100.10 against 102.71),
+///   and are above Optuna 5's on all three.
 extension TPESplit {
   /// The weight of a kernel that should count for (almost) nothing.
   static let negligibleWeight = 1e-12
@@ -52,21 +53,6 @@ extension TPESplit {
 
     var weights = [Double](repeating: 1, count: history.count)
     for i in infeasible { weights[i.t] = Self.negligibleWeight }
-    let good = below.filter { t in
-      if case .complete = scored.outcomes[t] { return lossOf[t] != nil }
-      return false
-    }
-    if good.count > 1 {
-      for t in below where weights[t] == 1 { weights[t] = Self.negligibleWeight }
-      let goodLosses = good.map { lossOf[$0] ?? [] }
-      let minimise = [Direction](repeating: .minimize, count: directions.count)
-      let contributions = Hypervolume.contributions(
-        goodLosses, reference: Hypervolume.referencePoint(losses: goodLosses), directions: minimise)
-      let largest = Swift.max(contributions.max() ?? 0, Self.negligibleWeight)
-      for (i, t) in good.enumerated() {
-        weights[t] = Swift.max(contributions[i] / largest, Self.negligibleWeight)
-      }
-    }
     belowWeights = weights
   }
 
