@@ -53,3 +53,23 @@ struct NSGA2EliteMemoTests {
     #expect(parents(history, memo: memo) == parents(history, memo: nil))
   }
 }
+
+/// The duplicate check's comparison agrees with `Configuration ==`.
+@Suite("Configuration probe")
+struct ConfigurationProbeTests {
+  @Test func equalsIsConfigurationEquality() {
+    let a = Configuration(["x": .float(1), "opt": .string("adam"), "n": .int(3)])
+    let cases: [Configuration] = [
+      a,
+      Configuration(["x": .float(1), "opt": .string("adam")]),
+      Configuration(["x": .float(1), "opt": .string("adam"), "n": .int(4)]),
+      Configuration(["x": .float(1), "opt": .string("sgd"), "n": .int(3)]),
+      Configuration(["x": .float(1), "opt": .string("adam"), "m": .int(3)]),
+      Configuration(["x": .float(1), "opt": .string("adam"), "n": .int(3), "z": .float(0)]),
+      Configuration([:]),
+    ]
+    let probe = ConfigurationProbe(a)
+    for c in cases { #expect(probe.equals(c) == (c == a), "\(c)") }
+    #expect(ConfigurationProbe(Configuration([:])).equals(Configuration([:])))
+  }
+}

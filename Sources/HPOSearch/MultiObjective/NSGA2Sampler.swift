@@ -70,11 +70,13 @@ public struct NSGA2Sampler: Sampler {
   static let attempts = 10
 
   /// Whether `configuration` equals a trial's in `history`. Reads each record in
-  /// place (a `for` over the records would copy every one of them).
+  /// place (a `for` over the records would copy every one of them) and compares
+  /// through ``ConfigurationProbe``, which hashes nothing.
   static func isCopy(_ configuration: Configuration, in history: [TrialRecord]) -> Bool {
-    history.withUnsafeBufferPointer { records in
+    let probe = ConfigurationProbe(configuration)
+    return history.withUnsafeBufferPointer { records in
       guard let first = records.baseAddress else { return false }
-      for i in 0..<records.count where (first + i).pointee.configuration == configuration { return true }
+      for i in 0..<records.count where probe.equals((first + i).pointee.configuration) { return true }
       return false
     }
   }
