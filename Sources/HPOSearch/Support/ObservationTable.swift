@@ -22,11 +22,12 @@ struct ObservationTable: Sendable {
     var values = [Double](repeating: .nan, count: entries.count * n)
     // Walking each configuration's own storage and matching names through a
     // table by UTF-8 length (most names of a space differ in length; the rest
-    // are compared in turn) avoids hashing every name of every trial.
+    // are found by binary search) avoids hashing every name of every trial.
     // Numeric values are stored raw here and transformed per column below.
     let maxLength = lengths.max() ?? 0
     var byLength = [Int](repeating: -1, count: maxLength + 1)
     for (p, length) in lengths.enumerated() { byLength[length] = byLength[length] == -1 ? p : -2 }
+    let sorted = names.enumerated().map { (name: $0.element, entry: $0.offset) }.sorted { $0.name < $1.name }
     values.withUnsafeMutableBufferPointer { out in
       history.withUnsafeBufferPointer { trials in
         for t in 0..<n {
@@ -37,12 +38,14 @@ struct ObservationTable: Sendable {
             if p >= 0 {
               guard names[p] == key else { continue }
             } else if p == -2 {
-              p = -1
-              for q in 0..<names.count where lengths[q] == length && names[q] == key {
-                p = q
-                break
+              // Names sharing this length: binary search among all names, sorted.
+              var (lo, hi) = (0, sorted.count)
+              while lo < hi {
+                let mid = (lo + hi) / 2
+                if sorted[mid].name < key { lo = mid + 1 } else { hi = mid }
               }
-              guard p >= 0 else { continue }
+              guard lo < sorted.count, sorted[lo].name == key else { continue }
+              p = sorted[lo].entry
             } else {
               continue
             }
