@@ -92,6 +92,33 @@ import Testing
     #expect(text.standardOutput.split(separator: "\n").first?.contains("pareto") == true)
   }
 
+  @Test func weightedPick_releasesTheLargestSum_andTheManifestSaysSo() throws {
+    let dir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = try Self.experiment(in: dir, name: "weighted", release: #"{"pick": {"weighted": {"accuracy": 1, "log_loss": -0.5}}}"#)
+    let r = try HPOProcess.run(["run", file, "--workers", "2"], in: dir, timeout: 180)
+    #expect(r.exitCode == 0, "\(r.standardError)")
+    let table = try HPOProcess.run(["trials", "front", "--store", "out-weighted/store.sqlite", "--format", "json"], in: dir)
+    let rows = table.standardOutput.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    // Complete, feasible (log_loss ≤ 5) trials by 1 × accuracy − 0.5 × log_loss; ties: the lower number.
+    func sum(_ row: [String: Any]) -> Double {
+      let m = row["metrics"] as? [String: Double] ?? [:]
+      return (m["accuracy"] ?? .nan) - 0.5 * (m["log_loss"] ?? .nan)
+    }
+    let candidates = rows.filter { $0["state"] as? String == "complete" && $0["feasible"] as? Bool == true }
+    let best = candidates.max { (sum($0), -(($0["number"] as? Int) ?? 0)) < (sum($1), -(($1["number"] as? Int) ?? 0)) }
+    let manifest = try JSONSerialization.jsonObject(
+      with: Data(contentsOf: dir.appendingPathComponent("out-weighted/package/manifest.json"))) as? [String: Any]
+    #expect(((manifest?["winner"] as? [String: Any])?["trial"] as? Int) == best?["number"] as? Int)
+    let selection = manifest?["selection"] as? [String: Any]
+    #expect((selection?["rule"] as? String)?.hasPrefix("the best 1 × accuracy − 0.5 × log_loss (maximize) among complete, feasible trials") == true,
+            "\(String(describing: selection?["rule"]))")
+    let weights = (selection?["pick"] as? [String: Any])?["weighted"] as? [String: Double]
+    #expect(weights == ["accuracy": 1, "log_loss": -0.5])
+  }
+
   @Test func noTrialWithinReleasePick_failsTheReleaseWithExitOne() throws {
     let dir = try HPOProcess.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
