@@ -114,6 +114,8 @@ PY
 
 echo
 echo "== real case: digits MLP, accuracy against latency_ms (Experiments/digits-mlp-latency.json)"
+# The run's folder is kept on purpose: the last line prints where its report.html and store
+# are, to open after the script ends (remove it with rm -r when done).
 case_dir=$(mktemp -d "${TMPDIR:-/tmp}/hpo-mo-case.XXXXXX")
 cp "$root/Experiments/digits-mlp-latency.json" "$case_dir/"
 mkdir -p "$case_dir/data" && cp "$root/Experiments/data/digits.csv" "$case_dir/data/"
@@ -121,6 +123,6 @@ mkdir -p "$case_dir/data" && cp "$root/Experiments/data/digits.csv" "$case_dir/d
 released=$("$py" -c "import json,sys; w=json.load(open(sys.argv[1])).get('winner'); print(w['trial'] if isinstance(w, dict) else -1)" "$case_dir/runs/digits-mlp-latency/result.json")
 "$hpo" trials digits-mlp-latency --store "$case_dir/runs/digits-mlp-latency/store.sqlite" --format json \
   | "$py" "$here/front_svg.py" latency_ms accuracy "$released" "${FRONT_SVG:-$here/digits-front.svg}"
-echo "   front: ${FRONT_SVG:-$here/digits-front.svg} (released trial $released circled); report: $case_dir/runs/digits-mlp-latency/report.html"
+echo "   front: ${FRONT_SVG:-$here/digits-front.svg} (released trial $released circled); report: $case_dir/runs/digits-mlp-latency/report.html (kept; rm -r $case_dir)"
 echo
 echo "results: $out"
