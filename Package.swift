@@ -118,7 +118,7 @@ let package = Package(
     // The process manager of `hpo run`: starts, watches, restarts and stops its children.
     .target(
       name: "HPOSupervisor",
-      dependencies: []),
+      dependencies: ["HPOCore"]),
 
     // The executable: a thin CLI tree over the modules above.
     .executableTarget(

@@ -18,7 +18,7 @@ final class BackgroundJob<Value: Sendable>: Sendable {
   init(name: String, _ work: @escaping @Sendable () throws -> Value) {
     let thread = Thread { [self] in
       let result = Result { try work() }
-      outcome.withLock { $0 = result }
+      outcome.locked { $0 = result }
     }
     thread.name = name
     thread.stackSize = 8 << 20
@@ -26,7 +26,7 @@ final class BackgroundJob<Value: Sendable>: Sendable {
   }
 
   /// What the work returned or threw, once it has ended; `nil` while it runs.
-  var result: Result<Value, any Error>? { outcome.withLock { $0 } }
+  var result: Result<Value, any Error>? { outcome.locked { $0 } }
 
   /// Whether the work is still running.
   var isRunning: Bool { result == nil }

@@ -38,7 +38,7 @@ public final class ShardedDataSource: Sendable {
       let url = directory.appendingPathComponent(file)
       let bytes = try Data(contentsOf: url)
       let hash = SHA256Hex.of(bytes)
-      files.withLock { $0[hash] = url }
+      files.locked { $0[hash] = url }
       references.append(ShardReference(sha256: hash, bytes: bytes.count, role: role))
     }
     return PreparedShards(shards: references, sourceSHA256: manifest.sourceSHA256)
@@ -48,7 +48,7 @@ public final class ShardedDataSource: Sendable {
   /// - Throws: when the file was prepared but can no longer be read (deleted,
   ///   unreadable): a known shard that is gone is an error, not "unknown".
   public func shardBytes(sha256: String) throws -> [UInt8]? {
-    guard let url = files.withLock({ $0[sha256] }) else { return nil }
+    guard let url = files.locked({ $0[sha256] }) else { return nil }
     return [UInt8](try Data(contentsOf: url))
   }
 
@@ -56,7 +56,7 @@ public final class ShardedDataSource: Sendable {
   /// with its size, read without reading the rest; `nil` when unknown.
   /// - Throws: when the file was prepared but can no longer be read.
   public func shardChunk(sha256: String, offset: Int, maxBytes: Int) throws -> FileChunk? {
-    guard let url = files.withLock({ $0[sha256] }) else { return nil }
+    guard let url = files.locked({ $0[sha256] }) else { return nil }
     return try FileChunk.read(url.path, offset: offset, maxBytes: maxBytes)
   }
 }

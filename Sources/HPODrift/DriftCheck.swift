@@ -83,9 +83,9 @@ public enum DriftCheck {
     let results = Mutex<[DriftReport.Feature?]>(Array(repeating: nil, count: columns.count))
     DispatchQueue.concurrentPerform(iterations: columns.count) { k in
       let feature = compare(profile.features[k], columns[k], trainingRows: profile.rows)
-      results.withLock { $0[k] = feature }
+      results.locked { $0[k] = feature }
     }
-    return results.withLock { $0.map { $0! } }
+    return results.locked { $0.map { $0! } }
   }
 
   /// Applies Holm's correction over every test run and the decision rule,

@@ -53,9 +53,9 @@ public struct KolmogorovSmirnov: Sendable, Equatable {
   /// are kept (the cache starts over when full).
   static func exactPValue(_ n: Int, _ m: Int, g: Int, h: Int) -> Double {
     let key = ExactKey(n: n, m: m, h: h)
-    if let p = exactCache.withLock({ $0[key] }) { return p }
+    if let p = exactCache.locked({ $0[key] }) { return p }
     let p = n == m ? probabilityOutsideSquare(n, h) : probabilityOutsideBand(n, m, g: g, h: h)
-    exactCache.withLock { cache in
+    exactCache.locked { cache in
       if cache.count >= exactCacheLimit { cache.removeAll(keepingCapacity: true) }
       cache[key] = p
     }

@@ -41,7 +41,7 @@ final class StoreFileWatch: Sendable {
       throw StoreError(path: path, kind: .fileReplaced)
     }
     let size = Int64(s.st_size)
-    let shrunk: Int64? = largest.withLock { largest in
+    let shrunk: Int64? = largest.locked { largest in
       if size < largest { return largest }
       largest = size
       return nil

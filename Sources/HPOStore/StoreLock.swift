@@ -69,7 +69,7 @@ final class StoreLock: Sendable {
 
   /// Drops the lock; idempotent.
   func release() {
-    fd.withLock { fd in
+    fd.locked { fd in
       guard fd >= 0 else { return }
       close(fd)  // closing the descriptor releases the flock
       fd = -1

@@ -1,4 +1,5 @@
 import Foundation
+import HPOCore
 import Synchronization
 
 /// Reads a child's standard output on its own thread until end of file,
@@ -13,13 +14,13 @@ final class ReadinessReader: Sendable {
       while true {
         let chunk = handle.availableData
         if chunk.isEmpty { break }  // end of file: the child closed its output
-        guard self.found.withLock({ $0 == nil }) else { continue }
+        guard self.found.locked({ $0 == nil }) else { continue }
         pending.append(chunk)
         while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
           let line = String(decoding: pending[pending.startIndex..<newline], as: UTF8.self)
           pending.removeSubrange(pending.startIndex...newline)
           if line.hasPrefix(prefix) {
-            self.found.withLock { $0 = $0 ?? line }
+            self.found.locked { $0 = $0 ?? line }
             break
           }
         }
@@ -32,5 +33,5 @@ final class ReadinessReader: Sendable {
   }
 
   /// The readiness line, once read.
-  var line: String? { self.found.withLock { $0 } }
+  var line: String? { self.found.locked { $0 } }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HPOCore
 import Synchronization
 
 #if canImport(Glibc)
@@ -80,11 +81,11 @@ public final class Supervisor: Sendable {
 
   /// The first failure that ends the run — an essential child exited, or a
   /// restartable one exited more often than the policy allows — `nil` while none.
-  public var failure: String? { state.withLock { $0.failure } }
+  public var failure: String? { state.locked { $0.failure } }
 
   /// The process ids of the running children, in start order.
   public var runningPIDs: [String: Int32] {
-    state.withLock { s in
+    state.locked { s in
       Dictionary(s.entries.compactMap { e in e.process.flatMap { $0.isRunning ? (e.child.name, $0.processIdentifier) : nil } },
                  uniquingKeysWith: { a, _ in a })
     }
@@ -94,7 +95,7 @@ public final class Supervisor: Sendable {
   /// - Throws: ``SupervisorError/cannotStart(name:reason:)``.
   @discardableResult
   public func start(_ child: Child) throws(SupervisorError) -> Int32 {
-    let index = state.withLock { s in
+    let index = state.locked { s in
       s.entries.append(Entry(child: child))
       return s.entries.count - 1
     }
@@ -108,7 +109,7 @@ public final class Supervisor: Sendable {
   /// - Throws: ``SupervisorError/exitedBeforeReady(name:termination:)`` when it
   ///   ends first, ``SupervisorError/notReady(name:after:)`` after `timeout`.
   public func startAndWaitForLine(_ child: Child, prefix: String, timeout: Duration) throws(SupervisorError) -> String {
-    let index = state.withLock { s in
+    let index = state.locked { s in
       s.entries.append(Entry(child: child))
       return s.entries.count - 1
     }
@@ -118,7 +119,7 @@ public final class Supervisor: Sendable {
     let deadline = clock.now + timeout
     while clock.now < deadline {
       if let line = reader.line { return line }
-      if let termination = state.withLock({ s in s.entries[index].process.flatMap { $0.isRunning ? nil : $0.termination } }) {
+      if let termination = state.locked({ s in s.entries[index].process.flatMap { $0.isRunning ? nil : $0.termination } }) {
         // It may have printed the line and exited at once; the reader has had its chance then.
         if let line = reader.line { return line }
         throw .exitedBeforeReady(name: child.name, pid: pid, termination: termination)
@@ -129,7 +130,7 @@ public final class Supervisor: Sendable {
   }
 
   private func launch(_ index: Int, output: Pipe?) throws(SupervisorError) -> Int32 {
-    let child = state.withLock { $0.entries[index].child }
+    let child = state.locked { $0.entries[index].child }
     let p = Process()
     p.executableURL = executable
     p.arguments = child.arguments
@@ -140,7 +141,7 @@ public final class Supervisor: Sendable {
     do {
       // Under the lock: a child exiting at once must find its process recorded, and its
       // `exited` event must follow its `started` one.
-      try state.withLock { s in
+      try state.locked { s in
         try p.run()
         s.entries[index].process = p
         s.started.insert(p.processIdentifier)
@@ -156,7 +157,7 @@ public final class Supervisor: Sendable {
     let now = clock.now - epoch
     let termination = p.termination
     enum Next { case nothing, restart(Duration, Int), fail(String) }
-    let (name, next): (String, Next) = state.withLock { s in
+    let (name, next): (String, Next) = state.locked { s in
       let entry = s.entries[index]
       guard !s.stopping, entry.process === p else { return (entry.child.name, .nothing) }
       let name = entry.child.name
@@ -184,10 +185,10 @@ public final class Supervisor: Sendable {
     case .restart(let after, let attempt):
       emit(.restarting(name: name, after: after, attempt: attempt))
       DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(after.components.seconds * 1_000_000_000 + after.components.attoseconds / 1_000_000_000))) {
-        guard !self.state.withLock({ $0.stopping }) else { return }
+        guard !self.state.locked({ $0.stopping }) else { return }
         do { _ = try self.launch(index, output: nil) } catch {
           let why = "\(name) could not be restarted: \(error)"
-          self.state.withLock { s in if s.failure == nil { s.failure = why } }
+          self.state.locked { s in if s.failure == nil { s.failure = why } }
           self.emit(.gaveUp(name: name, reason: why))
         }
       }
@@ -203,7 +204,7 @@ public final class Supervisor: Sendable {
   /// SIGKILL to those still running after `grace`; returns once all have ended
   /// (or 2 s after the SIGKILL). Idempotent.
   public func stopAll(grace: Duration) {
-    let processes = state.withLock { s in
+    let processes = state.locked { s in
       s.stopping = true
       return s.entries.compactMap(\.process)
     }
@@ -217,7 +218,7 @@ public final class Supervisor: Sendable {
   }
 
   /// Pids this supervisor started (running or not); the orphan reaper leaves them to Foundation.
-  var startedPIDs: Set<Int32> { state.withLock { $0.started } }
+  var startedPIDs: Set<Int32> { state.locked { $0.started } }
 }
 
 extension Process {

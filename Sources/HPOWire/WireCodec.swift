@@ -336,11 +336,11 @@ final class ShapeMemo: Sendable {
   init(capacity: Int) { self.capacity = capacity }
 
   func contains(_ shape: String) -> Bool {
-    shapes.withLock { $0.contains(shape) }
+    shapes.locked { $0.contains(shape) }
   }
 
   func insert(_ shape: String) {
-    shapes.withLock { shapes in
+    shapes.locked { shapes in
       if shapes.count >= capacity { shapes.removeAll(keepingCapacity: true) }
       shapes.insert(shape)
     }

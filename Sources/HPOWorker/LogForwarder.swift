@@ -62,7 +62,7 @@ final class LogForwarder: @unchecked Sendable {
   /// Queues output of the trial; drops (and counts) what goes over the caps.
   func add(_ stream: TrialLog.Stream, _ bytes: [UInt8]) {
     guard !bytes.isEmpty else { return }
-    buffer.withLock { b in
+    buffer.locked { b in
       if b.sent + b.pendingBytes + bytes.count > Self.sentCap || b.pendingBytes + bytes.count > Self.pendingCap {
         b.dropped += bytes.count
         return
@@ -81,7 +81,7 @@ final class LogForwarder: @unchecked Sendable {
 
   /// Sends everything queued; call only inside ``withTransport(_:)``.
   func flushLocked() throws {
-    let (chunks, dropped) = buffer.withLock { b -> ([(TrialLog.Stream, [UInt8])], Int) in
+    let (chunks, dropped) = buffer.locked { b -> ([(TrialLog.Stream, [UInt8])], Int) in
       defer {
         b.sent += b.pendingBytes
         b.pending = []

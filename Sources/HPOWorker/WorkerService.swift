@@ -113,16 +113,16 @@ final class RunningTrials: Sendable {
   private let interval = Mutex<Duration>(.seconds(1))
 
   func set(_ slot: String, _ key: TrialKey?) {
-    bySlot.withLock { $0[slot] = key }
+    bySlot.locked { $0[slot] = key }
   }
 
   func snapshot() -> [(String, TrialKey)] {
-    bySlot.withLock { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
+    bySlot.locked { $0.sorted { $0.key < $1.key }.map { ($0.key, $0.value) } }
   }
 
   var heartbeatInterval: Duration {
-    get { interval.withLock { $0 } }
-    set { interval.withLock { $0 = newValue } }
+    get { interval.locked { $0 } }
+    set { interval.locked { $0 = newValue } }
   }
 }
 
@@ -131,8 +131,8 @@ final class ErrorBox: Sendable {
   private let error = Mutex<(any Error)?>(nil)
 
   func set(_ e: any Error) {
-    error.withLock { if $0 == nil { $0 = e } }
+    error.locked { if $0 == nil { $0 = e } }
   }
 
-  var value: (any Error)? { error.withLock { $0 } }
+  var value: (any Error)? { error.locked { $0 } }
 }

@@ -171,11 +171,11 @@ final class StopState: Sendable {
   /// Signalled once by the thread when it has closed its socket.
   let finished = DispatchSemaphore(value: 0)
 
-  var isStopping: Bool { flags.withLock { $0.stopping } }
+  var isStopping: Bool { flags.locked { $0.stopping } }
 
   /// Raises the flag; true for the first caller only (who then waits for `finished`).
   func requestStop() -> Bool {
-    flags.withLock { f in
+    flags.locked { f in
       f.stopping = true
       defer { f.closed = true }
       return !f.closed
@@ -183,5 +183,5 @@ final class StopState: Sendable {
   }
 
   /// Marks the thread as already waited for.
-  func markClosed() { flags.withLock { $0 = (true, true) } }
+  func markClosed() { flags.locked { $0 = (true, true) } }
 }

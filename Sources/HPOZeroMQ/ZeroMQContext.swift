@@ -60,14 +60,14 @@ public final class ZeroMQContext: Sendable {
   }
 
   /// True once ``close()`` has been called. Thread-safe, non-blocking.
-  public var isClosed: Bool { state.withLock { $0.handle == nil } }
+  public var isClosed: Bool { state.locked { $0.handle == nil } }
 
   /// `zmq_ctx_shutdown`: makes every blocking call on this context's sockets
   /// (in any thread) fail with `ETERM`, and new sockets impossible. Does not
   /// free anything: sockets must still be closed, then ``close()`` called.
   /// Thread-safe, non-blocking, idempotent; a no-op after `close()`.
   public func shutdown() {
-    state.withLock { state in
+    state.locked { state in
       guard let handle = state.handle else { return }
       // zmq_ctx_shutdown fails only for a context already terminated, which the handle rules out.
       _ = try? zmqCall("zmq_ctx_shutdown") { zmq_ctx_shutdown(handle) }
@@ -79,7 +79,7 @@ public final class ZeroMQContext: Sendable {
   /// Idempotent and thread-safe: only the first call terminates; later or
   /// concurrent calls return at once.
   public func close() {
-    let handle: UnsafeMutableRawPointer? = state.withLock { state in
+    let handle: UnsafeMutableRawPointer? = state.locked { state in
       defer { state.handle = nil }
       return state.handle
     }
@@ -94,7 +94,7 @@ public final class ZeroMQContext: Sendable {
   /// linger of those sockets.
   deinit {
     // As in close(): nothing is left to do about a failure here.
-    if let handle = state.withLock({ $0.handle }) { _ = try? zmqCall("zmq_ctx_term") { zmq_ctx_term(handle) } }
+    if let handle = state.locked({ $0.handle }) { _ = try? zmqCall("zmq_ctx_term") { zmq_ctx_term(handle) } }
   }
 
   /// Runs `body` with the live context handle, under the lock, so the context
@@ -103,7 +103,7 @@ public final class ZeroMQContext: Sendable {
   func withHandle<R>(
     _ operation: StaticString, _ body: (UnsafeMutableRawPointer) throws(ZeroMQError) -> R
   ) throws(ZeroMQError) -> R {
-    try state.withLock { (state) throws(ZeroMQError) -> R in
+    try state.locked { (state) throws(ZeroMQError) -> R in
       guard let handle = state.handle else { throw ZeroMQError(code: ETERM, operation: operation.description) }
       return try body(handle)
     }
@@ -111,7 +111,7 @@ public final class ZeroMQContext: Sendable {
 
   /// A fresh `inproc://` name for a socket monitor, unique in this context.
   func makeMonitorEndpoint() -> String {
-    let id = state.withLock { state in
+    let id = state.locked { state in
       state.monitorCounter += 1
       return state.monitorCounter
     }

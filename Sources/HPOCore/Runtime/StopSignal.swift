@@ -18,18 +18,18 @@ public final class StopSignal: Sendable {
   /// a clean drain) asks to stop at once rather than after running work ends;
   /// an urgent raise after a plain one makes it urgent.
   public func raise(_ why: String, urgent: Bool = false) {
-    state.withLock { s in
+    state.locked { s in
       if s.why == nil { s.why = why }
       s.urgent = s.urgent || urgent
     }
   }
 
   /// Whether ``raise(_:urgent:)`` was called.
-  public var isRaised: Bool { state.withLock { $0.why != nil } }
+  public var isRaised: Bool { state.locked { $0.why != nil } }
 
   /// Whether it was raised as urgent: stop now, skip waiting for running work.
-  public var isUrgent: Bool { state.withLock { $0.urgent } }
+  public var isUrgent: Bool { state.locked { $0.urgent } }
 
   /// Why it was raised ("SIGTERM"), empty before.
-  public var why: String { state.withLock { $0.why ?? "" } }
+  public var why: String { state.locked { $0.why ?? "" } }
 }

@@ -12,7 +12,7 @@ public final class Locked<Value>: Sendable {
 
   /// Runs `body` with the value, holding the lock; keep it short.
   public func withLock<Result: ~Copyable, E: Error>(_ body: (inout sending Value) throws(E) -> sending Result) throws(E) -> sending Result {
-    try mutex.withLock(body)
+    try mutex.locked(body)
   }
 
 }

@@ -33,18 +33,18 @@ final class NSGA2EliteMemo: Sendable {
   init() {}
 
   /// The generations of the last history seen, first to last.
-  var generations: [Generation] { stored.withLock { $0 } }
+  var generations: [Generation] { stored.locked { $0 } }
 
   /// The layout of `space`, built again only when the space is not the last one asked for.
   func layout(of space: SearchSpace) -> SpaceLayout {
-    if let (known, layout) = lastLayout.withLock({ $0 }), known == space { return layout }
+    if let (known, layout) = lastLayout.locked({ $0 }), known == space { return layout }
     let layout = SpaceLayout(space)
-    lastLayout.withLock { $0 = (space, layout) }
+    lastLayout.locked { $0 = (space, layout) }
     return layout
   }
 
   /// Remembers `generations` (those of the history just read) in place of the previous ones.
   func keep(_ generations: [Generation]) {
-    stored.withLock { $0 = generations }
+    stored.locked { $0 = generations }
   }
 }

@@ -18,7 +18,7 @@ final class LogThrottle: Sendable {
   /// `nil` when this occurrence of `key` should not be logged; otherwise how
   /// many occurrences were left out since the last logged one (0 at first).
   func admit(_ key: String, now: Date = Date()) -> Int? {
-    last.withLock { last in admit(key, now: now, &last) }
+    last.locked { last in admit(key, now: now, &last) }
   }
 
   private func admit(_ key: String, now: Date, _ last: inout [String: (logged: Date, suppressed: Int)]) -> Int? {
