@@ -33,9 +33,11 @@ extension CoordinatorCore {
   /// A chunk of a trial's checkpoint (see ``CheckpointTransfer``), answered
   /// with a ``CheckpointReceipt``.
   ///
-  /// A built-in model's checkpoint comes once, after its complete result; a
-  /// command trial's each time its checkpoint folder changed, while it runs
-  /// (kept while it runs, for a later attempt's `HPO_RESUME_DIR`). The chunks
+  /// A built-in model's final checkpoint comes once, after its complete
+  /// result; a softmax or mlp trial's also every `model.checkpoint_every`
+  /// epochs while it runs, and a command trial's each time its checkpoint
+  /// folder changed (kept while it runs, for a later attempt to resume from:
+  /// ``resumeShard(_:number:attempt:)``). The chunks
   /// are appended to a temporary file under `output.dir/checkpoints/`; when
   /// the last one came and the SHA-256 of the whole matches, the file is
   /// renamed atomically to `trial-N.bundle` (a command's) or `trial-N.ckpt`
@@ -53,10 +55,13 @@ extension CoordinatorCore {
       return refuse(c, "no experiment \(c.key.experiment) runs on this coordinator", peer: peer)
     }
     let command = e.spec.model.kind == .command
-    if command ? currentLease(c.key) == nil : !e.awaitingCheckpoint.contains(c.key) {
+    let whileRunning = command || e.spec.model.checkpointCadence > 0
+    if !(whileRunning && currentLease(c.key) != nil) && !(!command && e.awaitingCheckpoint.contains(c.key)) {
       return refuse(c, command
         ? "attempt \(c.key.attempt) no longer holds the trial's lease"
-        : "no checkpoint of this attempt is expected (its result announced none, or it came already)", peer: peer)
+        : whileRunning
+          ? "attempt \(c.key.attempt) no longer holds the trial's lease, and no final checkpoint of it is expected"
+          : "no checkpoint of this attempt is expected (its result announced none, or it came already)", peer: peer)
     }
     guard c.total > 0, c.total <= WireLimits.maxTransferBytes else {
       return refuse(c, "a checkpoint of \(c.total) bytes; the coordinator accepts 1 to \(WireLimits.maxTransferBytes) (64 GiB)", peer: peer)
@@ -115,6 +120,10 @@ extension CoordinatorCore {
       logger.error("cannot store a checkpoint", metadata: ["trial": "\(c.key)", "error": "\(error)"])
       return refuse(c, "it cannot be stored: \(error)", peer: peer)
     }
+    if !command, currentLease(c.key) != nil {
+      // Sent before the report of its epoch: it resumes at the step after the last one reported.
+      e.resumeSteps[c.key.trial] = (e.trials[c.key.trial].intermediate.last?.step ?? 0) + 1
+    }
     e.awaitingCheckpoint.remove(c.key)
     record(.recordCheckpoint(id, path: upload.file.path, sha256: c.sha256, bytes: c.total), at: now.wall)
     try flush()
@@ -150,7 +159,8 @@ extension CoordinatorCore {
   func dropAbandonedUploads(now: CoordinatorTime) {
     for (id, upload) in checkpointUploads {
       let e = experiments[upload.key.experiment]
-      let lostLease = e?.spec.model.kind == .command && currentLease(upload.key) == nil
+      // Sent while the trial ran (no final checkpoint is awaited) by an attempt that has lost its lease.
+      let lostLease = e.map { currentLease(upload.key) == nil && !$0.awaitingCheckpoint.contains(upload.key) } ?? false
       guard e == nil || lostLease || now.duration(since: upload.lastChunk) > configuration.leaseDuration else { continue }
       upload.file.discard()
       checkpointUploads[id] = nil
@@ -166,6 +176,30 @@ extension CoordinatorCore {
     // Only an early, clearer refusal: without the figure, a full disk is still caught by the write.
     guard let attributes = try? FileManager.default.attributesOfFileSystem(forPath: path) else { return nil }
     return (attributes[.systemFreeSize] as? NSNumber)?.intValue
+  }
+
+  /// Trial `number` back to pending (its lease `lease` is gone): its reports
+  /// after the step its running checkpoint resumes at are forgotten, in
+  /// memory and, through the returned change, in the store.
+  func requeue(_ e: ExperimentRuntime, _ number: Int, lease: Lease, reason: String) -> StoreChange {
+    let kept = e.resumeSteps[number] ?? 0
+    e.trials[number].state = .pending
+    e.trials[number].intermediate.removeAll { $0.step > kept }
+    return .requeueTrial(TrialID(experiment: e.name, number: number), lease: lease, reason: reason, keepingSteps: kept)
+  }
+
+  /// Deletes the checkpoint trial `id` sent while it ran, if one is kept:
+  /// at its complete result, where only the final checkpoint may stand for
+  /// the trial (a release packages it).
+  func dropRunningCheckpoint(of id: TrialID, now: CoordinatorTime) throws {
+    guard let kept = try store.checkpoints(of: id.experiment).first(where: { $0.trial == id }) else { return }
+    record(.deleteCheckpoint(id), at: now.wall)
+    do {
+      try FileManager.default.removeItem(atPath: kept.path)
+    } catch {
+      // The store no longer lists it: a file left behind wastes space, it is never read (the final one replaces it).
+      logger.warning("cannot delete a running trial's checkpoint", metadata: ["path": "\(kept.path)", "error": "\(error)"])
+    }
   }
 
   /// Deletes checkpoints outside the best `keep_top` complete trials (in the

@@ -118,11 +118,12 @@ extension CoordinatorCore {
       slots: e.spec.slotsPerTrial)
   }
 
-  /// For a later attempt of a command trial: the checkpoint an earlier attempt
-  /// sent, as a `.resume` shard the worker fetches like any other (and gives
-  /// the command as `HPO_RESUME_DIR`); served from its file by ``shard(_:to:)``.
+  /// For a later attempt of a command, softmax or mlp trial: the checkpoint
+  /// an earlier attempt sent while it ran, as a `.resume` shard the worker
+  /// fetches like any other (a command gets it as `HPO_RESUME_DIR`; a model
+  /// resumes at its epoch); served from its file by ``shard(_:to:)``.
   private func resumeShard(_ e: ExperimentRuntime, number: Int, attempt: Int) -> [ShardReference] {
-    guard e.spec.model.kind == .command, attempt > 1 else { return [] }
+    guard e.spec.model.kind == .command || e.spec.model.checkpointCadence > 0, attempt > 1 else { return [] }
     do {
       guard let c = try store.checkpoints(of: e.name).first(where: { $0.trial.number == number }) else { return [] }
       servedFiles[c.sha256] = c.path

@@ -116,8 +116,12 @@ extension CoordinatorCore {
     dropAbandonedUploads(now: now)
     if r.hasCheckpoint, e.trials[key.trial].state == .complete { e.awaitingCheckpoint.insert(key) }
     experiments[key.experiment] = e
-    if e.spec.model.kind == .command, e.spec.output.keepTop > 0, e.leases[key.trial] == nil {
-      // A command trial's checkpoint came while it ran: it stays only if the trial completed among the best.
+    if e.spec.model.kind != .command, e.spec.model.checkpointCadence > 0, e.trials[key.trial].state == .complete {
+      // What this trial sent while it ran is of an earlier epoch: only its final checkpoint, which follows, may be kept.
+      try dropRunningCheckpoint(of: id, now: now)
+    }
+    if e.spec.model.kind == .command || e.spec.model.checkpointCadence > 0, e.spec.output.keepTop > 0, e.leases[key.trial] == nil {
+      // A checkpoint came while the trial ran: it stays only if the trial completed among the best.
       try flush()
       var runtime = e
       try pruneCheckpoints(&runtime, now: now)

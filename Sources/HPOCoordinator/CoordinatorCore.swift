@@ -179,9 +179,7 @@ public final class CoordinatorCore {
           e.trials[number].state = .failed
           logger.warning("trial failed", metadata: ["trial": "\(name)#\(number)", "reason": "\(reason)"])
         } else {
-          changes.append(.requeueTrial(id, lease: storeLease, reason: "lease of \(lease.worker) expired"))
-          e.trials[number].state = .pending
-          e.trials[number].intermediate = []
+          changes.append(requeue(e, number, lease: storeLease, reason: "lease of \(lease.worker) expired"))
           e.queue.append(number)
           logger.warning("lease expired; trial requeued", metadata: ["trial": "\(name)#\(number)", "worker": "\(lease.worker)"])
         }
@@ -282,11 +280,8 @@ public final class CoordinatorCore {
     for name in order {
       guard let e = experiments[name] else { continue }
       for (number, lease) in e.leases.sorted(by: { $0.key > $1.key }) where lease.worker == worker {
-        record(.requeueTrial(TrialID(experiment: name, number: number), lease: Lease(worker: lease.worker, attempt: lease.attempt),
-                             reason: reason), at: now.wall)
+        record(requeue(e, number, lease: Lease(worker: lease.worker, attempt: lease.attempt), reason: reason), at: now.wall)
         e.leases[number] = nil
-        e.trials[number].state = .pending
-        e.trials[number].intermediate = []
         e.queue.insert(number, at: 0)
         logger.warning("trial requeued", metadata: ["trial": "\(name)#\(number)", "reason": "\(reason)"])
       }
@@ -302,12 +297,9 @@ public final class CoordinatorCore {
     for key in g.handedBack {
       if updateEvaluation(key, worker: g.workerID, { $0.lease = nil }) { continue }
       guard let e = experiments[key.experiment], let lease = e.leases[key.trial], lease.attempt == key.attempt else { continue }
-      record(.requeueTrial(TrialID(experiment: key.experiment, number: key.trial),
-                           lease: Lease(worker: lease.worker, attempt: lease.attempt),
-                           reason: "handed back by \(g.workerID): \(g.reason)"), at: now.wall)
+      record(requeue(e, key.trial, lease: Lease(worker: lease.worker, attempt: lease.attempt),
+                     reason: "handed back by \(g.workerID): \(g.reason)"), at: now.wall)
       e.leases[key.trial] = nil
-      e.trials[key.trial].state = .pending
-      e.trials[key.trial].intermediate = []
       e.queue.insert(key.trial, at: 0)
       experiments[key.experiment] = e
     }

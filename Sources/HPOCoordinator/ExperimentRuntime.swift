@@ -25,6 +25,10 @@ final class ExperimentRuntime {
   var startedAt: Date
   /// Completed trials whose checkpoint is announced but not yet received.
   var awaitingCheckpoint: Set<TrialKey> = []
+  /// By trial number: the epoch the checkpoint a softmax or mlp trial sent
+  /// while it ran resumes at (the step after its last report when it came).
+  /// A requeue keeps the trial's reports up to it. Not kept across restarts.
+  var resumeSteps: [Int: Int] = [:]
   /// Training data by content hash, served to workers that lack it.
   var shards: [ShardReference]
   /// Why it failed as a whole, when it did (shown in its status).

@@ -94,11 +94,12 @@ struct IterativeRun<S: ModelScalar> {
   }
 
   /// Trains from `epochsCompleted` to `totalEpochs`, calling `onEpoch` after
-  /// each epoch; stops early when it returns `false`.
+  /// each epoch; stops early when it returns `false`. `checkpoints` get the
+  /// run's state (with `configuration`) first, when due.
   /// - Returns: this call's reports and whether the callback stopped it.
   mutating func run(
     train x: Matrix<S>, labels: [Double], validation vx: Matrix<S>, validationLabels: [Double],
-    onEpoch: (EpochReport) -> Bool
+    checkpoints: PeriodicCheckpoints?, configuration: Configuration, onEpoch: (EpochReport) -> Bool
   ) throws(ModelError) -> (history: [EpochReport], stopped: Bool) {
     let classes = labels.map { Int($0) }
     let targets = labels.map { S(($0 - targetShift) / targetScale) }
@@ -132,6 +133,9 @@ struct IterativeRun<S: ModelScalar> {
         epoch: epochsCompleted, totalEpochs: totalEpochs, trainingLoss: loss, metrics: lastMetrics,
         seconds: (clock.now - started).seconds, measured: measured)
       history.append(report)
+      if let checkpoints, checkpoints.isDue(after: epochsCompleted, of: totalEpochs) {
+        checkpoints.handle(checkpoint(configuration: configuration))
+      }
       if !onEpoch(report) { return (history, epochsCompleted < totalEpochs) }
     }
     if history.isEmpty && lastMetrics.isEmpty { lastMetrics = try evaluate(vx, validationLabels) }

@@ -27,6 +27,8 @@ public enum Trainer {
   ///     preprocessing. Stop-after-k-then-resume gives bit-identical weights
   ///     to an uninterrupted run when BLAS runs one thread
   ///     (`BLASInfo.setThreadCount(1)`).
+  ///   - checkpoints: Hands out the run's state every so many epochs (see
+  ///     ``PeriodicCheckpoints``); `nil`, the default: never.
   ///   - onEpoch: Called after each epoch; return `false` to stop. Not
   ///     called for ridge (closed form, no epochs).
   /// - Returns: The final validation metrics, epochs, history and checkpoint.
@@ -37,15 +39,16 @@ public enum Trainer {
   public static func train<D: DataScalar>(
     model: ModelSpec, configuration: Configuration, train: Dataset<D>, validation: Dataset<D>,
     preprocessing: Preprocessing? = nil, seed: UInt64, epochs: Int? = nil,
-    resumingFrom checkpoint: ModelCheckpoint? = nil, onEpoch: (EpochReport) -> Bool = { _ in true }
+    resumingFrom checkpoint: ModelCheckpoint? = nil, checkpoints: PeriodicCheckpoints? = nil,
+    onEpoch: (EpochReport) -> Bool = { _ in true }
   ) throws(ModelError) -> TrainingOutcome {
     let hyper = try Hyperparameters.resolve(kind: model.kind, configuration: configuration)
     return try Self.train(
       model: model, hyperparameters: hyper, train: train, validation: validation, preprocessing: preprocessing,
-      seed: seed, epochs: epochs, resumingFrom: checkpoint, onEpoch: onEpoch)
+      seed: seed, epochs: epochs, resumingFrom: checkpoint, checkpoints: checkpoints, onEpoch: onEpoch)
   }
 
-  /// As ``train(model:configuration:train:validation:preprocessing:seed:epochs:resumingFrom:onEpoch:)``
+  /// As ``train(model:configuration:train:validation:preprocessing:seed:epochs:resumingFrom:checkpoints:onEpoch:)``
   /// with hyperparameters already resolved, which also allows what a search
   /// configuration cannot say (``Hyperparameters/hiddenLayerSizes``).
   /// - Throws: as the configuration form, with `.invalidHyperparameter` for
@@ -53,7 +56,8 @@ public enum Trainer {
   public static func train<D: DataScalar>(
     model: ModelSpec, hyperparameters hyper: Hyperparameters, train: Dataset<D>, validation: Dataset<D>,
     preprocessing: Preprocessing? = nil, seed: UInt64, epochs: Int? = nil,
-    resumingFrom checkpoint: ModelCheckpoint? = nil, onEpoch: (EpochReport) -> Bool = { _ in true }
+    resumingFrom checkpoint: ModelCheckpoint? = nil, checkpoints: PeriodicCheckpoints? = nil,
+    onEpoch: (EpochReport) -> Bool = { _ in true }
   ) throws(ModelError) -> TrainingOutcome {
     let clock = ContinuousClock()
     let started = clock.now
@@ -69,6 +73,9 @@ public enum Trainer {
     }
     try check(train: train, validation: validation, kind: model.kind, preprocessing: preprocessing)
     let totalEpochs = epochs ?? model.epochs ?? Hyperparameters.defaultEpochs
+    if let every = checkpoints?.every, every < 0 {
+      throw ModelError(.invalidHyperparameter, "a checkpoint every \(every) epochs is not accepted; accepted: 0 (never) or more")
+    }
     guard totalEpochs >= 1 || model.kind == .ridge else {
       throw ModelError(.invalidHyperparameter, "epochs = \(totalEpochs) is not accepted; accepted: an integer ≥ 1")
     }
@@ -89,11 +96,11 @@ public enum Trainer {
       // only over the model's precision, so the compiler specialises it.
       let x = Scoring.features(train, preprocessing: preprocessing, as: Float.self)
       let vx = Scoring.features(validation, preprocessing: preprocessing, as: Float.self)
-      outcome = try iterate(model.kind, hyper, resolved, x, train.labels, vx, validation.labels, train.task, train.classCount, preprocessing, seed, totalEpochs, checkpoint, onEpoch)
+      outcome = try iterate(model.kind, hyper, resolved, x, train.labels, vx, validation.labels, train.task, train.classCount, preprocessing, seed, totalEpochs, checkpoint, checkpoints, onEpoch)
     case (_, .float64):
       let x = Scoring.features(train, preprocessing: preprocessing, as: Double.self)
       let vx = Scoring.features(validation, preprocessing: preprocessing, as: Double.self)
-      outcome = try iterate(model.kind, hyper, resolved, x, train.labels, vx, validation.labels, train.task, train.classCount, preprocessing, seed, totalEpochs, checkpoint, onEpoch)
+      outcome = try iterate(model.kind, hyper, resolved, x, train.labels, vx, validation.labels, train.task, train.classCount, preprocessing, seed, totalEpochs, checkpoint, checkpoints, onEpoch)
     }
     outcome.seconds = (clock.now - started).seconds
     return outcome
@@ -118,7 +125,7 @@ public enum Trainer {
     _ kind: ModelKind, _ hyper: Hyperparameters, _ resolved: Configuration, _ x: Matrix<S>, _ labels: [Double],
     _ vx: Matrix<S>, _ validationLabels: [Double], _ task: LearningTask, _ classCount: Int?,
     _ preprocessing: Preprocessing?, _ seed: UInt64, _ totalEpochs: Int, _ checkpoint: ModelCheckpoint?,
-    _ onEpoch: (EpochReport) -> Bool
+    _ checkpoints: PeriodicCheckpoints?, _ onEpoch: (EpochReport) -> Bool
   ) throws(ModelError) -> TrainingOutcome {
     var run: IterativeRun<S>
     if let checkpoint {
@@ -129,7 +136,8 @@ public enum Trainer {
         featureCount: x.columns, preprocessing: preprocessing, trainLabels: labels)
     }
     let (history, stopped) = try run.run(
-      train: x, labels: labels, validation: vx, validationLabels: validationLabels, onEpoch: onEpoch)
+      train: x, labels: labels, validation: vx, validationLabels: validationLabels, checkpoints: checkpoints,
+      configuration: resolved, onEpoch: onEpoch)
     let measured = run.measured.isEmpty ? try InferenceProbe.measure(run.network, rows: vx) : run.measured
     return TrainingOutcome(
       metrics: run.lastMetrics, measured: measured, epochs: run.epochsCompleted, stoppedEarly: stopped, history: history,

@@ -74,3 +74,24 @@ public struct Prediction: Sendable, Equatable {
   /// The predicted value of each row (regression), else empty.
   public var values: [Double]
 }
+
+/// The run's state handed out while it trains, so a later run can resume
+/// where this one got to (``Trainer``'s `resumingFrom`).
+public struct PeriodicCheckpoints {
+  /// Every this many epochs (0: never), never after the last: the final
+  /// state is the outcome's checkpoint.
+  public var every: Int
+  /// Gets each checkpoint, on the training thread, before the epoch's report
+  /// goes to `onEpoch`: whoever hears of an epoch can already resume from it.
+  public var handle: (ModelCheckpoint) -> Void
+
+  public init(every: Int, handle: @escaping (ModelCheckpoint) -> Void) {
+    self.every = every
+    self.handle = handle
+  }
+
+  /// Whether a checkpoint is due once `epoch` of `total` epochs are done.
+  func isDue(after epoch: Int, of total: Int) -> Bool {
+    every > 0 && epoch % every == 0 && epoch < total
+  }
+}

@@ -186,15 +186,15 @@ private struct WriteBatch {
       }
       return .applied
 
-    case .requeueTrial(let trial, let lease, let reason):
+    case .requeueTrial(let trial, let lease, let reason, let kept):
       let outcome = try guarded(
         change, trial, lease,
-        set: "state = 'pending', worker = NULL, lease_deadline = NULL, started_at = NULL, epochs = 0, reason = ?",
-        [reason])
+        set: "state = 'pending', worker = NULL, lease_deadline = NULL, started_at = NULL, epochs = ?, reason = ?",
+        [max(kept, 0), reason])
       guard outcome == .applied else { return outcome }
       try execute(
-        "DELETE FROM intermediate_metrics WHERE experiment_id = ? AND trial_number = ?",
-        [try experimentID(trial.experiment), trial.number])
+        "DELETE FROM intermediate_metrics WHERE experiment_id = ? AND trial_number = ? AND step > ?",
+        [try experimentID(trial.experiment), trial.number, max(kept, 0)])
       return .applied
 
     case .recordCheckpoint(let trial, let file, let sha256, let bytes):

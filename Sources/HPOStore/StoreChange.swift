@@ -83,10 +83,11 @@ public enum StoreChange: Sendable, Equatable {
   /// cannot be trained). Stale unless running under `lease`.
   case markInfeasible(TrialID, lease: Lease, reason: String)
   /// `running` → `pending` (the worker was lost): the worker, lease, start time, epochs and
-  /// intermediate reports of the lost attempt are cleared; `attempts` is kept, so the next
-  /// lease is attempt + 1 and the coordinator can enforce its retry budget. Stale unless
-  /// running under `lease`.
-  case requeueTrial(TrialID, lease: Lease, reason: String)
+  /// intermediate reports of the lost attempt are cleared — but for the reports of steps up to
+  /// `keepingSteps`, where the next attempt resumes (from the trial's checkpoint), and epochs
+  /// becomes that; `attempts` is kept, so the next lease is attempt + 1 and the coordinator can
+  /// enforce its retry budget. Stale unless running under `lease`.
+  case requeueTrial(TrialID, lease: Lease, reason: String, keepingSteps: Int = 0)
   /// The trial's checkpoint file, written (atomically) by the coordinator; replaces an earlier
   /// record for the same trial. `sha256` is 64 hex digits.
   case recordCheckpoint(TrialID, path: String, sha256: String, bytes: Int)
@@ -138,7 +139,7 @@ public enum StoreChange: Sendable, Equatable {
       return sha256.utf8.count == 64 && hex ? nil : "sha256 \"\(sha256)\" is not 64 lowercase hex digits"
     case .insertTrial(let t, _, _), .deleteCheckpoint(let t):
       return checkTrial(t)
-    case .leaseTrial(let t, let l, _), .renewLease(let t, let l, _), .requeueTrial(let t, let l, _),
+    case .leaseTrial(let t, let l, _), .renewLease(let t, let l, _), .requeueTrial(let t, let l, _, _),
       .markInfeasible(let t, let l, _):
       return checkTrial(t) ?? checkLease(l)
     case .recordIntermediate(let t, let l, let step, _, _):

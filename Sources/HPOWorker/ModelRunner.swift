@@ -3,6 +3,7 @@ import HPOCore
 import HPOData
 import HPOModels
 import HPOWire
+import Logging
 
 /// Trains ridge, softmax and MLP trials: loads the shards named by the
 /// assignment (training shards, the validation shard and the preprocessing
@@ -13,20 +14,37 @@ import HPOWire
 /// since training started, each epoch and at the end), `params` and
 /// `latency_ms` (each epoch and at the end; how, in HPOModels' `InferenceProbe`)
 /// and `model_bytes` (the checkpoint's size, at the end).
+///
+/// Every `model.checkpoint_every` epochs it sends the run's state through the
+/// context before reporting the epoch; an assignment holding such a
+/// checkpoint (a `.resume` shard: a later attempt of the trial) resumes at
+/// its epoch, bit for bit the run the first attempt would have made, and
+/// reports only the epochs after it. A resume checkpoint that cannot be read
+/// or does not fit the trial is logged and the attempt starts afresh.
 public struct ModelRunner: TrialRunner {
-  public init() {}
+  private let logger: Logger
+
+  public init(logger: Logger = Logger(label: "hpo.worker.model")) { self.logger = logger }
 
   public func run(
     _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool
   ) throws -> TrialRun {
+    try run(assignment, shardFiles: shardFiles, report: report, context: TrialContext())
+  }
+
+  public func run(
+    _ assignment: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
+    context: TrialContext
+  ) throws -> TrialRun {
     switch assignment.model.precision {
-    case .float32: return try run(assignment, shardFiles: shardFiles, report: report, as: Float.self)
-    case .float64: return try run(assignment, shardFiles: shardFiles, report: report, as: Double.self)
+    case .float32: return try run(assignment, shardFiles: shardFiles, report: report, context: context, as: Float.self)
+    case .float64: return try run(assignment, shardFiles: shardFiles, report: report, context: context, as: Double.self)
     }
   }
 
   private func run<D: DataScalar>(
-    _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool, as: D.Type
+    _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
+    context: TrialContext, as: D.Type
   ) throws -> TrialRun {
     func file(_ ref: ShardReference) throws -> URL {
       guard let url = shardFiles[ref.sha256] else { throw TrialRunError("shard \(ref.sha256) is missing on this worker") }
@@ -35,13 +53,15 @@ public struct ModelRunner: TrialRunner {
     var trainShards: [Shard<D>] = []
     var validation: Shard<D>?
     var preprocessing: Preprocessing?
+    var resume: ModelCheckpoint?
     for ref in a.shards {
       let url = try file(ref)
       switch ref.role {
       case .train: trainShards.append(try ShardReader.read(path: url.path, as: D.self))
       case .validation: validation = try ShardReader.read(path: url.path, as: D.self)
       case .preprocessing: preprocessing = try Preprocessing(json: String(decoding: try Data(contentsOf: url), as: UTF8.self), file: url.path)
-      case .code, .trainCSV, .validationCSV, .resume, .testCSV, .candidate: continue  // a command experiment's; never in a model's assignment
+      case .resume: resume = resumeCheckpoint(url, of: a)
+      case .code, .trainCSV, .validationCSV, .testCSV, .candidate: continue  // a command experiment's; never in a model's assignment
       }
     }
     guard let validation, let first = trainShards.first else {
@@ -57,10 +77,9 @@ public struct ModelRunner: TrialRunner {
     var reportError: (any Error)?
     var stopped = false
     let started = ContinuousClock.now
-    let outcome = try Trainer.train(
-      model: a.model, configuration: a.configuration, train: dataset(trainShards), validation: dataset([validation]),
-      preprocessing: preprocessing, seed: a.seed, epochs: a.epochs
-    ) { epoch in
+    func onEpoch(_ epoch: EpochReport) -> Bool {
+      // A checkpoint that could not be sent ends the run as a failed report would.
+      guard reportError == nil else { return false }
       var metrics = Dictionary(uniqueKeysWithValues: (epoch.metrics.merging(epoch.measured) { v, _ in v }).map { ($0.key.rawValue, $0.value) })
       metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
       do {
@@ -72,10 +91,47 @@ public struct ModelRunner: TrialRunner {
         return false
       }
     }
+    func fit(resumingFrom resume: ModelCheckpoint?) throws -> TrainingOutcome {
+      try Trainer.train(
+        model: a.model, configuration: a.configuration, train: dataset(trainShards), validation: dataset([validation]),
+        preprocessing: preprocessing, seed: a.seed, epochs: a.epochs, resumingFrom: resume,
+        checkpoints: PeriodicCheckpoints(every: a.model.checkpointCadence) { checkpoint in
+          guard reportError == nil else { return }
+          do { _ = try context.sendModelCheckpoint(checkpoint.encoded()) } catch { reportError = error }
+        }, onEpoch: onEpoch)
+    }
+    if let resume {
+      logger.info("trial resumes from an earlier attempt's checkpoint", metadata: [
+        "trial": "\(a.key)", "epoch": "\(resume.epochsCompleted)",
+      ])
+    }
+    var resumed: TrainingOutcome?
+    do {
+      resumed = try fit(resumingFrom: resume)
+    } catch let error as ModelError {
+      guard error.code == .checkpointMismatch, resume != nil else { throw error }
+      logger.warning("the earlier attempt's checkpoint does not fit this trial; it starts afresh", metadata: [
+        "trial": "\(a.key)", "error": "\(error)",
+      ])
+    }
+    let outcome = try resumed ?? fit(resumingFrom: nil)
     if let reportError { throw reportError }
     var metrics = Dictionary(uniqueKeysWithValues: (outcome.metrics.merging(outcome.measured) { v, _ in v }).map { ($0.key.rawValue, $0.value) })
     metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
     metrics[Metric.modelBytes.rawValue] = Double(outcome.checkpointBytes.count)
     return TrialRun(metrics: metrics, epochs: outcome.epochs, stopped: stopped, checkpoint: outcome.checkpointBytes)
+  }
+
+  /// The earlier attempt's checkpoint in `url`, or `nil` (logged: the
+  /// attempt starts afresh) when it cannot be read or decoded.
+  private func resumeCheckpoint(_ url: URL, of a: TrialAssignment) -> ModelCheckpoint? {
+    do {
+      return try ModelCheckpoint(decoding: [UInt8](try Data(contentsOf: url)))
+    } catch {
+      logger.warning("cannot read the earlier attempt's checkpoint; the trial starts afresh", metadata: [
+        "trial": "\(a.key)", "file": "\(url.path)", "error": "\(error)",
+      ])
+      return nil
+    }
   }
 }

@@ -170,7 +170,11 @@ struct SlotLoop {
             }
           },
           stop: stop)
-      } ?? TrialContext(stop: stop)
+      } ?? TrialContext(
+        sendModelCheckpoint: { bytes in
+          try connection.loop.sendCheckpoint(bytes, of: key, connection.transport)
+        },
+        stop: stop)
       outcome = .success(try service.runner.run(a, shardFiles: files, report: { epoch, metrics in
         if let logs { return try logs.withTransport { try progress(epoch, metrics) } }
         return try progress(epoch, metrics)
@@ -351,6 +355,14 @@ struct SlotLoop {
     return try sendCheckpoint(key: key, sha256: file.sha256, total: file.bytes, awaitLast: true, transport, send: send) { _, count in
       [UInt8](try handle.read(upToCount: count) ?? Data())
     }
+  }
+
+  /// Sends a running model trial's checkpoint bytes in chunks, waiting for
+  /// every receipt (see ``sendCheckpoint(key:sha256:total:awaitLast:_:send:read:)``).
+  fileprivate func sendCheckpoint(_ bytes: [UInt8], of key: TrialKey, _ transport: any ClientTransport) throws -> Bool {
+    try sendCheckpoint(
+      key: key, sha256: SHA256Hex.of(bytes), total: bytes.count, awaitLast: true, transport, send: transport.send
+    ) { offset, count in Array(bytes[offset..<(offset + count)]) }
   }
 
   /// Sends a checkpoint of `total` bytes as ``CheckpointTransfer`` chunks of

@@ -100,6 +100,11 @@ public struct TrialContext: Sendable {
   /// changed before a report); true when the coordinator answered (kept or
   /// refused it), false when it did not. Call it on the thread that runs the trial.
   public var uploadCheckpoint: @Sendable (CheckpointFile) throws -> Bool
+  /// Sends a built-in model's checkpoint of the running trial (its encoded
+  /// bytes) to the coordinator at once, in chunks, for a later attempt to
+  /// resume from; true when the coordinator answered, false when it did not.
+  /// Call it on the thread that runs the trial.
+  public var sendModelCheckpoint: @Sendable ([UInt8]) throws -> Bool
   /// Raised when the worker shuts down: a runner that can end its trial at
   /// once does so and throws a ``TrialRunError`` of kind
   /// ``TrialRunError/Kind/interrupted`` (the slot hands the trial back).
@@ -107,10 +112,12 @@ public struct TrialContext: Sendable {
 
   public init(
     output: @escaping @Sendable (TrialLog.Stream, [UInt8]) -> Void = { _, _ in },
-    uploadCheckpoint: @escaping @Sendable (CheckpointFile) throws -> Bool = { _ in true }, stop: StopSignal = StopSignal()
+    uploadCheckpoint: @escaping @Sendable (CheckpointFile) throws -> Bool = { _ in true },
+    sendModelCheckpoint: @escaping @Sendable ([UInt8]) throws -> Bool = { _ in true }, stop: StopSignal = StopSignal()
   ) {
     self.output = output
     self.uploadCheckpoint = uploadCheckpoint
+    self.sendModelCheckpoint = sendModelCheckpoint
     self.stop = stop
   }
 }

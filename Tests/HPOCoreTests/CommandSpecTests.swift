@@ -95,7 +95,7 @@ import Testing
     ErrorCase("timeout on a function", base.with("model", #"{"kind": "function", "function": "sphere", "timeout": "1h"}"#), at: #""1h""#,
               #"error: model.timeout: "timeout" belongs to model kind "command" (your own training command), not to function; accepted: remove "timeout" or use kind "command""#),
     ErrorCase("misspelt command field", withModel(#"{"kind": "command", "train": ["a"], "workdir": "cmd-work", "timout": 60}"#), at: #""timout""#,
-              #"error: model.timout: unknown field "timout"; did you mean "timeout"? accepted: kind, epochs, precision, function, train, evaluate, predict, workdir, env or timeout"#),
+              #"error: model.timout: unknown field "timout"; did you mean "timeout"? accepted: kind, epochs, precision, function, checkpoint_every, train, evaluate, predict, workdir, env or timeout"#),
     // objective and early stopping
     ErrorCase("value with data", base.with("data", #"{"path": "data.csv", "task": "regression"}"#), at: #""value""#,
               #"error: objective.metric: "value" is the metric of a command experiment without data, and this one has data.task "regression"; accepted: "rmse", "mae" or "r2", or leave out "data" to optimise "value""#),

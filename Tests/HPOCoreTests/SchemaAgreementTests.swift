@@ -245,6 +245,12 @@ import Testing
     Case("ridge with epochs", .reject(at: "model.epochs"), experiment(["model": #"{"kind": "ridge", "epochs": 5}"#, "space": ridgeSpace])),
     Case("zero epochs", .reject(at: "model.epochs"), experiment(["model": #"{"kind": "mlp", "epochs": 0}"#])),
     Case("unknown precision", .reject(at: "model.precision"), experiment(["model": #"{"kind": "mlp", "epochs": 10, "precision": "float16"}"#])),
+    Case("checkpoints only at the end", .accept, experiment(["model": #"{"kind": "mlp", "epochs": 10, "checkpoint_every": 0}"#])),
+    Case("checkpoints every 5 epochs", .accept, experiment(["model": #"{"kind": "softmax", "epochs": 10, "checkpoint_every": 5}"#])),
+    Case("negative checkpoint cadence", .reject(at: "model.checkpoint_every"), experiment(["model": #"{"kind": "mlp", "epochs": 10, "checkpoint_every": -1}"#])),
+    Case("fractional checkpoint cadence", .reject(at: "model.checkpoint_every"), experiment(["model": #"{"kind": "mlp", "epochs": 10, "checkpoint_every": 1.5}"#])),
+    Case("ridge with a checkpoint cadence", .reject(at: "model.checkpoint_every"), experiment(["model": #"{"kind": "ridge", "checkpoint_every": 1}"#, "space": ridgeSpace])),
+    Case("command with a checkpoint cadence", .reject(at: "model.checkpoint_every"), experiment(["data": nil, "objective": #"{"metric": "value"}"#, "model": commandModel(#""checkpoint_every": 2"#), "space": #"{"x": {"type": "float", "low": 0, "high": 1}}"#])),
     // objective
     Case("regression metric on a classification task", .reject(at: "objective.metric"), experiment(["objective": #"{"metric": "rmse"}"#])),
     Case("classification metric on a regression task", .reject(at: "objective.metric"), experiment([

@@ -134,6 +134,44 @@ import Testing
     #expect(rest.metrics == full.metrics, "\(name)")
   }
 
+  /// The checkpoints handed out while training (every 2 epochs, never after
+  /// the last) each resume to the uninterrupted run's final bytes, and each
+  /// comes before its epoch's report.
+  @Test(arguments: cases.indices)
+  func periodicCheckpoints_resumeToTheUninterruptedRun(_ index: Int) throws {
+    let (name, kind, config, precision, regression) = Self.cases[index]
+    let (train, validation) = regression
+      ? (Fixtures.linear(rows: 200, features: 4, seed: 2).rows(Array(0..<150)),
+         Fixtures.linear(rows: 200, features: 4, seed: 2).rows(Array(150..<200)))
+      : (Self.train, Self.validation)
+    var events: [String] = []
+    var taken: [ModelCheckpoint] = []
+    let full = try Trainer.train(
+      model: ModelSpec(kind: kind, epochs: 5, precision: precision), configuration: Configuration(config),
+      train: train, validation: validation, preprocessing: try Preprocessing.fit(train), seed: 42,
+      checkpoints: PeriodicCheckpoints(every: 2) { c in
+        events.append("checkpoint \(c.epochsCompleted)")
+        taken.append(c)
+      },
+      onEpoch: { report in
+        events.append("epoch \(report.epoch)")
+        return true
+      })
+    #expect(events == ["epoch 1", "checkpoint 2", "epoch 2", "epoch 3", "checkpoint 4", "epoch 4", "epoch 5"], "\(name)")
+    for c in taken {
+      let rest = try Self.run(kind, config, precision: precision, epochs: 5, resume: c, regression: regression)
+      #expect(rest.checkpointBytes == full.checkpointBytes, "\(name): resumed from epoch \(c.epochsCompleted)")
+    }
+  }
+
+  @Test func aNegativeCheckpointCadence_isRefused() {
+    #expect(throws: ModelError.self) {
+      try Trainer.train(
+        model: ModelSpec(kind: .softmax, epochs: 2), configuration: Configuration(), train: Self.train,
+        validation: Self.validation, seed: 1, checkpoints: PeriodicCheckpoints(every: -1) { _ in })
+    }
+  }
+
   @Test func sameSeedSameBytesOtherSeedOtherWeights() throws {
     let config: [String: ParameterValue] = ["dropout": .float(0.1), "hidden_units": .int(10)]
     let a = try Self.run(.mlp, config, precision: .float32, epochs: 2, seed: 5)

@@ -87,20 +87,33 @@ public struct ModelSpec: Sendable, Equatable, Codable {
   public var function: BuiltinFunction?
   /// The user's commands: present exactly when `kind` is `command`.
   public var command: CommandSpec?
+  /// `checkpoint_every`: softmax and mlp only; `nil` leaves the default (see
+  /// ``checkpointCadence``).
+  public var checkpointEvery: Int?
 
   public init(
     kind: ModelKind, epochs: Int? = nil, precision: Precision = .float32, function: BuiltinFunction? = nil,
-    command: CommandSpec? = nil
+    command: CommandSpec? = nil, checkpointEvery: Int? = nil
   ) {
     self.kind = kind
     self.epochs = epochs
     self.precision = precision
     self.function = function
     self.command = command
+    self.checkpointEvery = checkpointEvery
   }
 
   enum CodingKeys: String, CodingKey {
     case kind, epochs, precision, function, command
+    case checkpointEvery = "checkpoint_every"
+  }
+
+  /// Every how many epochs a running softmax or mlp trial sends its state to
+  /// the coordinator, so a later attempt (its worker died or lost the lease)
+  /// resumes there instead of at epoch 0: `checkpoint_every`, default 1;
+  /// 0 for every other kind, and when set to 0 (only the final checkpoint).
+  public var checkpointCadence: Int {
+    kind.isIterative ? (checkpointEvery ?? 1) : 0
   }
 
   /// `command` is written only when present, so the canonical JSON (and the
@@ -112,6 +125,7 @@ public struct ModelSpec: Sendable, Equatable, Codable {
     try c.encode(precision, forKey: .precision)
     try c.encodeIfPresent(function, forKey: .function)
     try c.encodeIfPresent(command, forKey: .command)
+    try c.encodeIfPresent(checkpointEvery, forKey: .checkpointEvery)
   }
 
   /// Whether trials report per epoch (iterative models, and functions and commands given epochs).

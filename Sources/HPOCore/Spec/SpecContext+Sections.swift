@@ -86,7 +86,7 @@ extension SpecContext {
   }
 
   func model(_ node: SpecNode) -> ModelSpec? {
-    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision", "function"] + Self.commandKeys, diagnostics)
+    guard let r = ObjectReader(node, accepting: ["kind", "epochs", "precision", "function", "checkpoint_every"] + Self.commandKeys, diagnostics)
     else { return nil }
     defer { r.finish() }
     let kind = r.required("kind", accepted: Wording.list(ModelKind.allCases.map { "\"\($0.rawValue)\"" }))
@@ -96,7 +96,14 @@ extension SpecContext {
     let precisionNode = r.optional("precision")
     let precision = precisionNode.map { diagnostics.choice($0, Precision.self, what: "a precision") } ?? .float32
     let functionNode = r.optional("function")
+    let cadenceNode = r.optional("checkpoint_every")
+    let cadence = cadenceNode.flatMap { diagnostics.int($0, min: 0, max: 100_000) }
     guard let kind, let precision else { return nil }
+    if let cadenceNode, !kind.isIterative {
+      diagnostics.error(cadenceNode, "hpo checkpoints the epochs of softmax and mlp only, not of \(kind.rawValue); accepted: remove \"checkpoint_every\"\(kind == .command ? " (a command checkpoints through HPO_CHECKPOINT_DIR)" : "")")
+      return nil
+    }
+    if cadenceNode != nil && cadence == nil { return nil }
     var function: BuiltinFunction?
     if kind == .function {
       guard let functionNode = r.required("function", accepted: Wording.list(BuiltinFunction.allCases.map { "\"\($0.rawValue)\"" })),
@@ -126,7 +133,8 @@ extension SpecContext {
       return nil
     }
     if epochsNode != nil && epochs == nil { return nil }
-    return ModelSpec(kind: kind, epochs: epochs, precision: precision, function: function, command: command)
+    return ModelSpec(
+      kind: kind, epochs: epochs, precision: precision, function: function, command: command, checkpointEvery: cadence)
   }
 
   func objective(_ node: SpecNode, task: LearningTask?, kind: ModelKind?) -> ObjectiveSpec? {

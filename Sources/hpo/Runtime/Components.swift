@@ -31,7 +31,7 @@ enum Components {
     ) throws -> TrialRun {
       switch a.model.kind {
       case .function: return try FunctionRunner().run(a, shardFiles: shardFiles, report: report)
-      case .ridge, .softmax, .mlp: return try ModelRunner().run(a, shardFiles: shardFiles, report: report)
+      case .ridge, .softmax, .mlp: return try ModelRunner().run(a, shardFiles: shardFiles, report: report, context: context)
       case .command:
         guard let command else {
           throw TrialRunError("this worker does not run commands (start it with --allow-commands)")
