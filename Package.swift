@@ -39,7 +39,7 @@ let package = Package(
     .target(name: "HPOZeroMQ", dependencies: ["CZeroMQ", "HPOCore", "HPOWire"]),
     // Collectives between the members of a gang (all-reduce, broadcast, barrier),
     // peer to peer over HPOZeroMQ's sockets, with deadlines.
-    .target(name: "HPOCollectives", dependencies: ["HPOCore", "HPOZeroMQ"]),
+    .target(name: "HPOCollectives", dependencies: ["HPOCore", "HPOWire"]),
     // Pure, seeded search algorithms: samplers and schedulers.
     .target(name: "HPOSearch", dependencies: ["HPOCore", "HPOLinearAlgebra"]),
     // The one CSV tokenizer and IDX reader; the one read → validate → split → shard pipeline.

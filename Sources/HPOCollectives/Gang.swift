@@ -1,5 +1,3 @@
-import HPOZeroMQ
-
 /// The members of one gang as one member sees them: who it is, who the
 /// others are and where they listen, and how long a collective may take.
 ///
@@ -66,27 +64,20 @@ public struct Gang: Sendable, Hashable {
       guard security.publicKeys.count == size else {
         throw bad("security has \(security.publicKeys.count) public keys; give one per rank (\(size))")
       }
-      guard security.publicKeys[rank] == security.keyPair.publicKey else {
-        throw bad("security.publicKeys[\(rank)] is not this member's public key")
-      }
-      for (r, key) in security.publicKeys.enumerated() where !ZeroMQCurveKeyPair.isValidZ85Key(key) {
-        throw bad("public key of rank \(r) is not a 40-character Z85 key")
-      }
     }
   }
 }
 
-/// CURVE for a gang: every member listens as a CURVE server with its key
-/// pair and lets in only the gang's public keys; it connects to its peers as
-/// a CURVE client with the same pair.
+/// CURVE for a gang: every member listens as a CURVE server with its
+/// transport's key pair and lets in only the gang's public keys; it connects
+/// to its peers as a CURVE client with the same pair.
 public struct GangSecurity: Sendable, Hashable {
-  /// This member's key pair.
-  public var keyPair: ZeroMQCurveKeyPair
-  /// Each rank's public key (Z85), indexed by rank; only these are let in.
+  /// Each rank's public key (Z85), indexed by rank; only these are let in
+  /// (the transport refuses one that is not Z85). The member's own, at its
+  /// rank, must be its transport's.
   public var publicKeys: [String]
 
-  public init(keyPair: ZeroMQCurveKeyPair, publicKeys: [String]) {
-    self.keyPair = keyPair
+  public init(publicKeys: [String]) {
     self.publicKeys = publicKeys
   }
 }

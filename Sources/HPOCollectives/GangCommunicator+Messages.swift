@@ -1,4 +1,4 @@
-import HPOZeroMQ
+import HPOWire
 
 /// One collective in progress: its name for errors and its deadline.
 struct CollectiveRun {
@@ -56,11 +56,10 @@ extension GangCommunicator {
     let peer = gang.nextRank
     let what = "sending chunk \(chunk) of step \(step)"
     guard let left = remaining(run) else { throw deadlineError(run, peer: peer, waitingFor: what) }
-    do throws(ZeroMQError) {
-      try sender.setSendTimeout(left)
-      try sender.send([header.bytes, gangIDBytes, payload])
+    do throws(PeerTransportError) {
+      try sender.send([header.bytes, gangIDBytes, payload], timeout: left)
     } catch {
-      if error.isTimeout { throw deadlineError(run, peer: peer, waitingFor: what) }
+      if error.kind == .timeout { throw deadlineError(run, peer: peer, waitingFor: what) }
       throw CollectiveError(.transport, operation: run.operation, gang: gang, peer: peer, message: "\(what): \(error)")
     }
   }
@@ -90,26 +89,25 @@ extension GangCommunicator {
       }
       if let giveUpAt, now >= giveUpAt { throw blame ?? deadlineError(run, peer: peer, waitingFor: what) }
       let left = max(now.duration(to: giveUpAt ?? dataDeadline), .milliseconds(1))
-      let message: ZeroMQMessage?
-      do throws(ZeroMQError) {
-        guard try !ZeroMQPoller.readable([listener.socket], timeout: left).isEmpty else { continue }
-        message = try listener.socket.tryReceive(limits: receiveLimits)
+      let received: [[UInt8]]?
+      do throws(PeerTransportError) {
+        received = try listener.inbox.receive(timeout: left, maxFrames: 3, maxBytes: maxMessageBytes)
       } catch {
-        if error.isReceiveLimitExceeded {
+        if error.kind == .tooLarge {
           refusedMessages += 1
           continue
         }
         throw CollectiveError(.transport, operation: run.operation, gang: gang, peer: peer, message: "\(what): \(error)")
       }
-      guard let message else { continue }
-      guard message.frames.count == 3, let header = CollectiveHeader(bytes: message.frames[0]),
-        message.frames[1] == gangIDBytes, header.sender == peer, header.sequence >= run.sequence
+      guard let frames = received else { continue }
+      guard frames.count == 3, let header = CollectiveHeader(bytes: frames[0]),
+        frames[1] == gangIDBytes, header.sender == peer, header.sequence >= run.sequence
       else {
         refusedMessages += 1
         continue
       }
       if header.kind == .abort {
-        if let notice = abortError(header, payload: message.frames[2], run: run) {
+        if let notice = abortError(header, payload: frames[2], run: run) {
           blame = notice
           giveUpAt = min(giveUpAt ?? run.deadline, now.advanced(by: abortGrace))
           sendAbortNotice(notice, run: run)
@@ -118,8 +116,8 @@ extension GangCommunicator {
       }
       // Once given up, data comes too late: only notices still count.
       if giveUpAt != nil { continue }
-      try check(header, payloadBytes: message.frames[2].count, run: run, step: step, chunk: chunk, byteCount: byteCount)
-      return message.frames[2]
+      try check(header, payloadBytes: frames[2].count, run: run, step: step, chunk: chunk, byteCount: byteCount)
+      return frames[2]
     }
   }
 

@@ -1,13 +1,12 @@
-import HPOZeroMQ
+import HPOWire
 
 /// One member's end of a gang: all-reduce, broadcast and barrier with the
-/// other members, directly over ZeroMQ (the coordinator is never on the data
-/// path).
+/// other members, directly over a ``PeerTransport`` (ZeroMQ; the coordinator
+/// is never on the data path).
 ///
-/// **Topology.** Each member receives on its ``GangListener`` (a PULL
-/// socket) and sends to its ring successor `rank + 1 mod size` (a PUSH
-/// socket, `ZMQ_IMMEDIATE`, so nothing queues for a peer that is not
-/// connected). Every message carries the gang id, the sender's rank, the
+/// **Topology.** Each member receives on its ``GangListener`` (an inbox)
+/// and sends to its ring successor `rank + 1 mod size` (an outbox, where
+/// nothing queues for a peer that is not connected). Every message carries the gang id, the sender's rank, the
 /// collective's sequence number, the step and the chunk index; a message of
 /// another gang, from a rank other than the ring predecessor, or of an earlier
 /// collective is refused (dropped and counted in ``refusedMessages``).
@@ -32,18 +31,19 @@ import HPOZeroMQ
 /// its deadline. After any error the communicator is broken and every later
 /// call rethrows it.
 ///
-/// **Not thread-safe**: one owner thread (libzmq sockets), like ``ZeroMQSocket``.
+/// **Not thread-safe**: one owner thread, like its sockets.
 public final class GangCommunicator {
   public let gang: Gang
   let listener: GangListener
-  /// The PUSH socket to ``Gang/nextRank``; `nil` for a gang of one.
-  let sender: ZeroMQSocket?
+  /// The outbox to ``Gang/nextRank``; `nil` for a gang of one.
+  let sender: (any PeerOutbox)?
   /// The sequence number of the collective running or next to run.
   var sequence: UInt64 = 0
   /// The first error; once set, every call rethrows it.
   var failure: CollectiveError?
   let gangIDBytes: [UInt8]
-  let receiveLimits: ZeroMQReceiveLimits
+  /// The largest message a member sends: header, gang id and a chunk or notice.
+  let maxMessageBytes: Int
   /// Messages dropped as not this gang's, not from the predecessor, or stale.
   public internal(set) var refusedMessages = 0
 
@@ -51,7 +51,8 @@ public final class GangCommunicator {
   /// once: the connection completes in the background, and the first
   /// collective waits for it within its deadline.
   /// - Throws: ``CollectiveError`` `.invalidGang` (see ``Gang/validate()``,
-  ///   or a listener of another gang or rank), `.transport` naming the
+  ///   a listener of another gang or rank, or a transport whose public key
+  ///   is not this rank's in the gang's security), `.transport` naming the
   ///   successor's address. The listener is closed when this throws.
   public init(gang: Gang, listener: GangListener) throws(CollectiveError) {
     do throws(CollectiveError) {
@@ -61,6 +62,11 @@ public final class GangCommunicator {
           .invalidGang, operation: "gang", gang: gang,
           message: "the listener is gang \(listener.gangID)'s rank \(listener.rank), not gang \(gang.id)'s rank \(gang.rank)")
       }
+      if let security = gang.security, security.publicKeys[gang.rank] != listener.transport.publicKey {
+        throw CollectiveError(
+          .invalidGang, operation: "gang", gang: gang,
+          message: "security.publicKeys[\(gang.rank)] is not this member's public key (\(listener.transport.publicKey ?? "it has no key pair"))")
+      }
     } catch {
       listener.close()
       throw error
@@ -68,25 +74,18 @@ public final class GangCommunicator {
     self.gang = gang
     self.listener = listener
     gangIDBytes = Array(gang.id.utf8)
-    receiveLimits = ZeroMQReceiveLimits(
-      maxFrames: 3, maxBytes: CollectiveHeader.byteCount + 255 + max(gang.chunkBytes, Self.maxNoticeBytes))
+    maxMessageBytes = CollectiveHeader.byteCount + 255 + max(gang.chunkBytes, Self.maxNoticeBytes)
     guard gang.size > 1 else {
       sender = nil
       return
     }
     let next = gang.addresses[gang.nextRank]
-    do throws(ZeroMQError) {
-      sender = try ZeroMQSocket(.push, context: listener.socket.context, linger: gang.deadline) {
-        (s) throws(ZeroMQError) in
-        try s.setImmediate(true)
-        if let security = gang.security {
-          try s.makeCurveClient(keyPair: security.keyPair, serverPublicKey: security.publicKeys[gang.nextRank])
-        }
-        try s.connect(next)
-      }
+    do throws(PeerTransportError) {
+      sender = try listener.transport.connect(
+        to: next, serverPublicKey: gang.security?.publicKeys[gang.nextRank], linger: gang.deadline)
     } catch {
       listener.close()
-      throw CollectiveError(.transport, operation: "gang", gang: gang, peer: gang.nextRank, message: "cannot connect: \(error)")
+      throw CollectiveError(.transport, operation: "gang", gang: gang, peer: gang.nextRank, message: error.message)
     }
   }
 
@@ -94,13 +93,12 @@ public final class GangCommunicator {
   /// most one deadline (the sender's linger) unless a collective failed, in
   /// which case they are dropped. Idempotent; later collectives throw `.closed`.
   public func close() {
-    if failure != nil {
-      // The gang is broken: nothing queued is worth delivering.
-      try? sender?.setLinger(.zero)  // cannot matter: the socket is closed next either way
-    } else {
+    // A broken gang: nothing queued is worth delivering.
+    let broken = failure != nil
+    if !broken {
       failure = CollectiveError(.closed, operation: "close", gang: gang, message: "the communicator is closed")
     }
-    sender?.close()
+    sender?.close(discardingQueued: broken)
     listener.close()
   }
 
@@ -109,5 +107,5 @@ public final class GangCommunicator {
   }
 }
 
-@available(*, unavailable, message: "libzmq sockets are not thread-safe; keep one owner")
+@available(*, unavailable, message: "its sockets are not thread-safe; keep one owner")
 extension GangCommunicator: Sendable {}

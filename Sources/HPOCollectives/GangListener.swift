@@ -1,4 +1,4 @@
-import HPOZeroMQ
+import HPOWire
 
 /// The socket a gang member receives on, bound before the gang is complete
 /// so that its address (an ephemeral port) can be handed to the others.
@@ -11,48 +11,33 @@ public final class GangListener {
   public let address: String
   public let gangID: String
   public let rank: Int
-  let socket: ZeroMQSocket
-  private let authenticator: ZeroMQAuthenticator?
+  /// What it was bound with; the communicator connects to the successor with it too.
+  let transport: any PeerTransport
+  let inbox: any PeerInbox
 
-  /// Binds a receiving socket at `endpoint` in `context`.
+  /// Binds a receiving socket at `endpoint` through `transport`.
   ///
-  /// With `security` the socket is a CURVE server with the member's key
-  /// pair, and a ZAP handler in `context` lets in only `security.publicKeys`:
-  /// give a gang its own context, since a context holds one handler.
+  /// With `security` it admits only the gang's public keys, over CURVE with
+  /// the transport's key pair.
   /// - Throws: ``CollectiveError`` (`.transport`) naming the endpoint, e.g.
-  ///   when the port is taken or the context already has a ZAP handler.
+  ///   when the port is taken or the transport has no key pair for CURVE.
   public init(
-    context: ZeroMQContext, gangID: String, rank: Int, endpoint: String = "tcp://127.0.0.1:*",
+    transport: any PeerTransport, gangID: String, rank: Int, endpoint: String = "tcp://127.0.0.1:*",
     security: GangSecurity? = nil
   ) throws(CollectiveError) {
     self.gangID = gangID
     self.rank = rank
-    func failure(_ error: ZeroMQError) -> CollectiveError {
-      CollectiveError(
-        .transport, operation: "listen", gangID: gangID, rank: rank, message: "cannot listen on \(endpoint): \(error)")
-    }
-    var handler: ZeroMQAuthenticator?
-    do throws(ZeroMQError) {
-      if let security {
-        var keys: [String: String] = [:]
-        for (r, key) in security.publicKeys.enumerated() { keys[key] = "gang \(gangID) rank \(r)" }
-        handler = try ZeroMQAuthenticator(context: context, authorizedKeys: keys)
-      }
-      let bound = try ZeroMQSocket(.pull, context: context, bind: [endpoint]) { (s) throws(ZeroMQError) in
-        if let security { try s.makeCurveServer(keyPair: security.keyPair) }
-      }
-      socket = bound
-      address = try bound.lastEndpoint
+    self.transport = transport
+    do throws(PeerTransportError) {
+      inbox = try transport.listen(at: endpoint, admitting: security?.publicKeys)
     } catch {
-      handler?.close()
-      throw failure(error)
+      throw CollectiveError(.transport, operation: "listen", gangID: gangID, rank: rank, message: error.message)
     }
-    authenticator = handler
+    address = inbox.address
   }
 
-  /// Closes the socket and stops the ZAP handler. Idempotent.
+  /// Closes the socket. Idempotent.
   public func close() {
-    socket.close()
-    authenticator?.close()
+    inbox.close()
   }
 }

@@ -12,7 +12,8 @@ import HPOZeroMQ
 func runBench(gangID: String, rank: Int, addresses: [String], chunkBytes: Int, maxBytes: Int) throws {
   let context = try ZeroMQContext()
   defer { context.close() }
-  let listener = try GangListener(context: context, gangID: gangID, rank: rank, endpoint: addresses[rank])
+  let listener = try GangListener(
+    transport: ZeroMQPeerTransport(context: context), gangID: gangID, rank: rank, endpoint: addresses[rank])
   let gang = Gang(id: gangID, rank: rank, addresses: addresses, deadline: .seconds(120), chunkBytes: chunkBytes)
   let communicator = try GangCommunicator(gang: gang, listener: listener)
   defer { communicator.close() }

@@ -56,7 +56,7 @@ func allReduce<T: CollectiveElement>(_: T.Type, communicator: GangCommunicator) 
 
 do {
   let context = try ZeroMQContext()
-  let listener = try GangListener(context: context, gangID: args[1], rank: rank)
+  let listener = try GangListener(transport: ZeroMQPeerTransport(context: context), gangID: args[1], rank: rank)
   FileHandle.standardOutput.write(Data("listening \(listener.address)\n".utf8))
   guard let line = readLine() else { fail("no addresses on stdin", code: 2) }
   let addresses = line.split(separator: " ").map(String.init)

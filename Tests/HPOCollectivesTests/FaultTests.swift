@@ -92,7 +92,7 @@ struct FaultTests {
     let context = try ZeroMQContext()
     defer { context.close() }
     func refusal(_ gang: Gang) throws -> String {
-      let listener = try GangListener(context: context, gangID: gang.id, rank: gang.rank)
+      let listener = try GangListener(transport: ZeroMQPeerTransport(context: context), gangID: gang.id, rank: gang.rank)
       let error = try #require(throws: CollectiveError.self) { try GangCommunicator(gang: gang, listener: listener) }
       #expect(error.kind == .invalidGang)
       return error.message
@@ -102,5 +102,30 @@ struct FaultTests {
     #expect(try refusal(Gang(id: "g", rank: 0, addresses: a, deadline: .zero)).contains("deadline"))
     #expect(try refusal(Gang(id: "g", rank: 0, addresses: a, deadline: .seconds(1), chunkBytes: 4)).contains("chunkBytes 4"))
     #expect(try refusal(Gang(id: "g", rank: 0, addresses: ["tcp://127.0.0.1:1", "10.0.0.1:2"], deadline: .seconds(1))).contains("10.0.0.1:2"))
+  }
+
+  /// With CURVE, the gang's key at this member's rank must be its transport's,
+  /// and a transport without a key pair cannot listen for the gang at all.
+  @Test func aGangWhoseKeyIsNotTheMembers_isRefused() throws {
+    let context = try ZeroMQContext()
+    defer { context.close() }
+    let mine = try ZeroMQCurveKeyPair.generate(), other = try ZeroMQCurveKeyPair.generate()
+    let security = GangSecurity(publicKeys: [other.publicKey, mine.publicKey])
+    let listener = try GangListener(
+      transport: ZeroMQPeerTransport(context: context, keyPair: mine), gangID: "g", rank: 0, security: security)
+    let gang = Gang(id: "g", rank: 0, addresses: ["tcp://127.0.0.1:1", "tcp://127.0.0.1:2"], deadline: .seconds(1), security: security)
+    let error = try #require(throws: CollectiveError.self) { try GangCommunicator(gang: gang, listener: listener) }
+    #expect(error.kind == .invalidGang && error.message.contains("security.publicKeys[0]"), "\(error)")
+
+    let keyless = try #require(throws: CollectiveError.self) {
+      try GangListener(transport: ZeroMQPeerTransport(context: context), gangID: "g", rank: 0, security: security)
+    }
+    #expect(keyless.kind == .transport && keyless.message.contains("no key pair"), "\(keyless)")
+    let badKey = try #require(throws: CollectiveError.self) {
+      try GangListener(
+        transport: ZeroMQPeerTransport(context: context, keyPair: mine), gangID: "g", rank: 0,
+        security: GangSecurity(publicKeys: [mine.publicKey, "not-a-key"]))
+    }
+    #expect(badKey.message.contains("public key #1 is not a 40-character Z85 key"), "\(badKey)")
   }
 }

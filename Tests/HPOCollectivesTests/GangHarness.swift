@@ -21,7 +21,7 @@ enum GangHarness {
     let results = Locked([Int: Result<R, any Error>]())
     for rank in absent {
       let context = try ZeroMQContext()
-      let listener = try GangListener(context: context, gangID: id, rank: rank)
+      let listener = try GangListener(transport: ZeroMQPeerTransport(context: context), gangID: id, rank: rank)
       addresses.withLock { $0[rank] = listener.address }
       listener.close()
       context.close()
@@ -39,14 +39,16 @@ enum GangHarness {
           let context = try ZeroMQContext()
           defer { context.close() }
           // An impostor's own list has its key in its place; the others' lists do not.
-          let security = keys.map { keys in
+          let pairs = keys.map { keys in
             var pairs = keys
             if let impostor = impostors[rank] { pairs[rank] = impostor }
-            return GangSecurity(keyPair: pairs[rank], publicKeys: pairs.map(\.publicKey))
+            return pairs
           }
+          let security = pairs.map { GangSecurity(publicKeys: $0.map(\.publicKey)) }
+          let transport = ZeroMQPeerTransport(context: context, keyPair: pairs?[rank])
           let listener: GangListener
           do {
-            listener = try GangListener(context: context, gangID: id, rank: rank, security: security)
+            listener = try GangListener(transport: transport, gangID: id, rank: rank, security: security)
           } catch {
             bound.leave()
             throw error
