@@ -32,6 +32,30 @@ extension CoordinatorCore {
     releaseStage != nil && e.state == .finished && releaseStatuses[e.name] == nil && releaseEligible.contains(e.name)
   }
 
+  /// Whether something runs off the loop and will want the loop when it ends
+  /// (a data preparation, a release stage or its inputs), or a release stage
+  /// waits to start: the service then looks every few milliseconds
+  /// (``advanceBackgroundWork(now:)``) instead of every tick, so that a run's
+  /// end is not held up by ticks.
+  public var hasBackgroundWork: Bool {
+    if !preparations.isEmpty || !releaseJobs.isEmpty { return true }
+    for name in order {
+      guard let e = experiments[name], awaitsRelease(e) else { continue }
+      // Evaluate commands run on workers, whose results come as messages.
+      if case .running? = evaluations[name] { continue }
+      return true
+    }
+    return false
+  }
+
+  /// Takes the outcomes of the background jobs that ended and starts what
+  /// follows them (see ``hasBackgroundWork``); the tick does it too.
+  public func advanceBackgroundWork(now: CoordinatorTime) throws {
+    try advancePreparations(now: now)
+    try advanceReleases(now: now)
+    try flush()
+  }
+
   /// Records the outcomes of release stages that ended, and starts the stage
   /// of each experiment whose search has finished (once its checkpoints are in,
   /// or after ``checkpointGrace``), also while draining: the drain waits for it.

@@ -17,6 +17,8 @@ public final class CoordinatorService {
   private let logger: Logger
   private let drainTimeout: Duration
   private let tickInterval: Duration
+  /// How often the loop looks at work running off it (``CoordinatorCore/hasBackgroundWork``).
+  static let backgroundPoll: Duration = .milliseconds(20)
   /// Most messages handled (and committed together) per batch.
   public var maxBatch = 512
   /// How long a coordinator run with `exitWhenFinished` keeps serving after the last experiment ended.
@@ -72,7 +74,8 @@ public final class CoordinatorService {
         if now.duration(since: finishedAt!) > finishLinger { return }
       }
       var replies: [CoordinatorCore.Outgoing] = []
-      if let first = try transport.receive(timeout: tickInterval) {
+      let background = core.hasBackgroundWork
+      if let first = try transport.receive(timeout: background ? min(tickInterval, Self.backgroundPoll) : tickInterval) {
         // Handle everything that has arrived, commit the batch once, then answer.
         replies = core.handle(first, now: .now())
         var handled = 1
@@ -85,6 +88,8 @@ public final class CoordinatorService {
       if afterBatch.duration(since: lastTick) >= tickInterval {
         lastTick = afterBatch
         try core.tick(now: afterBatch)
+      } else if background {
+        try core.advanceBackgroundWork(now: afterBatch)
       }
       // Whatever the batch or the tick freed goes to idle workers at once.
       replies += try core.serveParked(now: .now())

@@ -32,11 +32,16 @@ public final class Supervisor: Sendable {
     public var arguments: [String]
     /// Whether an exit restarts it (per the policy); when `false` its first exit is the run's failure.
     public var restartable: Bool
+    /// Whether ``Supervisor/stopAll(grace:)`` stops it only once the others
+    /// have ended: the coordinator, so that workers say goodbye to a live one
+    /// (instead of lingering on messages to a closed socket).
+    public var stopsLast: Bool
 
-    public init(name: String, arguments: [String], restartable: Bool) {
+    public init(name: String, arguments: [String], restartable: Bool, stopsLast: Bool = false) {
       self.name = name
       self.arguments = arguments
       self.restartable = restartable
+      self.stopsLast = stopsLast
     }
   }
 
@@ -199,21 +204,25 @@ public final class Supervisor: Sendable {
     events.async { self.onEvent(event) }
   }
 
-  /// Stops every child: no more restarts; SIGTERM to each (the last started
-  /// first, so workers hand their trials back before the coordinator drains),
-  /// SIGKILL to those still running after `grace`; returns once all have ended
-  /// (or 2 s after the SIGKILL). Idempotent.
+  /// Stops every child: no more restarts; in two waves, first the children
+  /// not marked ``Child/stopsLast`` (together, the last started first), then
+  /// those marked so. In each wave: SIGTERM, SIGKILL to those still running
+  /// after `grace`, and the wave ends once all of them have ended (or 2 s
+  /// after the SIGKILL). Idempotent.
   public func stopAll(grace: Duration) {
-    let processes = state.locked { s in
+    let entries = state.locked { s in
       s.stopping = true
-      return s.entries.compactMap(\.process)
+      return s.entries.compactMap { e in e.process.map { (process: $0, last: e.child.stopsLast) } }
     }
-    for p in processes.reversed() where p.isRunning { kill(p.processIdentifier, SIGTERM) }
-    let deadline = clock.now + grace
-    while clock.now < deadline, processes.contains(where: \.isRunning) { Thread.sleep(forTimeInterval: 0.02) }
-    for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
-    let reaped = clock.now + .seconds(2)
-    while clock.now < reaped, processes.contains(where: \.isRunning) { Thread.sleep(forTimeInterval: 0.02) }
+    for wave in [false, true] {
+      let processes = entries.filter { $0.last == wave }.map(\.process)
+      for p in processes.reversed() where p.isRunning { kill(p.processIdentifier, SIGTERM) }
+      let deadline = clock.now + grace
+      while clock.now < deadline, processes.contains(where: \.isRunning) { Thread.sleep(forTimeInterval: 0.01) }
+      for p in processes where p.isRunning { kill(p.processIdentifier, SIGKILL) }
+      let reaped = clock.now + .seconds(2)
+      while clock.now < reaped, processes.contains(where: \.isRunning) { Thread.sleep(forTimeInterval: 0.01) }
+    }
     events.sync {}  // deliver the events already emitted
   }
 

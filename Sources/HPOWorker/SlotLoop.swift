@@ -106,7 +106,8 @@ struct SlotLoop {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
       let left = max(.milliseconds(1), deadline - ContinuousClock.now)
-      guard let received = try transport.receive(timeout: min(left, .milliseconds(200))) else {
+      // Short waits: a stop (SIGTERM) is seen within 50 ms.
+      guard let received = try transport.receive(timeout: min(left, .milliseconds(50))) else {
         if stop.isRaised && timeout > .seconds(1) { return nil }
         continue
       }

@@ -1,5 +1,6 @@
 import Foundation
 import HPOSupervisor
+import HPOTestSupport
 import Synchronization
 import Testing
 
@@ -113,6 +114,25 @@ import Glibc
     #expect(s.runningPIDs.isEmpty)
     #expect(s.failure == nil, "children stopped on purpose are no failure")
     #expect(!events.all.contains { if case .restarting = $0 { return true } else { return false } })
+  }
+
+  /// A child marked `stopsLast` gets its SIGTERM only once the others have
+  /// ended: here it records, on SIGTERM, whether the other child's file says
+  /// it had already exited.
+  @Test func stopAll_stopsTheChildMarkedLastAfterTheOthers() throws {
+    let (s, _) = try make()
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    let gone = dir.path("worker-gone"), seen = dir.path("seen")
+    try s.start(.init(
+      name: "coordinator", arguments: ["-c", "trap 'test -e \(gone) && echo after > \(seen) || echo before > \(seen); exit 0' TERM; while :; do sleep 0.02; done"],
+      restartable: false, stopsLast: true))
+    try s.start(.init(
+      name: "worker", arguments: ["-c", "trap 'sleep 0.3; touch \(gone); exit 0' TERM; while :; do sleep 0.02; done"], restartable: true))
+    Thread.sleep(forTimeInterval: 0.2)  // let the shells install their traps
+    s.stopAll(grace: .seconds(5))
+    #expect(try String(contentsOfFile: seen, encoding: .utf8) == "after\n", "the coordinator was signalled before the worker ended")
+    #expect(s.runningPIDs.isEmpty)
   }
 
   @Test func childrenReadEndOfFileOnlyWhenTheLifelineCloses() throws {

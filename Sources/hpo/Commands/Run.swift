@@ -142,7 +142,7 @@ extension HPOCommand {
           // still be closing it) and says so; the workers start once it listens.
           _ = try supervisor.startAndWaitForLine(
             .init(name: "coordinator", arguments: ["coordinator", "--bind", endpoint, "--store", store, "--lock-wait", "10"]
-                    + parent + (http.map { ["--http", $0] } ?? []), restartable: false),
+                    + parent + (http.map { ["--http", $0] } ?? []), restartable: false, stopsLast: true),
             prefix: "listening on", timeout: .seconds(60))
           for k in 0..<workers {
             try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"]

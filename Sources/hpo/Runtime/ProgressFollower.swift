@@ -11,7 +11,7 @@ import Glibc
 /// Prints the progress of one experiment as ``ExperimentFollower`` follows
 /// it: on a terminal a live status line (done/running/failed, best so far,
 /// trials per second, ETA) and the best configuration; otherwise a plain log
-/// line whenever the counts change.
+/// line when the counts changed, at most one a second but for the last.
 struct ProgressFollower {
   let client: CoordinatorClient
   let experiment: String
@@ -26,7 +26,7 @@ struct ProgressFollower {
   @discardableResult
   func follow() throws -> ReleaseStatus? {
     let live = isatty(STDERR_FILENO) == 1
-    var last = ""
+    var last = "", printed = "", lastPrint = ContinuousClock.now - .seconds(1)
     var follower = ExperimentFollower(client: client, experiment: experiment)
     follower.abortReason = abortReason
     let ending: ExperimentFollower.Ending
@@ -35,8 +35,10 @@ struct ProgressFollower {
         let line = Self.line(s, workers: workers)
         if live {
           FileHandleOutput.standardErrorRaw("\r\u{1B}[2K" + line)
-        } else if line != last {
+        } else if line != printed, ContinuousClock.now - lastPrint >= .seconds(1) {
           FileHandleOutput.standardError(line)
+          printed = line
+          lastPrint = .now
         }
         last = line
       }
@@ -45,7 +47,11 @@ struct ProgressFollower {
       FileHandleOutput.standardError("error: \(error)")
       throw HPOExitCode.infrastructure
     }
-    if live { FileHandleOutput.standardErrorRaw("\n") }
+    if live {
+      FileHandleOutput.standardErrorRaw("\n")
+    } else if last != printed {
+      FileHandleOutput.standardError(last)
+    }
     switch ending {
     case .finished(let s), .stopped(let s): print(Self.summary(s))
     }
