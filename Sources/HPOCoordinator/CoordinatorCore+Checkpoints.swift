@@ -116,13 +116,19 @@ extension CoordinatorCore {
       return refuse(c, "its SHA-256 is \(upload.file.sha256), not the \(c.sha256) its chunks named", peer: peer)
     }
     checkpointUploads[id] = nil
-    do { try upload.file.commit() } catch {
+    // A built-in model's checkpoint sent while the trial runs is only a place to resume from:
+    // written without flushing (its SHA-256 is checked before it is offered, see resumeShard),
+    // committed with the batch, and never pruned while the trial runs.
+    let running = !command && currentLease(c.key) != nil
+    do { try upload.file.commit(durable: !running) } catch {
       logger.error("cannot store a checkpoint", metadata: ["trial": "\(c.key)", "error": "\(error)"])
       return refuse(c, "it cannot be stored: \(error)", peer: peer)
     }
-    if !command, currentLease(c.key) != nil {
+    if running {
       // Sent before the report of its epoch: it resumes at the step after the last one reported.
       e.resumeSteps[c.key.trial] = (e.trials[c.key.trial].intermediate.last?.step ?? 0) + 1
+      record(.recordCheckpoint(id, path: upload.file.path, sha256: c.sha256, bytes: c.total), at: now.wall)
+      return receipt(upload.received)
     }
     e.awaitingCheckpoint.remove(c.key)
     record(.recordCheckpoint(id, path: upload.file.path, sha256: c.sha256, bytes: c.total), at: now.wall)

@@ -22,7 +22,9 @@ extension CoordinatorCore {
     {
       return [Outgoing(peer: peer, message: .assignment(held))]
     }
-    if let assignment = try anyAssignment(for: r.workerID, runsCommands: r.runsCommands, workerSlots: r.workerSlots, now: now) {
+    if let assignment = try anyAssignment(
+      for: r.workerID, runsCommands: r.runsCommands, workerSlots: r.workerSlots, ahead: r.running != nil, now: now)
+    {
       return [Outgoing(peer: peer, message: .assignment(assignment), askedAt: now)]
     }
     // An ask ahead is answered at once: holding it would hand freed capacity
@@ -47,7 +49,9 @@ extension CoordinatorCore {
     for ask in parked {
       let kind = ask.runsCommands ? -ask.workerSlots : ask.workerSlots
       if !draining, !foundNothing.contains(kind) {
-        if let assignment = try anyAssignment(for: ask.workerID, runsCommands: ask.runsCommands, workerSlots: ask.workerSlots, now: now) {
+        if let assignment = try anyAssignment(
+          for: ask.workerID, runsCommands: ask.runsCommands, workerSlots: ask.workerSlots, ahead: false, now: now)
+        {
           replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment), askedAt: ask.since))
           continue
         }
@@ -67,8 +71,11 @@ extension CoordinatorCore {
   /// `worker`: first, in round-robin order, an experiment whose shards the
   /// worker already holds (no transfer, warm page cache), then any. A worker
   /// that does not run commands is never given a `command` experiment's
-  /// trial, nor a worker with fewer slots than a trial holds.
-  private func anyAssignment(for worker: String, runsCommands: Bool, workerSlots: Int, now: CoordinatorTime) throws -> TrialAssignment? {
+  /// trial, nor a worker with fewer slots than a trial holds. `ahead`: the
+  /// slot runs a trial already (see ``ExperimentRuntime/hasCapacityAhead``).
+  private func anyAssignment(
+    for worker: String, runsCommands: Bool, workerSlots: Int, ahead: Bool, now: CoordinatorTime
+  ) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
     // A release waits on it: an evaluate command goes before any trial.
     if runsCommands, let evaluation = evaluationAssignment(for: worker, workerSlots: workerSlots, now: now) { return evaluation }
@@ -79,7 +86,7 @@ extension CoordinatorCore {
       for offset in 0..<order.count {
         let name = order[(cursor + offset) % order.count]
         guard let e = experiments[name], allowed(e), !e.shards.isEmpty, e.shards.allSatisfy({ held.contains($0.sha256) }),
-          let assignment = try nextAssignment(in: name, for: worker, now: now)
+          let assignment = try nextAssignment(in: name, for: worker, ahead: ahead, now: now)
         else { continue }
         cursor = (cursor + offset + 1) % order.count
         return assignment
@@ -87,7 +94,8 @@ extension CoordinatorCore {
     }
     for offset in 0..<order.count {
       let name = order[(cursor + offset) % order.count]
-      guard let e = experiments[name], allowed(e), let assignment = try nextAssignment(in: name, for: worker, now: now) else { continue }
+      guard let e = experiments[name], allowed(e), let assignment = try nextAssignment(in: name, for: worker, ahead: ahead, now: now)
+      else { continue }
       cursor = (cursor + offset + 1) % order.count
       return assignment
     }
@@ -126,6 +134,16 @@ extension CoordinatorCore {
     guard e.spec.model.kind == .command || e.spec.model.checkpointCadence > 0, attempt > 1 else { return [] }
     do {
       guard let c = try store.checkpoints(of: e.name).first(where: { $0.trial.number == number }) else { return [] }
+      if e.spec.model.kind != .command {
+        // Written without flushing (a resume point only): after a crash it may be short or empty.
+        let sha256 = try SHA256Hex.ofFile(c.path).sha256
+        guard sha256 == c.sha256 else {
+          logger.warning("a trial's checkpoint is not the one recorded (cut short by a crash?); the next attempt starts afresh", metadata: [
+            "trial": "\(e.name)#\(number)", "path": "\(c.path)", "sha256": "\(sha256)", "recorded": "\(c.sha256)",
+          ])
+          return []
+        }
+      }
       servedFiles[c.sha256] = c.path
       return [ShardReference(sha256: c.sha256, bytes: c.bytes, role: .resume)]
     } catch {
@@ -143,8 +161,8 @@ extension CoordinatorCore {
 
   /// Leases a requeued trial, or a new one from the sampler; `nil` when the
   /// experiment has nothing to run now.
-  private func nextAssignment(in name: String, for worker: String, now: CoordinatorTime) throws -> TrialAssignment? {
-    guard var e = experiments[name], e.hasCapacity else { return nil }
+  private func nextAssignment(in name: String, for worker: String, ahead: Bool, now: CoordinatorTime) throws -> TrialAssignment? {
+    guard var e = experiments[name], ahead ? e.hasCapacityAhead : e.hasCapacity else { return nil }
     var changes: [StoreChange] = []
     let number: Int
     if let queued = e.queue.first {

@@ -85,6 +85,12 @@ final class ExperimentRuntime {
   /// Whether it may start one more trial now (under its `parallel` limit).
   var hasCapacity: Bool { (state == .running || state == .queued) && runningCount < spec.search.parallel }
 
+  /// Whether a slot that runs a trial may lease its next one now: only while
+  /// that leaves a place of `parallel` free, so a slot that asks while idle
+  /// (a worker that joined a moment later) is never kept waiting by a trial
+  /// leased ahead and not yet started.
+  var hasCapacityAhead: Bool { (state == .running || state == .queued) && runningCount + 1 < spec.search.parallel }
+
   /// The best finished trial (complete trials only; non-finite values never win):
   /// the first in the release's order (``ExperimentSpec/releaseRanking(_:)``):
   /// with `release.pick`, the trial the release would pick (when one qualifies);

@@ -19,12 +19,21 @@ struct ByteWriter {
 
   mutating func doubles(_ values: [Double]) {
     u64(UInt64(values.count))
+    #if _endian(little)
+    // The memory is already the format: one copy (a 1 MB checkpoint is written every epoch while training).
+    values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    #else
     for v in values { f64(v) }
+    #endif
   }
 
   mutating func floats(_ values: [Float]) {
     u64(UInt64(values.count))
+    #if _endian(little)
+    values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    #else
     for v in values { u32(v.bitPattern) }
+    #endif
   }
 }
 
@@ -106,17 +115,33 @@ struct ByteReader {
   mutating func doubles(_ what: String) throws(ModelError) -> [Double] {
     let n = Int(clamping: try u64(what))
     guard n <= remaining / 8 else { throw fail("truncated \(what): \(n) values do not fit") }
+    #if _endian(little)
+    let raw = try take(n * 8, what)
+    return [Double](unsafeUninitializedCapacity: n) { buffer, count in
+      raw.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+      count = n
+    }
+    #else
     var out = [Double](repeating: 0, count: n)
     for i in 0..<n { out[i] = try f64(what) }
     return out
+    #endif
   }
 
   mutating func floats(_ what: String) throws(ModelError) -> [Float] {
     let n = Int(clamping: try u64(what))
     guard n <= remaining / 4 else { throw fail("truncated \(what): \(n) values do not fit") }
+    #if _endian(little)
+    let raw = try take(n * 4, what)
+    return [Float](unsafeUninitializedCapacity: n) { buffer, count in
+      raw.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+      count = n
+    }
+    #else
     var out = [Float](repeating: 0, count: n)
     for i in 0..<n { out[i] = Float(bitPattern: try u32(what)) }
     return out
+    #endif
   }
 
   /// One of `type`'s raw values, named by a string field.

@@ -358,11 +358,14 @@ struct SlotLoop {
     }
   }
 
-  /// Sends a running model trial's checkpoint bytes in chunks, waiting for
-  /// every receipt (see ``sendCheckpoint(key:sha256:total:awaitLast:_:send:read:)``).
+  /// Sends a running model trial's checkpoint bytes in chunks (see
+  /// ``sendCheckpoint(key:sha256:total:awaitLast:_:send:read:)``), without
+  /// waiting for the last receipts: the epoch's report follows on the same
+  /// connection, so the coordinator takes the checkpoint first, often in the
+  /// same batch (one commit for both). A refusal is the coordinator's to log.
   fileprivate func sendCheckpoint(_ bytes: [UInt8], of key: TrialKey, _ transport: any ClientTransport) throws -> Bool {
     try sendCheckpoint(
-      key: key, sha256: SHA256Hex.of(bytes), total: bytes.count, awaitLast: true, transport, send: transport.send
+      key: key, sha256: SHA256Hex.of(bytes), total: bytes.count, awaitLast: false, transport, send: transport.send
     ) { offset, count in Array(bytes[offset..<(offset + count)]) }
   }
 

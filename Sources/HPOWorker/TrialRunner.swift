@@ -102,8 +102,8 @@ public struct TrialContext: Sendable {
   public var uploadCheckpoint: @Sendable (CheckpointFile) throws -> Bool
   /// Sends a built-in model's checkpoint of the running trial (its encoded
   /// bytes) to the coordinator at once, in chunks, for a later attempt to
-  /// resume from; true when the coordinator answered, false when it did not.
-  /// Call it on the thread that runs the trial.
+  /// resume from, ahead of the epoch's report; false when the coordinator
+  /// stopped answering its chunks. Call it on the thread that runs the trial.
   public var sendModelCheckpoint: @Sendable ([UInt8]) throws -> Bool
   /// Raised when the worker shuts down: a runner that can end its trial at
   /// once does so and throws a ``TrialRunError`` of kind

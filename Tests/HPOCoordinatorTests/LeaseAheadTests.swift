@@ -8,7 +8,8 @@ import Testing
 @testable import HPOCoordinator
 
 /// A slot may ask for its next trial while it runs one (lease-ahead); the
-/// coordinator grants it within the experiment's `parallel` limit only.
+/// coordinator grants it within the experiment's `parallel` limit only, and
+/// never takes the last free place for it.
 @Suite struct LeaseAheadTests {
   typealias T = CoordinatorCoreTests
   let t = CoordinatorCoreTests()
@@ -28,12 +29,12 @@ import Testing
   @Test func anAskAhead_getsTheNextTrialWithinTheParallelLimit() throws {
     let store = ExperimentStore.inMemory()
     let core = try T.core(store)
-    #expect(t.submit(core, T.spec(trials: 6, parallel: 2))?.accepted == true)
+    #expect(t.submit(core, T.spec(trials: 6, parallel: 3))?.accepted == true)
     let first = try #require(assignment(ask(core, "w1")))
     let ahead = try #require(assignment(ask(core, "w1", running: first.key)), "capacity for a second lease")
     #expect(ahead.key.trial == 1)
     #expect(assignment(ask(core, "w1", running: first.key))?.key == ahead.key, "a repeated ask ahead gets the same trial")
-    // parallel 2 is used up: an ask ahead is refused at once, never held.
+    // The last place of parallel 3 is not for a lease ahead: that ask is refused at once, never held.
     let refused = ask(core, "w2", running: TrialKey(experiment: "fn", trial: 99, attempt: 1), peer: 2)
     #expect(refused.count == 1)
     if case .noWork(let n)? = refused.first { #expect(n.retryAfterMilliseconds == 0) } else { Issue.record("expected noWork, got \(refused)") }
@@ -45,7 +46,7 @@ import Testing
 
   @Test func aPlainAsk_afterTheRunningTrialEnds_getsTheTrialLeasedAhead() throws {
     let core = try T.core(ExperimentStore.inMemory())
-    _ = t.submit(core, T.spec(trials: 6, parallel: 2))
+    _ = t.submit(core, T.spec(trials: 6, parallel: 3))
     let first = try #require(assignment(ask(core, "w1")))
     let ahead = try #require(assignment(ask(core, "w1", running: first.key)))
     t.finish(core, first, value: 1)
@@ -56,7 +57,7 @@ import Testing
   @Test func aHeartbeat_keepsTheTrialLeasedAheadAlive() throws {
     let store = ExperimentStore.inMemory()
     let core = try T.core(store)  // leases of 10 s
-    _ = t.submit(core, T.spec(trials: 6, parallel: 2))
+    _ = t.submit(core, T.spec(trials: 6, parallel: 3))
     let first = try #require(assignment(ask(core, "w1")))
     let ahead = try #require(assignment(ask(core, "w1", running: first.key)))
     // The slot runs `first` for 25 s, heartbeating every 5 s with only the running trial listed.
@@ -73,5 +74,19 @@ import Testing
     let after = try store.storedTrials(of: "fn")
     #expect(after[first.key.trial].state == .pending)
     #expect(after[ahead.key.trial].state == .pending)
+  }
+
+  /// parallel 2 and a worker whose slot asked first: its ask ahead would
+  /// take the last place and leave the worker that joins a moment later
+  /// idle for the whole run (each of its trials leased ahead to the first);
+  /// it is refused, and the idle slot gets the trial.
+  @Test func anAskAhead_neverTakesTheLastPlace_soALaterIdleSlotIsNotStarved() throws {
+    let core = try T.core(ExperimentStore.inMemory())
+    _ = t.submit(core, T.spec(trials: 6, parallel: 2))
+    let first = try #require(assignment(ask(core, "w1")))
+    let refused = ask(core, "w1", running: first.key)
+    if case .noWork? = refused.first {} else { Issue.record("expected noWork for the ask ahead, got \(refused)") }
+    let second = try #require(assignment(ask(core, "w2", peer: 2)), "the idle slot that joined later gets a trial")
+    #expect(second.key.trial == 1)
   }
 }

@@ -87,10 +87,15 @@ extension AtomicFile {
     /// Flushes the file and renames it to ``path`` (replacing what is
     /// there), then flushes the folder (in place: only flushes the file). On
     /// failure the temporary file is removed.
-    public func commit() throws(FileWriteError) {
+    ///
+    /// With `durable: false` nothing is flushed: the rename is still atomic
+    /// for every reader while the machine runs, but after a power loss the
+    /// file may be empty or short. Only for files whose reader checks them
+    /// (a SHA-256 kept elsewhere) and can do without them.
+    public func commit(durable: Bool = true) throws(FileWriteError) {
       guard descriptor >= 0 else { throw FileWriteError(path: temporary, reason: "it was already committed or discarded") }
       var problem: FileWriteError?
-      if fsync(descriptor) != 0 { problem = AtomicFile.failure(temporary, "cannot flush") }
+      if durable, fsync(descriptor) != 0 { problem = AtomicFile.failure(temporary, "cannot flush") }
       if close(descriptor) != 0 && problem == nil { problem = AtomicFile.failure(temporary, "cannot close") }
       descriptor = -1
       let inPlace = temporary == path
@@ -99,7 +104,7 @@ extension AtomicFile {
         _ = unlink(temporary)
         throw problem
       }
-      if !inPlace { try AtomicFile.syncDirectory(containing: path) }
+      if durable, !inPlace { try AtomicFile.syncDirectory(containing: path) }
     }
 
     /// Closes and removes the temporary file; nothing appears at ``path``. Idempotent.
