@@ -198,6 +198,8 @@ extension CoordinatorCore {
   /// at its complete result, where only the final checkpoint may stand for
   /// the trial (a release packages it).
   func dropRunningCheckpoint(of id: TrialID, now: CoordinatorTime) throws {
+    // A running checkpoint taken in this batch is recorded but not yet committed: commit first, so it is seen.
+    try flush()
     guard let kept = try store.checkpoints(of: id.experiment).first(where: { $0.trial == id }) else { return }
     record(.deleteCheckpoint(id), at: now.wall)
     do {

@@ -97,6 +97,8 @@ public struct ModelRunner: TrialRunner {
         preprocessing: preprocessing, seed: a.seed, epochs: a.epochs, resumingFrom: resume,
         checkpoints: PeriodicCheckpoints(every: a.model.checkpointCadence) { checkpoint in
           guard reportError == nil else { return }
+          // False (the coordinator stopped answering) is not an error: training goes on, the next
+          // checkpoint is sent anyway, and a later attempt resumes from the last one that arrived.
           do { _ = try context.sendModelCheckpoint(checkpoint.encoded()) } catch { reportError = error }
         }, onEpoch: onEpoch)
     }

@@ -10,8 +10,8 @@ struct MutexLockingTests {
   /// `name.withLock` calls on a property declared `Mutex` in the same file,
   /// as "file:line: name".
   static func directLocks(in text: String, file: String) -> [String] {
-    let declared = try! Regex(#"let\s+(\w+)\s*(?::\s*Mutex\s*<|=\s*Mutex\s*[(<])"#)
-    let names = Set(text.matches(of: declared).compactMap { $0.output[1].substring.map(String.init) })
+    let declared = /let\s+(\w+)\s*(?::\s*Mutex\s*<|=\s*Mutex\s*[(<])/
+    let names = Set(text.matches(of: declared).map { String($0.output.1) })
     var found: [String] = []
     for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
       for name in names where line.contains("\(name).withLock") {

@@ -98,4 +98,23 @@ import Testing
     #expect(second.key.attempt == 2)
     #expect(!second.shards.contains { $0.role == .resume })
   }
+
+  /// A running checkpoint and the complete result handled in one batch (one
+  /// commit for both): the checkpoint is still dropped, never left to stand
+  /// for the trial if its final checkpoint does not come.
+  @Test func aRunningCheckpointInTheResultsBatch_isDroppedToo() throws {
+    let (core, store, first, dir) = try started()
+    defer { try? FileManager.default.removeItem(at: dir) }  // a leftover temporary folder harms nothing
+    progress(core, first.key, epoch: 1)
+    let state: [UInt8] = Array("epoch 2 of the run".utf8)
+    let chunk = CheckpointTransfer(key: first.key, sha256: SHA256Hex.of(state), offset: 0, total: state.count, bytes: state)
+    let result = TrialResult(
+      key: first.key, status: .complete, metrics: ["log_loss": 0.2, "accuracy": 0.9], epochs: 5, seconds: 1, hasCheckpoint: true)
+    for m in [WireMessage.checkpoint(chunk), .result(result)] {
+      _ = core.handle(Incoming(peer: CoordinatorCoreTests.peer, message: .success(m)), now: CoordinatorCoreTests.t0)
+    }
+    try core.flush()
+    #expect(try store.checkpoints(of: "iris").isEmpty)
+    #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoints/trial-0.ckpt").path))
+  }
 }
