@@ -79,9 +79,14 @@ public struct ExperimentFollower {
 
   public let client: CoordinatorClient
   public let experiment: String
-  /// Time between two status requests: short, so that a run's end (and its
-  /// release stage's) is seen within a tenth of a second.
-  public var interval: Duration = .milliseconds(100)
+  /// Time between two status requests while the end is far: each one makes
+  /// the coordinator summarise every trial.
+  public var interval: Duration = .milliseconds(500)
+  /// Time between two status requests in the first two seconds and near the
+  /// end — every trial left is running, or the search has finished and its
+  /// release stage runs — so that a run's end is seen within a tenth of a
+  /// second.
+  public var endInterval: Duration = .milliseconds(100)
   /// Asked before each poll: a reason to stop following, or `nil`.
   public var abortReason: () -> String? = { nil }
 
@@ -95,6 +100,7 @@ public struct ExperimentFollower {
   /// - Throws: ``Failure``.
   public func follow(_ update: (ExperimentStatus, Int) -> Void) throws(Failure) -> Ending {
     var releasePending = false
+    let started = ContinuousClock.now
     while true {
       if let reason = abortReason() { throw .aborted(reason) }
       let reply: StatusReply
@@ -113,7 +119,14 @@ public struct ExperimentFollower {
       if s.state.isFinished, s.release?.isFinal ?? true {
         return s.state == .finished ? .finished(s) : .stopped(s)
       }
-      Thread.sleep(forTimeInterval: interval.seconds)
+      let early = ContinuousClock.now - started < .seconds(2)
+      Thread.sleep(forTimeInterval: (early || Self.nearTheEnd(s) ? endInterval : interval).seconds)
     }
+  }
+
+  /// Whether every trial left to run is running, or the search has finished.
+  static func nearTheEnd(_ s: ExperimentStatus) -> Bool {
+    let finished = TrialState.allCases.filter(\.isFinished).reduce(0) { $0 + (s.counts[$1] ?? 0) }
+    return s.state.isFinished || finished + (s.counts[.running] ?? 0) >= s.budget
   }
 }

@@ -35,6 +35,15 @@ struct ExperimentFollowerTests {
     #expect(ending == .finished(statuses[2]))
   }
 
+  /// Status requests come every `interval` while trials wait to run, every
+  /// `endInterval` once every trial left is running or the search finished.
+  @Test func nearTheEnd_onceEveryTrialLeftRuns_orTheSearchFinished() {
+    #expect(!ExperimentFollower.nearTheEnd(ScriptedCoordinator.status("a", .running, done: 1)), "1 done, 1 running, 2 waiting")
+    #expect(ExperimentFollower.nearTheEnd(ScriptedCoordinator.status("a", .running, done: 3)), "3 done, the last one running")
+    #expect(ExperimentFollower.nearTheEnd(ScriptedCoordinator.status("a", .finished, done: 4)))
+    #expect(ExperimentFollower.nearTheEnd(ScriptedCoordinator.status("a", .cancelled, done: 0)))
+  }
+
   @Test func follow_ofACancelledExperiment_endsStopped() throws {
     let cancelled = ScriptedCoordinator.status("a", .cancelled, done: 2)
     var follower = ExperimentFollower(client: Self.client([cancelled]), experiment: "a")
