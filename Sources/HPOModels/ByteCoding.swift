@@ -113,15 +113,11 @@ struct ByteReader {
   }
 
   mutating func doubles(_ what: String) throws(ModelError) -> [Double] {
+    #if _endian(little)
+    return try values(what, as: Double.self)
+    #else
     let n = Int(clamping: try u64(what))
     guard n <= remaining / 8 else { throw fail("truncated \(what): \(n) values do not fit") }
-    #if _endian(little)
-    let raw = try take(n * 8, what)
-    return [Double](unsafeUninitializedCapacity: n) { buffer, count in
-      raw.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
-      count = n
-    }
-    #else
     var out = [Double](repeating: 0, count: n)
     for i in 0..<n { out[i] = try f64(what) }
     return out
@@ -129,20 +125,31 @@ struct ByteReader {
   }
 
   mutating func floats(_ what: String) throws(ModelError) -> [Float] {
+    #if _endian(little)
+    return try values(what, as: Float.self)
+    #else
     let n = Int(clamping: try u64(what))
     guard n <= remaining / 4 else { throw fail("truncated \(what): \(n) values do not fit") }
-    #if _endian(little)
-    let raw = try take(n * 4, what)
-    return [Float](unsafeUninitializedCapacity: n) { buffer, count in
-      raw.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
-      count = n
-    }
-    #else
     var out = [Float](repeating: 0, count: n)
     for i in 0..<n { out[i] = Float(bitPattern: try u32(what)) }
     return out
     #endif
   }
+
+  #if _endian(little)
+  /// A count, then that many values whose memory is the format (IEEE,
+  /// little-endian), copied in one go.
+  private mutating func values<T: BitwiseCopyable>(_ what: String, as: T.Type) throws(ModelError) -> [T] {
+    let n = Int(clamping: try u64(what))
+    let width = MemoryLayout<T>.size
+    guard n <= remaining / width else { throw fail("truncated \(what): \(n) values do not fit") }
+    let raw = try take(n * width, what)
+    return [T](unsafeUninitializedCapacity: n) { buffer, count in
+      raw.withUnsafeBytes { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: $0) }
+      count = n
+    }
+  }
+  #endif
 
   /// One of `type`'s raw values, named by a string field.
   mutating func choice<T: RawRepresentable>(_ what: String, _ type: T.Type) throws(ModelError) -> T
