@@ -11,6 +11,8 @@ public enum ClientError: Error, Sendable, CustomStringConvertible, Equatable {
   case unknownExperiment(String)
   /// The store file read offline has no experiment of that name.
   case notInStore(experiment: String, store: String)
+  /// The caller stopped waiting for the reason given (e.g. the coordinator process died).
+  case aborted(String)
 
   /// Whether the experiment named does not exist (a user's mistake, not a failure).
   public var isUnknownExperiment: Bool {
@@ -28,6 +30,7 @@ public enum ClientError: Error, Sendable, CustomStringConvertible, Equatable {
     case .handshakeFailed(let advice): return advice
     case .unknownExperiment(let name): return "the coordinator has no experiment named \(name)"
     case .notInStore(let name, let store): return "the store \(store) has no experiment named \(name)"
+    case .aborted(let reason): return reason
     }
   }
 }

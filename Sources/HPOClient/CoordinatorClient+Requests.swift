@@ -15,10 +15,14 @@ extension CoordinatorClient {
   /// trials when `includeTrials`). Asking changes nothing, so the request is
   /// sent again every ``CoordinatorClient/resendInterval`` without a reply: a
   /// coordinator frozen or cut off for a while is followed again once it is back.
-  /// - Throws: ``ClientError/unknownExperiment(_:)`` when `experiment` is named and unknown.
-  public func status(of experiment: String? = nil, includeTrials: Bool = false) throws -> StatusReply {
+  /// `abortReason` is asked while the reply is awaited (see ``request(_:resendEvery:abortReason:_:)``).
+  /// - Throws: ``ClientError/unknownExperiment(_:)`` when `experiment` is named and unknown;
+  ///   ``ClientError/aborted(_:)``.
+  public func status(
+    of experiment: String? = nil, includeTrials: Bool = false, abortReason: () -> String? = { nil }
+  ) throws -> StatusReply {
     let message = WireMessage.statusRequest(StatusRequest(experiment: experiment, includeTrials: includeTrials))
-    let reply = try request(message, resendEvery: resendInterval) { m -> StatusReply? in
+    let reply = try request(message, resendEvery: resendInterval, abortReason: abortReason) { m -> StatusReply? in
       if case .status(let s) = m { return s }
       return nil
     }

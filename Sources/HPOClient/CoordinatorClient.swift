@@ -32,11 +32,16 @@ public final class CoordinatorClient {
   /// still queued from earlier requests are dropped first. With `resendEvery`
   /// (only for requests that may be repeated, like a status), the message is
   /// sent again after each such interval without a reply, within the timeout.
+  /// `abortReason` is asked at least every 100 ms while the reply is awaited: a
+  /// reason ends the wait at once (the caller knows the coordinator is gone).
   /// - Throws: ``ClientError/noAnswer(endpoint:seconds:)`` after the timeout;
+  ///   ``ClientError/aborted(_:)`` when `abortReason` gave a reason;
   ///   ``ClientError/refused(_:)`` for an error reply or an unreadable one;
   ///   ``ClientError/handshakeFailed(_:)`` once the handshake has kept failing
   ///   for a second (a wrong key: libzmq would retry silently forever).
-  public func request<T>(_ message: WireMessage, resendEvery: Duration? = nil, _ match: (WireMessage) -> T?) throws -> T {
+  public func request<T>(
+    _ message: WireMessage, resendEvery: Duration? = nil, abortReason: () -> String? = { nil }, _ match: (WireMessage) -> T?
+  ) throws -> T {
     // Late replies to earlier requests (a repeated one answered twice) would otherwise answer this one.
     while try transport.receive(timeout: .zero) != nil {}
     try send(message)
@@ -45,6 +50,7 @@ public final class CoordinatorClient {
     var resendAt = resendEvery.map { clock.now.advanced(by: $0) }
     let grace = min(Duration.seconds(1), timeout)
     while clock.now < deadline {
+      if let reason = abortReason() { throw ClientError.aborted(reason) }
       if let at = resendAt, clock.now >= at, let every = resendEvery {
         try send(message)
         resendAt = clock.now.advanced(by: every)

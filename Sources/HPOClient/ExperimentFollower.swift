@@ -87,7 +87,9 @@ public struct ExperimentFollower {
   /// release stage runs — so that a run's end is seen within a tenth of a
   /// second.
   public var endInterval: Duration = .milliseconds(100)
-  /// Asked before each poll: a reason to stop following, or `nil`.
+  /// Asked before each poll and every 100 ms while a poll awaits its reply: a
+  /// reason to stop following, or `nil`. A coordinator that died with a
+  /// request in flight is so noticed at once, not after the client's timeout.
   public var abortReason: () -> String? = { nil }
 
   public init(client: CoordinatorClient, experiment: String) {
@@ -105,9 +107,11 @@ public struct ExperimentFollower {
       if let reason = abortReason() { throw .aborted(reason) }
       let reply: StatusReply
       do {
-        reply = try client.status(of: experiment)
+        reply = try client.status(of: experiment, abortReason: abortReason)
       } catch ClientError.unknownExperiment {
         throw .forgotten(experiment)
+      } catch ClientError.aborted(let reason) {
+        throw .aborted(reason)
       } catch let e as ClientError {
         throw releasePending ? .releaseInterrupted(experiment: experiment, e) : .client(e)
       } catch {

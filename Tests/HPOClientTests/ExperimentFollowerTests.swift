@@ -113,4 +113,26 @@ struct ExperimentFollowerTests {
       #expect(error.description.hasPrefix("the release stage of a was interrupted (the coordinator at e did not answer"), "\(error)")
     }
   }
+
+  /// The coordinator dies with a status request in flight (`hpo run` sees its
+  /// process exit): following ends with the reason within a poll's 100 ms
+  /// wait, not after the client's 30 s timeout.
+  @Test func follow_whenAbortedWhileAReplyIsAwaited_endsAtOnceWithTheReason() {
+    var requests = 0
+    let transport = ScriptedCoordinator { _ in
+      requests += 1
+      return []
+    }
+    var follower = ExperimentFollower(client: CoordinatorClient(transport: transport, endpoint: "e", timeout: .seconds(30)), experiment: "a")
+    let started = ContinuousClock.now
+    follower.abortReason = { ContinuousClock.now - started > .milliseconds(200) ? "the coordinator exited with status 3" : nil }
+    do {
+      _ = try follower.follow { _, _ in }
+      Issue.record("follow returned")
+    } catch {
+      #expect(error.description == "the coordinator exited with status 3")
+    }
+    #expect(requests == 1, "the request was pending when the reason came")
+    #expect(ContinuousClock.now - started < .seconds(5))
+  }
 }
