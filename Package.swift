@@ -81,7 +81,7 @@ let package = Package(
     .target(
       name: "HPOWorker",
       dependencies: [
-        "HPOCore", "HPOWire", "HPOData", "HPOModels",
+        "HPOCore", "HPOWire", "HPOData", "HPOModels", "HPOCollectives",
         .product(name: "Logging", package: "swift-log"),
       ]),
 

@@ -18,11 +18,14 @@ public struct CoordinatorConfiguration: Sendable {
   /// becomes available, before it is told to ask again (at once). Zero answers
   /// `noWork` at once (then workers wait ``noWorkRetry``).
   public var parkTimeout: Duration
+  /// How long the members of a gang trial have to gather and join before
+  /// the gang is given up (its trial requeued, its slots freed).
+  public var gangFormationTimeout: Duration
 
   public init(
     coordinatorID: String = "coordinator", leaseDuration: Duration = .seconds(10),
     heartbeatInterval: Duration = .seconds(1), maxAttempts: Int = 3, noWorkRetry: Duration = .milliseconds(200),
-    parkTimeout: Duration = .seconds(1)
+    parkTimeout: Duration = .seconds(1), gangFormationTimeout: Duration = .seconds(30)
   ) {
     self.coordinatorID = coordinatorID
     self.leaseDuration = leaseDuration
@@ -30,6 +33,7 @@ public struct CoordinatorConfiguration: Sendable {
     self.maxAttempts = maxAttempts
     self.noWorkRetry = noWorkRetry
     self.parkTimeout = parkTimeout
+    self.gangFormationTimeout = gangFormationTimeout
   }
 }
 

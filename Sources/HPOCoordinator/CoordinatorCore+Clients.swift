@@ -116,6 +116,7 @@ extension CoordinatorCore {
   /// Why `e`'s waiting trials do not run, when it is because no connected
   /// worker may run them (a command experiment and no `--allow-commands` worker).
   func waiting(_ e: ExperimentRuntime) -> String? {
+    if let gang = gangWaiting(e) { return gang }
     guard e.spec.model.kind == .command, e.state == .queued || e.state == .running, e.leases.isEmpty else { return nil }
     let slots = e.spec.slotsPerTrial
     let able = commandWorkers.filter { workers[$0.key] != nil }

@@ -23,7 +23,7 @@ extension CoordinatorCore {
       return [Outgoing(peer: peer, message: .assignment(held))]
     }
     if let assignment = try anyAssignment(
-      for: r.workerID, runsCommands: r.runsCommands, workerSlots: r.workerSlots, ahead: r.running != nil, now: now)
+      for: r.workerID, peer: peer, runsCommands: r.runsCommands, workerSlots: r.workerSlots, ahead: r.running != nil, now: now)
     {
       return [Outgoing(peer: peer, message: .assignment(assignment), askedAt: now)]
     }
@@ -41,8 +41,9 @@ extension CoordinatorCore {
   /// every batch of messages and every tick; its leases are committed by the
   /// next ``flush()``, before the replies are sent.
   public func serveParked(now: CoordinatorTime) throws -> [Outgoing] {
-    guard !parked.isEmpty else { return [] }
-    var replies: [Outgoing] = []
+    // A gang that will not form frees its slots (and its trial) first.
+    var replies = expireGangFormation(now: now)
+    guard !parked.isEmpty else { return replies }
     var remaining: [ParkedAsk] = []
     // Once an ask of one kind (runs commands or not, slot count) found nothing, later asks of that kind will not either.
     var foundNothing: Set<Int> = []
@@ -50,7 +51,7 @@ extension CoordinatorCore {
       let kind = ask.runsCommands ? -ask.workerSlots : ask.workerSlots
       if !draining, !foundNothing.contains(kind) {
         if let assignment = try anyAssignment(
-          for: ask.workerID, runsCommands: ask.runsCommands, workerSlots: ask.workerSlots, ahead: false, now: now)
+          for: ask.workerID, peer: ask.peer, runsCommands: ask.runsCommands, workerSlots: ask.workerSlots, ahead: false, now: now)
         {
           replies.append(Outgoing(peer: ask.peer, message: .assignment(assignment), askedAt: ask.since))
           continue
@@ -71,16 +72,22 @@ extension CoordinatorCore {
   /// `worker`: first, in round-robin order, an experiment whose shards the
   /// worker already holds (no transfer, warm page cache), then any. A worker
   /// that does not run commands is never given a `command` experiment's
-  /// trial, nor a worker with fewer slots than a trial holds. `ahead`: the
+  /// trial, nor a worker with fewer slots than a trial holds. A forming gang
+  /// goes before any other trial (see ``CoordinatorCore`` + Gangs). `ahead`: the
   /// slot runs a trial already (see ``ExperimentRuntime/hasCapacityAhead``).
   private func anyAssignment(
-    for worker: String, runsCommands: Bool, workerSlots: Int, ahead: Bool, now: CoordinatorTime
+    for worker: String, peer: PeerID, runsCommands: Bool, workerSlots: Int, ahead: Bool, now: CoordinatorTime
   ) throws -> TrialAssignment? {
     guard !draining, !order.isEmpty else { return nil }
     // A release waits on it: an evaluate command goes before any trial.
     if runsCommands, let evaluation = evaluationAssignment(for: worker, workerSlots: workerSlots, now: now) { return evaluation }
+    if let member = gangAssignment(for: worker, peer: peer, runsCommands: runsCommands, ahead: ahead) { return member }
     func allowed(_ e: ExperimentRuntime) -> Bool {
-      (runsCommands || e.spec.model.kind != .command) && e.spec.slotsPerTrial <= workerSlots
+      (runsCommands || e.spec.model.kind != .command) && e.spec.slotsPerTrial <= workerSlots && mayFormGang(e, ahead: ahead)
+    }
+    /// A gang trial's slot becomes rank 0 of its forming gang.
+    func gang(_ a: TrialAssignment, _ e: ExperimentRuntime) -> TrialAssignment {
+      e.spec.workersPerTrial > 1 ? formGang(a, size: e.spec.workersPerTrial, worker: worker, peer: peer, now: now) : a
     }
     if let held = workerShards[worker], !held.isEmpty {
       for offset in 0..<order.count {
@@ -89,7 +96,7 @@ extension CoordinatorCore {
           let assignment = try nextAssignment(in: name, for: worker, ahead: ahead, now: now)
         else { continue }
         cursor = (cursor + offset + 1) % order.count
-        return assignment
+        return gang(assignment, e)
       }
     }
     for offset in 0..<order.count {
@@ -97,7 +104,7 @@ extension CoordinatorCore {
       guard let e = experiments[name], allowed(e), let assignment = try nextAssignment(in: name, for: worker, ahead: ahead, now: now)
       else { continue }
       cursor = (cursor + offset + 1) % order.count
-      return assignment
+      return gang(assignment, e)
     }
     return nil
   }
@@ -111,7 +118,12 @@ extension CoordinatorCore {
         lease.worker == worker && !(running?.experiment == name && running?.trial == number)
       }
       if let (number, lease) = held.min(by: { $0.key < $1.key }) {
-        return assignment(e, number: number, attempt: lease.attempt)
+        var a = assignment(e, number: number, attempt: lease.attempt)
+        if e.spec.workersPerTrial > 1 {
+          // Rank 0 of a gang (a gang trial's lease is its rank 0's).
+          a.gang = GangRole(rank: 0, size: e.spec.workersPerTrial)
+        }
+        return a
       }
     }
     return nil

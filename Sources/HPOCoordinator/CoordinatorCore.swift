@@ -76,6 +76,8 @@ public final class CoordinatorCore {
   var servedFiles: [String: String] = [:]
   /// Command experiments whose `evaluate` commands are prepared or running, by name.
   var evaluations: [String: EvaluationPhase] = [:]
+  /// The gang trial gathering its members, if any (one at a time; see ``gangAssignment(for:peer:runsCommands:ahead:)``).
+  var forming: GangFormation?
   /// Checkpoints being received in chunks, by trial (see ``checkpoint(_:from:now:)``).
   var checkpointUploads: [TrialID: CheckpointUpload] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.
@@ -142,11 +144,13 @@ public final class CoordinatorCore {
       case .heartbeat(let h): return heartbeat(h, from: peer, now: now)
       case .goodbye(let g): return try goodbye(g, now: now)
       case .log(let l): return log(l)
+      case .gangJoin(let j): return gangJoin(j, from: peer, now: now)
       case .submit(let s): return [Outgoing(peer: peer, message: .submitted(try submit(s, now: now)))]
       case .statusRequest(let r): return [Outgoing(peer: peer, message: .status(try status(r, now: now)))]
       case .cancel(let c): return [Outgoing(peer: peer, message: .submitted(try cancel(c, now: now)))]
       case .logRequest(let r): return [Outgoing(peer: peer, message: .logReply(try logReply(r)))]
-      case .welcome, .assignment, .noWork, .decision, .shard, .checkpointReceipt, .submitted, .status, .logReply:
+      case .welcome, .assignment, .noWork, .decision, .shard, .checkpointReceipt, .submitted, .status, .logReply,
+        .gangStart, .gangCancel:
         return [Outgoing(peer: peer, message: .error(WireFailure(code: .unexpected, message: "\(message.type.name) is sent by a coordinator, not to it")))]
       case .error(let e):
         logger.warning("peer reported an error", metadata: ["peer": "\(peer)", "code": "\(e.code)", "message": "\(e.message)"])

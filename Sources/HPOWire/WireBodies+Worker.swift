@@ -116,11 +116,15 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
   /// number is ``EvaluationRole/keyNumber`` (negative: never a trial's); its
   /// progress is never sent (there is nothing to decide), its output is.
   public var evaluation: EvaluationRole?
+  /// Set when the trial runs on a gang of workers: this member's rank and
+  /// the gang's size. The member joins (``GangJoin``) and runs only after a
+  /// ``GangStart``; `nil`: the slot runs the trial alone.
+  public var gang: GangRole?
 
   public init(
     key: TrialKey, configuration: Configuration, model: ModelSpec, task: LearningTask, objective: ObjectiveSpec,
     shards: [ShardReference], epochs: Int?, seed: UInt64, reportEveryEpoch: Bool, slots: Int = 1,
-    evaluation: EvaluationRole? = nil
+    evaluation: EvaluationRole? = nil, gang: GangRole? = nil
   ) {
     self.key = key
     self.configuration = configuration
@@ -133,12 +137,13 @@ public struct TrialAssignment: Sendable, Equatable, Codable {
     self.reportEveryEpoch = reportEveryEpoch
     self.slots = slots
     self.evaluation = evaluation
+    self.gang = gang
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case key, configuration, model, task, objective, shards, epochs, seed
     case reportEveryEpoch = "report_every_epoch"
-    case slots, evaluation
+    case slots, evaluation, gang
   }
 }
 

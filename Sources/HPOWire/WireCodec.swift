@@ -38,8 +38,10 @@ public enum WireCodec {
   /// The protocol version this build speaks. Version 2: the experiment state
   /// `preparing` and an experiment status's `failure`. Version 3: command
   /// trials, and checkpoints and shards in chunks (``CheckpointTransfer``,
-  /// ``CheckpointReceipt``, ``ShardRequest``, ``ShardTransfer``).
-  public static let version: UInt8 = 3
+  /// ``CheckpointReceipt``, ``ShardRequest``, ``ShardTransfer``). Version 4:
+  /// gang trials (``GangRole`` in an assignment, ``GangJoin``, ``GangStart``,
+  /// ``GangCancel``).
+  public static let version: UInt8 = 4
   static let magic: [UInt8] = Array("HPO".utf8)
 
   /// The frames of `message`.
@@ -71,6 +73,9 @@ public enum WireCodec {
       let h = BinaryHeader(key: nil, sha256: s.sha256, offset: s.offset, total: s.total, bytes: s.bytes.count)
       frames = [header, try json(h, type), s.bytes]
     case .checkpointReceipt(let b): frames = [header, try json(b, type)]
+    case .gangJoin(let b): frames = [header, try json(b, type)]
+    case .gangStart(let b): frames = [header, try json(b, type)]
+    case .gangCancel(let b): frames = [header, try json(b, type)]
     case .error(let b): frames = [header, try json(b, type)]
     case .submit(let b): frames = [header, try json(b, type)]
     case .submitted(let b): frames = [header, try json(b, type)]
@@ -132,6 +137,15 @@ public enum WireCodec {
       let r: CheckpointReceipt = try decodeBody(body, type)
       guard r.received >= 0 else { throw .invalid(type.name, "negative received \(r.received)") }
       return .checkpointReceipt(r)
+    case .gangJoin: return .gangJoin(try decodeBody(body, type))
+    case .gangStart:
+      let g: GangStart = try decodeBody(body, type)
+      guard g.deadlineMilliseconds > 0 else { throw .invalid(type.name, "deadline_ms \(g.deadlineMilliseconds) is not positive") }
+      guard g.publicKeys.map({ $0.count == g.addresses.count }) ?? true else {
+        throw .invalid(type.name, "\(g.publicKeys?.count ?? 0) public keys for \(g.addresses.count) addresses")
+      }
+      return .gangStart(g)
+    case .gangCancel: return .gangCancel(try decodeBody(body, type))
     case .error: return .error(try decodeBody(body, type))
     case .submit: return .submit(try decodeBody(body, type))
     case .submitted: return .submitted(try decodeBody(body, type))

@@ -18,6 +18,7 @@ public enum WireMessage: Sendable, Equatable {
   case heartbeat(Heartbeat)
   case goodbye(Goodbye)
   case log(TrialLog)
+  case gangJoin(GangJoin)
   // Coordinator → worker
   case welcome(Welcome)
   case assignment(TrialAssignment)
@@ -25,6 +26,8 @@ public enum WireMessage: Sendable, Equatable {
   case decision(TrialDecision)
   case shard(ShardTransfer)
   case checkpointReceipt(CheckpointReceipt)
+  case gangStart(GangStart)
+  case gangCancel(GangCancel)
   // Either way
   case error(WireFailure)
   // Client ↔ coordinator
@@ -48,12 +51,15 @@ public enum WireMessage: Sendable, Equatable {
     case .heartbeat: return .heartbeat
     case .goodbye: return .goodbye
     case .log: return .log
+    case .gangJoin: return .gangJoin
     case .welcome: return .welcome
     case .assignment: return .assignment
     case .noWork: return .noWork
     case .decision: return .decision
     case .shard: return .shard
     case .checkpointReceipt: return .checkpointReceipt
+    case .gangStart: return .gangStart
+    case .gangCancel: return .gangCancel
     case .error: return .error
     case .submit: return .submit
     case .submitted: return .submitted
@@ -70,8 +76,9 @@ public enum WireMessage: Sendable, Equatable {
 /// gets a new number; a number is never reused.
 public enum WireMessageType: UInt8, Sendable, CaseIterable {
   case hello = 1, askForWork = 2, progress = 3, result = 4, checkpoint = 5, shardRequest = 6
-  case heartbeat = 7, goodbye = 8, log = 9
+  case heartbeat = 7, goodbye = 8, log = 9, gangJoin = 10
   case welcome = 20, assignment = 21, noWork = 22, decision = 23, shard = 24, checkpointReceipt = 25
+  case gangStart = 26, gangCancel = 27
   case error = 40
   case submit = 60, submitted = 61, statusRequest = 62, status = 63, cancel = 64, logRequest = 65, logReply = 66
 

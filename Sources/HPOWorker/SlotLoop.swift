@@ -102,7 +102,7 @@ struct SlotLoop {
   }
 
   /// Receives until `match` accepts a message or `timeout` passes.
-  private func awaitMessage<T>(_ transport: any ClientTransport, timeout: Duration, _ match: (WireMessage) -> T?) throws -> T? {
+  func awaitMessage<T>(_ transport: any ClientTransport, timeout: Duration, _ match: (WireMessage) -> T?) throws -> T? {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
       let left = max(.milliseconds(1), deadline - ContinuousClock.now)
@@ -128,6 +128,13 @@ struct SlotLoop {
 
   /// Runs one trial and reports it; returns the trial leased ahead meanwhile, if any.
   private func runTrial(_ a: TrialAssignment, _ transport: any ClientTransport) throws -> TrialAssignment? {
+    if let role = a.gang {
+      // One of the worker's slots, like any trial; never leased ahead (a gang forms from idle slots).
+      try service.permits.acquire(1, stop: stop)
+      defer { service.permits.release(1) }
+      try runGangTrial(a, role, transport)
+      return nil
+    }
     let key = a.key
     service.running.set(slotID, key)
     defer { service.running.set(slotID, nil) }

@@ -29,6 +29,10 @@ public final class WorkerService: Sendable {
     /// Runs `command` trials (`hpo worker --allow-commands`): asks say so, and
     /// only then does the coordinator offer them.
     public var runsCommands: Bool
+    /// How long a gang member waits, after joining, for the gang to start
+    /// (the coordinator cancels a gang that does not form within its own
+    /// timeout, 30 s by default, and says so).
+    public var gangWait: Duration = .seconds(60)
 
     public init(endpoint: String, workerID: String, slots: Int, cacheDirectory: URL, idleExit: Duration? = nil,
                 leaseAhead: Bool = true, runsCommands: Bool = false) {
@@ -49,10 +53,13 @@ public final class WorkerService: Sendable {
   let running = RunningTrials()
   /// The slots as permits: a trial of `resources.slots_per_trial` K holds K.
   let permits: SlotPermits
+  /// How slots meet the other members of gang trials; `nil`: a gang trial fails.
+  let peers: GangPeers?
 
-  public init(options: Options, runner: any TrialRunner, logger: Logger = Logger(label: "hpo.worker"),
+  public init(options: Options, runner: any TrialRunner, peers: GangPeers? = nil, logger: Logger = Logger(label: "hpo.worker"),
               makeTransport: @escaping @Sendable () throws -> any ClientTransport) {
     self.options = options
+    self.peers = peers
     self.runner = runner
     self.makeTransport = makeTransport
     self.logger = logger

@@ -191,6 +191,10 @@ import Testing
               at: String(#""blx""#), "error: search.nsga2.crossover: \"blx\" is not a crossover; accepted: \"uniform\" or \"sbx\""),
     ErrorCase("an NSGA-II mutation probability above 1", base.with("search", #"{"strategy": "nsga2", "trials": 10, "nsga2": {"mutation_probability": 1.5}}"#),
               at: "1.5", "error: search.nsga2.mutation_probability: 1.5 is out of range; accepted: a number from 0 to 1"),
+    ErrorCase("a gang for a model without a gang runner", base.with("resources", #"{"workers_per_trial": 2}"#),
+              at: #""workers_per_trial": ^2"#, "error: resources.workers_per_trial: model kind mlp cannot be trained by a gang of 2 workers yet; accepted: 1, or model kind \"function\" (gangs of 2 to 256)"),
+    ErrorCase("a gang of no workers", base.with("resources", #"{"workers_per_trial": 0}"#),
+              at: #""workers_per_trial": ^0"#, "error: resources.workers_per_trial: 0 is out of range; accepted: an integer from 1 to 256"),
   ]
 
   @Test(arguments: cases)

@@ -209,6 +209,12 @@ import Testing
     Case("command model taking 4 slots per trial", .accept, command(["resources": #"{"slots_per_trial": 4}"#])),
     Case("built-in model with one slot per trial, written out", .accept, experiment(["resources": #"{"slots_per_trial": 1}"#])),
     Case("empty resources", .accept, experiment(["resources": "{}"])),
+    Case("function model trained by a gang of 3 workers", .accept, experiment([
+      "data": nil, "model": #"{"kind": "function", "function": "sleep", "epochs": 2}"#,
+      "space": #"{"seconds": 0.01, "value": {"type": "float", "low": 0, "high": 1}}"#,
+      "objective": #"{"metric": "value"}"#, "resources": #"{"workers_per_trial": 3}"#,
+    ])),
+    Case("built-in model with one worker per trial, written out", .accept, experiment(["resources": #"{"workers_per_trial": 1}"#])),
   ]
 
   static let bad: [Case] = [
@@ -342,6 +348,13 @@ import Testing
     Case("slots_per_trial zero", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": 0}"#])),
     Case("slots_per_trial above 1024", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": 1025}"#])),
     Case("slots_per_trial not an integer", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": "2"}"#])),
+    Case("workers_per_trial above 1 for a model without a gang runner", .reject(at: "resources.workers_per_trial"), experiment(["resources": #"{"workers_per_trial": 2}"#])),
+    Case("workers_per_trial above 1 for a command", .reject(at: "resources.workers_per_trial"), command(["resources": #"{"workers_per_trial": 2}"#])),
+    Case("workers_per_trial zero", .reject(at: "resources.workers_per_trial"), experiment(["resources": #"{"workers_per_trial": 0}"#])),
+    Case("workers_per_trial above 256", .reject(at: "resources.workers_per_trial"), experiment([
+      "data": nil, "model": #"{"kind": "function", "function": "sphere"}"#, "space": #"{"x": {"type": "float", "low": 0, "high": 1}}"#,
+      "objective": #"{"metric": "value"}"#, "resources": #"{"workers_per_trial": 257}"#,
+    ])),
     Case("unknown resources key", .reject(at: "resources.gpus"), command(["resources": #"{"gpus": 1}"#])),
     Case("command without train", .reject(at: "model.train"), command(["model": #"{"kind": "command", "workdir": "."}"#])),
     Case("command train as one string", .reject(at: "model.train"), command(["model": #"{"kind": "command", "train": "python3 train.py", "workdir": "."}"#])),

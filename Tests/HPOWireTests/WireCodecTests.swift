@@ -4,7 +4,9 @@ import Testing
 @testable import HPOWire
 
 @Suite struct WireCodecTests {
-  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v3")
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v4")
+  /// Version 3's frames, kept: this build refuses them, naming both versions.
+  static let fixturesV3 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v3")
   /// Version 2's frames, kept: this build refuses them, naming both versions.
   static let fixturesV2 = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/v2")
   /// Version 1's frames, kept: this build refuses them, naming both versions.
@@ -35,10 +37,11 @@ import Testing
   /// Version 2 added the `preparing` state and the status's `failure`: a
   /// peer of version 1 is told to run the same hpo version, never misread.
   /// Version 3 added command trials (see WireSamples): peers of versions 1
-  /// and 2 are told to run the same hpo version, never misread.
-  @Test(arguments: [(1, 19), (2, 20)])
+  /// and 2 are told to run the same hpo version, never misread. Version 4
+  /// added gang trials: a peer of version 3 is told the same.
+  @Test(arguments: [(1, 19), (2, 20), (3, 33)])
   func decode_olderVersionFrames_areRefusedNamingBothVersions(_ version: Int, _ count: Int) throws {
-    let directory = version == 1 ? Self.fixturesV1 : Self.fixturesV2
+    let directory = [1: Self.fixturesV1, 2: Self.fixturesV2, 3: Self.fixturesV3][version]!
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".frames") }
     #expect(files.count == count)
     for file in files {
@@ -106,7 +109,7 @@ import Testing
     BadFrames(id: "no magic", frames: [Array("XYZ".utf8) + [2, 22], Array("{}".utf8)], expected: "not an hpo message (header of 5 bytes without the HPO magic)"),
     BadFrames(id: "short header", frames: [[72, 80], Array("{}".utf8)], expected: "not an hpo message (header of 2 bytes without the HPO magic)"),
     BadFrames(id: "future version", frames: [Array("HPO".utf8) + [9, 22], Array("{}".utf8)],
-              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version 3; run the same hpo version on coordinator and workers"),
+              expected: "protocol version 9 is not supported; this hpo (\(HPOVersion.current)) speaks version \(WireCodec.version); run the same hpo version on coordinator and workers"),
     BadFrames(id: "unknown type", frames: [Array("HPO".utf8) + [WireCodec.version, 200], Array("{}".utf8)], expected: "unknown message type 200"),
     BadFrames(id: "extra frame", frames: [header, Array(#"{"retry_after_ms": 1}"#.utf8), [1]], expected: "expected 2 for noWork frames, got 3"),
     BadFrames(id: "body not JSON", frames: [header, Array("{retry".utf8)], expected: "invalid noWork message: malformed JSON body: 1:2: malformed JSON: unexpected 'r'; expected a key in double quotes"),

@@ -90,5 +90,16 @@ enum WireSamples {
                        bestConfiguration: nil, elapsedSeconds: 9,
                        waiting: "waiting for a worker started with --allow-commands (none of the 2 connected workers runs commands)"),
     ], workers: 1))),
+    // Version 4: gang trials.
+    ("assignment-gang", .assignment(TrialAssignment(
+      key: key, configuration: configuration, model: ModelSpec(kind: .function, epochs: 3, function: .sleep),
+      task: .regression, objective: ObjectiveSpec(metric: .value), shards: [], epochs: 3, seed: 42, reportEveryEpoch: true,
+      gang: GangRole(rank: 1, size: 3)))),
+    ("gang-join", .gangJoin(GangJoin(key: key, workerID: "w-2-0", rank: 1, address: "tcp://10.0.0.2:41234"))),
+    ("gang-join-curve", .gangJoin(GangJoin(
+      key: key, workerID: "w-2-0", rank: 1, address: "tcp://10.0.0.2:41234", publicKey: "rq:rM>}U?@Lns47E1%kR.o@n%FcmmsL/@{H8]yf7"))),
+    ("gang-start", .gangStart(GangStart(
+      key: key, addresses: ["tcp://10.0.0.1:40001", "tcp://10.0.0.2:41234", "tcp://10.0.0.3:39999"], deadlineMilliseconds: 10_000))),
+    ("gang-cancel", .gangCancel(GangCancel(key: key, reason: "rank 2 did not join within 10 s"))),
   ]
 }

@@ -62,6 +62,9 @@ public struct ExperimentSpec: Sendable, Equatable, Codable {
 
   /// Worker slots one trial holds (`resources.slots_per_trial`, default 1).
   public var slotsPerTrial: Int { resources?.slotsPerTrial ?? 1 }
+  /// Worker processes that train one trial together, a gang
+  /// (`resources.workers_per_trial`, default 1).
+  public var workersPerTrial: Int { resources?.workersPerTrial ?? 1 }
 }
 
 /// What one trial takes on a worker.
@@ -71,10 +74,21 @@ public struct ResourcesSpec: Sendable, Equatable, Codable {
   /// when K of its slots are free, and tells it K (`HPO_SLOTS`, and the thread
   /// counts of OpenMP, OpenBLAS and MKL unless `model.env` sets them).
   public var slotsPerTrial: Int
+  /// Worker processes that run one trial together (a gang, one slot on each
+  /// of N distinct workers, talking directly to each other): 1…256; more than
+  /// 1 only for model kind `function` so far. `nil` (absent): 1, and the
+  /// spec encodes as it did before the field existed.
+  public var workersPerTrial: Int?
 
-  public init(slotsPerTrial: Int = 1) { self.slotsPerTrial = slotsPerTrial }
+  public init(slotsPerTrial: Int = 1, workersPerTrial: Int? = nil) {
+    self.slotsPerTrial = slotsPerTrial
+    self.workersPerTrial = workersPerTrial
+  }
 
-  enum CodingKeys: String, CodingKey { case slotsPerTrial = "slots_per_trial" }
+  enum CodingKeys: String, CodingKey {
+    case slotsPerTrial = "slots_per_trial"
+    case workersPerTrial = "workers_per_trial"
+  }
 }
 
 /// The model family and its training budget.

@@ -1,17 +1,42 @@
 extension SpecContext {
-  /// `resources`: `{"slots_per_trial": K}`, K from 1 to 1024; more than one
-  /// slot only for a command (a built-in model trains on one thread).
+  /// The largest gang (`resources.workers_per_trial`).
+  static let maxWorkersPerTrial = 256
+
+  /// `resources`: `{"slots_per_trial": K, "workers_per_trial": N}`. K from 1
+  /// to 1024, more than one only for a command (a built-in model trains on one
+  /// thread). N from 1 to 256, more than one only for model kind `function`
+  /// (a gang: the data-parallel ridge, softmax and mlp runners are not built
+  /// yet), and never with K above 1.
   func resources(_ node: SpecNode, kind: ModelKind?) -> ResourcesSpec? {
-    guard let r = ObjectReader(node, accepting: ["slots_per_trial"], diagnostics, what: "an object {\"slots_per_trial\": ...}") else {
+    guard let r = ObjectReader(
+      node, accepting: ["slots_per_trial", "workers_per_trial"], diagnostics,
+      what: "an object {\"slots_per_trial\": ..., \"workers_per_trial\": ...}")
+    else {
       return nil
     }
     defer { r.finish() }
-    guard let slotsNode = r.optional("slots_per_trial") else { return ResourcesSpec() }
-    guard let slots = diagnostics.int(slotsNode, min: 1, max: 1024) else { return nil }
-    if slots > 1, let kind, kind != .command {
-      diagnostics.error(slotsNode, "\(kind.rawValue) trains on one thread per trial; accepted: 1, or model kind \"command\" for a command that uses \(slots) cores")
-      return nil
+    var slots = 1
+    if let slotsNode = r.optional("slots_per_trial") {
+      guard let k = diagnostics.int(slotsNode, min: 1, max: 1024) else { return nil }
+      if k > 1, let kind, kind != .command {
+        diagnostics.error(slotsNode, "\(kind.rawValue) trains on one thread per trial; accepted: 1, or model kind \"command\" for a command that uses \(k) cores")
+        return nil
+      }
+      slots = k
     }
-    return ResourcesSpec(slotsPerTrial: slots)
+    var workers: Int?
+    if let workersNode = r.optional("workers_per_trial") {
+      guard let n = diagnostics.int(workersNode, min: 1, max: Self.maxWorkersPerTrial) else { return nil }
+      if n > 1, let kind, kind != .function {
+        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of \(n) workers yet; accepted: 1, or model kind \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
+        return nil
+      }
+      if n > 1, slots > 1 {
+        diagnostics.error(workersNode, "a gang of \(n) workers takes one slot on each; accepted: 1 with slots_per_trial \(slots), or slots_per_trial 1")
+        return nil
+      }
+      workers = n
+    }
+    return ResourcesSpec(slotsPerTrial: slots, workersPerTrial: workers)
   }
 }

@@ -37,6 +37,9 @@ extension HPOCommand {
     @Flag(help: "Run trials of command experiments (users' own training programs, run as this user). Needs CURVE keys, or an ipc:// endpoint in a folder only you can open.")
     var allowCommands = false
 
+    @Option(help: ArgumentHelp("The address other workers reach this one at, for trials a gang of workers trains together (resources.workers_per_trial) (default: 127.0.0.1 when the coordinator's endpoint is on this machine, else this host's name).", valueName: "host"))
+    var peerHost: String?
+
     @OptionGroup var keys: ClientKeyOptions
 
     @Option(help: ArgumentHelp("The PID of the hpo run that started this process, whose standard input is then its lifeline: when that process ends, stop at once (used by hpo run).", visibility: .hidden))
@@ -77,7 +80,10 @@ extension HPOCommand {
       let commands = allowCommands
         ? CommandRunner(root: cacheURL.appendingPathComponent("commands"), guardExecutable: CommandLaunch.runningExecutable, logger: logger)
         : nil
-      let service = WorkerService(options: options, runner: Components.Runner(command: commands), logger: logger) {
+      let peers = GangPeers(
+        transport: ZeroMQPeerTransport(context: context, keyPair: security?.keyPair),
+        host: peerHost ?? Self.defaultPeerHost(endpoint: endpoint))
+      let service = WorkerService(options: options, runner: Components.Runner(command: commands), peers: peers, logger: logger) {
         // Every connection (one per slot, one for heartbeats) watches its handshakes.
         // A refusal is logged at once; a dropped handshake only when it happens
         // three times in a row (a wrong server key), not once (a coordinator
@@ -101,6 +107,15 @@ extension HPOCommand {
         FileHandleOutput.standardError("error: \(error)")
         throw HPOExitCode.infrastructure
       }
+    }
+
+    /// Where gang peers reach this worker by default: loopback when the
+    /// coordinator is reached on loopback or over ipc:// (all on this
+    /// machine), else the host's name.
+    static func defaultPeerHost(endpoint: String) -> String {
+      let local = endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("tcp://127.") || endpoint.hasPrefix("tcp://localhost:")
+        || endpoint.hasPrefix("tcp://[::1]")
+      return local ? "127.0.0.1" : ProcessInfo.processInfo.hostName
     }
   }
 }

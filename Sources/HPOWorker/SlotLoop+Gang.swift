@@ -1,0 +1,104 @@
+import Foundation
+import HPOCollectives
+import HPOCore
+import HPOWire
+import Logging
+
+/// A gang trial in a slot: join the gang, wait for the others, run, and (rank
+/// 0 only) report.
+extension SlotLoop {
+  /// Runs gang trial `a` as member `role.rank`: binds the member's peer
+  /// socket, joins (``GangJoin``), waits for ``GangStart`` (or a cancel) and
+  /// runs the trial with the others. Rank 0 holds the lease: it reports each
+  /// epoch and the result; a collective that fails (a member died, stalled or
+  /// cannot be reached) ends its attempt as `retry`, naming the member. The
+  /// other ranks report nothing: they log a failure and ask for work again.
+  func runGangTrial(_ a: TrialAssignment, _ role: GangRole, _ transport: any ClientTransport) throws {
+    let key = a.key
+    service.running.set(slotID, key)
+    defer { service.running.set(slotID, nil) }
+    let started = ContinuousClock.now
+    let gangID = "\(key)"
+    var metadata: Logger.Metadata { ["trial": "\(key)", "rank": "\(role.rank)", "worker.id": "\(slotID)"] }
+    guard let peers = service.peers else {
+      try fail(key, role, started, transport, TrialRunError("this worker has no peer transport for gang trials"))
+      return
+    }
+    let listener: GangListener
+    do {
+      listener = try GangListener(transport: peers.transport, gangID: gangID, rank: role.rank, endpoint: peers.bindEndpoint)
+    } catch {
+      try fail(key, role, started, transport, TrialRunError("cannot listen for the gang's peers: \(error)", kind: .retry))
+      return
+    }
+    let address = peers.advertised(listener.address)
+    try transport.send(.gangJoin(GangJoin(
+      key: key, workerID: slotID, rank: role.rank, address: address, publicKey: peers.transport.publicKey)))
+    logger.info("gang joined", metadata: metadata.merging(["address": "\(address)"]) { $1 })
+    // The coordinator answers within its formation timeout; a coordinator gone longer than that has requeued the trial.
+    let reply = try awaitMessage(transport, timeout: service.options.gangWait) { m -> WireMessage? in
+      switch m {
+      case .gangStart(let s) where s.key == key: return m
+      case .gangCancel(let c) where c.key == key: return m
+      default: return nil
+      }
+    }
+    guard case .gangStart(let start)? = reply else {
+      listener.close()
+      if case .gangCancel(let c)? = reply {
+        logger.info("gang cancelled before it started", metadata: metadata.merging(["reason": "\(c.reason)"]) { $1 })
+      } else {
+        logger.warning("no start of the gang from the coordinator; asking for work again", metadata: metadata)
+      }
+      return
+    }
+    let gang = Gang(
+      id: gangID, rank: role.rank, addresses: start.addresses, deadline: .milliseconds(start.deadlineMilliseconds),
+      security: start.publicKeys.map(GangSecurity.init(publicKeys:)))
+    let outcome: Result<TrialRun, any Error>
+    do {
+      let communicator = try GangCommunicator(gang: gang, listener: listener)
+      defer { communicator.close() }
+      outcome = .success(try GangFunctionRunner.run(a, communicator: communicator) { epoch, metrics in
+        try reportEpoch(key, epoch, metrics, transport)
+      })
+    } catch let error as CollectiveError {
+      outcome = .failure(TrialRunError("the gang broke: \(error)", kind: .retry))
+    } catch {
+      outcome = .failure(error)
+    }
+    switch outcome {
+    case .success(let run) where role.rank == 0:
+      let seconds = (ContinuousClock.now - started).seconds
+      try transport.send(.result(TrialResult(
+        key: key, status: run.stopped ? .stopped : .complete, metrics: run.metrics, epochs: run.epochs, seconds: seconds)))
+      logger.info("trial done", metadata: metadata.merging(["stopped": "\(run.stopped)", "seconds": "\(seconds)"]) { $1 })
+    case .success:
+      logger.info("gang trial done", metadata: metadata)
+    case .failure(let error):
+      try fail(key, role, started, transport, error)
+    }
+  }
+
+  /// Rank 0 sends an epoch's metrics and waits for the decision: whether to go on.
+  private func reportEpoch(_ key: TrialKey, _ epoch: Int, _ metrics: [String: Double], _ transport: any ClientTransport) throws -> Bool {
+    try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
+    let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
+      if case .decision(let d) = m, d.key == key { return d }
+      return nil
+    }
+    return !stop.isRaised && decision?.verdict != .stop
+  }
+
+  /// Rank 0 reports `error` as the attempt's result; any other rank logs it.
+  private func fail(_ key: TrialKey, _ role: GangRole, _ started: ContinuousClock.Instant, _ transport: any ClientTransport, _ error: any Error) throws {
+    let runError = error as? TrialRunError
+    logger.warning("gang trial \(runError?.kind == .retry ? "interrupted" : "failed")", metadata: [
+      "trial": "\(key)", "rank": "\(role.rank)", "worker.id": "\(slotID)", "error": "\(error)",
+    ])
+    guard role.rank == 0 else { return }
+    try transport.send(.result(TrialResult(
+      key: key, status: runError?.status ?? .failed, metrics: [:], epochs: 0, seconds: (ContinuousClock.now - started).seconds,
+      error: "\(error)")))
+  }
+}

@@ -1,0 +1,118 @@
+import Foundation
+import HPOCore
+import HPOStore
+import HPOWire
+import Testing
+
+@testable import HPOCoordinator
+
+/// Gang trials (`resources.workers_per_trial`): formed from one slot of each
+/// of N distinct worker processes, all-or-nothing, one gang forming at a
+/// time and going first; started once every member joined; cancelled (the
+/// trial requeued, not failed) when one does not join in time.
+@Suite struct GangFormationTests {
+  typealias T = CoordinatorCoreTests
+
+  static func gangSpec(_ name: String = "gang", workers: Int = 2, trials: Int = 4) -> ExperimentSpec {
+    var spec = T.spec(name, trials: trials, parallel: 2)
+    spec.resources = ResourcesSpec(workersPerTrial: workers)
+    return spec
+  }
+
+  /// Sends `m` from `peer` and commits; the replies with their peers.
+  func send(_ core: CoordinatorCore, _ m: WireMessage, from peer: UInt8, at now: CoordinatorTime = T.t0) -> [CoordinatorCore.Outgoing] {
+    let replies = core.handle(Incoming(peer: PeerID([peer]), message: .success(m)), now: now)
+    #expect(throws: Never.self) { try core.flush() }
+    return replies
+  }
+
+  func hello(_ core: CoordinatorCore, _ slots: [(String, UInt8)]) {
+    for (slot, peer) in slots { _ = send(core, .hello(WorkerHello(workerID: slot, slots: 1, host: "h")), from: peer) }
+  }
+
+  func ask(_ core: CoordinatorCore, _ slot: String, peer: UInt8, at now: CoordinatorTime = T.t0) -> TrialAssignment? {
+    guard case .assignment(let a)? = send(core, .askForWork(WorkRequest(workerID: slot)), from: peer, at: now).first?.message else { return nil }
+    return a
+  }
+
+  func join(_ core: CoordinatorCore, _ a: TrialAssignment, _ slot: String, peer: UInt8) -> [CoordinatorCore.Outgoing] {
+    send(core, .gangJoin(GangJoin(key: a.key, workerID: slot, rank: a.gang!.rank, address: "tcp://127.0.0.1:\(4000 + Int(peer))")), from: peer)
+  }
+
+  @Test func aGang_takesOneSlotOfEachWorker_andStartsOnceAllJoined() throws {
+    let store = ExperimentStore.inMemory()
+    let core = try T.core(store)
+    hello(core, [("a-0", 1), ("a-1", 2), ("b-0", 3)])
+    #expect(T().submit(core, Self.gangSpec())?.accepted == true)
+    let rank0 = try #require(ask(core, "a-0", peer: 1))
+    #expect(rank0.gang == GangRole(rank: 0, size: 2))
+    #expect(ask(core, "a-1", peer: 2) == nil, "a second slot of worker a is not a second member, and no other gang forms meanwhile")
+    let rank1 = try #require(ask(core, "b-0", peer: 3))
+    #expect(rank1.key == rank0.key)
+    #expect(rank1.gang == GangRole(rank: 1, size: 2))
+    #expect(join(core, rank0, "a-0", peer: 1).isEmpty, "no start before every member joined")
+    let started = join(core, rank1, "b-0", peer: 3)
+    #expect(started.map(\.peer) == [PeerID([1]), PeerID([3])])
+    for out in started {
+      guard case .gangStart(let s) = out.message else { Issue.record("expected gangStart, got \(out.message)"); continue }
+      #expect(s.addresses == ["tcp://127.0.0.1:4001", "tcp://127.0.0.1:4003"])
+      #expect(s.deadlineMilliseconds == 10_000, "the lease duration")
+    }
+    // Rank 0 holds the lease and reports the result: one trial, one attempt.
+    _ = send(core, .result(TrialResult(key: rank0.key, status: .complete, metrics: ["value": 1], epochs: 0, seconds: 0.1)), from: 1)
+    let trials = try store.storedTrials(of: "gang")
+    #expect(trials.map(\.state) == [.complete])
+    #expect(trials[0].attempts == 1)
+    #expect(trials[0].worker == "a-0")
+  }
+
+  @Test func whileAGangForms_itGoesFirst_andSlotsItCannotUseRunOtherTrials() throws {
+    let core = try T.core(ExperimentStore.inMemory())
+    hello(core, [("a-0", 1), ("a-1", 2), ("b-0", 3), ("c-0", 4)])
+    #expect(T().submit(core, Self.gangSpec(workers: 3))?.accepted == true)
+    #expect(T().submit(core, T.spec("single", trials: 4, parallel: 4))?.accepted == true)
+    let rank0 = try #require(ask(core, "a-0", peer: 1))
+    #expect(rank0.gang?.size == 3)
+    let backfill = try #require(ask(core, "a-1", peer: 2), "worker a is in the gang: its other slot runs a single trial")
+    #expect(backfill.key.experiment == "single")
+    #expect(backfill.gang == nil)
+    #expect(ask(core, "b-0", peer: 3)?.gang == GangRole(rank: 1, size: 3), "the gang goes before the single experiment")
+    #expect(ask(core, "c-0", peer: 4)?.gang == GangRole(rank: 2, size: 3))
+  }
+
+  @Test func aGangNotJoinedInTime_isCancelled_andItsTrialRequeuedNotFailed() throws {
+    let store = ExperimentStore.inMemory()
+    let core = try T.core(store)
+    hello(core, [("a-0", 1), ("b-0", 2)])
+    #expect(T().submit(core, Self.gangSpec())?.accepted == true)
+    let rank0 = try #require(ask(core, "a-0", peer: 1))
+    let rank1 = try #require(ask(core, "b-0", peer: 2))
+    _ = join(core, rank0, "a-0", peer: 1)
+    // b-0 never joins (its worker froze): after the formation timeout both are told, and the trial waits again.
+    let later = T.t0.addingTimeInterval(31)
+    let cancels = try core.serveParked(now: later)
+    try core.flush()
+    #expect(cancels.map(\.peer) == [PeerID([1]), PeerID([2])])
+    guard case .gangCancel(let c)? = cancels.first?.message else { Issue.record("expected gangCancel, got \(cancels)"); return }
+    #expect(c.key == rank0.key)
+    #expect(c.reason == "1 of 2 members did not join within 30.0 seconds")
+    #expect(try store.storedTrials(of: "gang").map(\.state) == [.pending])
+    // A late join is told the gang is gone; the next gang forms for the same trial, as a new attempt.
+    guard case .gangCancel? = join(core, rank1, "b-0", peer: 2).first?.message else { Issue.record("a late join is cancelled"); return }
+    let again = try #require(ask(core, "b-0", peer: 2, at: later))
+    #expect(again.key.trial == rank0.key.trial)
+    #expect(again.key.attempt == 2)
+    #expect(again.gang?.rank == 0)
+  }
+
+  @Test func status_saysAGangWaitsForWorkers_whenTooFewAreConnected() throws {
+    let core = try T.core(ExperimentStore.inMemory())
+    hello(core, [("a-0", 1), ("a-1", 2)])
+    #expect(T().submit(core, Self.gangSpec(workers: 3))?.accepted == true)
+    #expect(ask(core, "a-0", peer: 1) == nil, "no slot is held for a gang that cannot form")
+    guard case .status(let s)? = send(core, .statusRequest(StatusRequest(experiment: "gang")), from: 9).first?.message else {
+      Issue.record("no status"); return
+    }
+    #expect(s.experiments.first?.waiting == "waiting for 3 workers to train a trial together (resources.workers_per_trial); have 1")
+  }
+}
