@@ -1,0 +1,86 @@
+import Foundation
+import Testing
+
+/// Gang trials (`resources.workers_per_trial`) with real coordinator and
+/// worker processes over real sockets: members find each other through the
+/// coordinator and all-reduce directly; a member that dies or stalls makes
+/// the others give up within the gang's deadline, and the trial runs again on
+/// a new gang, the budget exact.
+@Suite(.serialized) struct GangEndToEndTests {
+  static func gangExperiment(_ name: String, trials: Int, epochs: Int, seconds: Double) -> String {
+    """
+    {"name": "\(name)", "model": {"kind": "function", "function": "sleep", "epochs": \(epochs)},
+     "space": {"seconds": \(seconds), "gang_elements": 100003, "value": {"type": "float", "low": 0, "high": 1}},
+     "objective": {"metric": "value"},
+     "search": {"strategy": "random", "trials": \(trials), "parallel": 1, "seed": 5},
+     "resources": {"workers_per_trial": 2}}
+    """
+  }
+
+  static func finished(_ ts: [[String: Any]], _ count: Int) -> Bool {
+    ts.count == count && ts.allSatisfy { ["complete", "failed", "pruned"].contains($0["state"] as? String ?? "") }
+  }
+
+  @Test func gangsOfTwo_andSingleTrials_shareThreeWorkers_andBothExperimentsFinish() throws {
+    let c = try TestCoordinator(lease: 2)
+    let gang = try c.experiment("gang", Self.gangExperiment("gang", trials: 4, epochs: 3, seconds: 0.3))
+    let single = try c.experiment("single", """
+      {"name": "single", "model": {"kind": "function", "function": "sleep"},
+       "space": {"seconds": 0.05, "value": {"type": "float", "low": 0, "high": 1}},
+       "objective": {"metric": "value"}, "search": {"strategy": "random", "trials": 8, "parallel": 3, "seed": 6}}
+      """)
+    #expect(try c.run(["submit", gang, "--detach"]).exitCode == 0)
+    #expect(try c.run(["submit", single, "--detach"]).exitCode == 0)
+    let workers = try (1...3).map { try c.worker("w\($0)") }
+    #expect(try c.waitForTrials("gang", timeout: 90) { Self.finished($0, 4) })
+    #expect(try c.waitForTrials("single", timeout: 90) { Self.finished($0, 8) })
+    for t in try c.trials("gang") {
+      #expect(t["state"] as? String == "complete", "\(t)")
+      #expect(t["attempts"] as? Int == 1, "\(t)")
+      #expect(t["epochs"] as? Int == 3, "\(t)")
+      // Each epoch all-reduced 100,003 ones from each member: every element summed to the gang's size.
+      #expect((t["metrics"] as? [String: Any])?["gang_members"] as? Double == 2, "\(t)")
+    }
+    #expect(try c.trials("single").allSatisfy { $0["state"] as? String == "complete" })
+    for w in workers { w.stop() }
+  }
+
+  /// The member that is not rank 0 (rank 0 holds the lease) dies, or
+  /// stalls for longer than the gang's deadline (the 2 s lease): rank 0's
+  /// collective gives up naming it, the attempt ends as a retry, and the
+  /// trial runs again on the third worker. Every trial completes, once.
+  @Test(arguments: [SIGKILL, SIGSTOP])
+  func aMemberThatDiesOrStalls_endsTheAttempt_andTheTrialRunsAgainOnANewGang(_ sig: Int32) throws {
+    let c = try TestCoordinator(lease: 2)
+    let exp = try c.experiment("gang", Self.gangExperiment("gang", trials: 2, epochs: 40, seconds: 8))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    var workers = try ["a", "b"].map { try c.worker($0) }
+    var rank0 = ""
+    #expect(try c.waitForTrials("gang", timeout: 60) { ts in
+      guard let t = ts.first, t["state"] as? String == "running", let done = t["epochs"] as? Int, done >= 2 else { return false }
+      rank0 = t["worker"] as? String ?? ""
+      return true
+    })
+    let victim = try #require(workers.first { !rank0.hasPrefix(Self.id($0, in: c)) })
+    let spare = try c.worker("c")
+    victim.signal(sig)
+    #expect(try c.waitForTrials("gang", timeout: 120) { Self.finished($0, 2) })
+    let trials = try c.trials("gang")
+    #expect(trials.allSatisfy { $0["state"] as? String == "complete" }, "\(trials)")
+    #expect(trials.first?["attempts"] as? Int == 2, "the interrupted trial ran again, once: \(trials)")
+    #expect(trials.allSatisfy { ($0["metrics"] as? [String: Any])?["gang_members"] as? Double == 2 })
+    let survivor = try #require(workers.first { rank0.hasPrefix(Self.id($0, in: c)) })
+    #expect(survivor.standardError.contains("the gang broke"), "rank 0 says why its attempt ended:\n\(survivor.standardError)")
+    #expect(survivor.standardError.contains("rank 1 (tcp://127.0.0.1:"), "and names the member and its address")
+    if sig == SIGSTOP { victim.signal(SIGCONT) }
+    workers.append(spare)
+    for w in workers { w.stop() }
+  }
+
+  /// The `--id` a test worker was started with.
+  static func id(_ worker: LiveProcess, in c: TestCoordinator) -> String {
+    let arguments = worker.process.arguments ?? []
+    guard let i = arguments.firstIndex(of: "--id") else { return "?" }
+    return arguments[i + 1] + "-"
+  }
+}
