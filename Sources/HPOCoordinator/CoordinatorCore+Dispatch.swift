@@ -118,12 +118,9 @@ extension CoordinatorCore {
         lease.worker == worker && !(running?.experiment == name && running?.trial == number)
       }
       if let (number, lease) = held.min(by: { $0.key < $1.key }) {
-        var a = assignment(e, number: number, attempt: lease.attempt)
-        if e.spec.workersPerTrial > 1 {
-          // Rank 0 of a gang (a gang trial's lease is its rank 0's).
-          a.gang = GangRole(rank: 0, size: e.spec.workersPerTrial)
-        }
-        return a
+        let a = assignment(e, number: number, attempt: lease.attempt)
+        // A gang trial's lease is its rank 0's.
+        return e.spec.workersPerTrial > 1 ? GangFormation.share(of: a, rank: 0, size: e.spec.workersPerTrial) : a
       }
     }
     return nil

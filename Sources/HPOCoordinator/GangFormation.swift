@@ -33,10 +33,31 @@ struct GangFormation {
   /// Whether every member has come and joined.
   var isComplete: Bool { members.count == size && members.allSatisfy { $0.address != nil } }
 
-  /// The assignment of the member at `rank`.
+  /// The assignment of the member at `rank`, with its share of the data:
+  /// training shards `rank`, `rank + size`, `rank + 2·size`, … (fixed for the
+  /// trial); the validation shard only for rank 0, which evaluates; the
+  /// preprocessing and a resume checkpoint for every member.
   func assignment(rank: Int) -> TrialAssignment {
+    Self.share(of: assignment, rank: rank, size: size)
+  }
+
+  /// `assignment` as the member at `rank` of a gang of `size` gets it (see ``assignment(rank:)``).
+  static func share(of assignment: TrialAssignment, rank: Int, size: Int) -> TrialAssignment {
     var a = assignment
     a.gang = GangRole(rank: rank, size: size)
+    var trainIndex = 0
+    a.shards = []
+    for shard in assignment.shards {
+      switch shard.role {
+      case .train:
+        if trainIndex % size == rank { a.shards.append(shard) }
+        trainIndex += 1
+      case .validation:
+        if rank == 0 { a.shards.append(shard) }
+      default:
+        a.shards.append(shard)
+      }
+    }
     return a
   }
 

@@ -51,16 +51,8 @@ public enum RidgeSolver {
       guard xMean.allSatisfy(\.isFinite), yMean.allSatisfy(\.isFinite) else {
         throw ModelError(.invalidData, "ridge input contains NaN or infinite values")
       }
-      var (gram, rhs) = try centredNormalEquations(x, y, xMean: xMean, yMean: yMean)
-      gram.addToDiagonal(alpha)
-      var coefficients: Matrix<Double>
-      var method = Method.cholesky
-      // A Gram matrix that is not positive definite (collinear features) is solved by SVD instead,
-      // and the method used is reported.
-      if let factor = try? gram.cholesky(), reciprocalCondition(factor.lower) >= conditionLimit {
-        coefficients = try factor.solve(rhs)
-      } else {
-        method = .svd
+      let (gram, rhs) = try centredNormalEquations(x, y, xMean: xMean, yMean: yMean)
+      return try solve(gram: gram, rhs: rhs, alpha: alpha, xMean: xMean, yMean: yMean) { () throws -> Matrix<Double> in
         let xc = centred(x, xMean)
         let yc = centred(y, yMean)
         var stacked = Matrix<Double>(rows: n + d, columns: d)
@@ -71,19 +63,41 @@ public enum RidgeSolver {
           for j in 0..<d { e[(n + j) * d + j] = root }
         }
         target.modifyElements { e in e.replaceSubrange(0..<(n * t), with: yc.elements) }
-        coefficients = try stacked.leastSquaresSVD(target).solution
+        return try stacked.leastSquaresSVD(target).solution
       }
-      var intercepts = yMean
-      let w = coefficients.elements
-      for k in 0..<t {
-        var dotProduct = 0.0
-        for j in 0..<d { dotProduct += xMean[j] * w[j * t + k] }
-        intercepts[k] -= dotProduct
-      }
-      return Solution(coefficients: coefficients, intercepts: intercepts, method: method)
     } catch {
       throw ModelError.wrapping(error)
     }
+  }
+
+  /// W and b from the centred normal equations XcᵀXc (`gram`) and XcᵀYc
+  /// (`rhs`) and the column means: Cholesky of XcᵀXc + αI, or `svd()` when
+  /// that matrix is not positive definite or is ill-conditioned.
+  static func solve(
+    gram: Matrix<Double>, rhs: Matrix<Double>, alpha: Double, xMean: [Double], yMean: [Double],
+    svd: () throws -> Matrix<Double>
+  ) throws -> Solution {
+    let (d, t) = (gram.rows, rhs.columns)
+    var gram = gram
+    gram.addToDiagonal(alpha)
+    var coefficients: Matrix<Double>
+    var method = Method.cholesky
+    // A Gram matrix that is not positive definite (collinear features) is solved by SVD instead,
+    // and the method used is reported.
+    if let factor = try? gram.cholesky(), reciprocalCondition(factor.lower) >= conditionLimit {
+      coefficients = try factor.solve(rhs)
+    } else {
+      method = .svd
+      coefficients = try svd()
+    }
+    var intercepts = yMean
+    let w = coefficients.elements
+    for k in 0..<t {
+      var dotProduct = 0.0
+      for j in 0..<d { dotProduct += xMean[j] * w[j * t + k] }
+      intercepts[k] -= dotProduct
+    }
+    return Solution(coefficients: coefficients, intercepts: intercepts, method: method)
   }
 
   /// Centring loses about log₁₀(ρ) digits of XcᵀXc when it is formed as
@@ -120,8 +134,17 @@ public enum RidgeSolver {
       }
       return (gram, rhs)
     }
-    gram = Matrix(rows: d, columns: d)
-    rhs = Matrix(rows: d, columns: t)
+    return try centredBlocks(x, y, xMean: xMean, yMean: yMean)
+  }
+
+  /// XcᵀXc and XcᵀYc with X and Y centred explicitly, in blocks of 2048
+  /// rows (exact for any means, the rows' own or not); zeros for no rows.
+  static func centredBlocks(
+    _ x: Matrix<Double>, _ y: Matrix<Double>, xMean: [Double], yMean: [Double]
+  ) throws -> (Matrix<Double>, Matrix<Double>) {
+    let (d, t) = (x.columns, y.columns)
+    var gram = Matrix<Double>(rows: d, columns: d)
+    var rhs = Matrix<Double>(rows: d, columns: t)
     let blockRows = 2048
     var start = 0
     while start < x.rows {

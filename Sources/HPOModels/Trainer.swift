@@ -149,6 +149,13 @@ public enum Trainer {
     _ preprocessing: Preprocessing?, _ seed: UInt64
   ) throws(ModelError) -> TrainingOutcome {
     let x = Scoring.features(train, preprocessing: preprocessing, as: Double.self)
+    let y = ridgeTargets(train)
+    let solution = try RidgeSolver.fit(x, y, alpha: hyper.alpha)
+    return try ridgeOutcome(solution, resolved, task: train.task, classCount: train.classCount, validation, preprocessing, seed)
+  }
+
+  /// The one-hot (classification) or plain targets of `train`, as ridge fits them.
+  static func ridgeTargets<D: DataScalar>(_ train: Dataset<D>) -> Matrix<Double> {
     let targetCount = train.classCount ?? 1
     var y = Matrix<Double>(rows: train.rowCount, columns: targetCount)
     y.modifyElements { e in
@@ -158,13 +165,21 @@ public enum Trainer {
         e = train.labels
       }
     }
-    let solution = try RidgeSolver.fit(x, y, alpha: hyper.alpha)
+    return y
+  }
+
+  /// A fitted ridge model's checkpoint, validation metrics and measured costs.
+  static func ridgeOutcome<D: DataScalar>(
+    _ solution: RidgeSolver.Solution, _ resolved: Configuration, task: LearningTask, classCount: Int?,
+    _ validation: Dataset<D>, _ preprocessing: Preprocessing?, _ seed: UInt64
+  ) throws(ModelError) -> TrainingOutcome {
+    let (features, targetCount) = (solution.coefficients.rows, solution.coefficients.columns)
     let bias = matrix(1, targetCount, solution.intercepts)
     var checkpoint = ModelCheckpoint(
-      kind: .ridge, precision: .float64, task: train.task, classCount: train.classCount,
-      featureCount: x.columns, hyperparameters: resolved, seed: seed, epochsCompleted: 0, totalEpochs: 0,
+      kind: .ridge, precision: .float64, task: task, classCount: classCount,
+      featureCount: features, hyperparameters: resolved, seed: seed, epochsCompleted: 0, totalEpochs: 0,
       preprocessing: preprocessing, validationMetrics: [:], stepsCompleted: 0,
-      layerSizes: [x.columns, targetCount], activation: nil, targetShift: 0, targetScale: 1,
+      layerSizes: [features, targetCount], activation: nil, targetShift: 0, targetScale: 1,
       parameters: [Tensor(solution.coefficients), Tensor(bias)], optimizerKind: nil, optimizerStep: 0,
       optimizerFirst: [], optimizerSecond: [], lbfgs: nil)
     checkpoint.validationMetrics = try checkpoint.evaluate(validation)
@@ -177,7 +192,7 @@ public enum Trainer {
 
   // MARK: - Checks
 
-  private static func check<D: DataScalar>(
+  static func check<D: DataScalar>(
     train: Dataset<D>, validation: Dataset<D>, kind: ModelKind, preprocessing: Preprocessing?
   ) throws(ModelError) {
     guard train.rowCount >= 1, validation.rowCount >= 1, train.featureCount >= 1 else {

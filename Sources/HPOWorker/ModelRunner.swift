@@ -46,25 +46,10 @@ public struct ModelRunner: TrialRunner {
     _ a: TrialAssignment, shardFiles: [String: URL], report: (Int, [String: Double]) throws -> Bool,
     context: TrialContext, as: D.Type
   ) throws -> TrialRun {
-    func file(_ ref: ShardReference) throws -> URL {
-      guard let url = shardFiles[ref.sha256] else { throw TrialRunError("shard \(ref.sha256) is missing on this worker") }
-      return url
-    }
-    var trainShards: [Shard<D>] = []
-    var validation: Shard<D>?
-    var preprocessing: Preprocessing?
-    var resume: ModelCheckpoint?
-    for ref in a.shards {
-      let url = try file(ref)
-      switch ref.role {
-      case .train: trainShards.append(try ShardReader.read(path: url.path, as: D.self))
-      case .validation: validation = try ShardReader.read(path: url.path, as: D.self)
-      case .preprocessing: preprocessing = try Preprocessing(json: String(decoding: try Data(contentsOf: url), as: UTF8.self), file: url.path)
-      case .resume: resume = resumeCheckpoint(url, of: a)
-      case .code, .trainCSV, .validationCSV, .testCSV, .candidate: continue  // a command experiment's; never in a model's assignment
-      }
-    }
-    guard let validation, let first = trainShards.first else {
+    let inputs = try Self.inputs(a, shardFiles: shardFiles, as: D.self)
+    let (trainShards, preprocessing) = (inputs.train, inputs.preprocessing)
+    let resume = inputs.resume.flatMap { resumeCheckpoint($0, of: a) }
+    guard let validation = inputs.validation, let first = trainShards.first else {
       throw TrialRunError("the assignment has no training or validation data")
     }
     let features = first.featureCount
@@ -122,6 +107,33 @@ public struct ModelRunner: TrialRunner {
     metrics[Metric.trainSeconds.rawValue] = (ContinuousClock.now - started).seconds
     metrics[Metric.modelBytes.rawValue] = Double(outcome.checkpointBytes.count)
     return TrialRun(metrics: metrics, epochs: outcome.epochs, stopped: stopped, checkpoint: outcome.checkpointBytes)
+  }
+
+  /// What an assignment's shards hold for a model.
+  struct Inputs<D: DataScalar> {
+    var train: [Shard<D>] = []
+    var validation: Shard<D>?
+    var preprocessing: Preprocessing?
+    /// The file of an earlier attempt's checkpoint.
+    var resume: URL?
+  }
+
+  /// Reads the shards of `a` from `shardFiles` (by SHA-256).
+  /// - Throws: ``TrialRunError`` for a shard missing on this worker; the
+  ///   shard reader's errors for one that cannot be read.
+  static func inputs<D: DataScalar>(_ a: TrialAssignment, shardFiles: [String: URL], as: D.Type) throws -> Inputs<D> {
+    var inputs = Inputs<D>()
+    for ref in a.shards {
+      guard let url = shardFiles[ref.sha256] else { throw TrialRunError("shard \(ref.sha256) is missing on this worker") }
+      switch ref.role {
+      case .train: inputs.train.append(try ShardReader.read(path: url.path, as: D.self))
+      case .validation: inputs.validation = try ShardReader.read(path: url.path, as: D.self)
+      case .preprocessing: inputs.preprocessing = try Preprocessing(json: String(decoding: try Data(contentsOf: url), as: UTF8.self), file: url.path)
+      case .resume: inputs.resume = url
+      case .code, .trainCSV, .validationCSV, .testCSV, .candidate: continue  // a command experiment's; never in a model's assignment
+      }
+    }
+    return inputs
   }
 
   /// The earlier attempt's checkpoint in `url`, or `nil` (logged: the

@@ -24,6 +24,13 @@ extension SlotLoop {
       try fail(key, role, started, transport, TrialRunError("this worker has no peer transport for gang trials"))
       return
     }
+    let files: [String: URL]
+    do {
+      files = try fetchShards(a.shards, transport)
+    } catch {
+      try fail(key, role, started, transport, error)
+      return
+    }
     let listener: GangListener
     do {
       listener = try GangListener(transport: peers.transport, gangID: gangID, rank: role.rank, endpoint: peers.bindEndpoint)
@@ -55,25 +62,45 @@ extension SlotLoop {
     let gang = Gang(
       id: gangID, rank: role.rank, addresses: start.addresses, deadline: .milliseconds(start.deadlineMilliseconds),
       security: start.publicKeys.map(GangSecurity.init(publicKeys:)))
-    let outcome: Result<TrialRun, any Error>
+    // `nil`: a member other than rank 0 took part; rank 0 has the run.
+    let outcome: Result<TrialRun?, any Error>
     do {
       let communicator = try GangCommunicator(gang: gang, listener: listener)
       defer { communicator.close() }
-      outcome = .success(try GangFunctionRunner.run(a, communicator: communicator) { epoch, metrics in
-        try reportEpoch(key, epoch, metrics, transport)
-      })
+      switch a.model.kind {
+      case .function:
+        outcome = .success(try GangFunctionRunner.run(a, communicator: communicator) { epoch, metrics in
+          try reportEpoch(key, epoch, metrics, transport)
+        })
+      case .ridge:
+        outcome = .success(try GangRidgeRunner.run(a, shardFiles: files, communicator: communicator))
+      case .softmax, .mlp, .command:
+        outcome = .failure(TrialRunError("model kind \(a.model.kind.rawValue) cannot be trained by a gang yet"))
+      }
     } catch let error as CollectiveError {
       outcome = .failure(TrialRunError("the gang broke: \(error)", kind: .retry))
     } catch {
       outcome = .failure(error)
     }
     switch outcome {
-    case .success(let run) where role.rank == 0:
+    case .success(let run?) where role.rank == 0:
       let seconds = (ContinuousClock.now - started).seconds
+      let checkpoint = run.stopped ? nil : run.checkpoint
       try transport.send(.result(TrialResult(
-        key: key, status: run.stopped ? .stopped : .complete, metrics: run.metrics, epochs: run.epochs, seconds: seconds)))
+        key: key, status: run.stopped ? .stopped : .complete, metrics: run.metrics, epochs: run.epochs, seconds: seconds,
+        hasCheckpoint: checkpoint != nil)))
+      if let checkpoint {
+        // After the result, as a trial run alone sends it.
+        _ = try sendCheckpoint(
+          key: key, sha256: SHA256Hex.of(checkpoint), total: checkpoint.count, awaitLast: false, transport, send: transport.send
+        ) { offset, count in Array(checkpoint[offset..<(offset + count)]) }
+      }
       logger.info("trial done", metadata: metadata.merging(["stopped": "\(run.stopped)", "seconds": "\(seconds)"]) { $1 })
-    case .success:
+    case .success(let run):
+      guard role.rank != 0 || run != nil else {
+        try fail(key, role, started, transport, TrialRunError("rank 0 of the gang ended without a model"))
+        return
+      }
       logger.info("gang trial done", metadata: metadata)
     case .failure(let error):
       try fail(key, role, started, transport, error)

@@ -292,7 +292,7 @@ struct SlotLoop {
   /// Local files for every shard, fetched from the coordinator when missing
   /// (in chunks, written to the cache as they come) and verified against
   /// their hash before use.
-  private func fetchShards(_ shards: [ShardReference], _ transport: any ClientTransport) throws -> [String: URL] {
+  func fetchShards(_ shards: [ShardReference], _ transport: any ClientTransport) throws -> [String: URL] {
     var files: [String: URL] = [:]
     for shard in shards {
       let url = service.options.cacheDirectory.appendingPathComponent(shard.sha256)
@@ -387,7 +387,7 @@ struct SlotLoop {
   /// - Returns: true when the coordinator answered (it kept the checkpoint,
   ///   or refused it: logged); false when it did not answer within 60 s
   ///   (logged; the caller may send it again later).
-  private func sendCheckpoint(
+  func sendCheckpoint(
     key: TrialKey, sha256: String, total: Int, awaitLast: Bool, _ transport: any ClientTransport,
     send: (WireMessage) throws -> Void, read: (Int, Int) throws -> [UInt8]
   ) throws -> Bool {

@@ -192,7 +192,9 @@ import Testing
     ErrorCase("an NSGA-II mutation probability above 1", base.with("search", #"{"strategy": "nsga2", "trials": 10, "nsga2": {"mutation_probability": 1.5}}"#),
               at: "1.5", "error: search.nsga2.mutation_probability: 1.5 is out of range; accepted: a number from 0 to 1"),
     ErrorCase("a gang for a model without a gang runner", base.with("resources", #"{"workers_per_trial": 2}"#),
-              at: #""workers_per_trial": ^2"#, "error: resources.workers_per_trial: model kind mlp cannot be trained by a gang of 2 workers yet; accepted: 1, or model kind \"function\" (gangs of 2 to 256)"),
+              at: #""workers_per_trial": ^2"#, "error: resources.workers_per_trial: model kind mlp cannot be trained by a gang of 2 workers yet; accepted: 1, or model kind \"ridge\" or \"function\" (gangs of 2 to 256)"),
+    ErrorCase("a gang larger than the training shards", base.with("model", #"{"kind": "ridge"}"#).with("space", #"{"alpha": 1.0}"#).with("resources", #"{"workers_per_trial": 2}"#),
+              at: #""workers_per_trial": ^2"#, "error: resources.workers_per_trial: a gang of 2 workers needs at least 2 training shards, one or more for each member; data.shards is 1; accepted: workers_per_trial from 1 to 1, or data.shards of 2 or more"),
     ErrorCase("a gang of no workers", base.with("resources", #"{"workers_per_trial": 0}"#),
               at: #""workers_per_trial": ^0"#, "error: resources.workers_per_trial: 0 is out of range; accepted: an integer from 1 to 256"),
   ]

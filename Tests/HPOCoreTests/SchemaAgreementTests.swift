@@ -214,6 +214,11 @@ import Testing
       "space": #"{"seconds": 0.01, "value": {"type": "float", "low": 0, "high": 1}}"#,
       "objective": #"{"metric": "value"}"#, "resources": #"{"workers_per_trial": 3}"#,
     ])),
+    Case("ridge trained by a gang of 2 workers on 4 shards", .accept, experiment([
+      "data": #"{"path": "data.csv", "task": "regression", "shards": 4}"#, "model": #"{"kind": "ridge"}"#,
+      "space": #"{"alpha": {"type": "float", "low": 0.01, "high": 10, "log": true}}"#, "objective": #"{"metric": "rmse"}"#,
+      "resources": #"{"workers_per_trial": 2}"#,
+    ])),
     Case("built-in model with one worker per trial, written out", .accept, experiment(["resources": #"{"workers_per_trial": 1}"#])),
   ]
 

@@ -84,3 +84,50 @@ import Testing
     return arguments[i + 1] + "-"
   }
 }
+
+/// Ridge trained by a gang of 3 (`hpo run --workers 3`), each member holding
+/// a third of the training shards, equals the single-worker run of the same
+/// search: every trial's validation metrics within 1e-6 relative, and the
+/// winner released and packaged the same way.
+@Suite struct GangRidgeEndToEndTests {
+  static func experiment(_ name: String, workers: Int) -> String {
+    """
+    {"name": "\(name)", "data": {"path": "diabetes.csv", "label": "target", "task": "regression",
+                         "split": {"validation": 0.2, "test": 0.2, "seed": 0}, "shards": 5},
+     "model": {"kind": "ridge"},
+     "space": {"alpha": {"type": "float", "low": 1e-4, "high": 100, "log": true}},
+     "objective": {"metric": "rmse"},
+     "search": {"strategy": "random", "trials": 4, "parallel": 1, "seed": 3},
+     "validation": {"gates": [{"metric": "r2", "min": 0.3}]},
+     "output": {"dir": "out/\(name)", "keep_top": 1},
+     "resources": {"workers_per_trial": \(workers)}}
+    """
+  }
+
+  @Test func aGangOfThree_trainsTheSameRidgeModelsAsOneWorker() throws {
+    let directory = try HPOProcess.temporaryDirectory()
+    try FileManager.default.copyItem(
+      at: HPOProcess.repository.appendingPathComponent("Experiments/data/diabetes.csv"),
+      to: directory.appendingPathComponent("diabetes.csv"))
+    var metrics: [String: [[String: Double]]] = [:]
+    for (name, workers) in [("single", 1), ("gang", 3)] {
+      let path = directory.appendingPathComponent("\(name).json").path
+      try Self.experiment(name, workers: workers).write(toFile: path, atomically: true, encoding: .utf8)
+      let run = try HPOProcess.run(["run", path, "--workers", "3"], in: directory)
+      #expect(run.exitCode == 0, "\(name): \(run.standardError)")
+      #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/\(name)/package/manifest.json").path))
+      let trials = try HPOProcess.run(["trials", name, "--store", directory.appendingPathComponent("out/\(name)/store.sqlite").path, "--format", "json"], in: directory)
+      metrics[name] = trials.standardOutput.split(separator: "\n").compactMap {
+        (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["metrics"] as? [String: Double]
+      }
+    }
+    let single = try #require(metrics["single"]), gang = try #require(metrics["gang"])
+    #expect(single.count == 4 && gang.count == 4)
+    for (s, g) in zip(single, gang) {
+      for name in ["rmse", "mae", "r2"] {
+        let a = try #require(s[name]), b = try #require(g[name])
+        #expect(abs(a - b) <= 1e-6 * abs(a), "\(name): one worker \(a), a gang of 3 \(b)")
+      }
+    }
+  }
+}

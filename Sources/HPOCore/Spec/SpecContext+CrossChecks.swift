@@ -10,6 +10,7 @@ extension SpecContext {
     checkEarlyStopping(spec)
     checkCommandRelease(spec)
     checkObjectives(spec)
+    checkGang(spec)
     if spec.search.parallel > spec.search.trials {
       diagnostics.warning("search.parallel", position("search", "parallel"),
                           "\(spec.search.parallel) parallel trials but only \(spec.search.trials) trials; at most \(spec.search.trials) will run at once")

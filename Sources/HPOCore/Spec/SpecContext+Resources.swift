@@ -1,12 +1,14 @@
 extension SpecContext {
   /// The largest gang (`resources.workers_per_trial`).
   static let maxWorkersPerTrial = 256
+  /// The model kinds a gang of more than one worker trains.
+  static let gangKinds: Set<ModelKind> = [.function, .ridge]
 
   /// `resources`: `{"slots_per_trial": K, "workers_per_trial": N}`. K from 1
   /// to 1024, more than one only for a command (a built-in model trains on one
-  /// thread). N from 1 to 256, more than one only for model kind `function`
-  /// (a gang: the data-parallel ridge, softmax and mlp runners are not built
-  /// yet), and never with K above 1.
+  /// thread). N from 1 to 256, more than one only for the kinds a gang can
+  /// train (``gangKinds``: the data-parallel softmax and mlp runners are not
+  /// built yet), and never with K above 1.
   func resources(_ node: SpecNode, kind: ModelKind?) -> ResourcesSpec? {
     guard let r = ObjectReader(
       node, accepting: ["slots_per_trial", "workers_per_trial"], diagnostics,
@@ -27,8 +29,8 @@ extension SpecContext {
     var workers: Int?
     if let workersNode = r.optional("workers_per_trial") {
       guard let n = diagnostics.int(workersNode, min: 1, max: Self.maxWorkersPerTrial) else { return nil }
-      if n > 1, let kind, kind != .function {
-        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of \(n) workers yet; accepted: 1, or model kind \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
+      if n > 1, let kind, !Self.gangKinds.contains(kind) {
+        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of \(n) workers yet; accepted: 1, or model kind \"ridge\" or \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
         return nil
       }
       if n > 1, slots > 1 {
@@ -38,5 +40,14 @@ extension SpecContext {
       workers = n
     }
     return ResourcesSpec(slotsPerTrial: slots, workersPerTrial: workers)
+  }
+
+  /// A gang's members each hold their own training shards: N at most `data.shards`.
+  func checkGang(_ spec: ExperimentSpec) {
+    let n = spec.workersPerTrial
+    guard n > 1, let data = spec.data, n > data.shards else { return }
+    diagnostics.error(
+      "resources.workers_per_trial", position("resources", "workers_per_trial"),
+      "a gang of \(n) workers needs at least \(n) training shards, one or more for each member; data.shards is \(data.shards); accepted: workers_per_trial from 1 to \(data.shards), or data.shards of \(n) or more")
   }
 }
