@@ -28,6 +28,8 @@ extension IterativeRun {
   ) throws -> LBFGSState.Evaluation {
     unflatten(point)
     let n = x.rows
+    // A gang member's rows are a part of the whole: the loss and gradient are means over every member's rows.
+    let normalizer = parallel?.totalRows ?? n
     let order = Array(0..<n)
     var gradient = [Double](repeating: 0, count: point.count)
     var total = 0.0
@@ -42,7 +44,7 @@ extension IterativeRun {
         if task == .classification { ws.labels[t] = classes[i] } else { ws.targets[t] = targets[i] }
       }
       try network.forward(ws, rng: &rng)
-      total += network.loss(ws, normalizer: n)
+      total += network.loss(ws, normalizer: normalizer)
       try network.backward(ws, l2: 0)
       var offset = 0
       for g in ws.gradients {
@@ -52,6 +54,13 @@ extension IterativeRun {
         }
       }
       start = range.upperBound
+    }
+    if let parallel {
+      // Summed over the gang in a fixed order: every member gets the same bits and takes the same step.
+      var sums = [total] + gradient
+      try parallel.sum(&sums)
+      total = sums[0]
+      gradient = Array(sums.dropFirst())
     }
     // L2 on the weights (even-indexed tensors), computed on the held values.
     let held = flatten()
@@ -63,7 +72,7 @@ extension IterativeRun {
       }
       offset += count
     }
-    let dataLoss = total / Double(n)
+    let dataLoss = total / Double(normalizer)
     return .init(point: held, objective: dataLoss + network.penalty(l2: hyper.l2), dataLoss: dataLoss, gradient: gradient)
   }
 

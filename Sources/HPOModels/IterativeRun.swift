@@ -32,6 +32,8 @@ struct IterativeRun<S: ModelScalar> {
   var lastMetrics: [Metric: Double] = [:]
   /// `params` and `latency_ms` (``InferenceProbe``), measured after the first epoch of a run.
   var measured: [Metric: Double] = [:]
+  /// Set on a member of a gang: its full-batch sums are summed over the gang.
+  var parallel: DataParallelRun?
 
   /// A fresh run: initial weights from the seed, zero optimizer state,
   /// regression targets standardised on `trainLabels`.
@@ -118,6 +120,8 @@ struct IterativeRun<S: ModelScalar> {
         } else {
           loss = try miniBatchEpoch(epoch, x, classes, targets, &workspaces)
         }
+      } catch let error as DataParallelRun.Failure {
+        throw ModelError(.collective, "\(error.underlying)")
       } catch {
         throw ModelError.wrapping(error)
       }
@@ -127,8 +131,10 @@ struct IterativeRun<S: ModelScalar> {
           .diverged,
           "the training loss became \(loss) in epoch \(epoch + 1) (learning_rate \(hyper.learningRate), optimizer \(hyper.optimizer.rawValue)); try a smaller learning_rate")
       }
-      lastMetrics = try evaluate(vx, validationLabels)
-      if measured.isEmpty { measured = try InferenceProbe.measure(network, rows: vx) }
+      if parallel?.evaluates ?? true {
+        lastMetrics = try evaluate(vx, validationLabels)
+        if measured.isEmpty { measured = try InferenceProbe.measure(network, rows: vx) }
+      }
       let report = EpochReport(
         epoch: epochsCompleted, totalEpochs: totalEpochs, trainingLoss: loss, metrics: lastMetrics,
         seconds: (clock.now - started).seconds, measured: measured)
@@ -138,7 +144,7 @@ struct IterativeRun<S: ModelScalar> {
       }
       if !onEpoch(report) { return (history, epochsCompleted < totalEpochs) }
     }
-    if history.isEmpty && lastMetrics.isEmpty { lastMetrics = try evaluate(vx, validationLabels) }
+    if history.isEmpty && lastMetrics.isEmpty && parallel?.evaluates ?? true { lastMetrics = try evaluate(vx, validationLabels) }
     return (history, false)
   }
 

@@ -30,6 +30,9 @@ public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A checkpoint cannot resume this run (different model, task, data
     /// shape or precision).
     case checkpointMismatch = "checkpoint_mismatch"
+    /// A sum with the other members of a gang failed (a member died,
+    /// stalled or cannot be reached): the message is the collective's error.
+    case collective
   }
 
   /// The kind of failure.

@@ -28,3 +28,81 @@ extension Trainer {
     return try ridgeOutcome(solution, resolved, task: train.task, classCount: train.classCount, validation, preprocessing, seed)
   }
 }
+
+extension Trainer {
+  /// Softmax trained by a gang with L-BFGS: every iteration's full-batch
+  /// loss and gradient are summed over the members' rows (`allReduce`,
+  /// the same bits on every member), so each member takes the same steps:
+  /// the same iterates as one worker on all the rows, up to the order of
+  /// floating-point summation. Each member passes only its own training
+  /// rows; `train.classCount` must be the gang's.
+  ///
+  /// Every member calls `onEpoch` after each iteration (an epoch); only the
+  /// member given `validation` (rank 0) evaluates, so the others' reports
+  /// carry no metrics, and only it gets the outcome (the others: `nil`).
+  /// `onEpoch` must return the same answer on every member (the caller
+  /// broadcasts rank 0's). `checkpoint` resumes every member from the same
+  /// state; `checkpoints` is for rank 0.
+  /// - Throws: ``ModelError``: as the single-member form; `.unsupported` for
+  ///   a model other than softmax or an optimizer other than lbfgs (a gang
+  ///   does not train them yet); `.collective` when a sum over the gang failed.
+  public static func trainIterativeDataParallel<D: DataScalar>(
+    model: ModelSpec, configuration: Configuration, train: Dataset<D>, validation: Dataset<D>?,
+    preprocessing: Preprocessing?, seed: UInt64, epochs: Int?, resumingFrom checkpoint: ModelCheckpoint?,
+    checkpoints: PeriodicCheckpoints?, allReduce: @escaping AllReduceSum, onEpoch: (EpochReport) -> Bool
+  ) throws(ModelError) -> TrainingOutcome? {
+    let hyper = try Hyperparameters.resolve(kind: model.kind, configuration: configuration)
+    guard model.kind == .softmax, hyper.optimizer == .lbfgs else {
+      throw ModelError(
+        .unsupported,
+        "a gang trains softmax with optimizer lbfgs only so far; got \(model.kind.rawValue) with optimizer \(hyper.optimizer.rawValue)")
+    }
+    let resolved = hyper.configuration(for: model.kind)
+    if let p = preprocessing, p.standardization.means.count != train.featureCount {
+      throw ModelError(.invalidData, "the preprocessing was fitted on \(p.standardization.means.count) features but the data has \(train.featureCount)")
+    }
+    if let validation { try check(train: validation, validation: validation, kind: model.kind, preprocessing: preprocessing) }
+    let totalEpochs = epochs ?? model.epochs ?? Hyperparameters.defaultEpochs
+    var rows = [Double(train.rowCount)]
+    do { try allReduce(&rows) } catch { throw ModelError(.collective, "\(error)") }
+    let parallel = DataParallelRun(allReduce: allReduce, totalRows: Int(rows[0]), evaluates: validation != nil)
+    guard parallel.totalRows >= 1 else { throw ModelError(.invalidData, "the gang holds no training rows") }
+    switch model.precision {
+    case .float32:
+      return try iterateDataParallel(
+        Float.self, model.kind, hyper, resolved, train, validation, preprocessing, seed, totalEpochs, checkpoint, checkpoints, parallel, onEpoch)
+    case .float64:
+      return try iterateDataParallel(
+        Double.self, model.kind, hyper, resolved, train, validation, preprocessing, seed, totalEpochs, checkpoint, checkpoints, parallel, onEpoch)
+    }
+  }
+
+  private static func iterateDataParallel<S: ModelScalar, D: DataScalar>(
+    _: S.Type, _ kind: ModelKind, _ hyper: Hyperparameters, _ resolved: Configuration, _ train: Dataset<D>,
+    _ validation: Dataset<D>?, _ preprocessing: Preprocessing?, _ seed: UInt64, _ totalEpochs: Int,
+    _ checkpoint: ModelCheckpoint?, _ checkpoints: PeriodicCheckpoints?, _ parallel: DataParallelRun,
+    _ onEpoch: (EpochReport) -> Bool
+  ) throws(ModelError) -> TrainingOutcome? {
+    let x = Scoring.features(train, preprocessing: preprocessing, as: S.self)
+    let vx = validation.map { Scoring.features($0, preprocessing: preprocessing, as: S.self) } ?? Matrix<S>(rows: 0, columns: x.columns)
+    var run: IterativeRun<S>
+    if let checkpoint {
+      try checkResumable(
+        checkpoint, kind: kind, precision: S.precision, configuration: resolved, seed: seed, train: train, preprocessing: preprocessing)
+      run = try IterativeRun(resuming: checkpoint, hyper: hyper, totalEpochs: totalEpochs)
+    } else {
+      run = IterativeRun(
+        kind: kind, hyper: hyper, seed: seed, totalEpochs: totalEpochs, task: train.task, classCount: train.classCount,
+        featureCount: x.columns, preprocessing: preprocessing, trainLabels: train.labels)
+    }
+    run.parallel = parallel
+    let (history, stopped) = try run.run(
+      train: x, labels: train.labels, validation: vx, validationLabels: validation?.labels ?? [], checkpoints: checkpoints,
+      configuration: resolved, onEpoch: onEpoch)
+    guard parallel.evaluates else { return nil }
+    let measured = run.measured.isEmpty ? try InferenceProbe.measure(run.network, rows: vx) : run.measured
+    return TrainingOutcome(
+      metrics: run.lastMetrics, measured: measured, epochs: run.epochsCompleted, stoppedEarly: stopped, history: history,
+      checkpoint: run.checkpoint(configuration: resolved), seconds: 0)
+  }
+}

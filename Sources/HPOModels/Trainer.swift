@@ -229,7 +229,7 @@ public enum Trainer {
     }
   }
 
-  private static func checkResumable<D: DataScalar>(
+  static func checkResumable<D: DataScalar>(
     _ c: ModelCheckpoint, kind: ModelKind, precision: Precision, configuration: Configuration, seed: UInt64,
     train: Dataset<D>, preprocessing: Preprocessing?
   ) throws(ModelError) {

@@ -1,6 +1,7 @@
 import Foundation
 import HPOCollectives
 import HPOCore
+import HPOModels
 import HPOWire
 import Logging
 
@@ -74,11 +75,23 @@ extension SlotLoop {
         })
       case .ridge:
         outcome = .success(try GangRidgeRunner.run(a, shardFiles: files, communicator: communicator))
-      case .softmax, .mlp, .command:
+      case .softmax:
+        outcome = .success(try GangSoftmaxRunner(logger: logger).run(
+          a, shardFiles: files, communicator: communicator,
+          report: { epoch, metrics in try reportEpoch(key, epoch, metrics, transport) },
+          sendCheckpoint: { bytes in
+            // Before the epoch's report, as a trial run alone sends it; a refusal is the coordinator's to log.
+            _ = try sendCheckpoint(
+              key: key, sha256: SHA256Hex.of(bytes), total: bytes.count, awaitLast: false, transport, send: transport.send
+            ) { offset, count in Array(bytes[offset..<(offset + count)]) }
+          }))
+      case .mlp, .command:
         outcome = .failure(TrialRunError("model kind \(a.model.kind.rawValue) cannot be trained by a gang yet"))
       }
     } catch let error as CollectiveError {
       outcome = .failure(TrialRunError("the gang broke: \(error)", kind: .retry))
+    } catch let error as ModelError where error.code == .collective {
+      outcome = .failure(TrialRunError("the gang broke: \(error.message)", kind: .retry))
     } catch {
       outcome = .failure(error)
     }

@@ -85,34 +85,39 @@ import Testing
   }
 }
 
-/// Ridge trained by a gang of 3 (`hpo run --workers 3`), each member holding
-/// a third of the training shards, equals the single-worker run of the same
-/// search: every trial's validation metrics within 1e-6 relative, and the
-/// winner released and packaged the same way.
-@Suite struct GangRidgeEndToEndTests {
-  static func experiment(_ name: String, workers: Int) -> String {
-    """
-    {"name": "\(name)", "data": {"path": "diabetes.csv", "label": "target", "task": "regression",
-                         "split": {"validation": 0.2, "test": 0.2, "seed": 0}, "shards": 5},
-     "model": {"kind": "ridge"},
-     "space": {"alpha": {"type": "float", "low": 1e-4, "high": 100, "log": true}},
-     "objective": {"metric": "rmse"},
-     "search": {"strategy": "random", "trials": 4, "parallel": 1, "seed": 3},
-     "validation": {"gates": [{"metric": "r2", "min": 0.3}]},
-     "output": {"dir": "out/\(name)", "keep_top": 1},
-     "resources": {"workers_per_trial": \(workers)}}
-    """
+/// Ridge and softmax (L-BFGS) trained by a gang of 3 (`hpo run --workers
+/// 3`), each member holding a third of the training shards, equal the
+/// single-worker run of the same search: every trial's validation metrics
+/// within 1e-6 relative, and the winner released and packaged the same way.
+@Suite struct GangModelEndToEndTests {
+  static func experiment(_ name: String, kind: String, workers: Int) -> String {
+    let (data, model, space, metric, gate) = kind == "ridge"
+      ? (#""path": "diabetes.csv", "label": "target", "task": "regression""#, #"{"kind": "ridge"}"#,
+         #"{"alpha": {"type": "float", "low": 1e-4, "high": 100, "log": true}}"#, "rmse", #"{"metric": "r2", "min": 0.3}"#)
+      : (#""path": "iris.csv", "task": "classification""#, #"{"kind": "softmax", "epochs": 30, "precision": "float64"}"#,
+         #"{"l2": {"type": "float", "low": 1e-6, "high": 0.1, "log": true}, "optimizer": "lbfgs"}"#, "log_loss",
+         #"{"metric": "accuracy", "min": 0.8}"#)
+    return """
+      {"name": "\(name)", "data": {\(data), "split": {"validation": 0.2, "test": 0.2, "seed": 0}, "shards": 5},
+       "model": \(model), "space": \(space), "objective": {"metric": "\(metric)"},
+       "search": {"strategy": "random", "trials": 4, "parallel": 1, "seed": 3},
+       "validation": {"gates": [\(gate)]},
+       "output": {"dir": "out/\(name)", "keep_top": 1},
+       "resources": {"workers_per_trial": \(workers)}}
+      """
   }
 
-  @Test func aGangOfThree_trainsTheSameRidgeModelsAsOneWorker() throws {
+  @Test(arguments: ["ridge", "softmax"])
+  func aGangOfThree_trainsTheSameModelsAsOneWorker(_ kind: String) throws {
     let directory = try HPOProcess.temporaryDirectory()
-    try FileManager.default.copyItem(
-      at: HPOProcess.repository.appendingPathComponent("Experiments/data/diabetes.csv"),
-      to: directory.appendingPathComponent("diabetes.csv"))
+    for file in ["diabetes.csv", "iris.csv"] {
+      try FileManager.default.copyItem(
+        at: HPOProcess.repository.appendingPathComponent("Experiments/data/\(file)"), to: directory.appendingPathComponent(file))
+    }
     var metrics: [String: [[String: Double]]] = [:]
     for (name, workers) in [("single", 1), ("gang", 3)] {
       let path = directory.appendingPathComponent("\(name).json").path
-      try Self.experiment(name, workers: workers).write(toFile: path, atomically: true, encoding: .utf8)
+      try Self.experiment(name, kind: kind, workers: workers).write(toFile: path, atomically: true, encoding: .utf8)
       let run = try HPOProcess.run(["run", path, "--workers", "3"], in: directory)
       #expect(run.exitCode == 0, "\(name): \(run.standardError)")
       #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/\(name)/package/manifest.json").path))
@@ -124,10 +129,35 @@ import Testing
     let single = try #require(metrics["single"]), gang = try #require(metrics["gang"])
     #expect(single.count == 4 && gang.count == 4)
     for (s, g) in zip(single, gang) {
-      for name in ["rmse", "mae", "r2"] {
+      for name in kind == "ridge" ? ["rmse", "mae", "r2"] : ["log_loss", "accuracy"] {
         let a = try #require(s[name]), b = try #require(g[name])
         #expect(abs(a - b) <= 1e-6 * abs(a), "\(name): one worker \(a), a gang of 3 \(b)")
       }
     }
+  }
+
+  /// ASHA judges a gang trial by rank 0's reports and stops it like any
+  /// other: rank 0 broadcasts the stop, and every member ends the trial.
+  @Test func asha_stopsGangTrials() throws {
+    let directory = try HPOProcess.temporaryDirectory()
+    let path = directory.appendingPathComponent("asha.json").path
+    try """
+      {"name": "asha", "model": {"kind": "function", "function": "sleep", "epochs": 9},
+       "space": {"seconds": 0.18, "gang_elements": 16, "value": {"type": "float", "low": 0, "high": 1}},
+       "objective": {"metric": "value"}, "search": {"strategy": "random", "trials": 12, "parallel": 1, "seed": 2},
+       "early_stopping": {"scheduler": "asha", "min_epochs": 1, "reduction_factor": 3},
+       "resources": {"workers_per_trial": 2}}
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let run = try HPOProcess.run(["run", path, "--workers", "2"], in: directory, timeout: 120)
+    #expect(run.exitCode == 0, "\(run.standardError)")
+    let trials = try HPOProcess.run(["trials", "asha", "--store", directory.appendingPathComponent("runs/asha/store.sqlite").path, "--format", "json"], in: directory)
+    let states = trials.standardOutput.split(separator: "\n").compactMap {
+      (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+    }
+    #expect(states.count == 12)
+    let pruned = states.filter { $0["state"] as? String == "pruned" }
+    #expect(!pruned.isEmpty, "ASHA stopped no gang trial: \(states.map { $0["state"] ?? "?" })")
+    #expect(pruned.allSatisfy { ($0["epochs"] as? Int ?? 9) < 9 })
+    #expect(states.allSatisfy { ["complete", "pruned"].contains($0["state"] as? String ?? "") })
   }
 }

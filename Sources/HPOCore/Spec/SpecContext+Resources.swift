@@ -2,7 +2,7 @@ extension SpecContext {
   /// The largest gang (`resources.workers_per_trial`).
   static let maxWorkersPerTrial = 256
   /// The model kinds a gang of more than one worker trains.
-  static let gangKinds: Set<ModelKind> = [.function, .ridge]
+  static let gangKinds: Set<ModelKind> = [.function, .ridge, .softmax]
 
   /// `resources`: `{"slots_per_trial": K, "workers_per_trial": N}`. K from 1
   /// to 1024, more than one only for a command (a built-in model trains on one
@@ -30,7 +30,7 @@ extension SpecContext {
     if let workersNode = r.optional("workers_per_trial") {
       guard let n = diagnostics.int(workersNode, min: 1, max: Self.maxWorkersPerTrial) else { return nil }
       if n > 1, let kind, !Self.gangKinds.contains(kind) {
-        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of \(n) workers yet; accepted: 1, or model kind \"ridge\" or \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
+        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of \(n) workers yet; accepted: 1, or model kind \"ridge\", \"softmax\" (with optimizer lbfgs) or \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
         return nil
       }
       if n > 1, slots > 1 {
@@ -45,7 +45,14 @@ extension SpecContext {
   /// A gang's members each hold their own training shards: N at most `data.shards`.
   func checkGang(_ spec: ExperimentSpec) {
     let n = spec.workersPerTrial
-    guard n > 1, let data = spec.data, n > data.shards else { return }
+    guard n > 1 else { return }
+    if spec.model.kind == .softmax, spec.space["optimizer"]?.domain != .fixed(.string("lbfgs")) {
+      // Full-batch L-BFGS sums exactly over the gang; the mini-batch optimizers are the MLP rule, not built yet.
+      diagnostics.error(
+        "resources.workers_per_trial", position("resources", "workers_per_trial"),
+        "a gang of \(n) workers trains softmax with optimizer lbfgs only so far; accepted: \"optimizer\": \"lbfgs\" in the space, or workers_per_trial 1")
+    }
+    guard let data = spec.data, n > data.shards else { return }
     diagnostics.error(
       "resources.workers_per_trial", position("resources", "workers_per_trial"),
       "a gang of \(n) workers needs at least \(n) training shards, one or more for each member; data.shards is \(data.shards); accepted: workers_per_trial from 1 to \(data.shards), or data.shards of \(n) or more")
