@@ -119,7 +119,10 @@ let package = Package(
     // and the web page, its assets compiled in (Assets/embed.py writes them as Swift literals).
     .target(
       name: "HPODashboard",
-      dependencies: ["HPOCore", "HPOStore", .product(name: "FlyingFox", package: "FlyingFox")],
+      dependencies: [
+        "HPOCore", "HPOStore", .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ],
       exclude: ["Assets"]),
 
     // The process manager of `hpo run`: starts, watches, restarts and stops its children.

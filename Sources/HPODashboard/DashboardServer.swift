@@ -39,7 +39,8 @@ public final class DashboardServer: Sendable {
       throw DashboardStartError(.cannotListen(address: requested, reason: "\(host) is not an IPv4 address; give one such as 127.0.0.1"))
     }
     // Failures are reported by throwing, not by FlyingFox's own log lines.
-    let server = HTTPServer(address: socketAddress, logger: .disabled, handler: ClosureHTTPHandler { request in
+    let pool = NoDelaySocketPool(base: HTTPServer.defaultPool())
+    let server = HTTPServer(address: socketAddress, pool: pool, logger: .disabled, handler: ClosureHTTPHandler { request in
       await handle(request, api: api, token: token)
     })
     let failure = Locked<String?>(nil)
