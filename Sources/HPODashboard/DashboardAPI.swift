@@ -70,8 +70,8 @@ public struct DashboardAPI: Sendable {
   }
 
   func trials(of name: String, _ parameters: TrialListParameters) throws -> APITrialPage {
-    guard let experiment = try store.experiment(named: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
-    let query = try parameters.query(space: experiment.spec.space)
+    guard let spec = try store.spec(ofExperiment: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
+    let query = try parameters.query(space: spec.space)
     let page = try store.trialPage(of: name, query)
     return APITrialPage(
       experiment: name, total: page.total, offset: query.offset, limit: query.limit, sort: parameters.sort,
@@ -82,7 +82,7 @@ public struct DashboardAPI: Sendable {
     guard let number = Int(text), number >= 0 else {
       throw APIError.badRequest("trial number \"\(text)\": not accepted; give an integer of 0 or more")
     }
-    guard try store.experiment(named: name) != nil else { throw APIError.notFound("no experiment named \"\(name)\"") }
+    guard try store.spec(ofExperiment: name) != nil else { throw APIError.notFound("no experiment named \"\(name)\"") }
     guard let t = try store.trial(TrialID(experiment: name, number: number)) else {
       throw APIError.notFound("experiment \"\(name)\" has no trial \(number)")
     }

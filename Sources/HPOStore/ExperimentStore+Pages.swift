@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HPOCore
 
@@ -40,6 +41,22 @@ extension ExperimentStore {
     }
     guard let page else { throw StoreError(path: path, kind: .unknownExperiment(name: experiment)) }
     return page
+  }
+
+  /// The spec of the experiment named `name`, or `nil`: one row read, without the trial
+  /// counts ``experiment(named:)`` adds (those scan every trial of the store).
+  public func spec(ofExperiment name: String) throws(StoreError) -> ExperimentSpec? {
+    let json = try perform("reading the spec of \"\(name)\"") {
+      try writer.read { db in try String.fetchOne(db, sql: "SELECT spec_json FROM experiments WHERE name = ?", arguments: [name]) }
+    }
+    guard let json else { return nil }
+    return try perform("decoding the spec of \"\(name)\"") {
+      do {
+        return try JSONDecoder().decode(ExperimentSpec.self, from: Data(json.utf8))
+      } catch {
+        throw StoreCoding.corrupt("the spec of experiment \"\(name)\"", "\(error)")
+      }
+    }
   }
 
   /// The complete trial with the best objective value in `direction` (ties: the lowest
