@@ -180,6 +180,10 @@ let package = Package(
       name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
+    // The dashboard's trial-table benchmark (Experiments/benchmarks/dashboard/run.sh), not a test.
+    .executableTarget(
+      name: "hpo-dashboard-bench", dependencies: ["HPODashboard", "HPOStore", "HPOCore"],
+      path: "Experiments/benchmarks/dashboard/bench"),
     .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Command trials run the built `hpo` as their guard (`hpo command-guard`).
