@@ -115,6 +115,16 @@ let package = Package(
         .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
 
+    // The live dashboard (`hpo dashboard`): the HTTP server, the read-only JSON API over a store
+    // and the web page, its assets compiled in (Assets/embed.py writes them as Swift literals).
+    .target(
+      name: "HPODashboard",
+      dependencies: [
+        "HPOCore", "HPOStore", .product(name: "FlyingFox", package: "FlyingFox"),
+        .product(name: "FlyingSocks", package: "FlyingFox"),
+      ],
+      exclude: ["Assets"]),
+
     // The process manager of `hpo run`: starts, watches, restarts and stops its children.
     .target(
       name: "HPOSupervisor",
@@ -126,7 +136,7 @@ let package = Package(
       dependencies: [
         "HPOCore", "HPOWire", "HPOZeroMQ", "HPOCoordinator", "HPOWorker", "HPOStore", "HPOSearch", "HPOClient",
         "HPOData", "HPOModels", "HPOLinearAlgebra", "HPOONNX", "HPORelease", "HPODrift", "HPOReports", "HPOMetrics",
-        "HPOSupervisor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "HPODashboard", "HPOSupervisor", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
 
@@ -170,6 +180,11 @@ let package = Package(
       name: "HPODriftTests", dependencies: ["HPODrift", "HPOData", "HPOCore", "HPOTestSupport"], exclude: ["Fixtures"]),
     .testTarget(name: "HPOReportsTests", dependencies: ["HPOReports", "HPOStore", "HPOCore", "HPOTestSupport"]),
     .testTarget(name: "HPOClientTests", dependencies: ["HPOClient", "HPOWire", "HPOCore"]),
+    // The dashboard's trial-table benchmark (Experiments/benchmarks/dashboard/run.sh), not a test.
+    .executableTarget(
+      name: "hpo-dashboard-bench", dependencies: ["HPODashboard", "HPOStore", "HPOCore"],
+      path: "Experiments/benchmarks/dashboard/bench"),
+    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Command trials run the built `hpo` as their guard (`hpo command-guard`).
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore", "HPOTestSupport", "hpo"]),

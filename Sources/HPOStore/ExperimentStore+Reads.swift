@@ -173,8 +173,9 @@ private enum ExperimentRows {
   }
 }
 
-/// Decoding of `trials` rows joined with their experiment, result and intermediate reports.
-private enum TrialRows {
+/// Decoding of `trials` rows joined with their experiment, result and intermediate reports
+/// (also used by the paged reads of `ExperimentStore+Pages.swift`).
+enum TrialRows {
   /// Trials matching `condition` (over `t` = trials, `e` = experiments), by experiment and
   /// number. With `experimentID`, all of that experiment's intermediate reports are read in
   /// one query; otherwise trial by trial (for the few running ones).

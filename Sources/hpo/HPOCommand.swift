@@ -20,7 +20,7 @@ struct HPOCommand: AsyncParsableCommand {
     subcommands: [
       Validate.self, Run.self, Coordinator.self, Worker.self, Submit.self, Status.self, Trials.self, Logs.self, Cancel.self,
       DataCommand.self, Bench.self, Train.self, Evaluate.self, RegistryCommand.self, Predict.self, DriftCommand.self,
-      Keys.self, GuardCommand.self,
+      Keys.self, Dashboard.self, GuardCommand.self,
     ])
 
   /// Runs the command tree, mapping argument errors to exit code 2 (bad input)

@@ -1,0 +1,83 @@
+import Foundation
+import HPOCore
+import HPODashboard
+import HPOStore
+import Testing
+
+/// `GET /`: the page compiled into the binary, and text from the store shown as text in a
+/// real browser (headless Chromium, the Debian package).
+@Suite struct PageTests {
+  static let assets = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("Sources/HPODashboard/Assets")
+
+  /// The served bytes are the files under Assets/: `embed.py` was run after the last change.
+  @Test(arguments: [("/", "index.html", "text/html"), ("/dashboard.js", "dashboard.js", "text/javascript"),
+                    ("/dashboard.css", "dashboard.css", "text/css")])
+  func eachAsset_isServed_asItsFileSays(_ path: String, _ file: String, _ type: String) async throws {
+    let fixture = try FixtureStore()
+    try fixture.write { try writeTwelveTrials($0, "iris") }
+    let expected = try String(contentsOf: Self.assets.appendingPathComponent(file), encoding: .utf8)
+    try await withDashboard(fixture.path) { d in
+      let answer = try await d.get(path)
+      #expect(answer.status == 200)
+      #expect(answer.contentType == "\(type); charset=utf-8")
+      #expect(answer.text == expected.trimmingCharacters(in: .newlines), "run python3 Sources/HPODashboard/Assets/embed.py")
+      #expect(answer.headers["content-security-policy"] == "default-src 'self'; frame-ancestors 'none'")
+    }
+  }
+
+  /// The script builds the page with DOM calls and `textContent`, never with markup from data.
+  @Test func theScript_neverWritesMarkup() throws {
+    let script = try String(contentsOf: Self.assets.appendingPathComponent("dashboard.js"), encoding: .utf8)
+    for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("] {
+      #expect(!script.contains(sink), "\(sink)")
+    }
+    #expect(script.contains("textContent"))
+    let html = try String(contentsOf: Self.assets.appendingPathComponent("index.html"), encoding: .utf8)
+    #expect(!html.contains("http://") && !html.contains("https://"), "no CDN: the page loads nothing from elsewhere")
+  }
+
+  /// Chromium runs the page against the API; an experiment named with markup shows as text
+  /// (its DOM holds the escaped text in a cell, and no element the name would have made).
+  @Test func inABrowser_theExperimentsList_showsMarkupInNamesAsText() async throws {
+    let fixture = try FixtureStore()
+    let name = "<script>alert('x')</script><img src=x onerror=alert(1)> & co"
+    try fixture.write { store in
+      try writeTwelveTrials(store, "iris")
+      try writeTwelveTrials(store, name)
+    }
+    let dom = try await withDashboard(fixture.path) { d in try Self.chromiumDOM(d.base + "/") }
+    #expect(dom.contains(#"<body data-loaded="experiments">"#), "\(dom)")
+    #expect(dom.contains(#"<p id="status" class="">2 experiments</p>"#), "\(dom)")
+    #expect(dom.contains("<td>iris</td>"), "\(dom)")
+    #expect(dom.contains("<td>&lt;script&gt;alert('x')&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co</td>"), "\(dom)")
+    #expect(!dom.contains("<img"), "\(dom)")
+    #expect(dom.components(separatedBy: "<script").count == 2, "only the page's own script element: \(dom)")
+    // The rest of the row: progress, best value and trial.
+    #expect(dom.contains(#"<td class="number">10 / 20</td>"#) && dom.contains(#"<td class="number">0.9</td>"#), "\(dom)")
+    #expect(dom.contains(#"<td class="number">#7</td>"#), "\(dom)")
+  }
+
+  /// The DOM of `url` after its scripts ran (headless Chromium, `--dump-dom`).
+  static func chromiumDOM(_ url: String) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    let profile = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-chromium-\(UUID().uuidString)")
+    defer {
+      // A leftover profile folder harms nothing; the test must not fail for it.
+      try? FileManager.default.removeItem(at: profile)
+    }
+    process.arguments = [
+      "timeout", "60", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+      "--user-data-dir=\(profile.path)", "--virtual-time-budget=10000", "--dump-dom", url,
+    ]
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw Failure("chromium exited with \(process.terminationStatus)") }
+    return String(decoding: data, as: UTF8.self)
+  }
+}
