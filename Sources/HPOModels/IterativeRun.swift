@@ -117,6 +117,8 @@ struct IterativeRun<S: ModelScalar> {
           var s = state
           loss = try lbfgsEpoch(x, classes, targets, &s, &workspaces)
           lbfgs = s
+        } else if let parallel {
+          loss = try dataParallelMiniBatchEpoch(epoch, x, classes, targets, &workspaces, parallel)
         } else {
           loss = try miniBatchEpoch(epoch, x, classes, targets, &workspaces)
         }

@@ -30,12 +30,17 @@ extension Trainer {
 }
 
 extension Trainer {
-  /// Softmax trained by a gang with L-BFGS: every iteration's full-batch
-  /// loss and gradient are summed over the members' rows (`allReduce`,
-  /// the same bits on every member), so each member takes the same steps:
-  /// the same iterates as one worker on all the rows, up to the order of
-  /// floating-point summation. Each member passes only its own training
-  /// rows; `train.classCount` must be the gang's.
+  /// Softmax or MLP trained by a gang (member `rank` of `size`), each member
+  /// passing only its own training rows (`train.classCount` must be the gang's):
+  /// - with L-BFGS, every iteration's full-batch loss and gradient are summed
+  ///   over the members' rows (`allReduce`, the same bits on every member),
+  ///   so each member takes the same steps: the iterates of one worker on all
+  ///   the rows, up to the order of floating-point summation;
+  /// - with SGD or Adam, synchronous data-parallel mini-batches: `batch_size`
+  ///   is the global batch, split over the members, and every step's
+  ///   gradient is the mean over the union of their batches (see
+  ///   `IterativeRun.dataParallelMiniBatchEpoch`).
+  /// A regression's targets are standardised on the gang's rows.
   ///
   /// Every member calls `onEpoch` after each iteration (an epoch); only the
   /// member given `validation` (rank 0) evaluates, so the others' reports
@@ -44,18 +49,18 @@ extension Trainer {
   /// broadcasts rank 0's). `checkpoint` resumes every member from the same
   /// state; `checkpoints` is for rank 0.
   /// - Throws: ``ModelError``: as the single-member form; `.unsupported` for
-  ///   a model other than softmax or an optimizer other than lbfgs (a gang
-  ///   does not train them yet); `.collective` when a sum over the gang failed.
+  ///   a model other than softmax and mlp; `.invalidHyperparameter` for a
+  ///   `batch_size` smaller than the gang; `.collective` when a sum over the
+  ///   gang failed.
   public static func trainIterativeDataParallel<D: DataScalar>(
     model: ModelSpec, configuration: Configuration, train: Dataset<D>, validation: Dataset<D>?,
     preprocessing: Preprocessing?, seed: UInt64, epochs: Int?, resumingFrom checkpoint: ModelCheckpoint?,
-    checkpoints: PeriodicCheckpoints?, allReduce: @escaping AllReduceSum, onEpoch: (EpochReport) -> Bool
+    checkpoints: PeriodicCheckpoints?, rank: Int, size: Int, allReduce: @escaping AllReduceSum,
+    onEpoch: (EpochReport) -> Bool
   ) throws(ModelError) -> TrainingOutcome? {
     let hyper = try Hyperparameters.resolve(kind: model.kind, configuration: configuration)
-    guard model.kind == .softmax, hyper.optimizer == .lbfgs else {
-      throw ModelError(
-        .unsupported,
-        "a gang trains softmax with optimizer lbfgs only so far; got \(model.kind.rawValue) with optimizer \(hyper.optimizer.rawValue)")
+    guard model.kind == .softmax || model.kind == .mlp else {
+      throw ModelError(.unsupported, "a gang trains softmax and mlp iteratively; got \(model.kind.rawValue)")
     }
     let resolved = hyper.configuration(for: model.kind)
     if let p = preprocessing, p.standardization.means.count != train.featureCount {
@@ -63,17 +68,25 @@ extension Trainer {
     }
     if let validation { try check(train: validation, validation: validation, kind: model.kind, preprocessing: preprocessing) }
     let totalEpochs = epochs ?? model.epochs ?? Hyperparameters.defaultEpochs
-    var rows = [Double(train.rowCount)]
-    do { try allReduce(&rows) } catch { throw ModelError(.collective, "\(error)") }
-    let parallel = DataParallelRun(allReduce: allReduce, totalRows: Int(rows[0]), evaluates: validation != nil)
+    // Rows, and the label sums a regression's target standardisation needs, over the gang.
+    var sums = [Double(train.rowCount), train.labels.reduce(0, +), train.labels.reduce(0) { $0 + $1 * $1 }]
+    do { try allReduce(&sums) } catch { throw ModelError(.collective, "\(error)") }
+    let parallel = DataParallelRun(
+      allReduce: allReduce, rank: rank, size: size, totalRows: Int(sums[0]), evaluates: validation != nil)
     guard parallel.totalRows >= 1 else { throw ModelError(.invalidData, "the gang holds no training rows") }
+    if hyper.optimizer != .lbfgs, hyper.batchSize < size {
+      throw ModelError(
+        .invalidHyperparameter,
+        "batch_size \(hyper.batchSize) is smaller than the gang (\(size) members, each taking a share of every batch); accepted: \(size) or more")
+    }
+    let targets = (mean: sums[1] / sums[0], meanOfSquares: sums[2] / sums[0])
     switch model.precision {
     case .float32:
       return try iterateDataParallel(
-        Float.self, model.kind, hyper, resolved, train, validation, preprocessing, seed, totalEpochs, checkpoint, checkpoints, parallel, onEpoch)
+        Float.self, model.kind, hyper, resolved, train, validation, preprocessing, seed, totalEpochs, checkpoint, checkpoints, parallel, targets, onEpoch)
     case .float64:
       return try iterateDataParallel(
-        Double.self, model.kind, hyper, resolved, train, validation, preprocessing, seed, totalEpochs, checkpoint, checkpoints, parallel, onEpoch)
+        Double.self, model.kind, hyper, resolved, train, validation, preprocessing, seed, totalEpochs, checkpoint, checkpoints, parallel, targets, onEpoch)
     }
   }
 
@@ -81,7 +94,7 @@ extension Trainer {
     _: S.Type, _ kind: ModelKind, _ hyper: Hyperparameters, _ resolved: Configuration, _ train: Dataset<D>,
     _ validation: Dataset<D>?, _ preprocessing: Preprocessing?, _ seed: UInt64, _ totalEpochs: Int,
     _ checkpoint: ModelCheckpoint?, _ checkpoints: PeriodicCheckpoints?, _ parallel: DataParallelRun,
-    _ onEpoch: (EpochReport) -> Bool
+    _ targets: (mean: Double, meanOfSquares: Double), _ onEpoch: (EpochReport) -> Bool
   ) throws(ModelError) -> TrainingOutcome? {
     let x = Scoring.features(train, preprocessing: preprocessing, as: S.self)
     let vx = validation.map { Scoring.features($0, preprocessing: preprocessing, as: S.self) } ?? Matrix<S>(rows: 0, columns: x.columns)
@@ -94,6 +107,12 @@ extension Trainer {
       run = IterativeRun(
         kind: kind, hyper: hyper, seed: seed, totalEpochs: totalEpochs, task: train.task, classCount: train.classCount,
         featureCount: x.columns, preprocessing: preprocessing, trainLabels: train.labels)
+      if train.task == .regression {
+        // Standardised on the whole training split, as one worker holding it would.
+        let variance = targets.meanOfSquares - targets.mean * targets.mean
+        run.targetShift = targets.mean
+        run.targetScale = variance > 0 && variance.isFinite ? variance.squareRoot() : 1
+      }
     }
     run.parallel = parallel
     let (history, stopped) = try run.run(

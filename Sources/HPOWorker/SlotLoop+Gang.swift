@@ -75,8 +75,8 @@ extension SlotLoop {
         })
       case .ridge:
         outcome = .success(try GangRidgeRunner.run(a, shardFiles: files, communicator: communicator))
-      case .softmax:
-        outcome = .success(try GangSoftmaxRunner(logger: logger).run(
+      case .softmax, .mlp:
+        outcome = .success(try GangIterativeRunner(logger: logger).run(
           a, shardFiles: files, communicator: communicator,
           report: { epoch, metrics in try reportEpoch(key, epoch, metrics, transport) },
           sendCheckpoint: { bytes in
@@ -85,8 +85,8 @@ extension SlotLoop {
               key: key, sha256: SHA256Hex.of(bytes), total: bytes.count, awaitLast: false, transport, send: transport.send
             ) { offset, count in Array(bytes[offset..<(offset + count)]) }
           }))
-      case .mlp, .command:
-        outcome = .failure(TrialRunError("model kind \(a.model.kind.rawValue) cannot be trained by a gang yet"))
+      case .command:
+        outcome = .failure(TrialRunError("a command trial cannot be trained by a gang"))
       }
     } catch let error as CollectiveError {
       outcome = .failure(TrialRunError("the gang broke: \(error)", kind: .retry))

@@ -353,7 +353,6 @@ import Testing
     Case("slots_per_trial zero", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": 0}"#])),
     Case("slots_per_trial above 1024", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": 1025}"#])),
     Case("slots_per_trial not an integer", .reject(at: "resources.slots_per_trial"), command(["resources": #"{"slots_per_trial": "2"}"#])),
-    Case("workers_per_trial above 1 for a model without a gang runner", .reject(at: "resources.workers_per_trial"), experiment(["resources": #"{"workers_per_trial": 2}"#])),
     Case("workers_per_trial above 1 for a command", .reject(at: "resources.workers_per_trial"), command(["resources": #"{"workers_per_trial": 2}"#])),
     Case("workers_per_trial zero", .reject(at: "resources.workers_per_trial"), experiment(["resources": #"{"workers_per_trial": 0}"#])),
     Case("workers_per_trial above 256", .reject(at: "resources.workers_per_trial"), experiment([

@@ -161,3 +161,70 @@ import Testing
     #expect(states.allSatisfy { ["complete", "pruned"].contains($0["state"] as? String ?? "") })
   }
 }
+
+/// An MLP trained by a gang of 2 over real sockets, each member holding
+/// half of the training shards: killed mid-run, it resumes from its last
+/// epoch checkpoint on a new gang and ends bit for bit as an uninterrupted
+/// gang run of the same trial (the shards and random streams follow the
+/// rank, not the worker).
+@Suite(.serialized) struct GangMLPEndToEndTests {
+  static func experiment(_ name: String, epochs: Int) -> String {
+    """
+    {"name": "\(name)", "data": {"path": "digits.csv", "label": "label", "task": "classification",
+                          "split": {"validation": 0.2, "test": 0.2, "seed": 0}, "shards": 4},
+     "model": {"kind": "mlp", "epochs": \(epochs)},
+     "space": {"learning_rate": {"type": "float", "low": 0.001, "high": 0.01, "log": true},
+               "hidden_units": 64, "layers": 2, "batch_size": 32, "optimizer": "adam", "dropout": 0.1},
+     "objective": {"metric": "accuracy"},
+     "search": {"strategy": "random", "trials": 1, "parallel": 1, "seed": 11},
+     "output": {"dir": "out/\(name)", "keep_top": 1},
+     "resources": {"workers_per_trial": 2}}
+    """
+  }
+
+  static func only(_ trials: [[String: Any]]) -> [String: Any]? { trials.count == 1 ? trials[0] : nil }
+
+  @Test func aMemberKilledMidRun_theTrialResumesOnANewGang_andEndsAsAnUninterruptedRun() throws {
+    let c = try TestCoordinator(lease: 2)
+    try FileManager.default.copyItem(
+      at: HPOProcess.repository.appendingPathComponent("Experiments/data/digits.csv"),
+      to: c.directory.appendingPathComponent("digits.csv"))
+    let epochs = 40
+    let exp = try c.experiment("resumed", Self.experiment("resumed", epochs: epochs))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    var workers = try ["a", "b"].map { try c.worker($0) }
+    var rank0 = "", killedAt = 0
+    #expect(try c.waitForTrials("resumed", timeout: 120) { ts in
+      guard let t = Self.only(ts), t["state"] as? String == "running", let done = t["epochs"] as? Int, done >= 3 else { return false }
+      rank0 = t["worker"] as? String ?? ""
+      killedAt = done
+      return true
+    })
+    let victim = try #require(workers.first { !rank0.hasPrefix(GangEndToEndTests.id($0, in: c)) })
+    victim.signal(SIGKILL)
+    try #require(killedAt < epochs - 5, "the trial ran too fast to be killed mid-run (epoch \(killedAt) of \(epochs))")
+    workers.append(try c.worker("c"))
+    #expect(try c.waitForTrials("resumed", timeout: 180) { ts in (Self.only(ts)?["state"] as? String) == "complete" })
+    let resumed = try #require(Self.only(try c.trials("resumed")))
+    #expect(resumed["attempts"] as? Int == 2, "\(resumed)")
+    #expect(resumed["epochs"] as? Int == epochs, "\(resumed)")
+    let logs = workers.map(\.standardError).joined(separator: "\n")
+    let resumedAt = logs.split(separator: "\n").first { $0.contains("trial resumes from an earlier attempt's checkpoint") }
+      .flatMap { $0.firstMatch(of: /epoch=(\d+)/).flatMap { Int($0.output.1) } }
+    let at = try #require(resumedAt, "no member resumed the trial")
+    #expect(at >= killedAt - 1 && at < epochs, "resumed at epoch \(at); a member was killed after epoch \(killedAt)")
+
+    // The same trial on a gang never interrupted: the same metrics, to the last bit.
+    let ref = try c.experiment("whole", Self.experiment("whole", epochs: epochs))
+    #expect(try c.run(["submit", ref, "--detach"]).exitCode == 0)
+    #expect(try c.waitForTrials("whole", timeout: 180) { ts in (Self.only(ts)?["state"] as? String) == "complete" })
+    let whole = try #require(Self.only(try c.trials("whole")))
+    let a = try #require(resumed["metrics"] as? [String: Any]), b = try #require(whole["metrics"] as? [String: Any])
+    for name in ["accuracy", "log_loss"] {
+      let x = try #require(a[name] as? Double), y = try #require(b[name] as? Double)
+      #expect(x.bitPattern == y.bitPattern, "\(name): resumed \(x), uninterrupted \(y)")
+    }
+    #expect((whole["accuracy"] as? Double ?? (b["accuracy"] as? Double ?? 0)) > 0.8)
+    for w in workers { w.stop() }
+  }
+}

@@ -2,13 +2,13 @@ extension SpecContext {
   /// The largest gang (`resources.workers_per_trial`).
   static let maxWorkersPerTrial = 256
   /// The model kinds a gang of more than one worker trains.
-  static let gangKinds: Set<ModelKind> = [.function, .ridge, .softmax]
+  static let gangKinds: Set<ModelKind> = [.function, .ridge, .softmax, .mlp]
 
   /// `resources`: `{"slots_per_trial": K, "workers_per_trial": N}`. K from 1
   /// to 1024, more than one only for a command (a built-in model trains on one
   /// thread). N from 1 to 256, more than one only for the kinds a gang can
-  /// train (``gangKinds``: the data-parallel softmax and mlp runners are not
-  /// built yet), and never with K above 1.
+  /// train (``gangKinds``: not a command, whose own program decides how it
+  /// trains), and never with K above 1.
   func resources(_ node: SpecNode, kind: ModelKind?) -> ResourcesSpec? {
     guard let r = ObjectReader(
       node, accepting: ["slots_per_trial", "workers_per_trial"], diagnostics,
@@ -30,7 +30,7 @@ extension SpecContext {
     if let workersNode = r.optional("workers_per_trial") {
       guard let n = diagnostics.int(workersNode, min: 1, max: Self.maxWorkersPerTrial) else { return nil }
       if n > 1, let kind, !Self.gangKinds.contains(kind) {
-        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of \(n) workers yet; accepted: 1, or model kind \"ridge\", \"softmax\" (with optimizer lbfgs) or \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
+        diagnostics.error(workersNode, "model kind \(kind.rawValue) cannot be trained by a gang of workers (its own program decides how it trains); accepted: 1, or model kind \"ridge\", \"softmax\", \"mlp\" or \"function\" (gangs of 2 to \(Self.maxWorkersPerTrial))")
         return nil
       }
       if n > 1, slots > 1 {
@@ -46,11 +46,13 @@ extension SpecContext {
   func checkGang(_ spec: ExperimentSpec) {
     let n = spec.workersPerTrial
     guard n > 1 else { return }
-    if spec.model.kind == .softmax, spec.space["optimizer"]?.domain != .fixed(.string("lbfgs")) {
-      // Full-batch L-BFGS sums exactly over the gang; the mini-batch optimizers are the MLP rule, not built yet.
+    if case .fixed(.int(let batch))? = spec.space["batch_size"]?.domain, batch < n,
+      spec.model.kind == .softmax || spec.model.kind == .mlp, spec.space["optimizer"]?.domain != .fixed(.string("lbfgs"))
+    {
+      // Each member takes a share of every global batch.
       diagnostics.error(
         "resources.workers_per_trial", position("resources", "workers_per_trial"),
-        "a gang of \(n) workers trains softmax with optimizer lbfgs only so far; accepted: \"optimizer\": \"lbfgs\" in the space, or workers_per_trial 1")
+        "a gang of \(n) workers splits each batch between its members, but batch_size is \(batch); accepted: workers_per_trial from 1 to \(batch), or a batch_size of \(n) or more")
     }
     guard let data = spec.data, n > data.shards else { return }
     diagnostics.error(

@@ -6,17 +6,18 @@ import HPOModels
 import HPOWire
 import Logging
 
-/// Trains a softmax trial (optimizer lbfgs) on a gang: each member reads
-/// only its own training shards, and every L-BFGS iteration's full-batch
-/// loss and gradient are summed over the gang (HPOModels'
-/// `Trainer.trainIterativeDataParallel`), so every member takes the same
-/// steps, the iterates of one worker on all the rows up to summation order.
+/// Trains a softmax or mlp trial on a gang: each member reads only its own
+/// training shards; with L-BFGS every iteration's full-batch loss and
+/// gradient are summed over the gang, with SGD or Adam every mini-batch
+/// step's gradient (`batch_size` the global batch, split over the members),
+/// so every member takes the same steps (HPOModels'
+/// `Trainer.trainIterativeDataParallel`).
 ///
 /// After each epoch rank 0 evaluates on the validation shard and reports
 /// through `report`; its go-on answer reaches every member by a broadcast.
 /// Rank 0 sends the run's state every `model.checkpoint_every` epochs
 /// through `sendCheckpoint`; every member of a later attempt resumes from it.
-struct GangSoftmaxRunner {
+struct GangIterativeRunner {
   let logger: Logger
 
   func run(
@@ -60,6 +61,7 @@ struct GangSoftmaxRunner {
         guard failure == nil else { return }
         do { try sendCheckpoint(checkpoint.encoded()) } catch { failure = error }
       } : nil,
+      rank: rank, size: communicator.gang.size,
       allReduce: { buffer in try communicator.allReduceSum(&buffer) }
     ) { epoch in
       var goOn: [Double] = [0]

@@ -1,0 +1,89 @@
+import HPOCore
+import HPOLinearAlgebra
+
+/// The mini-batch path of a gang member: synchronous data-parallel SGD/Adam.
+extension IterativeRun {
+  /// The rows of a global batch of `batch` that member `rank` of `size`
+  /// takes: the batch split as evenly as possible, the first members taking
+  /// one more.
+  static func share(of batch: Int, rank: Int, size: Int) -> Int {
+    batch / size + (rank < batch % size ? 1 : 0)
+  }
+
+  /// One epoch of synchronous data-parallel training: every member takes its
+  /// share of the global batch (`batch_size`) from its own rows, in its own
+  /// seeded order (stream of the epoch and the rank); the gradients of a step
+  /// are summed over the gang, each member's weighted by the rows it used
+  /// (the loss is normalised by the step's rows over every member), so every
+  /// member applies the same update: the single-worker update on the union of
+  /// the members' batches. An epoch is one pass over every member's rows: it
+  /// has as many steps as the member needing most, and a member whose rows
+  /// ran out takes part with empty batches (weight 0). Returns the epoch's
+  /// mean loss over the gang's rows.
+  mutating func dataParallelMiniBatchEpoch(
+    _ epoch: Int, _ x: Matrix<S>, _ classes: [Int], _ targets: [S], _ workspaces: inout [Int: Workspace<S>],
+    _ parallel: DataParallelRun
+  ) throws -> Double {
+    let n = x.rows
+    var counts = [Double](repeating: 0, count: parallel.size)
+    counts[parallel.rank] = Double(n)
+    try parallel.sum(&counts)
+    let rows = counts.map { Int($0) }
+    let batch = min(hyper.batchSize, parallel.totalRows)
+    let shares = (0..<parallel.size).map { Self.share(of: batch, rank: $0, size: parallel.size) }
+    let steps = zip(rows, shares).map { $1 > 0 ? ($0 + $1 - 1) / $1 : 0 }.max() ?? 0
+    let mine = shares[parallel.rank]
+    var rng = SeededGenerator(seed: seed, stream: Self.epochStream &+ UInt64(epoch) &+ (UInt64(parallel.rank) << 40))
+    var order = Array(0..<n)
+    shuffle(&order, &rng)
+    let dropout = kind == .mlp ? hyper.dropout : 0
+    let parameterCount = network.parameters.reduce(0) { $0 + $1.rows * $1.columns }
+    var total = 0.0
+    for step in 0..<steps {
+      // The step's rows over the gang: what each member's share still has.
+      let stepRows = zip(rows, shares).reduce(0) { $0 + max(0, min($1.1, $1.0 - step * $1.1)) }
+      let range = min(n, step * mine)..<min(n, (step + 1) * mine)
+      var sums = [Double](repeating: 0, count: parameterCount)
+      if !range.isEmpty {
+        let ws = workspaces[range.count] ?? Workspace(network: network, rows: range.count, dropoutRate: dropout)
+        workspaces[range.count] = ws
+        Kernels.gatherRows(x, order: order, range: range, into: &ws.input)
+        if task == .classification {
+          for (t, i) in order[range].enumerated() { ws.labels[t] = classes[i] }
+        } else {
+          for (t, i) in order[range].enumerated() { ws.targets[t] = targets[i] }
+        }
+        try network.forward(ws, rng: &rng)
+        total += network.loss(ws, normalizer: stepRows)
+        try network.backward(ws, l2: 0)
+        var offset = 0
+        for g in ws.gradients {
+          for v in g.elements {
+            sums[offset] = Double(v)
+            offset += 1
+          }
+        }
+      }
+      try parallel.sum(&sums)
+      var gradients = network.parameters.map { Matrix<S>(rows: $0.rows, columns: $0.columns) }
+      var offset = 0
+      for t in gradients.indices {
+        let count = gradients[t].rows * gradients[t].columns
+        gradients[t].modifyElements { e in
+          for i in 0..<count { e[i] = S(sums[offset + i]) }
+        }
+        offset += count
+      }
+      let rate = scheduledLearningRate(
+        hyper.learningRate, schedule: hyper.schedule, epoch: epoch, step: stepsCompleted,
+        totalEpochs: totalEpochs, stepsPerEpoch: steps)
+      optimizer.update(
+        parameters: &network.parameters, gradients: gradients, learningRate: rate, momentum: hyper.momentum,
+        decay: hyper.l2)
+      stepsCompleted += 1
+    }
+    var loss = [total]
+    try parallel.sum(&loss)
+    return loss[0] / Double(parallel.totalRows)
+  }
+}
