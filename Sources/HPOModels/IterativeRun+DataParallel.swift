@@ -45,24 +45,11 @@ extension IterativeRun {
       let range = min(n, step * mine)..<min(n, (step + 1) * mine)
       var sums = [Double](repeating: 0, count: parameterCount)
       if !range.isEmpty {
-        let ws = workspaces[range.count] ?? Workspace(network: network, rows: range.count, dropoutRate: dropout)
-        workspaces[range.count] = ws
-        Kernels.gatherRows(x, order: order, range: range, into: &ws.input)
-        if task == .classification {
-          for (t, i) in order[range].enumerated() { ws.labels[t] = classes[i] }
-        } else {
-          for (t, i) in order[range].enumerated() { ws.targets[t] = targets[i] }
-        }
+        let ws = batchWorkspace(x, classes, targets, order: order, range: range, dropout: dropout, &workspaces)
         try network.forward(ws, rng: &rng)
         total += network.loss(ws, normalizer: stepRows)
         try network.backward(ws, l2: 0)
-        var offset = 0
-        for g in ws.gradients {
-          for v in g.elements {
-            sums[offset] = Double(v)
-            offset += 1
-          }
-        }
+        Self.accumulate(ws.gradients, into: &sums)
       }
       try parallel.sum(&sums)
       var gradients = network.parameters.map { Matrix<S>(rows: $0.rows, columns: $0.columns) }

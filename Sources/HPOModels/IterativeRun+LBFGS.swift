@@ -37,22 +37,11 @@ extension IterativeRun {
     var start = 0
     while start < n {
       let range = start..<min(n, start + 2048)
-      let ws = workspaces[range.count] ?? Workspace(network: network, rows: range.count, dropoutRate: 0)
-      workspaces[range.count] = ws
-      Kernels.gatherRows(x, order: order, range: range, into: &ws.input)
-      for (t, i) in range.enumerated() {
-        if task == .classification { ws.labels[t] = classes[i] } else { ws.targets[t] = targets[i] }
-      }
+      let ws = batchWorkspace(x, classes, targets, order: order, range: range, dropout: 0, &workspaces)
       try network.forward(ws, rng: &rng)
       total += network.loss(ws, normalizer: normalizer)
       try network.backward(ws, l2: 0)
-      var offset = 0
-      for g in ws.gradients {
-        for v in g.elements {
-          gradient[offset] += Double(v)
-          offset += 1
-        }
-      }
+      Self.accumulate(ws.gradients, into: &gradient)
       start = range.upperBound
     }
     if let parallel {

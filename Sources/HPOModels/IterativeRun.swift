@@ -165,14 +165,7 @@ struct IterativeRun<S: ModelScalar> {
     var total = 0.0
     for b in 0..<steps {
       let range = (b * batch)..<min(n, (b + 1) * batch)
-      let ws = workspaces[range.count] ?? Workspace(network: network, rows: range.count, dropoutRate: dropout)
-      workspaces[range.count] = ws
-      Kernels.gatherRows(x, order: order, range: range, into: &ws.input)
-      if task == .classification {
-        for (t, i) in order[range].enumerated() { ws.labels[t] = classes[i] }
-      } else {
-        for (t, i) in order[range].enumerated() { ws.targets[t] = targets[i] }
-      }
+      let ws = batchWorkspace(x, classes, targets, order: order, range: range, dropout: dropout, &workspaces)
       try network.forward(ws, rng: &rng)
       total += network.loss(ws, normalizer: range.count)
       // L2 is added inside the optimizer's pass (decay), not by backward.
@@ -186,6 +179,34 @@ struct IterativeRun<S: ModelScalar> {
       stepsCompleted += 1
     }
     return total / Double(n)
+  }
+
+  /// The workspace for `range.count` rows (made once per size, then reused),
+  /// holding rows `order[range]` of `x` and their labels or targets.
+  func batchWorkspace(
+    _ x: Matrix<S>, _ classes: [Int], _ targets: [S], order: [Int], range: Range<Int>, dropout: Double,
+    _ workspaces: inout [Int: Workspace<S>]
+  ) -> Workspace<S> {
+    let ws = workspaces[range.count] ?? Workspace(network: network, rows: range.count, dropoutRate: dropout)
+    workspaces[range.count] = ws
+    Kernels.gatherRows(x, order: order, range: range, into: &ws.input)
+    if task == .classification {
+      for (t, i) in order[range].enumerated() { ws.labels[t] = classes[i] }
+    } else {
+      for (t, i) in order[range].enumerated() { ws.targets[t] = targets[i] }
+    }
+    return ws
+  }
+
+  /// Adds the workspace's gradients, concatenated as `Double`, to `sums`.
+  static func accumulate(_ gradients: [Matrix<S>], into sums: inout [Double]) {
+    var offset = 0
+    for g in gradients {
+      for v in g.elements {
+        sums[offset] += Double(v)
+        offset += 1
+      }
+    }
   }
 
   /// Validation metrics of the current weights.
