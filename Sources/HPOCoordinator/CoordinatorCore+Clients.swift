@@ -110,7 +110,18 @@ extension CoordinatorCore {
     return ExperimentStatus(
       name: e.name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
       bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
-      trials: trials, release: releaseStatus(of: e), failure: e.failure, waiting: waiting(e))
+      trials: trials.map { withMembers($0, of: e) }, release: releaseStatus(of: e), failure: e.failure, waiting: waiting(e),
+      gangs: runningGangs(of: e))
+  }
+
+  /// `trials` with each running gang trial's members.
+  private func withMembers(_ trials: [TrialSummary], of e: ExperimentRuntime) -> [TrialSummary] {
+    guard let gangs = runningGangs(of: e) else { return trials }
+    return trials.map { t in
+      var t = t
+      if t.state == .running { t.members = gangs[t.number] }
+      return t
+    }
   }
 
   /// Why `e`'s waiting trials do not run, when it is because no connected

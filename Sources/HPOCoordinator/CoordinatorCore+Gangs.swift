@@ -71,6 +71,7 @@ extension CoordinatorCore {
     forming = g
     guard g.isComplete else { return [] }
     forming = nil
+    runningGangs[g.key] = g.members.map { GangMember(workerID: $0.workerID, address: $0.address ?? "") }
     let keys = g.members.compactMap(\.publicKey)
     let start = GangStart(
       key: g.key, addresses: g.members.compactMap(\.address), publicKeys: keys.count == g.size ? keys : nil,
@@ -85,6 +86,7 @@ extension CoordinatorCore {
   /// gone (expired, handed back, the experiment ended) or a member left:
   /// its members are told, and the trial goes back to the queue.
   func expireGangFormation(now: CoordinatorTime) -> [Outgoing] {
+    if !runningGangs.isEmpty { runningGangs = runningGangs.filter { isLeased($0.key) } }
     guard let g = forming else { return [] }
     let lease = experiments[g.key.experiment]?.leases[g.key.trial]
     let reason: String
@@ -112,6 +114,17 @@ extension CoordinatorCore {
     }
     logger.warning("gang cancelled", metadata: ["trial": "\(g.key)", "reason": "\(reason)"])
     return g.members.map { Outgoing(peer: $0.peer, message: .gangCancel(GangCancel(key: g.key, reason: reason))) }
+  }
+
+  /// Whether attempt `key` still holds its trial's lease.
+  func isLeased(_ key: TrialKey) -> Bool {
+    experiments[key.experiment]?.leases[key.trial]?.attempt == key.attempt
+  }
+
+  /// `e`'s gang trials running now, by trial number; `nil` when it has none.
+  func runningGangs(of e: ExperimentRuntime) -> [Int: [GangMember]]? {
+    let mine = runningGangs.filter { $0.key.experiment == e.name && isLeased($0.key) }
+    return mine.isEmpty ? nil : Dictionary(uniqueKeysWithValues: mine.map { ($0.key.trial, $0.value) })
   }
 
   /// Why `e`'s trials wait, when it is for workers to form a gang.

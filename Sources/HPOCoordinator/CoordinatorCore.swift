@@ -78,6 +78,9 @@ public final class CoordinatorCore {
   var evaluations: [String: EvaluationPhase] = [:]
   /// The gang trial gathering its members, if any (one at a time; see ``gangAssignment(for:peer:runsCommands:ahead:)``).
   var forming: GangFormation?
+  /// The members of each gang trial attempt that started, by rank (for
+  /// `hpo status` and `hpo trials`); dropped once its lease is gone.
+  var runningGangs: [TrialKey: [GangMember]] = [:]
   /// Checkpoints being received in chunks, by trial (see ``checkpoint(_:from:now:)``).
   var checkpointUploads: [TrialID: CheckpointUpload] = [:]
   /// Set when the coordinator is shutting down: no new trials are handed out.

@@ -76,11 +76,14 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
   /// Why no trial runs although some wait, when the coordinator knows (no
   /// connected worker runs commands, for a command experiment).
   public var waiting: String?
+  /// Its gang trials running now (`resources.workers_per_trial` above 1),
+  /// by trial number: each member by rank (protocol version 4).
+  public var gangs: [Int: [GangMember]]?
 
   public init(
     name: String, state: ExperimentState, budget: Int, counts: [TrialState: Int], bestValue: Double?, bestTrial: Int?,
     bestConfiguration: Configuration?, elapsedSeconds: Double, trials: [TrialSummary]? = nil, release: ReleaseStatus? = nil,
-    failure: ExperimentFailure? = nil, waiting: String? = nil
+    failure: ExperimentFailure? = nil, waiting: String? = nil, gangs: [Int: [GangMember]]? = nil
   ) {
     self.name = name
     self.state = state
@@ -94,11 +97,12 @@ public struct ExperimentStatus: Sendable, Equatable, Codable {
     self.release = release
     self.failure = failure
     self.waiting = waiting
+    self.gangs = gangs
   }
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case name, state, budget, counts, bestValue = "best_value", bestTrial = "best_trial"
-    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release, failure, waiting
+    case bestConfiguration = "best_configuration", elapsedSeconds = "elapsed_seconds", trials, release, failure, waiting, gangs
   }
 }
 
@@ -148,11 +152,13 @@ public struct TrialSummary: Sendable, Equatable, Codable {
   public var pareto: Bool?
   /// With constraints: whether the complete trial meets them all; `nil` otherwise.
   public var feasible: Bool?
+  /// A running gang trial's members by rank (rank 0 is `worker`); `nil` otherwise.
+  public var members: [GangMember]?
 
   public init(
     number: Int, state: TrialState, configuration: Configuration, value: Double?, metrics: [String: Double],
     epochs: Int, attempts: Int, worker: String?, reason: String?, output: String? = nil, pareto: Bool? = nil,
-    feasible: Bool? = nil
+    feasible: Bool? = nil, members: [GangMember]? = nil
   ) {
     self.number = number
     self.state = state
@@ -166,6 +172,7 @@ public struct TrialSummary: Sendable, Equatable, Codable {
     self.output = output
     self.pareto = pareto
     self.feasible = feasible
+    self.members = members
   }
 }
 

@@ -85,3 +85,21 @@ public struct GangCancel: Sendable, Equatable, Codable {
 
   enum CodingKeys: String, CodingKey, CaseIterable { case key, reason }
 }
+
+/// A member of a running gang trial, for people (`hpo status`, `hpo trials`).
+public struct GangMember: Sendable, Equatable, Codable {
+  /// Its worker slot.
+  public var workerID: String
+  /// Where it listens for its peers, `tcp://host:port`.
+  public var address: String
+
+  public init(workerID: String, address: String) {
+    self.workerID = workerID
+    self.address = address
+  }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case address
+    case workerID = "worker_id"
+  }
+}

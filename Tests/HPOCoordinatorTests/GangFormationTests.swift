@@ -58,12 +58,24 @@ import Testing
       #expect(s.addresses == ["tcp://127.0.0.1:4001", "tcp://127.0.0.1:4003"])
       #expect(s.deadlineMilliseconds == 10_000, "the lease duration")
     }
+    // hpo status and hpo trials show the members by rank, while the trial runs.
+    let members = [GangMember(workerID: "a-0", address: "tcp://127.0.0.1:4001"), GangMember(workerID: "b-0", address: "tcp://127.0.0.1:4003")]
+    guard case .status(let running)? = send(core, .statusRequest(StatusRequest(experiment: "gang", includeTrials: true)), from: 9).first?.message else {
+      Issue.record("no status"); return
+    }
+    #expect(running.experiments.first?.gangs == [rank0.key.trial: members])
+    #expect(running.experiments.first?.trials?.first?.members == members)
     // Rank 0 holds the lease and reports the result: one trial, one attempt.
     _ = send(core, .result(TrialResult(key: rank0.key, status: .complete, metrics: ["value": 1], epochs: 0, seconds: 0.1)), from: 1)
     let trials = try store.storedTrials(of: "gang")
     #expect(trials.map(\.state) == [.complete])
     #expect(trials[0].attempts == 1)
     #expect(trials[0].worker == "a-0")
+    guard case .status(let ended)? = send(core, .statusRequest(StatusRequest(experiment: "gang", includeTrials: true)), from: 9).first?.message else {
+      Issue.record("no status"); return
+    }
+    #expect(ended.experiments.first?.gangs == nil, "no gang runs once its trial ended")
+    #expect(ended.experiments.first?.trials?.first?.members == nil)
   }
 
   @Test func whileAGangForms_itGoesFirst_andSlotsItCannotUseRunOtherTrials() throws {

@@ -61,6 +61,11 @@ import Testing
       rank0 = t["worker"] as? String ?? ""
       return true
     })
+    // hpo status and hpo trials name the members and where they listen.
+    let status = try c.run(["status", "gang"]).standardOutput
+    #expect(status.contains("trial 0 on a gang: rank 0 \(rank0) (tcp://127.0.0.1:"), "\(status)")
+    let listed = try #require(try c.trials("gang").first?["members"] as? [[String: Any]])
+    #expect(listed.count == 2 && listed[0]["worker_id"] as? String == rank0, "\(listed)")
     let victim = try #require(workers.first { !rank0.hasPrefix(Self.id($0, in: c)) })
     let spare = try c.worker("c")
     victim.signal(sig)

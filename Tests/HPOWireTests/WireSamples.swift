@@ -101,5 +101,14 @@ enum WireSamples {
     ("gang-start", .gangStart(GangStart(
       key: key, addresses: ["tcp://10.0.0.1:40001", "tcp://10.0.0.2:41234", "tcp://10.0.0.3:39999"], deadlineMilliseconds: 10_000))),
     ("gang-cancel", .gangCancel(GangCancel(key: key, reason: "rank 2 did not join within 10 s"))),
+    ("status-gang", .status(StatusReply(experiments: [ExperimentStatus(
+      name: "fashion", state: .running, budget: 8, counts: [.running: 1, .complete: 2], bestValue: 0.875, bestTrial: 1,
+      bestConfiguration: nil, elapsedSeconds: 42,
+      trials: [TrialSummary(number: 2, state: .running, configuration: configuration, value: nil, metrics: [:], epochs: 3,
+                            attempts: 1, worker: "w-1-0", reason: nil,
+                            members: [GangMember(workerID: "w-1-0", address: "tcp://10.0.0.1:40001"),
+                                      GangMember(workerID: "w-2-0", address: "tcp://10.0.0.2:41234")])],
+      gangs: [2: [GangMember(workerID: "w-1-0", address: "tcp://10.0.0.1:40001"),
+                  GangMember(workerID: "w-2-0", address: "tcp://10.0.0.2:41234")]])], workers: 2))),
   ]
 }

@@ -28,6 +28,9 @@ extension HPOCommand {
       }
       for s in reply.experiments {
         print("\(s.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) \(ProgressFollower.line(s, workers: reply.workers))")
+        for (number, members) in (s.gangs ?? [:]).sorted(by: { $0.key < $1.key }) {
+          print("          trial \(number) on a gang: \(TrialTable.gang(members))")
+        }
       }
     }
   }

@@ -58,12 +58,18 @@ struct TrialTable {
     for (name, v) in t.configuration.values.sorted(by: { $0.key < $1.key }) { lines.append("  \(name) = \(v)") }
     for (name, v) in t.metrics.sorted(by: { $0.key < $1.key }) { lines.append("metric \(name): \(v)") }
     lines.append("epochs: \(t.epochs)   attempts: \(t.attempts)   worker: \(t.worker ?? "-")")
+    if let members = t.members { lines.append("gang: \(TrialTable.gang(members))") }
     if let reason = t.reason { lines.append("reason: \(reason)") }
     if let output = t.output, !output.isEmpty {
       lines.append("standard error (last 4 KB):")
       lines.append(output.hasSuffix("\n") ? String(output.dropLast()) : output)
     }
     return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A gang's members for people: `rank 0 w1-0 (tcp://10.0.0.1:40001), rank 1 …`.
+  static func gang(_ members: [GangMember]) -> String {
+    members.enumerated().map { "rank \($0.offset) \($0.element.workerID) (\($0.element.address))" }.joined(separator: ", ")
   }
 
   /// - Throws: for JSON, an encoding failure (never a trial silently left out).
@@ -88,7 +94,7 @@ struct TrialTable {
         if showFeasible { row.append(t.feasible.map { $0 ? "yes" : "no" } ?? "") }
         for name in parameterNames { row.append(t.configuration[name]?.plainText ?? "") }
         for name in metricNames { row.append(t.metrics[name].map(number) ?? "") }
-        row += [String(t.epochs), String(t.attempts), t.worker ?? "", t.reason ?? ""]
+        row += [String(t.epochs), String(t.attempts), t.members.map { $0.map(\.workerID).joined(separator: "+") } ?? t.worker ?? "", t.reason ?? ""]
         return row
       }
       if format == .csv {

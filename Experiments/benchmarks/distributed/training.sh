@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Gang training benchmark (issue 17): one MLP trial on Fashion-MNIST trained by one worker, then
+# by a gang of 2 (each member holding half of the training shards, gradients all-reduced every
+# step), side by side in this script: time per epoch, scaling efficiency t1 / (2 t2), and the
+# accuracy after the last epoch of each.
+#
+#   Experiments/benchmarks/distributed/training.sh                  # 3 repeats, 10 epochs
+#   REPEATS=1 EPOCHS=3 .../training.sh                              # reduced
+#
+# The data: the 70,000 images of Debian's dataset-fashion-mnist pooled into one CSV; the
+# experiment's split (validation 0.1, test 0.05) leaves 59,500 training images in 2 shards.
+# The model: MLP 784-256-256-10 (the space has one width for all hidden layers), ReLU, Adam,
+# learning rate 0.001, global batch 256 (128 per member in the gang), float32, one BLAS thread
+# per worker process (as hpo workers run). Time per epoch is the trial's train_seconds over
+# its epochs (training only: data preparation and start-up excluded).
+#
+# Environment (all optional): HPO_BIN (default: release build of this checkout), REPEATS=3,
+# EPOCHS=10, FASHION_MNIST=/usr/share/datasets/fashion-mnist, WORK=$TMPDIR/hpo-gang-bench.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/../../.." && pwd)
+work=${WORK:-${TMPDIR:-/tmp}/hpo-gang-bench}
+src=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
+repeats=${REPEATS:-3}
+epochs=${EPOCHS:-10}
+mkdir -p "$work"
+
+if [ ! -f "$src/train-images-idx3-ubyte.gz" ]; then
+  echo "training.sh: no Fashion-MNIST in $src (apt-get install dataset-fashion-mnist, or set FASHION_MNIST)" >&2; exit 2
+fi
+csv="$work/fashion-70000.csv"
+[ -f "$csv" ] || python3 "$root/Experiments/benchmarks/early-stopping/make_csv.py" "$src" "$csv" 70000 0
+
+if [ -n "${HPO_BIN:-}" ]; then
+  hpo=$HPO_BIN
+else
+  echo "== hpo: release build" >&2
+  (cd "$root" && swift build -c release --product hpo >&2)
+  hpo="$root/.build/release/hpo"
+fi
+
+experiment() {  # NAME WORKERS
+  cat > "$work/$1.json" <<JSON
+{"name": "$1",
+ "data": {"path": "fashion-70000.csv", "label": "label", "task": "classification",
+          "split": {"validation": 0.1, "test": 0.05, "seed": 0}, "shards": 2},
+ "model": {"kind": "mlp", "epochs": $epochs, "precision": "float32"},
+ "space": {"hidden_units": 256, "layers": 2, "activation": "relu", "optimizer": "adam",
+           "learning_rate": 0.001, "batch_size": 256, "dropout": 0.0},
+ "objective": {"metric": "accuracy"},
+ "search": {"strategy": "random", "trials": 1, "parallel": 1, "seed": 1},
+ "output": {"dir": "runs/$1", "keep_top": 1},
+ "resources": {"workers_per_trial": $2}}
+JSON
+}
+
+results="$work/results.txt"
+: > "$results"
+for r in $(seq 1 "$repeats"); do
+  for workers in 1 2; do
+    name="fashion-w$workers-r$r"
+    experiment "$name" "$workers"
+    rm -rf "$work/runs/$name"
+    (cd "$work" && "$hpo" run "$name.json" --workers "$workers" > "$work/$name.log" 2>&1) || {
+      echo "training.sh: hpo run $name failed; see $work/$name.log" >&2; exit 1; }
+    "$hpo" trials "$name" --store "$work/runs/$name/store.sqlite" --format json | python3 -c "
+import json, sys
+t = json.loads(sys.stdin.readline())
+m = t['metrics']
+print($workers, $r, m['train_seconds'] / t['epochs'], m['accuracy'])" >> "$results"
+    tail -1 "$results" | awk '{printf "repeat %d, %d worker(s): %.3f s per epoch, accuracy %.4f\n", $2, $1, $3, $4}'
+  done
+done
+
+python3 - "$results" "$epochs" <<'PY'
+import statistics, sys
+rows = [line.split() for line in open(sys.argv[1])]
+by = {w: [(float(t), float(a)) for ww, _, t, a in rows if ww == w] for w in ("1", "2")}
+t1 = statistics.median(t for t, _ in by["1"]); t2 = statistics.median(t for t, _ in by["2"])
+a1 = statistics.median(a for _, a in by["1"]); a2 = statistics.median(a for _, a in by["2"])
+print(f"\nmedian of {len(by['1'])}, {sys.argv[2]} epochs, MLP 784-256-256-10, global batch 256")
+print(f"| workers | s per epoch | accuracy |\n|---|---|---|\n| 1 | {t1:.3f} | {a1:.4f} |\n| 2 (gang) | {t2:.3f} | {a2:.4f} |")
+print(f"speed-up t1/t2 = {t1 / t2:.2f}x; scaling efficiency t1/(2 t2) = {100 * t1 / (2 * t2):.0f}%; accuracy gap {100 * (a2 - a1):+.2f} points")
+PY
