@@ -65,20 +65,27 @@ extension SlotLoop {
       security: start.publicKeys.map(GangSecurity.init(publicKeys:)))
     // `nil`: a member other than rank 0 took part; rank 0 has the run.
     let outcome: Result<TrialRun?, any Error>
+    // Set when rank 0 stops reporting because its worker shuts down: the trial is handed back, not ended.
+    var handedBack = false
+    func report(_ epoch: Int, _ metrics: [String: Double]) throws -> Bool {
+      let goOn = try reportEpoch(key, epoch, metrics, transport)
+      if stop.isRaised { handedBack = true }
+      return goOn && !handedBack
+    }
     do {
       let communicator = try GangCommunicator(gang: gang, listener: listener)
       defer { communicator.close() }
       switch a.model.kind {
       case .function:
         outcome = .success(try GangFunctionRunner.run(a, communicator: communicator) { epoch, metrics in
-          try reportEpoch(key, epoch, metrics, transport)
+          try report(epoch, metrics)
         })
       case .ridge:
         outcome = .success(try GangRidgeRunner.run(a, shardFiles: files, communicator: communicator))
       case .softmax, .mlp:
         outcome = .success(try GangIterativeRunner(logger: logger).run(
           a, shardFiles: files, communicator: communicator,
-          report: { epoch, metrics in try reportEpoch(key, epoch, metrics, transport) },
+          report: { epoch, metrics in try report(epoch, metrics) },
           sendCheckpoint: { bytes in
             // Before the epoch's report, as a trial run alone sends it; a refusal is the coordinator's to log.
             _ = try sendCheckpoint(
@@ -94,6 +101,12 @@ extension SlotLoop {
       outcome = .failure(TrialRunError("the gang broke: \(error.message)", kind: .retry))
     } catch {
       outcome = .failure(error)
+    }
+    if handedBack {
+      // Every member ended the trial with rank 0's stop; the coordinator requeues it at once.
+      try transport.send(.goodbye(Goodbye(workerID: slotID, reason: stop.why, handedBack: [key])))
+      logger.info("trial handed back", metadata: metadata)
+      return
     }
     switch outcome {
     case .success(let run?) where role.rank == 0:
@@ -120,14 +133,15 @@ extension SlotLoop {
     }
   }
 
-  /// Rank 0 sends an epoch's metrics and waits for the decision: whether to go on.
+  /// Rank 0 sends an epoch's metrics and waits for the decision: whether to go on (the caller
+  /// also stops when the worker shuts down).
   private func reportEpoch(_ key: TrialKey, _ epoch: Int, _ metrics: [String: Double], _ transport: any ClientTransport) throws -> Bool {
     try transport.send(.progress(TrialProgress(key: key, epoch: epoch, metrics: metrics)))
     let decision = try awaitMessage(transport, timeout: .seconds(10)) { m -> TrialDecision? in
       if case .decision(let d) = m, d.key == key { return d }
       return nil
     }
-    return !stop.isRaised && decision?.verdict != .stop
+    return decision?.verdict != .stop
   }
 
   /// Rank 0 reports `error` as the attempt's result; any other rank logs it.

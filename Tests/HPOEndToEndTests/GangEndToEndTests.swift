@@ -82,6 +82,32 @@ import Testing
     for w in workers { w.stop() }
   }
 
+  /// SIGTERM to rank 0's worker: it stops the gang at the next epoch and
+  /// hands the trial back (not pruned, not failed); the trial runs again on
+  /// a new gang and completes.
+  @Test func rank0sWorkerStopped_handsTheTrialBack_andItRunsAgain() throws {
+    let c = try TestCoordinator(lease: 2)
+    let exp = try c.experiment("gang", Self.gangExperiment("gang", trials: 1, epochs: 40, seconds: 8))
+    #expect(try c.run(["submit", exp, "--detach"]).exitCode == 0)
+    var workers = try ["a", "b"].map { try c.worker($0) }
+    var rank0 = ""
+    #expect(try c.waitForTrials("gang", timeout: 60) { ts in
+      guard let t = ts.first, t["state"] as? String == "running", let done = t["epochs"] as? Int, done >= 2 else { return false }
+      rank0 = t["worker"] as? String ?? ""
+      return true
+    })
+    let leader = try #require(workers.first { rank0.hasPrefix(Self.id($0, in: c)) })
+    workers.append(try c.worker("c"))
+    leader.signal(SIGTERM)
+    #expect(leader.waitForExit(timeout: 30) == 0, "\(leader.standardError)")
+    #expect(leader.standardError.contains("trial handed back"), "\(leader.standardError)")
+    #expect(try c.waitForTrials("gang", timeout: 120) { Self.finished($0, 1) })
+    let t = try #require(try c.trials("gang").first)
+    #expect(t["state"] as? String == "complete", "\(t)")
+    #expect(t["attempts"] as? Int == 2, "\(t)")
+    for w in workers { w.stop() }
+  }
+
   /// The `--id` a test worker was started with.
   static func id(_ worker: LiveProcess, in c: TestCoordinator) -> String {
     let arguments = worker.process.arguments ?? []
