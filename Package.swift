@@ -184,7 +184,8 @@ let package = Package(
     .executableTarget(
       name: "hpo-dashboard-bench", dependencies: ["HPODashboard", "HPOStore", "HPOCore"],
       path: "Experiments/benchmarks/dashboard/bench"),
-    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore"]),
+    // The dashboard tests serve stores through the built `hpo dashboard`.
+    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore", "HPOTestSupport", "hpo"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Command trials run the built `hpo` as their guard (`hpo command-guard`).
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore", "HPOTestSupport", "hpo"]),

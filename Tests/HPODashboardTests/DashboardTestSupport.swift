@@ -1,4 +1,5 @@
 import Foundation
+import HPOTestSupport
 import HPOCore
 import HPODashboard
 import HPOStore
@@ -93,18 +94,60 @@ func writeTwelveTrials(_ store: ExperimentStore, _ name: String, direction: Dire
   }
 }
 
-/// A dashboard served on 127.0.0.1, port 0, over a store opened read-only, and GET requests to it.
+/// `hpo dashboard --store PATH --http 127.0.0.1:0` as a real process (the built binary), and
+/// GET requests to it. A process of its own, not a server in the test process: the test
+/// runner's synchronous tests can hold every thread of this process's cooperative pool for
+/// seconds, which would leave an in-process server unanswered.
 final class LiveDashboard {
-  let server: DashboardServer
-  let store: ExperimentStore
-  var base: String { "http://\(server.address)" }
+  let process = Process()
+  let base: String
+  private let tokenFile: URL?
 
-  init(_ path: String, host: String = "127.0.0.1", token: BearerToken? = nil) async throws {
-    store = try ExperimentStore.openReadOnly(path: path)
-    server = try await DashboardServer.start(api: DashboardAPI(store: store), host: host, port: 0, token: token)
+  /// Starts it and waits (up to 30 s) for the line naming its address.
+  init(_ path: String, token: String? = nil) throws {
+    guard let hpo = BuiltExecutable.url("hpo") else { throw Failure("the hpo executable is not built (swift build --build-tests)") }
+    var arguments = ["dashboard", "--store", path, "--http", "127.0.0.1:0"]
+    if let token {
+      let file = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-dashboard-token-\(UUID().uuidString)")
+      try token.write(to: file, atomically: true, encoding: .utf8)
+      try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+      arguments += ["--http-token-file", file.path]
+      tokenFile = file
+    } else {
+      tokenFile = nil
+    }
+    process.executableURL = hpo
+    process.arguments = arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    // Its first line: "dashboard of PATH on http://127.0.0.1:PORT/".
+    var text = ""
+    let deadline = Date().addingTimeInterval(30)
+    while !text.contains("\n"), Date() < deadline {
+      let chunk = out.fileHandleForReading.availableData
+      if chunk.isEmpty { break }  // the process ended
+      text += String(decoding: chunk, as: UTF8.self)
+    }
+    guard let match = text.firstMatch(of: /on (http:\/\/127\.0\.0\.1:\d+)\//) else {
+      process.terminate()
+      throw Failure("hpo dashboard did not start: \(text)")
+    }
+    base = String(match.output.1)
   }
 
-  func stop() async { await server.stop() }
+  /// Stops it (SIGTERM) and waits for it to exit.
+  func stop() {
+    if process.isRunning {
+      process.terminate()
+      process.waitUntilExit()
+    }
+    if let tokenFile {
+      // A token file left in the temporary folder harms nothing; the test must not fail for it.
+      try? FileManager.default.removeItem(at: tokenFile)
+    }
+  }
 
   /// A GET of `path` (with its query string): the status, the content type and the body.
   func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPAnswer {
@@ -148,17 +191,12 @@ struct Failure: Error, CustomStringConvertible {
   init(_ d: String) { description = d }
 }
 
-/// Serves the store at `path` for `body`, then stops the server (also when `body` throws).
+/// Serves the store at `path` for `body` (with `token`: behind that bearer token), then stops
+/// the server (also when `body` throws).
 func withDashboard<T>(
-  _ path: String, token: BearerToken? = nil, _ body: (LiveDashboard) async throws -> T
+  _ path: String, token: String? = nil, _ body: (LiveDashboard) async throws -> T
 ) async throws -> T {
-  let dashboard = try await LiveDashboard(path, token: token)
-  do {
-    let result = try await body(dashboard)
-    await dashboard.stop()
-    return result
-  } catch {
-    await dashboard.stop()
-    throw error
-  }
+  let dashboard = try LiveDashboard(path, token: token)
+  defer { dashboard.stop() }
+  return try await body(dashboard)
 }

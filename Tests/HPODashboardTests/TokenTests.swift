@@ -11,7 +11,7 @@ import Testing
   @Test func withAToken_theAPIAnswersOnlyTheRightBearer() async throws {
     let fixture = try FixtureStore()
     try fixture.write { try writeTwelveTrials($0, "iris") }
-    try await withDashboard(fixture.path, token: try BearerToken(Self.secret)) { d in
+    try await withDashboard(fixture.path, token: Self.secret) { d in
       for headers in [[:], ["Authorization": "Bearer wrong"], ["Authorization": "Bearer \(Self.secret)x"],
                       ["Authorization": "Bearer \(Self.secret.dropLast())"], ["Authorization": Self.secret]] {
         for path in ["/api/experiments", "/api/experiments/iris/trials", "/api/experiments/iris/trials/0", "/api/nothing"] {
