@@ -83,8 +83,9 @@ extension CoordinatorCore {
   }
 
   /// Gives up the forming gang when its deadline passed, rank 0's lease is
-  /// gone (expired, handed back, the experiment ended) or a member left:
-  /// its members are told, and the trial goes back to the queue.
+  /// gone (expired, handed back, the experiment ended), a member left, or a
+  /// member sent nothing (no heartbeat) for a lease duration: its members
+  /// are told, and the trial goes back to the queue.
   func expireGangFormation(now: CoordinatorTime) -> [Outgoing] {
     if !runningGangs.isEmpty { runningGangs = runningGangs.filter { isLeased($0.key) } }
     guard let g = forming else { return [] }
@@ -94,6 +95,11 @@ extension CoordinatorCore {
       reason = "the trial's lease ended while its gang formed"
     } else if let gone = g.members.first(where: { workers[$0.workerID] == nil }) {
       reason = "member \(gone.workerID) left while the gang formed"
+    } else if let silent = g.members.first(where: { member in
+      workers[member.workerID].map { now.duration(since: $0.lastSeen) > configuration.leaseDuration } ?? false
+    }) {
+      // A member's slot heartbeats while it waits for the start: silence is a stopped or cut-off worker.
+      reason = "member \(silent.workerID) sent nothing for \(configuration.leaseDuration) while the gang formed"
     } else if now.monotonic >= g.deadline {
       reason = "\(g.size - g.members.filter { $0.address != nil }.count) of \(g.size) members did not join within \(configuration.gangFormationTimeout)"
     } else {

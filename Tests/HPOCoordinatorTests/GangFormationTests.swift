@@ -100,7 +100,14 @@ import Testing
     let rank0 = try #require(ask(core, "a-0", peer: 1))
     let rank1 = try #require(ask(core, "b-0", peer: 2))
     _ = join(core, rank0, "a-0", peer: 1)
-    // b-0 never joins (its worker froze): after the formation timeout both are told, and the trial waits again.
+    // b-0 never joins (its slot is stuck, heartbeating): after the formation timeout both are told, and the trial waits again.
+    for second in stride(from: 5.0, through: 25, by: 5) {
+      for (slot, peer) in [("a-0", UInt8(1)), ("b-0", 2)] {
+        _ = send(core, .heartbeat(Heartbeat(workerID: slot, running: [rank0.key])), from: peer + 10, at: T.t0.addingTimeInterval(second))
+      }
+      let early = try core.serveParked(now: T.t0.addingTimeInterval(second))
+      #expect(early.isEmpty, "still forming at \(second) s: \(early.map(\.message))")
+    }
     let later = T.t0.addingTimeInterval(31)
     let cancels = try core.serveParked(now: later)
     try core.flush()
@@ -115,6 +122,24 @@ import Testing
     #expect(again.key.trial == rank0.key.trial)
     #expect(again.key.attempt == 2)
     #expect(again.gang?.rank == 0)
+  }
+
+  /// A member whose worker stopped (SIGSTOP, a cut network) sends no heartbeat: the gang is
+  /// given up after a lease duration, not the whole formation timeout.
+  @Test func aSilentMember_cancelsTheGangAfterALeaseDuration() throws {
+    let core = try T.core(ExperimentStore.inMemory())  // leases of 10 s
+    hello(core, [("a-0", 1), ("b-0", 2)])
+    #expect(T().submit(core, Self.gangSpec())?.accepted == true)
+    let rank0 = try #require(ask(core, "a-0", peer: 1))
+    _ = try #require(ask(core, "b-0", peer: 2))
+    _ = join(core, rank0, "a-0", peer: 1)
+    for second in [5.0, 10, 11] {
+      _ = send(core, .heartbeat(Heartbeat(workerID: "a-0", running: [rank0.key])), from: 11, at: T.t0.addingTimeInterval(second))
+    }
+    #expect(try core.serveParked(now: T.t0.addingTimeInterval(9)).isEmpty)
+    let cancels = try core.serveParked(now: T.t0.addingTimeInterval(11))
+    guard case .gangCancel(let c)? = cancels.first?.message else { Issue.record("expected gangCancel, got \(cancels)"); return }
+    #expect(c.reason == "member b-0 sent nothing for 10.0 seconds while the gang formed")
   }
 
   @Test func status_saysAGangWaitsForWorkers_whenTooFewAreConnected() throws {
