@@ -67,6 +67,8 @@ public final class GangCommunicator {
           .invalidGang, operation: "gang", gang: gang,
           message: "security.publicKeys[\(gang.rank)] is not this member's public key (\(listener.transport.publicKey ?? "it has no key pair"))")
       }
+      // A listener bound before the members were known admits them now.
+      if let security = gang.security, listener.admitsLater { try listener.admit(security) }
     } catch {
       listener.close()
       throw error

@@ -95,13 +95,15 @@ extension CoordinatorCore {
       change = .markInfeasible(id, lease: storeLease, reason: r.error ?? "the command said the configuration is infeasible")
       e.trials[key.trial].state = .infeasible
     case .retry:
+      // A command says so by its exit status; a gang trial when a member was lost (the worker's error says which).
+      let why = e.spec.model.kind == .command ? "the command asked to be retried (exit 75)" : (r.error ?? "the worker asked for a retry")
       if lease.attempt >= configuration.maxAttempts {
-        let reason = "the command asked to be retried (exit 75) on attempt \(lease.attempt) of \(configuration.maxAttempts); no attempt is left"
+        let reason = "\(why) on attempt \(lease.attempt) of \(configuration.maxAttempts); no attempt is left"
         change = .failTrial(id, lease: storeLease, reason: reason, output: r.output)
         e.trials[key.trial].state = .failed
         failure = reason
       } else {
-        change = .requeueTrial(id, lease: storeLease, reason: "the command asked to be retried (exit 75) on attempt \(lease.attempt)")
+        change = .requeueTrial(id, lease: storeLease, reason: "\(why) on attempt \(lease.attempt)")
         e.trials[key.trial].state = .pending
         e.trials[key.trial].intermediate = []
         e.queue.append(key.trial)

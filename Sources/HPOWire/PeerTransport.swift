@@ -33,6 +33,10 @@ public protocol PeerInbox: AnyObject {
   /// of more than `maxFrames` frames or `maxBytes` bytes is dropped and
   /// thrown as ``PeerTransportError/Kind/tooLarge``.
   func receive(timeout: Duration, maxFrames: Int, maxBytes: Int) throws(PeerTransportError) -> [[UInt8]]?
+  /// Replaces the public keys a CURVE inbox admits (peers connecting from
+  /// now on); a peer refused earlier is let in when it tries again.
+  /// - Throws: ``PeerTransportError`` for a plain inbox or a key that is not Z85.
+  func admit(_ publicKeys: [String]) throws(PeerTransportError)
   /// Closes it. Idempotent.
   func close()
 }

@@ -34,7 +34,10 @@ extension SlotLoop {
     }
     let listener: GangListener
     do {
-      listener = try GangListener(transport: peers.transport, gangID: gangID, rank: role.rank, endpoint: peers.bindEndpoint)
+      // With a key pair, CURVE from the start, admitting the members once the start names them.
+      listener = try GangListener(
+        transport: peers.transport, gangID: gangID, rank: role.rank, endpoint: peers.bindEndpoint,
+        security: peers.transport.publicKey == nil ? nil : GangSecurity(publicKeys: []))
     } catch {
       try fail(key, role, started, transport, TrialRunError("cannot listen for the gang's peers: \(error)", kind: .retry))
       return
@@ -63,6 +66,9 @@ extension SlotLoop {
     let gang = Gang(
       id: gangID, rank: role.rank, addresses: start.addresses, deadline: .milliseconds(start.deadlineMilliseconds),
       security: start.publicKeys.map(GangSecurity.init(publicKeys:)))
+    logger.info("gang started", metadata: metadata.merging([
+      "members": "\(start.addresses.count)", "security": "\(start.publicKeys == nil ? "plain TCP" : "CURVE")",
+    ]) { $1 })
     // `nil`: a member other than rank 0 took part; rank 0 has the run.
     let outcome: Result<TrialRun?, any Error>
     // Set when rank 0 stops reporting because its worker shuts down: the trial is handed back, not ended.

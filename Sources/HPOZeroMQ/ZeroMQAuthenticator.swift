@@ -53,7 +53,7 @@ public struct ZeroMQAuthenticationDecision: Sendable, Hashable, CustomStringConv
 /// without waiting.
 ///
 /// **Thread-safety.** `Sendable`: the socket lives on the handler's own
-/// thread only; the shared state is a stop flag behind a `Mutex`. `onDecision` runs on the handler's
+/// thread only; the shared state is a stop flag behind a `Mutex` and the keys behind a `Locked`. `onDecision` runs on the handler's
 /// thread, once per request, and should return quickly (the client's
 /// handshake waits for the answer).
 public final class ZeroMQAuthenticator: Sendable {
@@ -61,7 +61,8 @@ public final class ZeroMQAuthenticator: Sendable {
   public static let endpoint = "inproc://zeromq.zap.01"
 
   /// The public keys (Z85) let in, each with the name logged for it.
-  public let authorizedKeys: [String: String]
+  public var authorizedKeys: [String: String] { keys.withLock { $0 } }
+  private let keys: Locked<[String: String]>
   private let state = StopState()
 
   /// Binds the handler in `context` and starts its thread; returns once the
@@ -72,7 +73,8 @@ public final class ZeroMQAuthenticator: Sendable {
     context: ZeroMQContext, authorizedKeys: [String: String],
     onDecision: @escaping @Sendable (ZeroMQAuthenticationDecision) -> Void = { _ in }
   ) throws(ZeroMQError) {
-    self.authorizedKeys = authorizedKeys
+    let keys = Locked(authorizedKeys)
+    self.keys = keys
     let state = self.state
     let started = DispatchSemaphore(value: 0)
     let startError = Locked<ZeroMQError?>(nil)
@@ -88,7 +90,7 @@ public final class ZeroMQAuthenticator: Sendable {
       }
       started.signal()
       defer { socket.close() }
-      Self.serve(socket, keys: authorizedKeys, state: state, onDecision: onDecision)
+      Self.serve(socket, keys: keys, state: state, onDecision: onDecision)
     }
     thread.name = "hpo-zap"
     thread.start()
@@ -98,6 +100,13 @@ public final class ZeroMQAuthenticator: Sendable {
       state.markClosed()
       throw error
     }
+  }
+
+  /// Replaces the keys let in: clients asking from now on are judged by
+  /// `authorizedKeys` (a gang's listener admits nobody until its members are
+  /// known). Thread-safe.
+  public func authorize(_ authorizedKeys: [String: String]) {
+    keys.withLock { $0 = authorizedKeys }
   }
 
   /// Stops the handler and waits for its thread (at most one poll period,
@@ -115,7 +124,7 @@ public final class ZeroMQAuthenticator: Sendable {
   // MARK: The handler's thread
 
   private static func serve(
-    _ socket: ZeroMQSocket, keys: [String: String], state: StopState,
+    _ socket: ZeroMQSocket, keys: Locked<[String: String]>, state: StopState,
     onDecision: @Sendable (ZeroMQAuthenticationDecision) -> Void
   ) {
     while !state.isStopping {
@@ -123,7 +132,7 @@ public final class ZeroMQAuthenticator: Sendable {
         guard try !ZeroMQPoller.readable([socket], timeout: .milliseconds(100)).isEmpty,
               let request = try socket.tryReceive(limits: ZeroMQReceiveLimits(maxFrames: 16, maxBytes: 64 * 1024))
         else { continue }
-        let (reply, decision) = answer(request.frames, keys: keys)
+        let (reply, decision) = answer(request.frames, keys: keys.withLock { $0 })
         try socket.send(reply)
         if let decision { onDecision(decision) }
       } catch {

@@ -90,6 +90,16 @@ final class ZeroMQPeerInbox: PeerInbox {
     }
   }
 
+  func admit(_ publicKeys: [String]) throws(PeerTransportError) {
+    guard let authenticator else { throw PeerTransportError(.failed, "the inbox at \(address) is plain TCP: it admits no keys") }
+    if let bad = publicKeys.firstIndex(where: { !ZeroMQCurveKeyPair.isValidZ85Key($0) }) {
+      throw PeerTransportError(.failed, "public key #\(bad) is not a 40-character Z85 key")
+    }
+    var keys: [String: String] = [:]
+    for (index, key) in publicKeys.enumerated() { keys[key] = "peer #\(index)" }
+    authenticator.authorize(keys)
+  }
+
   func close() {
     socket.close()
     authenticator?.close()

@@ -16,6 +16,21 @@ struct CurveTests {
     for rank in 0..<3 { #expect(try run.results[rank]?.get() == expected) }
   }
 
+  /// Listeners bound with CURVE before the members are known (admitting
+  /// nobody, as a worker binds before the coordinator's start): the
+  /// communicator admits the gang's keys, and the all-reduce goes through.
+  @Test func listenersThatAdmitTheGangsKeysLater_allReduceOverCurve() throws {
+    let keys = try (0..<3).map { _ in try ZeroMQCurveKeyPair.generate() }
+    let inputs = (0..<3).map { GangHarness.buffer(Float.self, count: 777, seed: 5, rank: $0) }
+    let run = try GangHarness.run(size: 3, chunkBytes: 256, keys: keys, admitLater: true) { communicator in
+      var buffer = inputs[communicator.gang.rank]
+      try communicator.allReduceSum(&buffer)
+      return GangHarness.bits(buffer)
+    }
+    let expected = GangHarness.bits(GangHarness.ringOrderSum(inputs))
+    for rank in 0..<3 { #expect(try run.results[rank]?.get() == expected) }
+  }
+
   /// Rank 2 holds a key pair the gang does not know: rank 1 cannot complete
   /// its handshake with it and rank 0 refuses its connection; both throw
   /// within the deadline naming rank 2.

@@ -14,7 +14,7 @@ enum GangHarness {
   static func run<R: Sendable>(
     size: Int, absent: Set<Int> = [], id: String = "gang-1", deadline: Duration = .seconds(30),
     chunkBytes: Int = Gang.defaultChunkBytes, keys: [ZeroMQCurveKeyPair]? = nil,
-    impostors: [Int: ZeroMQCurveKeyPair] = [:],
+    impostors: [Int: ZeroMQCurveKeyPair] = [:], admitLater: Bool = false,
     _ body: @escaping @Sendable (GangCommunicator) throws -> R
   ) throws -> (results: [Int: Result<R, any Error>], addresses: [String]) {
     let addresses = Locked([String](repeating: "", count: size))
@@ -48,7 +48,10 @@ enum GangHarness {
           let transport = ZeroMQPeerTransport(context: context, keyPair: pairs?[rank])
           let listener: GangListener
           do {
-            listener = try GangListener(transport: transport, gangID: id, rank: rank, security: security)
+            // Bound before the members are known (as a worker does), or with the gang's keys.
+            listener = try GangListener(
+              transport: transport, gangID: id, rank: rank,
+              security: admitLater && security != nil ? GangSecurity(publicKeys: []) : security)
           } catch {
             bound.leave()
             throw error

@@ -162,6 +162,32 @@ import Glibc
     #expect(both.standardError.hasPrefix("Error: --insecure contradicts --curve-secret"))
   }
 
+  /// With keys, a gang's members talk over CURVE too, each admitting only
+  /// the other members' public keys (the ones the coordinator let in).
+  @Test func securedGang_membersTalkOverCURVE() throws {
+    let keys = try Keys(clients: ["a", "b", "client"], authorize: ["a", "b", "client"])
+    let c = try TestCoordinator(lease: 2, extra: keys.server)
+    let workers = try ["a", "b"].map { try c.worker($0, extra: keys.client($0)) }
+    defer { for w in workers { w.stop() } }
+    let exp = try c.experiment("gang", """
+      {"name": "gang", "model": {"kind": "function", "function": "sleep", "epochs": 2},
+       "space": {"seconds": 0.1, "value": {"type": "float", "low": 0, "high": 1}},
+       "objective": {"metric": "value"}, "search": {"strategy": "random", "trials": 3, "parallel": 1, "seed": 1},
+       "output": {"dir": "out/gang", "keep_top": 0}, "resources": {"workers_per_trial": 2}}
+      """)
+    let submit = try c.run(["submit", exp] + keys.client("client"))
+    #expect(submit.exitCode == 0, "\(submit.standardError)")
+    let listed = try c.run(["trials", "gang", "--format", "json"] + keys.client("client"))
+    let trials = listed.standardOutput.split(separator: "\n").compactMap {
+      try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+    }
+    #expect(trials.count == 3 && trials.allSatisfy { ($0["metrics"] as? [String: Any])?["gang_members"] as? Double == 2 }, "\(trials)")
+    for w in workers {
+      #expect(w.standardError.contains("security=CURVE"), "\(w.standardError)")
+      #expect(!w.standardError.contains("security=plain TCP"))
+    }
+  }
+
   @Test func securedExperiment_authorisedWorkerDoesAllTheWork_unauthorisedOneGetsNothingAndIsLogged() throws {
     let keys = try Keys(clients: ["worker", "client", "intruder"], authorize: ["worker", "client"])
     let c = try TestCoordinator(lease: 2, extra: keys.server)
