@@ -99,9 +99,10 @@ final class LiveDashboard {
   let store: ExperimentStore
   var base: String { "http://\(server.address)" }
 
-  init(_ path: String, host: String = "127.0.0.1", token: BearerToken? = nil) async throws {
+  init(_ path: String, host: String = "127.0.0.1", token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing()) async throws {
     store = try ExperimentStore.openReadOnly(path: path)
-    server = try await DashboardServer.start(api: DashboardAPI(store: store), host: host, port: 0, token: token)
+    server = try await DashboardServer.start(
+      api: DashboardAPI(store: store), events: try watcher(path, timing: timing), host: host, port: 0, token: token)
   }
 
   func stop() async { await server.stop() }
@@ -110,6 +111,11 @@ final class LiveDashboard {
   func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPAnswer {
     try await HTTPAnswer.get(base + path, headers: headers)
   }
+}
+
+/// A watcher of the store at `path` on a read-only connection of its own.
+func watcher(_ path: String, timing: StoreWatcher.Timing = StoreWatcher.Timing()) throws -> StoreWatcher {
+  StoreWatcher(store: try ExperimentStore.openReadOnly(path: path), timing: timing)
 }
 
 /// What a real HTTP request answered.
@@ -150,9 +156,10 @@ struct Failure: Error, CustomStringConvertible {
 
 /// Serves the store at `path` for `body`, then stops the server (also when `body` throws).
 func withDashboard<T>(
-  _ path: String, token: BearerToken? = nil, _ body: (LiveDashboard) async throws -> T
+  _ path: String, token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing(),
+  _ body: (LiveDashboard) async throws -> T
 ) async throws -> T {
-  let dashboard = try await LiveDashboard(path, token: token)
+  let dashboard = try await LiveDashboard(path, token: token, timing: timing)
   do {
     let result = try await body(dashboard)
     await dashboard.stop()
