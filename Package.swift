@@ -120,7 +120,7 @@ let package = Package(
     .target(
       name: "HPODashboard",
       dependencies: [
-        "HPOCore", "HPOStore", .product(name: "FlyingFox", package: "FlyingFox"),
+        "HPOCore", "HPOStore", "HPOReports", .product(name: "FlyingFox", package: "FlyingFox"),
         .product(name: "FlyingSocks", package: "FlyingFox"),
       ],
       exclude: ["Assets"]),

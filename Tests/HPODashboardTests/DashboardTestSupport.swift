@@ -93,16 +93,35 @@ func writeTwelveTrials(_ store: ExperimentStore, _ name: String, direction: Dire
   }
 }
 
+/// Trials `numbers` of experiment `name` (of ``writeTwelveTrials(_:_:direction:)``) inserted,
+/// leased and completed with `value`, in one batch.
+func completeNewTrials(_ store: ExperimentStore, _ name: String, _ numbers: [Int], value: Double) throws {
+  var changes: [StoreChange] = []
+  for i in numbers {
+    let id = TrialID(experiment: name, number: i)
+    let lease = Lease(worker: "w\(i % 2)", attempt: 1)
+    changes += [
+      .insertTrial(id, configuration: fixtureConfiguration(i), seed: UInt64(100 + i)),
+      .leaseTrial(id, lease: lease, deadline: Clock.at(Double(i) + 60)),
+      .completeTrial(id, lease: lease, value: value, metrics: ["accuracy": value], seconds: 1, epochs: 2),
+    ]
+  }
+  _ = try store.apply(changes, at: Clock.at(Double(numbers.first ?? 0)))
+}
+
 /// A dashboard served on 127.0.0.1, port 0, over a store opened read-only, and GET requests to it.
 final class LiveDashboard {
   let server: DashboardServer
   let store: ExperimentStore
+  /// The server's event source.
+  let events: StoreWatcher
   var base: String { "http://\(server.address)" }
 
   init(_ path: String, host: String = "127.0.0.1", token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing()) async throws {
     store = try ExperimentStore.openReadOnly(path: path)
+    events = try watcher(path, timing: timing)
     server = try await DashboardServer.start(
-      api: DashboardAPI(store: store), events: try watcher(path, timing: timing), host: host, port: 0, token: token)
+      api: DashboardAPI(store: store), events: events, host: host, port: 0, token: token)
   }
 
   func stop() async { await server.stop() }

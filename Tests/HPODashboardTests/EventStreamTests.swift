@@ -85,9 +85,9 @@ import Glibc
 /// `curl -sN` reading an event stream: what it received so far, read as it arrives.
 final class EventClient: @unchecked Sendable {
   private let process = Process()
-  private let received = Locked("")
+  private let received = Locked(Data())
   private let headerFile: URL
-  var text: String { received.value }
+  var text: String { String(decoding: received.value, as: UTF8.self) }
   /// The response's header lines, once curl wrote them (at exit).
   var headers: String { (try? String(contentsOf: headerFile, encoding: .utf8)) ?? "" }
 
@@ -95,15 +95,7 @@ final class EventClient: @unchecked Sendable {
     headerFile = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-sse-\(UUID().uuidString)")
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["curl", "-sN", "-D", headerFile.path, url]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    out.fileHandleForReading.readabilityHandler = { [received] handle in
-      let data = handle.availableData
-      // End of file: no more calls (else the handler is called again and again).
-      if data.isEmpty { handle.readabilityHandler = nil }
-      received.withLock { $0 += String(decoding: data, as: UTF8.self) }
-    }
+    collectStandardOutput(of: process, into: received)
     try process.run()
   }
 
