@@ -106,13 +106,13 @@ let package = Package(
     // What people read: Markdown, JUnit and HTML reports, and their chart data.
     .target(name: "HPOReports", dependencies: ["HPOCore", "HPOStore"]),
 
-    // Prometheus metrics of a coordinator, served over HTTP (`hpo coordinator --http HOST:PORT`).
+    // Prometheus metrics of a coordinator, rendered as text (served at `/metrics` by
+    // HPODashboard's server: `hpo coordinator --http HOST:PORT`).
     .target(
       name: "HPOMetrics",
       dependencies: [
         "HPOCoordinator",
         .product(name: "Prometheus", package: "swift-prometheus"),
-        .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
 
     // The live dashboard (`hpo dashboard`): the HTTP server, the read-only JSON API over a store
