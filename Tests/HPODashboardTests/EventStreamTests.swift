@@ -60,6 +60,22 @@ import Glibc
     #expect(try await client.waitForExit(), "the stream ends with the server")
   }
 
+  /// A client that goes away is unsubscribed at the next write to it (a heartbeat at the latest).
+  @Test func aClientThatLeaves_isUnsubscribed() async throws {
+    let fixture = try FixtureStore()
+    try fixture.write { try writeTwelveTrials($0, "iris") }
+    let timing = StoreWatcher.Timing(poll: .milliseconds(50), heartbeat: .milliseconds(100))
+    try await withDashboard(fixture.path, timing: timing) { d in
+      let client = try EventClient(d.base + "/api/events")
+      #expect(try await client.wait { $0.contains("event: experiment") }, "\(client.text)")
+      #expect(d.events.subscriberCount == 1)
+      client.stop()
+      let deadline = Date().addingTimeInterval(10)
+      while d.events.subscriberCount > 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+      #expect(d.events.subscriberCount == 0)
+    }
+  }
+
   @Test func theStream_takesNoQuery_andOnlyGET() async throws {
     let fixture = try FixtureStore()
     try fixture.write { try writeTwelveTrials($0, "iris") }

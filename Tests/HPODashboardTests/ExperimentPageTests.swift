@@ -75,4 +75,22 @@ import Testing
     // Within trials 2–8 the same 6 dots as before the update (2, 3, 4, 5, 7, 8).
     #expect(dom.contains(#"data-marks="6""#), "\(dom)")
   }
+
+  /// With a token (`#token=…`) the page sends it to the API and reads the event stream with
+  /// `fetch` (an EventSource cannot send the header), and takes the token out of the address.
+  @Test func inABrowser_withAToken_thePageReadsTheAPIAndTheStream() async throws {
+    let fixture = try FixtureStore()
+    try fixture.write { try writeTwelveTrials($0, "iris") }
+    let secret = "page-token-0123456789abcdef"
+    let dashboard = try await LiveDashboard(fixture.path, token: try BearerToken(secret), timing: Chromium.timing)
+    let chromium = try Chromium(dashboard.base + "/#token=\(secret)&experiment=iris", budget: 3000)
+    let deadline = Date().addingTimeInterval(30)
+    while dashboard.events.subscriberCount == 0 && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    try fixture.write { try completeNewTrials($0, "iris", [12], value: 0.5) }
+    let dom = try await chromium.dom()
+    await dashboard.stop()
+    #expect(dom.contains(#"data-loaded="experiment""#) && dom.contains(#"data-done="11""#), "\(dom)")
+    #expect(dom.contains(#"data-points="9""#), "the update came through the fetch stream: \(dom)")
+    #expect(!dom.contains(secret), "the token is not left in the page")
+  }
 }
