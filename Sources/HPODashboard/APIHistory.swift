@@ -1,5 +1,6 @@
 import HPOCore
 import HPOReports
+import HPOStore
 
 /// The answer of `GET /api/experiments/{name}/history`: the optimisation history plot's data
 /// (``OptimisationHistory``, the HTML report's own), as columns so 100,000 points stay a
@@ -29,22 +30,30 @@ struct APIHistory: Encodable {
     var parameters: [String: APIParameterValue]
   }
 
-  init(experiment: String, objective: String, direction: Direction, trials records: [TrialRecord]) {
+  /// - Parameters:
+  ///   - outcomes: The complete and pruned trials (``ExperimentStore/finishedOutcomes(of:)``).
+  ///   - trials: The highest trial number plus one.
+  ///   - configuration: The configuration of a trial (read for the best one only).
+  init(
+    experiment: String, objective: String, direction: Direction, outcomes: [TrialOutcome], trials: Int,
+    configuration: (Int) throws -> Configuration?
+  ) rethrows {
     self.experiment = experiment
     self.objective = objective
     self.direction = direction
     let history = OptimisationHistory(
-      trials: records.map { ReportInput.Trial(number: $0.number, state: $0.state, value: $0.value, configuration: $0.configuration) },
+      trials: outcomes.map { ReportInput.Trial(number: $0.number, state: $0.state, value: $0.value, configuration: Configuration([:])) },
       direction: direction)
-    trials = (records.map(\.number).max() ?? -1) + 1
+    self.trials = trials
     number = history.points.map(\.number)
     state = history.points.map(\.state)
     value = history.points.map(\.value)
     bestSoFar = Line(number: history.bestSoFar.map(\.number), value: history.bestSoFar.map(\.value))
     // The trial that set the last best: the first complete one with that value.
     if let last = history.bestSoFar.last,
-       let record = records.first(where: { $0.state == .complete && $0.value == last.value }) {
-      best = Best(trial: record.number, value: last.value, parameters: APIParameterValue.map(record.configuration))
+       let first = outcomes.first(where: { $0.state == .complete && $0.value == last.value }),
+       let parameters = try configuration(first.number) {
+      best = Best(trial: first.number, value: last.value, parameters: APIParameterValue.map(parameters))
     }
   }
 }

@@ -84,9 +84,10 @@ public struct DashboardAPI: Sendable {
 
   func history(of name: String) throws -> APIHistory {
     guard let spec = try store.spec(ofExperiment: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
-    return APIHistory(
+    return try APIHistory(
       experiment: name, objective: spec.objective.metric.rawValue, direction: spec.objective.direction,
-      trials: try store.trials(of: name))
+      outcomes: try store.finishedOutcomes(of: name), trials: try store.trialNumberEnd(of: name),
+      configuration: { number in try store.trial(TrialID(experiment: name, number: number))?.record.configuration })
   }
 
   func trial(_ text: String, of name: String) throws -> APITrialDetail {
