@@ -106,13 +106,13 @@ let package = Package(
     // What people read: Markdown, JUnit and HTML reports, and their chart data.
     .target(name: "HPOReports", dependencies: ["HPOCore", "HPOStore"]),
 
-    // Prometheus metrics of a coordinator, served over HTTP (`hpo coordinator --http HOST:PORT`).
+    // Prometheus metrics of a coordinator, rendered as text (served at `/metrics` by
+    // HPODashboard's server: `hpo coordinator --http HOST:PORT`).
     .target(
       name: "HPOMetrics",
       dependencies: [
         "HPOCoordinator",
         .product(name: "Prometheus", package: "swift-prometheus"),
-        .product(name: "FlyingFox", package: "FlyingFox"),
       ]),
 
     // The live dashboard (`hpo dashboard`): the HTTP server, the read-only JSON API over a store
@@ -120,7 +120,7 @@ let package = Package(
     .target(
       name: "HPODashboard",
       dependencies: [
-        "HPOCore", "HPOStore", .product(name: "FlyingFox", package: "FlyingFox"),
+        "HPOCore", "HPOStore", "HPOReports", .product(name: "FlyingFox", package: "FlyingFox"),
         .product(name: "FlyingSocks", package: "FlyingFox"),
       ],
       exclude: ["Assets"]),
@@ -184,8 +184,8 @@ let package = Package(
     .executableTarget(
       name: "hpo-dashboard-bench", dependencies: ["HPODashboard", "HPOStore", "HPOCore"],
       path: "Experiments/benchmarks/dashboard/bench"),
-    // The dashboard tests serve stores through the built `hpo dashboard`.
-    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore", "HPOTestSupport", "hpo"]),
+    // In-process servers: Cluster/test runs these tests on their own (see there).
+    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Command trials run the built `hpo` as their guard (`hpo command-guard`).
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore", "HPOTestSupport", "hpo"]),

@@ -2,7 +2,7 @@
 /// person who sent it, naming the parameter, the value and what is accepted. Answered as
 /// `{"error": "…"}` (``DashboardResponse/error(_:)``); never a crash.
 public struct APIError: Error, Equatable, CustomStringConvertible {
-  /// 400, 401, 404 or 500.
+  /// 400, 401, 404, 405, 500 or 503.
   public var status: Int
   public var message: String
 

@@ -21,7 +21,7 @@ struct APIExperiment: Encodable {
   /// Seconds from submission to its end, or to `now` while it has not ended.
   var durationSeconds: Double
 
-  struct Best: Encodable {
+  struct Best: Encodable, Equatable, Sendable {
     var trial: Int
     var value: Double
   }

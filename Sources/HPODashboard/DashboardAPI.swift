@@ -11,6 +11,7 @@ import HPOStore
 /// | `GET /api/experiments` | every experiment ([`APIExperiment`]) |
 /// | `GET /api/experiments/{name}/trials` | a page of trials (``TrialListParameters``) |
 /// | `GET /api/experiments/{name}/trials/{number}` | one trial in full |
+/// | `GET /api/experiments/{name}/history` | the optimisation history (``APIHistory``) |
 ///
 /// **Threads.** `Sendable`; each call reads one snapshot of the store and blocks on its I/O,
 /// so callers run it off the cooperative thread pool (``DashboardServer`` does).
@@ -53,6 +54,9 @@ public struct DashboardAPI: Sendable {
       return try .json(["experiments": try experiments()])
     case let s where s.count == 3 && s[0] == "experiments" && s[2] == "trials":
       return try .json(try trials(of: s[1], TrialListParameters(query)))
+    case let s where s.count == 3 && s[0] == "experiments" && s[2] == "history":
+      try Self.noQuery(query)
+      return try .json(try history(of: s[1]))
     case let s where s.count == 4 && s[0] == "experiments" && s[2] == "trials":
       try Self.noQuery(query)
       return try .json(try trial(s[3], of: s[1]))
@@ -76,6 +80,14 @@ public struct DashboardAPI: Sendable {
     return APITrialPage(
       experiment: name, total: page.total, offset: query.offset, limit: query.limit, sort: parameters.sort,
       order: query.order.rawValue, state: query.state, trials: page.trials.map(APITrialRow.init))
+  }
+
+  func history(of name: String) throws -> APIHistory {
+    guard let spec = try store.spec(ofExperiment: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
+    return try APIHistory(
+      experiment: name, objective: spec.objective.metric.rawValue, direction: spec.objective.direction,
+      outcomes: try store.finishedOutcomes(of: name), trials: try store.trialNumberEnd(of: name),
+      configuration: { number in try store.trial(TrialID(experiment: name, number: number))?.record.configuration })
   }
 
   func trial(_ text: String, of name: String) throws -> APITrialDetail {

@@ -11,9 +11,11 @@ extension DashboardAssets {
 <title>hpo dashboard</title>
 <link rel="stylesheet" href="dashboard.css">
 <script src="dashboard.js" defer></script>
+<script src="plot.js" defer></script>
+<script src="experiment.js" defer></script>
 </head>
 <body>
-<header><h1>hpo dashboard</h1><p id="status">Loading experiments…</p></header>
+<header><h1><a href="#">hpo dashboard</a></h1><p id="status">Loading experiments…</p></header>
 <main>
 <table id="experiments" hidden>
 <thead><tr>
@@ -22,6 +24,22 @@ extension DashboardAssets {
 </tr></thead>
 <tbody></tbody>
 </table>
+<section id="experiment" hidden>
+<h2 id="experiment-name"></h2>
+<dl id="live-header">
+<div><dt>done</dt><dd id="h-done"></dd></div>
+<div><dt>running</dt><dd id="h-running"></dd></div>
+<div><dt>pruned</dt><dd id="h-pruned"></dd></div>
+<div><dt>failed</dt><dd id="h-failed"></dd></div>
+<div><dt>trials per second</dt><dd id="h-rate"></dd></div>
+<div><dt>best so far</dt><dd id="h-best"></dd></div>
+</dl>
+<p id="h-configuration"></p>
+<h3>Optimisation history</h3>
+<canvas id="history" width="900" height="360"></canvas>
+<p class="note">Dots: complete trials; hollow: pruned (their last reported value). Line: best so far.
+Drag across the plot to zoom on a range of trials; double-click to see them all. Live updates keep the zoom.</p>
+</section>
 </main>
 </body>
 </html>
@@ -40,20 +58,38 @@ td.number { text-align: right; }
 td.state-running { color: #1f6feb; }
 td.state-failed, td.state-cancelled { color: #a4262c; }
 td.state-finished { color: #2d7a3a; }
+h1 a { color: inherit; text-decoration: none; }
+h2 { font-size: 1.2rem; margin: .5rem 0; }
+h3 { font-size: 1rem; margin: 1.2rem 0 .4rem; }
+#live-header { display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; margin: 0 0 .5rem; }
+#live-header div { display: flex; flex-direction: column; }
+#live-header dt { color: #5b6475; font-size: .8rem; }
+#live-header dd { margin: 0; font-size: 1.2rem; font-variant-numeric: tabular-nums; }
+#history { border: 1px solid #e1e4ea; max-width: 100%; cursor: crosshair; }
+.note { color: #5b6475; font-size: .85rem; }
 """##
 
   /// The text of Assets/dashboard.js.
   static let javaScript = ##"""
-// The experiments list of the hpo dashboard. Every piece of text from the store is put into
-// the page with textContent (never as markup), so a name containing <script> shows as text.
+// The hpo dashboard: what every view shares (the token, the API, the event stream, the route)
+// and the experiments list. Every piece of text from the store is put into the page with
+// textContent (never as markup), so a name containing <script> shows as text.
 "use strict";
 
-// A token given as #token=… is kept for this tab and sent as a bearer token to the API.
+// The page's address after "#": view parameters (experiment=NAME, zoom=LO,HI) and, once, token=…
+function hashParameters() {
+  return new URLSearchParams(location.hash.slice(1));
+}
+
+// A token given as #token=… is kept for this tab, taken out of the address, and sent as a
+// bearer token to the API.
 const token = (() => {
-  const match = /(?:^#|&)token=([^&]*)/.exec(location.hash);
-  if (match) {
-    sessionStorage.setItem("hpo.token", decodeURIComponent(match[1]));
-    history.replaceState(null, "", location.pathname + location.search);
+  const parameters = hashParameters();
+  if (parameters.has("token")) {
+    sessionStorage.setItem("hpo.token", parameters.get("token"));
+    parameters.delete("token");
+    const rest = parameters.toString();
+    history.replaceState(null, "", location.pathname + location.search + (rest ? "#" + rest : ""));
   }
   return sessionStorage.getItem("hpo.token");
 })();
@@ -66,11 +102,62 @@ async function api(path) {
   return body;
 }
 
+// Follows GET /api/events: handlers.experiment(summary) for each experiment event,
+// handlers.problem({error}) for a store that cannot be read. Without a token the browser's
+// EventSource does it (and reconnects after the server's retry: field); with one, a fetch
+// reads the stream, since EventSource cannot send a header, and reconnects the same way.
+function listen(handlers) {
+  const live = (state) => { document.body.dataset.live = state; };
+  if (!token) {
+    const source = new EventSource("api/events");
+    source.onopen = () => live("open");
+    source.onerror = () => live("reconnecting");
+    for (const type of ["experiment", "problem"]) {
+      source.addEventListener(type, (event) => handlers[type] && handlers[type](JSON.parse(event.data)));
+    }
+    return;
+  }
+  let retry = 2000;
+  const connect = async () => {
+    try {
+      const response = await fetch("api/events", { headers: { Authorization: "Bearer " + token } });
+      if (!response.ok) throw new Error(response.statusText);
+      live("open");
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = "";
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value;
+        let end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          let type = "message";
+          const data = [];
+          for (const line of block.split("\n")) {
+            if (line.startsWith("retry: ")) retry = Number(line.slice(7)) || retry;
+            else if (line.startsWith("event: ")) type = line.slice(7);
+            else if (line.startsWith("data: ")) data.push(line.slice(6));
+          }
+          if (data.length && handlers[type]) handlers[type](JSON.parse(data.join("\n")));
+        }
+      }
+    } catch (error) {
+      console.warn("event stream: " + error.message + "; reconnecting");
+    }
+    live("reconnecting");
+    setTimeout(connect, retry);
+  };
+  connect();
+}
+
 function cell(row, text, className) {
   const td = document.createElement("td");
   td.textContent = text;
   if (className) td.className = className;
   row.appendChild(td);
+  return td;
 }
 
 function duration(seconds) {
@@ -84,15 +171,27 @@ function value(v) {
   return typeof v === "number" ? v.toPrecision(6).replace(/\.?0+$/, "") : String(v);
 }
 
-function render(experiments) {
+function finished(counts) {
+  return counts.complete + counts.pruned + counts.failed + counts.infeasible;
+}
+
+function setStatus(text, isError) {
+  const status = document.getElementById("status");
+  status.className = isError ? "error" : "";
+  status.textContent = text;
+}
+
+function renderList(experiments) {
   const body = document.querySelector("#experiments tbody");
   body.replaceChildren();
   for (const e of experiments) {
     const row = document.createElement("tr");
-    const done = e.counts.complete + e.counts.pruned + e.counts.failed + e.counts.infeasible;
-    cell(row, e.name);
+    const link = document.createElement("a");
+    link.href = "#" + new URLSearchParams({ experiment: e.name }).toString();
+    link.textContent = e.name;
+    cell(row, "").appendChild(link);
     cell(row, e.state, "state-" + e.state);
-    cell(row, done + " / " + e.budget, "number");
+    cell(row, finished(e.counts) + " / " + e.budget, "number");
     cell(row, String(e.counts.complete), "number");
     cell(row, String(e.counts.running), "number");
     cell(row, String(e.counts.pruned), "number");
@@ -104,17 +203,309 @@ function render(experiments) {
     body.appendChild(row);
   }
   document.getElementById("experiments").hidden = false;
-  const status = document.getElementById("status");
-  status.className = "";
-  status.textContent = experiments.length === 1 ? "1 experiment" : experiments.length + " experiments";
+  setStatus(experiments.length === 1 ? "1 experiment" : experiments.length + " experiments");
   document.body.dataset.loaded = "experiments";
 }
 
-api("api/experiments").then((answer) => render(answer.experiments)).catch((error) => {
-  const status = document.getElementById("status");
-  status.className = "error";
-  status.textContent = "Cannot read the experiments: " + error.message;
-  document.body.dataset.loaded = "error";
+// The experiments list, read again (at most one read at a time) when an event says it changed.
+function showList() {
+  let reading = false;
+  let again = false;
+  const read = () => {
+    if (reading) { again = true; return; }
+    reading = true;
+    api("api/experiments").then((answer) => renderList(answer.experiments)).catch((error) => {
+      setStatus("Cannot read the experiments: " + error.message, true);
+      document.body.dataset.loaded = "error";
+    }).finally(() => {
+      reading = false;
+      if (again) { again = false; read(); }
+    });
+  };
+  read();
+  listen({ experiment: read, problem: (p) => setStatus(p.error, true) });
+}
+
+// The view the address names: an experiment's page (#experiment=NAME) or the list.
+function route() {
+  const name = hashParameters().get("experiment");
+  if (name === null) showList();
+  else showExperiment(name);
+}
+
+// Another view is another page load, so no view's state or stream lingers.
+window.addEventListener("hashchange", (event) => {
+  const view = (url) => new URLSearchParams(new URL(url).hash.slice(1)).get("experiment");
+  if (view(event.oldURL) !== view(event.newURL)) location.reload();
 });
+document.addEventListener("DOMContentLoaded", route);
+"""##
+
+  /// The text of Assets/plot.js.
+  static let plotJavaScript = ##"""
+// The optimisation history plot of the hpo dashboard, drawn on a <canvas>: a dot per finished
+// trial (filled: complete; hollow: pruned) and the best-so-far step line. Hand-written rather
+// than a charting library (see the README, "Dashboard"). Drag across it to zoom on a range of
+// trial numbers, double-click to see every trial; new data (setData) keeps the zoom.
+"use strict";
+
+class HistoryPlot {
+  // onZoom(range) is called with [lo, hi] or null (every trial) when the user zooms.
+  constructor(canvas, onZoom) {
+    this.canvas = canvas;
+    this.onZoom = onZoom;
+    this.data = null;
+    this.zoom = null;
+    this.drag = null;
+    this.margin = { left: 64, right: 16, top: 12, bottom: 36 };
+    canvas.addEventListener("mousedown", (e) => { this.drag = { from: this.xAt(e), to: this.xAt(e) }; });
+    canvas.addEventListener("mousemove", (e) => {
+      if (!this.drag) return;
+      this.drag.to = this.xAt(e);
+      this.draw();
+    });
+    canvas.addEventListener("mouseup", () => {
+      if (!this.drag) return;
+      const lo = Math.min(this.drag.from, this.drag.to);
+      const hi = Math.max(this.drag.from, this.drag.to);
+      this.drag = null;
+      if (hi - lo >= 1) this.setZoom([Math.floor(lo), Math.ceil(hi)]);
+      else this.draw();
+    });
+    canvas.addEventListener("dblclick", () => this.setZoom(null));
+  }
+
+  // history: the answer of GET /api/experiments/{name}/history.
+  setData(history) {
+    this.data = history;
+    this.draw();
+  }
+
+  // range: [lo, hi] trial numbers, or null for every trial.
+  setZoom(range) {
+    this.zoom = range;
+    this.draw();
+    this.onZoom(range);
+  }
+
+  // The x range shown: the zoom, or every trial.
+  xRange() {
+    if (this.zoom) return this.zoom;
+    return [0, Math.max(1, (this.data ? this.data.trials : 1) - 1)];
+  }
+
+  plotWidth() { return this.canvas.width - this.margin.left - this.margin.right; }
+  plotHeight() { return this.canvas.height - this.margin.top - this.margin.bottom; }
+
+  // The trial number under the mouse.
+  xAt(event) {
+    const box = this.canvas.getBoundingClientRect();
+    const px = (event.clientX - box.left) * (this.canvas.width / box.width) - this.margin.left;
+    const [lo, hi] = this.xRange();
+    return lo + Math.max(0, Math.min(1, px / this.plotWidth())) * (hi - lo);
+  }
+
+  // Numbers between lo and hi at a round step: about `count` of them.
+  static ticks(lo, hi, count, integer) {
+    const span = hi - lo || 1;
+    const raw = span / count;
+    const power = Math.pow(10, Math.floor(Math.log10(raw)));
+    let step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) || raw;
+    if (integer) step = Math.max(1, Math.round(step));
+    const out = [];
+    for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step) out.push(Number(t.toPrecision(12)));
+    return out;
+  }
+
+  // Draws everything; returns how many trials' dots it drew (also in the canvas's data-marks).
+  draw() {
+    const c = this.canvas.getContext("2d");
+    const { left, top } = this.margin;
+    const w = this.plotWidth();
+    const h = this.plotHeight();
+    c.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    const d = this.data;
+    const [x0, x1] = this.xRange();
+    let marks = 0;
+    if (!d) return marks;
+    // The y range of what is shown: dots and best line within the x range.
+    let y0 = Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < d.number.length; i++) {
+      if (d.number[i] < x0 || d.number[i] > x1) continue;
+      y0 = Math.min(y0, d.value[i]);
+      y1 = Math.max(y1, d.value[i]);
+    }
+    if (y0 === Infinity) { y0 = 0; y1 = 1; }
+    if (y0 === y1) { y0 -= 0.5; y1 += 0.5; }
+    const pad = (y1 - y0) * 0.05;
+    y0 -= pad;
+    y1 += pad;
+    const px = (x) => left + ((x - x0) / (x1 - x0)) * w;
+    const py = (y) => top + (1 - (y - y0) / (y1 - y0)) * h;
+
+    // Axes, ticks and labels.
+    c.strokeStyle = "#c9ced8";
+    c.fillStyle = "#5b6475";
+    c.font = "12px system-ui, sans-serif";
+    c.lineWidth = 1;
+    c.strokeRect(left, top, w, h);
+    c.textAlign = "center";
+    c.textBaseline = "top";
+    for (const t of HistoryPlot.ticks(x0, x1, 8, true)) c.fillText(String(t), px(t), top + h + 6);
+    c.fillText("trial", left + w / 2, top + h + 20);
+    c.textAlign = "right";
+    c.textBaseline = "middle";
+    for (const t of HistoryPlot.ticks(y0, y1, 6, false)) c.fillText(value(t), left - 6, py(t));
+
+    c.save();
+    c.beginPath();
+    c.rect(left, top, w, h);
+    c.clip();
+    // Dots.
+    for (let i = 0; i < d.number.length; i++) {
+      const n = d.number[i];
+      if (n < x0 || n > x1) continue;
+      marks++;
+      c.beginPath();
+      c.arc(px(n), py(d.value[i]), 3, 0, 2 * Math.PI);
+      if (d.state[i] === "complete") {
+        c.fillStyle = "#1f6feb";
+        c.fill();
+      } else {
+        c.strokeStyle = "#8a93a5";
+        c.stroke();
+      }
+    }
+    // The best so far: a step line from each improvement to the last trial.
+    const best = d.bestSoFar;
+    if (best.number.length) {
+      c.beginPath();
+      c.strokeStyle = "#d9822b";
+      c.lineWidth = 2;
+      for (let i = 0; i < best.number.length; i++) {
+        const x = px(best.number[i]);
+        if (i === 0) c.moveTo(x, py(best.value[0]));
+        else {
+          c.lineTo(x, py(best.value[i - 1]));
+          c.lineTo(x, py(best.value[i]));
+        }
+      }
+      c.lineTo(px(Math.max(x1, d.trials - 1)), py(best.value[best.value.length - 1]));
+      c.stroke();
+    }
+    // The range being dragged.
+    if (this.drag) {
+      c.fillStyle = "rgba(31, 111, 235, 0.12)";
+      const a = px(Math.min(this.drag.from, this.drag.to));
+      const b = px(Math.max(this.drag.from, this.drag.to));
+      c.fillRect(a, top, b - a, h);
+    }
+    c.restore();
+    this.canvas.dataset.marks = String(marks);
+    return marks;
+  }
+}
+"""##
+
+  /// The text of Assets/experiment.js.
+  static let experimentJavaScript = ##"""
+// One experiment's page of the hpo dashboard (#experiment=NAME, optionally &zoom=LO,HI): a live
+// header (done, running, pruned, failed, trials per second, best so far and its configuration)
+// and the optimisation history plot. Events from /api/events update both in place; the plot
+// keeps its zoom. The state is mirrored in data-* attributes of <body> for tests and scripts:
+// data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live.
+"use strict";
+
+// The zoom of the address (zoom=LO,HI with integers LO < HI), or null.
+function zoomFromHash() {
+  const text = hashParameters().get("zoom");
+  if (text === null) return null;
+  const match = /^(\d+),(\d+)$/.exec(text);
+  if (!match || Number(match[1]) >= Number(match[2])) {
+    console.warn("zoom=" + text + ": not a range of trial numbers LO,HI with LO < HI; showing every trial");
+    return null;
+  }
+  return [Number(match[1]), Number(match[2])];
+}
+
+function showExperiment(name) {
+  const body = document.body;
+  const path = "api/experiments/" + encodeURIComponent(name);
+  document.getElementById("experiment").hidden = false;
+  document.getElementById("experiment-name").textContent = name;
+  document.title = name + " · hpo dashboard";
+  let summary = null;
+  let current = null;
+
+  const plot = new HistoryPlot(document.getElementById("history"), (range) => {
+    body.dataset.zoom = range ? range.join(",") : "all";
+    const parameters = new URLSearchParams({ experiment: name });
+    if (range) parameters.set("zoom", range.join(","));
+    history.replaceState(null, "", "#" + parameters.toString());
+  });
+  const zoom = zoomFromHash();
+  plot.zoom = zoom;
+  body.dataset.zoom = zoom ? zoom.join(",") : "all";
+
+  const text = (id, t) => { document.getElementById(id).textContent = t; };
+  const renderHeader = () => {
+    const c = summary.counts;
+    const done = finished(c);
+    text("h-done", done + " / " + summary.budget);
+    text("h-running", String(c.running));
+    text("h-pruned", String(c.pruned));
+    text("h-failed", String(c.failed));
+    const seconds = summary.finished
+      ? summary.durationSeconds
+      : Math.max(0, (Date.now() - new Date(summary.started).getTime()) / 1000);
+    text("h-rate", seconds > 0 ? (done / seconds).toPrecision(3) : "—");
+    text("h-best", summary.best ? value(summary.best.value) + " (trial #" + summary.best.trial + ")" : "—");
+    const best = current && current.best;
+    text("h-configuration", best
+      ? "Best configuration: " + Object.keys(best.parameters).sort().map((k) => k + " = " + value(best.parameters[k])).join(", ")
+      : "");
+    body.dataset.done = String(done);
+    setStatus(summary.state + " · " + summary.objective + " (" + summary.direction + ")");
+  };
+
+  // The history, read again (at most one read at a time) when an event says the experiment changed.
+  let reading = false;
+  let again = false;
+  const readHistory = () => {
+    if (reading) { again = true; return Promise.resolve(); }
+    reading = true;
+    return api(path + "/history").then((answer) => {
+      current = answer;
+      plot.setData(answer);
+      body.dataset.points = String(answer.number.length);
+      body.dataset.updates = String(Number(body.dataset.updates || "-1") + 1);
+      renderHeader();
+    }).finally(() => {
+      reading = false;
+      if (again) { again = false; readHistory(); }
+    });
+  };
+
+  api("api/experiments").then((answer) => {
+    summary = answer.experiments.find((e) => e.name === name);
+    if (!summary) throw new Error("no experiment named \"" + name + "\"");
+    return readHistory();
+  }).then(() => {
+    body.dataset.loaded = "experiment";
+    listen({
+      experiment: (change) => {
+        if (change.name !== name) return;
+        Object.assign(summary, change);
+        renderHeader();
+        readHistory().catch((error) => setStatus("Cannot read the history: " + error.message, true));
+      },
+      problem: (p) => setStatus(p.error, true),
+    });
+  }).catch((error) => {
+    setStatus("Cannot show experiment \"" + name + "\": " + error.message, true);
+    body.dataset.loaded = "error";
+  });
+}
 """##
 }

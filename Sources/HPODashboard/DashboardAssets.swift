@@ -16,6 +16,8 @@ enum DashboardAssets {
     case [], ["index.html"]: return Asset(contentType: "text/html; charset=utf-8", text: indexHTML)
     case ["dashboard.css"]: return Asset(contentType: "text/css; charset=utf-8", text: css)
     case ["dashboard.js"]: return Asset(contentType: "text/javascript; charset=utf-8", text: javaScript)
+    case ["plot.js"]: return Asset(contentType: "text/javascript; charset=utf-8", text: plotJavaScript)
+    case ["experiment.js"]: return Asset(contentType: "text/javascript; charset=utf-8", text: experimentJavaScript)
     default: return nil
     }
   }

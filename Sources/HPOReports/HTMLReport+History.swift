@@ -4,18 +4,7 @@ extension HTMLReport {
   /// The best objective so far after each complete trial, in trial-number
   /// order: (trial number, best value). Monotone: never worse than the previous.
   static func bestSoFar(_ input: ReportInput) -> [(number: Int, value: Double)] {
-    var out: [(Int, Double)] = []
-    var best: Double?
-    for t in input.trials.sorted(by: { $0.number < $1.number }) {
-      guard t.state == .complete, let v = t.value, v.isFinite else { continue }
-      if let b = best {
-        best = input.direction == .minimize ? Swift.min(b, v) : Swift.max(b, v)
-      } else {
-        best = v
-      }
-      out.append((t.number, best ?? v))
-    }
-    return out
+    OptimisationHistory(trials: input.trials, direction: input.direction).bestSoFar.map { ($0.number, $0.value) }
   }
 
   /// The optimisation history: each finished trial's objective by trial

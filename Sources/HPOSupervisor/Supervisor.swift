@@ -114,6 +114,12 @@ public final class Supervisor: Sendable {
   /// - Throws: ``SupervisorError/exitedBeforeReady(name:termination:)`` when it
   ///   ends first, ``SupervisorError/notReady(name:after:)`` after `timeout`.
   public func startAndWaitForLine(_ child: Child, prefix: String, timeout: Duration) throws(SupervisorError) -> String {
+    try startAndWaitForLines(child, prefix: prefix, timeout: timeout).last ?? ""
+  }
+
+  /// ``startAndWaitForLine(_:prefix:timeout:)``, answering the lines the child printed before
+  /// its readiness line too (the first 32 of them), then the readiness line, last.
+  public func startAndWaitForLines(_ child: Child, prefix: String, timeout: Duration) throws(SupervisorError) -> [String] {
     let index = state.locked { s in
       s.entries.append(Entry(child: child))
       return s.entries.count - 1
@@ -123,10 +129,10 @@ public final class Supervisor: Sendable {
     let pid = try launch(index, output: pipe)
     let deadline = clock.now + timeout
     while clock.now < deadline {
-      if let line = reader.line { return line }
+      if let line = reader.line { return reader.linesBefore + [line] }
       if let termination = state.locked({ s in s.entries[index].process.flatMap { $0.isRunning ? nil : $0.termination } }) {
         // It may have printed the line and exited at once; the reader has had its chance then.
-        if let line = reader.line { return line }
+        if let line = reader.line { return reader.linesBefore + [line] }
         throw .exitedBeforeReady(name: child.name, pid: pid, termination: termination)
       }
       Thread.sleep(forTimeInterval: 0.01)

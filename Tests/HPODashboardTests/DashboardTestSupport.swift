@@ -1,5 +1,4 @@
 import Foundation
-import HPOTestSupport
 import HPOCore
 import HPODashboard
 import HPOStore
@@ -94,65 +93,48 @@ func writeTwelveTrials(_ store: ExperimentStore, _ name: String, direction: Dire
   }
 }
 
-/// `hpo dashboard --store PATH --http 127.0.0.1:0` as a real process (the built binary), and
-/// GET requests to it. A process of its own, not a server in the test process: the test
-/// runner's synchronous tests can hold every thread of this process's cooperative pool for
-/// seconds, which would leave an in-process server unanswered.
+/// Trials `numbers` of experiment `name` (of ``writeTwelveTrials(_:_:direction:)``) inserted,
+/// leased and completed with `value`, in one batch.
+func completeNewTrials(_ store: ExperimentStore, _ name: String, _ numbers: [Int], value: Double) throws {
+  var changes: [StoreChange] = []
+  for i in numbers {
+    let id = TrialID(experiment: name, number: i)
+    let lease = Lease(worker: "w\(i % 2)", attempt: 1)
+    changes += [
+      .insertTrial(id, configuration: fixtureConfiguration(i), seed: UInt64(100 + i)),
+      .leaseTrial(id, lease: lease, deadline: Clock.at(Double(i) + 60)),
+      .completeTrial(id, lease: lease, value: value, metrics: ["accuracy": value], seconds: 1, epochs: 2),
+    ]
+  }
+  _ = try store.apply(changes, at: Clock.at(Double(numbers.first ?? 0)))
+}
+
+/// A dashboard served on 127.0.0.1, port 0, over a store opened read-only, and GET requests to it.
 final class LiveDashboard {
-  let process = Process()
-  let base: String
-  private let tokenFile: URL?
+  let server: DashboardServer
+  let store: ExperimentStore
+  /// The server's event source.
+  let events: StoreWatcher
+  var base: String { "http://\(server.address)" }
 
-  /// Starts it and waits (up to 30 s) for the line naming its address.
-  init(_ path: String, token: String? = nil) throws {
-    guard let hpo = BuiltExecutable.url("hpo") else { throw Failure("the hpo executable is not built (swift build --build-tests)") }
-    var arguments = ["dashboard", "--store", path, "--http", "127.0.0.1:0"]
-    if let token {
-      let file = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-dashboard-token-\(UUID().uuidString)")
-      try token.write(to: file, atomically: true, encoding: .utf8)
-      try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
-      arguments += ["--http-token-file", file.path]
-      tokenFile = file
-    } else {
-      tokenFile = nil
-    }
-    process.executableURL = hpo
-    process.arguments = arguments
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    // Its first line: "dashboard of PATH on http://127.0.0.1:PORT/".
-    var text = ""
-    let deadline = Date().addingTimeInterval(30)
-    while !text.contains("\n"), Date() < deadline {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }  // the process ended
-      text += String(decoding: chunk, as: UTF8.self)
-    }
-    guard let match = text.firstMatch(of: /on (http:\/\/127\.0\.0\.1:\d+)\//) else {
-      process.terminate()
-      throw Failure("hpo dashboard did not start: \(text)")
-    }
-    base = String(match.output.1)
+  init(_ path: String, host: String = "127.0.0.1", token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing()) async throws {
+    store = try ExperimentStore.openReadOnly(path: path)
+    events = try watcher(path, timing: timing)
+    server = try await DashboardServer.start(
+      api: DashboardAPI(store: store), events: events, host: host, port: 0, token: token)
   }
 
-  /// Stops it (SIGTERM) and waits for it to exit.
-  func stop() {
-    if process.isRunning {
-      process.terminate()
-      process.waitUntilExit()
-    }
-    if let tokenFile {
-      // A token file left in the temporary folder harms nothing; the test must not fail for it.
-      try? FileManager.default.removeItem(at: tokenFile)
-    }
-  }
+  func stop() async { await server.stop() }
 
   /// A GET of `path` (with its query string): the status, the content type and the body.
   func get(_ path: String, headers: [String: String] = [:]) async throws -> HTTPAnswer {
     try await HTTPAnswer.get(base + path, headers: headers)
   }
+}
+
+/// A watcher of the store at `path` on a read-only connection of its own.
+func watcher(_ path: String, timing: StoreWatcher.Timing = StoreWatcher.Timing()) throws -> StoreWatcher {
+  StoreWatcher(store: try ExperimentStore.openReadOnly(path: path), timing: timing)
 }
 
 /// What a real HTTP request answered.
@@ -191,12 +173,18 @@ struct Failure: Error, CustomStringConvertible {
   init(_ d: String) { description = d }
 }
 
-/// Serves the store at `path` for `body` (with `token`: behind that bearer token), then stops
-/// the server (also when `body` throws).
+/// Serves the store at `path` for `body`, then stops the server (also when `body` throws).
 func withDashboard<T>(
-  _ path: String, token: String? = nil, _ body: (LiveDashboard) async throws -> T
+  _ path: String, token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing(),
+  _ body: (LiveDashboard) async throws -> T
 ) async throws -> T {
-  let dashboard = try LiveDashboard(path, token: token)
-  defer { dashboard.stop() }
-  return try await body(dashboard)
+  let dashboard = try await LiveDashboard(path, token: token, timing: timing)
+  do {
+    let result = try await body(dashboard)
+    await dashboard.stop()
+    return result
+  } catch {
+    await dashboard.stop()
+    throw error
+  }
 }

@@ -11,7 +11,7 @@ import Testing
   @Test func withAToken_theAPIAnswersOnlyTheRightBearer() async throws {
     let fixture = try FixtureStore()
     try fixture.write { try writeTwelveTrials($0, "iris") }
-    try await withDashboard(fixture.path, token: Self.secret) { d in
+    try await withDashboard(fixture.path, token: try BearerToken(Self.secret)) { d in
       for headers in [[:], ["Authorization": "Bearer wrong"], ["Authorization": "Bearer \(Self.secret)x"],
                       ["Authorization": "Bearer \(Self.secret.dropLast())"], ["Authorization": Self.secret]] {
         for path in ["/api/experiments", "/api/experiments/iris/trials", "/api/experiments/iris/trials/0", "/api/nothing"] {
@@ -38,12 +38,13 @@ import Testing
     let store = try ExperimentStore.openReadOnly(path: fixture.path)
     for host in ["0.0.0.0", "192.168.1.10", "128.0.0.1"] {
       await #expect(throws: DashboardStartError(.tokenRequired(host: host))) {
-        _ = try await DashboardServer.start(api: DashboardAPI(store: store), host: host, port: 0, token: nil)
+        _ = try await DashboardServer.start(
+          api: DashboardAPI(store: store), events: try watcher(fixture.path), host: host, port: 0, token: nil)
       }
     }
     // With a token, every interface is served.
     let server = try await DashboardServer.start(
-      api: DashboardAPI(store: store), host: "0.0.0.0", port: 0, token: try BearerToken(Self.secret))
+      api: DashboardAPI(store: store), events: try watcher(fixture.path), host: "0.0.0.0", port: 0, token: try BearerToken(Self.secret))
     #expect(server.address.hasPrefix("0.0.0.0:"))
     await server.stop()
   }

@@ -135,8 +135,8 @@ import Testing
     BadAddress(arguments: ["coordinator", "--http", "127.0.0.1:65536"], message: "--http 127.0.0.1:65536: not an address to serve HTTP on; \(accepted)"),
     BadAddress(arguments: ["coordinator", "--http", "127.0.0.1:0", "--metrics-port", "9464"], message: "--metrics-port is the old spelling of --http; give only --http"),
     BadAddress(arguments: ["run", "Experiments/branin-tpe.json", "--http", "127.0.0.1:x"], message: "--http 127.0.0.1:x: not an address to serve HTTP on; \(accepted)"),
-    BadAddress(arguments: ["run", "Experiments/branin-tpe.json", "--http", "127.0.0.1:0"],
-               message: "--http 127.0.0.1:0: hpo run cannot tell which port the coordinator picks for port 0; accepted: HOST:PORT with an IPv4 address and a port from 1 to 65535, e.g. 127.0.0.1:9464"),
+    BadAddress(arguments: ["run", "Experiments/branin-tpe.json", "--http-token-file", "token"],
+               message: "--http-token-file token is only used with --http; give --http HOST:PORT too"),
   ]
 
   @Test(arguments: badAddresses) func badHTTPAddress_isExitTwoNamingTheFlagTheValueAndTheAcceptedForm(_ c: BadAddress) throws {

@@ -68,7 +68,7 @@ import Glibc
     let second = try HPOProcess.run(
       ["coordinator", "--bind", "tcp://127.0.0.1:*", "--store", dir.appendingPathComponent("s.sqlite").path, "--http", "127.0.0.1:\(port)"], in: dir)
     #expect(second.exitCode == 3)
-    #expect(second.standardError.contains("error: cannot serve metrics on 127.0.0.1:\(port): "), "\(second.standardError)")
+    #expect(second.standardError.contains("error: cannot serve metrics and the dashboard on 127.0.0.1:\(port): "), "\(second.standardError)")
     #expect(second.standardError.contains("Address already in use"))
     #expect(!second.standardOutput.contains("listening on"), "it stops before serving workers")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.sqlite").path), "and before opening the store")

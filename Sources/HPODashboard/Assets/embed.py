@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes ../DashboardAssets+Embedded.swift: the files of this folder (index.html,
-dashboard.css, dashboard.js) as Swift raw string literals, so the hpo binary serves the
+dashboard.css, dashboard.js, plot.js, experiment.js) as Swift raw string literals, so the hpo binary serves the
 page with no file beside it. Run it after changing an asset:
 
     python3 Sources/HPODashboard/Assets/embed.py
@@ -9,7 +9,8 @@ DashboardAssetTests fails when the embedded text differs from these files."""
 import os
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ASSETS = [("indexHTML", "index.html"), ("css", "dashboard.css"), ("javaScript", "dashboard.js")]
+ASSETS = [("indexHTML", "index.html"), ("css", "dashboard.css"), ("javaScript", "dashboard.js"),
+          ("plotJavaScript", "plot.js"), ("experimentJavaScript", "experiment.js")]
 DELIMITER = "##"
 
 lines = [

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HPOCoordinator
-import HPOMetrics
+import HPODashboard
 import HPOStore
 import HPOZeroMQ
 import Logging
@@ -42,9 +42,14 @@ extension HPOCommand {
     var exitWhenFinished = false
 
     @Option(help: ArgumentHelp(
-      "Serve Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address (0.0.0.0 for every interface) and a port (0: any free port; the address is logged).",
+      "Serve the web dashboard at http://HOST:PORT/ and Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address (0.0.0.0 for every interface) and a port (0: any free port; the addresses are printed). Beyond 127.0.0.0/8 the dashboard needs --http-token-file; without it only /metrics is served.",
       valueName: "host:port"))
     var http: String?
+
+    @Option(help: ArgumentHelp(
+      "A file holding a bearer token (at least 16 characters): every dashboard API request must then send Authorization: Bearer TOKEN (/metrics needs none).",
+      valueName: "file"))
+    var httpTokenFile: String?
 
     // The previous release's spelling of --http PORT (with --metrics-host HOST,
     // default 127.0.0.1); kept one release because scripts call it.
@@ -67,16 +72,24 @@ extension HPOCommand {
     @Option(help: ArgumentHelp("The PID of the hpo run that started this process, whose standard input is then its lifeline: when that process ends, stop at once (used by hpo run).", visibility: .hidden))
     var parentPid: Int32?
 
-    /// The Prometheus endpoint of `--http`, if given; exit 3 naming the address when it cannot listen.
-    private func startMetrics() throws -> (server: MetricsServer, exporter: PrometheusExporter)? {
-      guard let address = httpAddress else { return nil }
-      let exporter = PrometheusExporter()
-      do {
-        return (try MetricsServer(host: address.host, port: address.port, exporter: exporter), exporter)
-      } catch {
-        FileHandleOutput.standardError("error: \(error)")
-        throw HPOExitCode.infrastructure
+    /// The HTTP endpoint of `--http` (metrics now, the dashboard once the store is open), if
+    /// given; exit 2 for a token file that cannot be used, 3 when the address cannot listen.
+    private func startHTTP() throws -> CoordinatorHTTP? {
+      guard let address = httpAddress else {
+        if let httpTokenFile {
+          FileHandleOutput.standardError("error: --http-token-file \(httpTokenFile) is only used with --http")
+          throw HPOExitCode.badInput
+        }
+        return nil
       }
+      var token: BearerToken?
+      if let httpTokenFile {
+        do { token = try BearerToken(file: httpTokenFile) } catch {
+          FileHandleOutput.standardError("error: \(error)")
+          throw HPOExitCode.badInput
+        }
+      }
+      return try CoordinatorHTTP.start(address, token: token)
     }
 
     func validate() throws {
@@ -99,9 +112,14 @@ extension HPOCommand {
       Bootstrap.watchParent(parentPid, .stopUrgently(stop))
       let logger = Logger(label: "hpo.coordinator")
       let security = try keys.load(logger: logger)
-      // The metrics endpoint first: a port in use stops the coordinator before it opens the store.
-      let metrics = try startMetrics()
-      defer { metrics?.server.stop() }
+      // The HTTP endpoint first: a port in use stops the coordinator before it opens the store.
+      let http = try startHTTP()
+      defer {
+        do { try http?.stop() } catch {
+          // Read-only connections hold nothing to lose; the coordinator's own store closes apart.
+          logger.warning("the dashboard's store connections did not close cleanly", metadata: ["error": "\(error)"])
+        }
+      }
       do {
         let url = URL(fileURLWithPath: store)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -117,6 +135,7 @@ extension HPOCommand {
             logger.warning("the store did not close cleanly", metadata: ["store": "\(store)", "error": "\(error)"])
           }
         }
+        try http?.attach(store: store)
         let configuration = CoordinatorConfiguration(
           coordinatorID: "\(ProcessInfo.processInfo.hostName)-\(getpid())",
           leaseDuration: .milliseconds(Int(lease * 1000)), heartbeatInterval: .milliseconds(Int(min(1000, lease * 250))),
@@ -133,10 +152,9 @@ extension HPOCommand {
         keys.announce(endpoint: transport.endpoint, logger: logger)
         FileHandle.standardOutput.write(Data("listening on \(transport.endpoint)\n".utf8))
         let service = CoordinatorService(core: core, transport: transport, drainTimeout: .milliseconds(Int(drainTimeout * 1000)), logger: logger)
-        if let metrics {
-          service.observer = metrics.exporter
-          logger.info("metrics", metadata: ["url": "http://\(metrics.server.address)/metrics"])
-          FileHandle.standardOutput.write(Data("metrics on http://\(metrics.server.address)/metrics\n".utf8))
+        if let http {
+          service.observer = http.exporter
+          logger.info("http", metadata: ["dashboard": "http://\(http.server.address)/", "metrics": "http://\(http.server.address)/metrics"])
         }
         try service.run(stop: stop, exitWhenFinished: exitWhenFinished)
       } catch let error as StoreError {

@@ -36,13 +36,16 @@ extension HPOCommand {
       let stop = Bootstrap.stopSignal()
       let token = try loadToken()
       let readOnly: ExperimentStore
+      // The watcher's own connection: `data_version` moves only for other connections' commits.
+      let watched: ExperimentStore
       do {
         readOnly = try ExperimentStore.openReadOnly(path: store)
+        watched = try ExperimentStore.openReadOnly(path: store)
       } catch {
         FileHandleOutput.standardError("error: --store: \(error)")
         throw HPOExitCode.badInput
       }
-      let server = try await startServer(DashboardAPI(store: readOnly), address, token)
+      let server = try await startServer(DashboardAPI(store: readOnly), StoreWatcher(store: watched), address, token)
       FileHandle.standardOutput.write(Data("dashboard of \(store) on http://\(server.address)/\n".utf8))
       while !stop.isRaised {
         // Cancellation ends the sleep early; the loop then looks at the signal again, as it should.
@@ -50,11 +53,14 @@ extension HPOCommand {
       }
       await server.stop()
       try readOnly.close()
+      try watched.close()
     }
 
-    private func startServer(_ api: DashboardAPI, _ address: HTTPAddress, _ token: BearerToken?) async throws -> DashboardServer {
+    private func startServer(
+      _ api: DashboardAPI, _ events: StoreWatcher, _ address: HTTPAddress, _ token: BearerToken?
+    ) async throws -> DashboardServer {
       do {
-        return try await DashboardServer.start(api: api, host: address.host, port: address.port, token: token)
+        return try await DashboardServer.start(api: api, events: events, host: address.host, port: address.port, token: token)
       } catch {
         throw exitCode(error)
       }

@@ -42,18 +42,23 @@ extension HPOCommand {
     var registry: String?
 
     @Option(help: ArgumentHelp(
-      "Have the coordinator serve Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address (0.0.0.0 for every interface) and a port from 1 to 65535.",
+      "Have the coordinator serve the web dashboard at http://HOST:PORT/ and Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address (0.0.0.0 for every interface) and a port (0: any free port; the addresses are printed). Beyond 127.0.0.0/8 the dashboard needs --http-token-file; without it only /metrics is served.",
       valueName: "host:port"))
     var http: String?
+
+    @Option(help: ArgumentHelp(
+      "With --http: a file holding a bearer token (at least 16 characters) the dashboard's API requests must send.",
+      valueName: "file"))
+    var httpTokenFile: String?
 
     @Option(help: "Log level of the coordinator and workers: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = .warning
 
     func validate() throws {
       guard workers >= 1 else { throw ValidationError("--workers \(workers) must be at least 1") }
-      if let http, try HTTPAddress.parse(http).port == 0 {
-        // The coordinator is a child whose output is not shown: nobody would learn the port it picked.
-        throw ValidationError("--http \(http): hpo run cannot tell which port the coordinator picks for port 0; accepted: HOST:PORT with an IPv4 address and a port from 1 to 65535, e.g. 127.0.0.1:9464")
+      if let http { _ = try HTTPAddress.parse(http) }
+      if let httpTokenFile, http == nil {
+        throw ValidationError("--http-token-file \(httpTokenFile) is only used with --http; give --http HOST:PORT too")
       }
     }
 
@@ -140,10 +145,15 @@ extension HPOCommand {
         do {
           // The coordinator waits a while for the store's lock (a killed run's coordinator may
           // still be closing it) and says so; the workers start once it listens.
-          _ = try supervisor.startAndWaitForLine(
+          let http = (http.map { ["--http", $0] } ?? []) + (httpTokenFile.map { ["--http-token-file", $0] } ?? [])
+          let lines = try supervisor.startAndWaitForLines(
             .init(name: "coordinator", arguments: ["coordinator", "--bind", endpoint, "--store", store, "--lock-wait", "10"]
-                    + parent + (http.map { ["--http", $0] } ?? []), restartable: false, stopsLast: true),
+                    + parent + http, restartable: false, stopsLast: true),
             prefix: "listening on", timeout: .seconds(60))
+          // Where the coordinator serves the dashboard and metrics (the port it picked for port 0).
+          for line in lines where line.hasPrefix("dashboard on ") || line.hasPrefix("metrics on ") {
+            FileHandle.standardOutput.write(Data((line + "\n").utf8))
+          }
           for k in 0..<workers {
             try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"]
                                          + (allowCommands ? ["--allow-commands"] : []) + parent,

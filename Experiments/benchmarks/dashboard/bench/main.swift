@@ -85,7 +85,8 @@ if !FileManager.default.fileExists(atPath: options.store) {
 }
 let store = try ExperimentStore.openReadOnly(path: options.store)
 let api = DashboardAPI(store: store)
-let server = try await DashboardServer.start(api: api, host: "127.0.0.1", port: 0, token: nil)
+let events = StoreWatcher(store: try ExperimentStore.openReadOnly(path: options.store))
+let server = try await DashboardServer.start(api: api, events: events, host: "127.0.0.1", port: 0, token: nil)
 let total = try store.experiment(named: "bench")?.trialCounts.total ?? 0
 print("dashboard on http://\(server.address)/, experiment bench: \(total) trials; pages of 100, \(options.repetitions) requests per key")
 print("| request | p50 ms | p95 ms | in process: p50 ms | p95 ms |")

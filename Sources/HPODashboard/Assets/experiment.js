@@ -1,0 +1,97 @@
+// One experiment's page of the hpo dashboard (#experiment=NAME, optionally &zoom=LO,HI): a live
+// header (done, running, pruned, failed, trials per second, best so far and its configuration)
+// and the optimisation history plot. Events from /api/events update both in place; the plot
+// keeps its zoom. The state is mirrored in data-* attributes of <body> for tests and scripts:
+// data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live.
+"use strict";
+
+// The zoom of the address (zoom=LO,HI with integers LO < HI), or null.
+function zoomFromHash() {
+  const text = hashParameters().get("zoom");
+  if (text === null) return null;
+  const match = /^(\d+),(\d+)$/.exec(text);
+  if (!match || Number(match[1]) >= Number(match[2])) {
+    console.warn("zoom=" + text + ": not a range of trial numbers LO,HI with LO < HI; showing every trial");
+    return null;
+  }
+  return [Number(match[1]), Number(match[2])];
+}
+
+function showExperiment(name) {
+  const body = document.body;
+  const path = "api/experiments/" + encodeURIComponent(name);
+  document.getElementById("experiment").hidden = false;
+  document.getElementById("experiment-name").textContent = name;
+  document.title = name + " · hpo dashboard";
+  let summary = null;
+  let current = null;
+
+  const plot = new HistoryPlot(document.getElementById("history"), (range) => {
+    body.dataset.zoom = range ? range.join(",") : "all";
+    const parameters = new URLSearchParams({ experiment: name });
+    if (range) parameters.set("zoom", range.join(","));
+    history.replaceState(null, "", "#" + parameters.toString());
+  });
+  const zoom = zoomFromHash();
+  plot.zoom = zoom;
+  body.dataset.zoom = zoom ? zoom.join(",") : "all";
+
+  const text = (id, t) => { document.getElementById(id).textContent = t; };
+  const renderHeader = () => {
+    const c = summary.counts;
+    const done = finished(c);
+    text("h-done", done + " / " + summary.budget);
+    text("h-running", String(c.running));
+    text("h-pruned", String(c.pruned));
+    text("h-failed", String(c.failed));
+    const seconds = summary.finished
+      ? summary.durationSeconds
+      : Math.max(0, (Date.now() - new Date(summary.started).getTime()) / 1000);
+    text("h-rate", seconds > 0 ? (done / seconds).toPrecision(3) : "—");
+    text("h-best", summary.best ? value(summary.best.value) + " (trial #" + summary.best.trial + ")" : "—");
+    const best = current && current.best;
+    text("h-configuration", best
+      ? "Best configuration: " + Object.keys(best.parameters).sort().map((k) => k + " = " + value(best.parameters[k])).join(", ")
+      : "");
+    body.dataset.done = String(done);
+    setStatus(summary.state + " · " + summary.objective + " (" + summary.direction + ")");
+  };
+
+  // The history, read again (at most one read at a time) when an event says the experiment changed.
+  let reading = false;
+  let again = false;
+  const readHistory = () => {
+    if (reading) { again = true; return Promise.resolve(); }
+    reading = true;
+    return api(path + "/history").then((answer) => {
+      current = answer;
+      plot.setData(answer);
+      body.dataset.points = String(answer.number.length);
+      body.dataset.updates = String(Number(body.dataset.updates || "-1") + 1);
+      renderHeader();
+    }).finally(() => {
+      reading = false;
+      if (again) { again = false; readHistory(); }
+    });
+  };
+
+  api("api/experiments").then((answer) => {
+    summary = answer.experiments.find((e) => e.name === name);
+    if (!summary) throw new Error("no experiment named \"" + name + "\"");
+    return readHistory();
+  }).then(() => {
+    body.dataset.loaded = "experiment";
+    listen({
+      experiment: (change) => {
+        if (change.name !== name) return;
+        Object.assign(summary, change);
+        renderHeader();
+        readHistory().catch((error) => setStatus("Cannot read the history: " + error.message, true));
+      },
+      problem: (p) => setStatus(p.error, true),
+    });
+  }).catch((error) => {
+    setStatus("Cannot show experiment \"" + name + "\": " + error.message, true);
+    body.dataset.loaded = "error";
+  });
+}

@@ -1,0 +1,68 @@
+import Foundation
+import HPOCore
+import HPODashboard
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Headless Chromium (the Debian package) loading a page of the dashboard and printing its DOM
+/// once the page's virtual clock ran `budget` ms (`--virtual-time-budget`, `--dump-dom`).
+///
+/// The virtual clock stands still while a request is open, and the event stream is a request
+/// that stays open; so the pages are served with ``timing``, whose streams end after a second
+/// (the page reconnects, as after a server restart), and the clock runs between them.
+final class Chromium: @unchecked Sendable {
+  static let timing = StoreWatcher.Timing(
+    poll: .milliseconds(50), heartbeat: .seconds(60), retryMilliseconds: 1000, streamLifetime: .seconds(1))
+
+  private let process = Process()
+  private let output = Locked(Data())
+  private let profile: URL
+
+  /// Starts loading `url`; ``dom()`` waits for the result.
+  init(_ url: String, budget: Int = 3000) throws {
+    profile = FileManager.default.temporaryDirectory.appendingPathComponent("hpo-chromium-\(UUID().uuidString)")
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      "timeout", "90", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+      "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(budget)", "--dump-dom", url,
+    ]
+    collectStandardOutput(of: process, into: output)
+    try process.run()
+  }
+
+  deinit {
+    if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    // A leftover profile folder harms nothing; a test must not fail for it.
+    try? FileManager.default.removeItem(at: profile)
+  }
+
+  /// The DOM after the page's scripts ran; throws when Chromium fails or takes over 90 s.
+  func dom() async throws -> String {
+    while process.isRunning { try await Task.sleep(for: .milliseconds(50)) }
+    guard process.terminationStatus == 0 else { throw Failure("chromium exited with \(process.terminationStatus)") }
+    // The last bytes may still be on their way through the pipe's handler.
+    try await Task.sleep(for: .milliseconds(100))
+    return String(decoding: output.value, as: UTF8.self)
+  }
+
+  /// The DOM of `url` after `budget` ms of the page's virtual time.
+  static func dom(_ url: String, budget: Int = 3000) async throws -> String {
+    try await Chromium(url, budget: budget).dom()
+  }
+}
+
+/// Appends what `process` writes to its standard output to `output` as it arrives (and
+/// discards its standard error); call before `run()`.
+func collectStandardOutput(of process: Process, into output: Locked<Data>) {
+  let out = Pipe()
+  process.standardOutput = out
+  process.standardError = FileHandle.nullDevice
+  out.fileHandleForReading.readabilityHandler = { handle in
+    let data = handle.availableData
+    // End of file: no more calls (else the handler is called again and again).
+    if data.isEmpty { handle.readabilityHandler = nil }
+    output.withLock { $0.append(data) }
+  }
+}
