@@ -10,6 +10,9 @@ struct DataParallelRun {
   }
 
   let allReduce: AllReduceSum
+  /// A sum of `Float`s over the gang, for float32 models' gradients (half the
+  /// bytes of `allReduce`); `nil`: they are summed as `Double`s.
+  let allReduceFloat: ((inout [Float]) throws -> Void)?
   let rank: Int
   let size: Int
   /// Rows of the training split over every member.
@@ -20,5 +23,32 @@ struct DataParallelRun {
   /// - Throws: ``Failure`` wrapping the sum's error.
   func sum(_ buffer: inout [Double]) throws {
     do { try allReduce(&buffer) } catch { throw Failure(underlying: error) }
+  }
+
+  /// Sums `buffer` over the gang in its own precision when the gang can
+  /// (`Float` with ``allReduceFloat``, `Double`), else as `Double`s rounded back.
+  /// - Throws: ``Failure`` wrapping the sum's error.
+  func sum<S: ModelScalar>(scalars buffer: inout [S]) throws {
+    do {
+      if S.self == Float.self, let allReduceFloat {
+        // S is Float: the same array type, reinterpreted without a copy.
+        var floats = unsafeBitCast(buffer, to: [Float].self)
+        buffer = []
+        try allReduceFloat(&floats)
+        buffer = unsafeBitCast(floats, to: [S].self)
+      } else if S.self == Double.self {
+        var doubles = unsafeBitCast(buffer, to: [Double].self)
+        buffer = []
+        try allReduce(&doubles)
+        buffer = unsafeBitCast(doubles, to: [S].self)
+      } else {
+        var doubles = [Double](repeating: 0, count: buffer.count)
+        S.add(buffer, asDoublesInto: &doubles, at: 0)
+        try allReduce(&doubles)
+        buffer = doubles.map { S($0) }
+      }
+    } catch {
+      throw Failure(underlying: error)
+    }
   }
 }

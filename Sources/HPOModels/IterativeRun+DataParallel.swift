@@ -43,22 +43,24 @@ extension IterativeRun {
       // The step's rows over the gang: what each member's share still has.
       let stepRows = zip(rows, shares).reduce(0) { $0 + max(0, min($1.1, $1.0 - step * $1.1)) }
       let range = min(n, step * mine)..<min(n, (step + 1) * mine)
-      var sums = [Double](repeating: 0, count: parameterCount)
+      // The step's gradients, concatenated in the model's precision (an empty batch: zeros).
+      var sums: [S] = []
+      sums.reserveCapacity(parameterCount)
       if !range.isEmpty {
         let ws = batchWorkspace(x, classes, targets, order: order, range: range, dropout: dropout, &workspaces)
         try network.forward(ws, rng: &rng)
         total += network.loss(ws, normalizer: stepRows)
         try network.backward(ws, l2: 0)
-        Self.accumulate(ws.gradients, into: &sums)
+        for g in ws.gradients { sums += g.elements }
+      } else {
+        sums = [S](repeating: 0, count: parameterCount)
       }
-      try parallel.sum(&sums)
-      var gradients = network.parameters.map { Matrix<S>(rows: $0.rows, columns: $0.columns) }
+      try parallel.sum(scalars: &sums)
+      var gradients: [Matrix<S>] = []
       var offset = 0
-      for t in gradients.indices {
-        let count = gradients[t].rows * gradients[t].columns
-        gradients[t].modifyElements { e in
-          for i in 0..<count { e[i] = S(sums[offset + i]) }
-        }
+      for p in network.parameters {
+        let count = p.rows * p.columns
+        gradients.append(try Matrix(rows: p.rows, columns: p.columns, elements: Array(sums[offset..<(offset + count)])))
         offset += count
       }
       let rate = scheduledLearningRate(

@@ -202,10 +202,8 @@ struct IterativeRun<S: ModelScalar> {
   static func accumulate(_ gradients: [Matrix<S>], into sums: inout [Double]) {
     var offset = 0
     for g in gradients {
-      for v in g.elements {
-        sums[offset] += Double(v)
-        offset += 1
-      }
+      S.add(g.elements, asDoublesInto: &sums, at: offset)
+      offset += g.rows * g.columns
     }
   }
 

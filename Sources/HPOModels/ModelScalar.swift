@@ -32,9 +32,21 @@ protocol ModelScalar: LinearAlgebraScalar, DataScalar {
   static func storage(_ values: [Self]) -> TensorStorage
   /// The values of `storage` when it holds this type, else `nil`.
   static func values(_ storage: TensorStorage) -> [Self]?
+  /// `sums[offset + i] += Double(values[i])` (concrete per type: a generic
+  /// conversion costs a metadata lookup per element where code is not specialised).
+  static func add(_ values: [Self], asDoublesInto sums: inout [Double], at offset: Int)
 }
 
+
 extension Float: ModelScalar {
+  static func add(_ values: [Float], asDoublesInto sums: inout [Double], at offset: Int) {
+    values.withUnsafeBufferPointer { v in
+      sums.withUnsafeMutableBufferPointer { s in
+        for i in 0..<v.count { s[offset + i] += Double(v[i]) }
+      }
+    }
+  }
+
   // The ReLU loops are written per concrete type: in this form the compiler
   // vectorises them (the generic form compiles to a branch per element).
   static func relu(_ z: UnsafePointer<Float>, into h: UnsafeMutablePointer<Float>, count: Int) {
@@ -63,6 +75,14 @@ extension Float: ModelScalar {
 }
 
 extension Double: ModelScalar {
+  static func add(_ values: [Double], asDoublesInto sums: inout [Double], at offset: Int) {
+    values.withUnsafeBufferPointer { v in
+      sums.withUnsafeMutableBufferPointer { s in
+        for i in 0..<v.count { s[offset + i] += v[i] }
+      }
+    }
+  }
+
   // The ReLU loops are written per concrete type: in this form the compiler
   // vectorises them (the generic form compiles to a branch per element).
   static func relu(_ z: UnsafePointer<Double>, into h: UnsafeMutablePointer<Double>, count: Int) {

@@ -40,7 +40,9 @@ extension Trainer {
   ///   is the global batch, split over the members, and every step's
   ///   gradient is the mean over the union of their batches (see
   ///   `IterativeRun.dataParallelMiniBatchEpoch`).
-  /// A regression's targets are standardised on the gang's rows.
+  /// A regression's targets are standardised on the gang's rows. A float32
+  /// model's mini-batch gradients go through `allReduceFloat` when given (half
+  /// the bytes), else through `allReduce` as `Double`s.
   ///
   /// Every member calls `onEpoch` after each iteration (an epoch); only the
   /// member given `validation` (rank 0) evaluates, so the others' reports
@@ -56,7 +58,7 @@ extension Trainer {
     model: ModelSpec, configuration: Configuration, train: Dataset<D>, validation: Dataset<D>?,
     preprocessing: Preprocessing?, seed: UInt64, epochs: Int?, resumingFrom checkpoint: ModelCheckpoint?,
     checkpoints: PeriodicCheckpoints?, rank: Int, size: Int, allReduce: @escaping AllReduceSum,
-    onEpoch: (EpochReport) -> Bool
+    allReduceFloat: ((inout [Float]) throws -> Void)? = nil, onEpoch: (EpochReport) -> Bool
   ) throws(ModelError) -> TrainingOutcome? {
     let hyper = try Hyperparameters.resolve(kind: model.kind, configuration: configuration)
     guard model.kind == .softmax || model.kind == .mlp else {
@@ -72,7 +74,8 @@ extension Trainer {
     var sums = [Double(train.rowCount), train.labels.reduce(0, +), train.labels.reduce(0) { $0 + $1 * $1 }]
     do { try allReduce(&sums) } catch { throw ModelError(.collective, "\(error)") }
     let parallel = DataParallelRun(
-      allReduce: allReduce, rank: rank, size: size, totalRows: Int(sums[0]), evaluates: validation != nil)
+      allReduce: allReduce, allReduceFloat: allReduceFloat, rank: rank, size: size, totalRows: Int(sums[0]),
+      evaluates: validation != nil)
     guard parallel.totalRows >= 1 else { throw ModelError(.invalidData, "the gang holds no training rows") }
     if hyper.optimizer != .lbfgs, hyper.batchSize < size {
       throw ModelError(

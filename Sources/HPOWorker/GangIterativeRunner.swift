@@ -62,7 +62,8 @@ struct GangIterativeRunner {
         do { try sendCheckpoint(checkpoint.encoded()) } catch { failure = error }
       } : nil,
       rank: rank, size: communicator.gang.size,
-      allReduce: { buffer in try communicator.allReduceSum(&buffer) }
+      allReduce: { buffer in try communicator.allReduceSum(&buffer) },
+      allReduceFloat: { buffer in try communicator.allReduceSum(&buffer) }
     ) { epoch in
       var goOn: [Double] = [0]
       do {
