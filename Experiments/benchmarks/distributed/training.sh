@@ -14,7 +14,7 @@
 # per worker process (as hpo workers run). Time per epoch is the trial's train_seconds over
 # its epochs (training only: data preparation and start-up excluded).
 #
-# Environment (all optional): HPO_BIN (default: release build of this checkout), REPEATS=3,
+# Environment (all optional): HPO_BIN (default: release build of this checkout), REPEATS=3, BATCH=256,
 # EPOCHS=10, FASHION_MNIST=/usr/share/datasets/fashion-mnist, WORK=$TMPDIR/hpo-gang-bench.
 set -euo pipefail
 
@@ -24,6 +24,7 @@ work=${WORK:-${TMPDIR:-/tmp}/hpo-gang-bench}
 src=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
 repeats=${REPEATS:-3}
 epochs=${EPOCHS:-10}
+batch=${BATCH:-256}
 mkdir -p "$work"
 
 if [ ! -f "$src/train-images-idx3-ubyte.gz" ]; then
@@ -47,7 +48,7 @@ experiment() {  # NAME WORKERS
           "split": {"validation": 0.1, "test": 0.05, "seed": 0}, "shards": 2},
  "model": {"kind": "mlp", "epochs": $epochs, "precision": "float32"},
  "space": {"hidden_units": 256, "layers": 2, "activation": "relu", "optimizer": "adam",
-           "learning_rate": 0.001, "batch_size": 256, "dropout": 0.0},
+           "learning_rate": 0.001, "batch_size": $batch, "dropout": 0.0},
  "objective": {"metric": "accuracy"},
  "search": {"strategy": "random", "trials": 1, "parallel": 1, "seed": 1},
  "output": {"dir": "runs/$1", "keep_top": 1},
@@ -73,13 +74,13 @@ print($workers, $r, m['train_seconds'] / t['epochs'], m['accuracy'])" >> "$resul
   done
 done
 
-python3 - "$results" "$epochs" <<'PY'
+python3 - "$results" "$epochs" "$batch" <<'PY'
 import statistics, sys
 rows = [line.split() for line in open(sys.argv[1])]
 by = {w: [(float(t), float(a)) for ww, _, t, a in rows if ww == w] for w in ("1", "2")}
 t1 = statistics.median(t for t, _ in by["1"]); t2 = statistics.median(t for t, _ in by["2"])
 a1 = statistics.median(a for _, a in by["1"]); a2 = statistics.median(a for _, a in by["2"])
-print(f"\nmedian of {len(by['1'])}, {sys.argv[2]} epochs, MLP 784-256-256-10, global batch 256")
+print(f"\nmedian of {len(by['1'])}, {sys.argv[2]} epochs, MLP 784-256-256-10, global batch {sys.argv[3]}")
 print(f"| workers | s per epoch | accuracy |\n|---|---|---|\n| 1 | {t1:.3f} | {a1:.4f} |\n| 2 (gang) | {t2:.3f} | {a2:.4f} |")
 print(f"speed-up t1/t2 = {t1 / t2:.2f}x; scaling efficiency t1/(2 t2) = {100 * t1 / (2 * t2):.0f}%; accuracy gap {100 * (a2 - a1):+.2f} points")
 PY
