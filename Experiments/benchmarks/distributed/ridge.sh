@@ -85,7 +85,7 @@ for workers in 1 2; do
   pids=()
   for w in $(seq 1 "$workers"); do
     /usr/bin/time -f "%M" -o "$work/$name.rss$w" "$hpo" worker --coordinator "$endpoint" --id "$name-$w" \
-      --cache "$work/cache-$w" --idle-exit 2 > "$work/$name.worker$w.log" 2>&1 &
+      --cache "$work/cache-$w" --idle-exit 15 > "$work/$name.worker$w.log" 2>&1 &
     pids+=($!)
   done
   (cd "$work" && "$hpo" submit "$name.json" --coordinator "$endpoint" > "$work/$name.submit.log" 2>&1) || {
