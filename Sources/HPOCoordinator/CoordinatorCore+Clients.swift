@@ -110,7 +110,7 @@ extension CoordinatorCore {
     return ExperimentStatus(
       name: e.name, state: e.state, budget: e.budget, counts: counts, bestValue: best?.value,
       bestTrial: best?.number, bestConfiguration: best?.configuration, elapsedSeconds: now.wall.timeIntervalSince(e.startedAt),
-      trials: trials.map { withMembers($0, of: e) }, release: releaseStatus(of: e), failure: e.failure, waiting: waiting(e),
+      trials: trials.map { withMembers($0, of: e) }, release: releaseStatus(of: e), failure: e.failure, waiting: waiting(e, now: now),
       gangs: runningGangs(of: e))
   }
 
@@ -126,8 +126,8 @@ extension CoordinatorCore {
 
   /// Why `e`'s waiting trials do not run, when it is because no connected
   /// worker may run them (a command experiment and no `--allow-commands` worker).
-  func waiting(_ e: ExperimentRuntime) -> String? {
-    if let gang = gangWaiting(e) { return gang }
+  func waiting(_ e: ExperimentRuntime, now: CoordinatorTime) -> String? {
+    if let gang = gangWaiting(e, now: now) { return gang }
     guard e.spec.model.kind == .command, e.state == .queued || e.state == .running, e.leases.isEmpty else { return nil }
     let slots = e.spec.slotsPerTrial
     let able = commandWorkers.filter { workers[$0.key] != nil }

@@ -83,7 +83,7 @@ extension CoordinatorCore {
     if runsCommands, let evaluation = evaluationAssignment(for: worker, workerSlots: workerSlots, now: now) { return evaluation }
     if let member = gangAssignment(for: worker, peer: peer, runsCommands: runsCommands, ahead: ahead) { return member }
     func allowed(_ e: ExperimentRuntime) -> Bool {
-      (runsCommands || e.spec.model.kind != .command) && e.spec.slotsPerTrial <= workerSlots && mayFormGang(e, ahead: ahead)
+      (runsCommands || e.spec.model.kind != .command) && e.spec.slotsPerTrial <= workerSlots && mayFormGang(e, ahead: ahead, now: now)
     }
     /// A gang trial's slot becomes rank 0 of its forming gang.
     func gang(_ a: TrialAssignment, _ e: ExperimentRuntime) -> TrialAssignment {

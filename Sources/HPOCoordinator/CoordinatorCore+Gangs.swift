@@ -21,12 +21,16 @@ extension CoordinatorCore {
   /// lost worker would be.
   var gangDeadline: Duration { configuration.leaseDuration }
 
-  /// Worker processes connected now (a worker of K slots counts once).
-  var connectedProcesses: Set<String> { Set(workers.keys.map(GangFormation.process(of:))) }
+  /// Worker processes heard from within a lease duration (a worker of K
+  /// slots counts once): a worker killed without a goodbye stops counting.
+  func connectedProcesses(now: CoordinatorTime) -> Set<String> {
+    Set(workers.filter { now.duration(since: $0.value.lastSeen) <= configuration.leaseDuration }.keys.map(GangFormation.process(of:)))
+  }
 
   /// Whether `e`'s next trial may start forming a gang now.
-  func mayFormGang(_ e: ExperimentRuntime, ahead: Bool) -> Bool {
-    e.spec.workersPerTrial == 1 || (!ahead && forming == nil && connectedProcesses.count >= e.spec.workersPerTrial)
+  func mayFormGang(_ e: ExperimentRuntime, ahead: Bool, now: CoordinatorTime) -> Bool {
+    e.spec.workersPerTrial == 1
+      || (!ahead && forming == nil && connectedProcesses(now: now).count >= e.spec.workersPerTrial)
   }
 
   /// The forming gang's assignment for `worker` when it can take the slot
@@ -134,10 +138,10 @@ extension CoordinatorCore {
   }
 
   /// Why `e`'s trials wait, when it is for workers to form a gang.
-  func gangWaiting(_ e: ExperimentRuntime) -> String? {
+  func gangWaiting(_ e: ExperimentRuntime, now: CoordinatorTime) -> String? {
     let n = e.spec.workersPerTrial
     guard n > 1, e.state == .queued || e.state == .running, e.leases.isEmpty else { return nil }
-    let have = connectedProcesses.count
+    let have = connectedProcesses(now: now).count
     guard have < n else { return nil }
     return "waiting for \(n) workers to train a trial together (resources.workers_per_trial); have \(have)"
   }

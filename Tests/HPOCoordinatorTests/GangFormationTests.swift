@@ -142,6 +142,21 @@ import Testing
     #expect(c.reason == "member b-0 sent nothing for 10.0 seconds while the gang formed")
   }
 
+  /// A worker killed without a goodbye stops counting after a lease duration
+  /// of silence: no gang forms that would wait for it, and the status says why.
+  @Test func aWorkerSilentForALeaseDuration_doesNotCountForAGang() throws {
+    let core = try T.core(ExperimentStore.inMemory())  // leases of 10 s
+    hello(core, [("a-0", 1), ("b-0", 2)])
+    #expect(T().submit(core, Self.gangSpec())?.accepted == true)
+    // b's worker died at t0; a asks again 11 s later.
+    let later = T.t0.addingTimeInterval(11)
+    #expect(ask(core, "a-0", peer: 1, at: later) == nil, "no gang forms with a dead worker")
+    guard case .status(let s)? = send(core, .statusRequest(StatusRequest(experiment: "gang")), from: 9, at: later).first?.message else {
+      Issue.record("no status"); return
+    }
+    #expect(s.experiments.first?.waiting == "waiting for 2 workers to train a trial together (resources.workers_per_trial); have 1")
+  }
+
   @Test func status_saysAGangWaitsForWorkers_whenTooFewAreConnected() throws {
     let core = try T.core(ExperimentStore.inMemory())
     hello(core, [("a-0", 1), ("a-1", 2)])
