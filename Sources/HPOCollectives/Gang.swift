@@ -2,8 +2,9 @@
 /// others are and where they listen, and how long a collective may take.
 ///
 /// Every member of a gang holds the same `id`, `addresses`, `deadline`,
-/// `chunkBytes` and `security` (public keys), and its own `rank`. The
-/// coordinator hands them out; the members then talk directly to each other.
+/// `chunkBytes` and `security` (public keys), and its own `rank` and
+/// `sharedMemory` choice. The coordinator hands them out; the members then
+/// talk directly to each other.
 public struct Gang: Sendable, Hashable {
   /// Names the gang on the wire; a message carrying another id is refused.
   /// At most 255 UTF-8 bytes.
@@ -23,13 +24,17 @@ public struct Gang: Sendable, Hashable {
   public var chunkBytes: Int
   /// CURVE keys of the gang; `nil`: plain TCP.
   public var security: GangSecurity?
+  /// Whether this member offers to all-reduce through shared memory when
+  /// every member is on its host (see ``GangCommunicator/path``). Members
+  /// may differ: one that says no makes the whole gang use the ring.
+  public var sharedMemory: Bool
 
   /// The default chunk: 1 MiB.
   public static let defaultChunkBytes = 1 << 20
 
   public init(
     id: String, rank: Int, addresses: [String], deadline: Duration,
-    chunkBytes: Int = Gang.defaultChunkBytes, security: GangSecurity? = nil
+    chunkBytes: Int = Gang.defaultChunkBytes, security: GangSecurity? = nil, sharedMemory: Bool = true
   ) {
     self.id = id
     self.rank = rank
@@ -37,6 +42,7 @@ public struct Gang: Sendable, Hashable {
     self.deadline = deadline
     self.chunkBytes = chunkBytes
     self.security = security
+    self.sharedMemory = sharedMemory
   }
 
   /// The number of members.

@@ -3,20 +3,42 @@ extension GangCommunicator {
   /// Replaces `buffer` on every member with the element-wise sum of all
   /// members' buffers (same length on all; a gang of one returns at once).
   ///
-  /// Ring all-reduce: the buffer is cut into `size` segments (segment `s` is
-  /// `count·s/size ..< count·(s+1)/size`, empty ones allowed) streamed in
-  /// chunks of ``Gang/chunkBytes``; `size − 1` reduce-scatter steps, then
-  /// `size − 1` all-gather steps, so each member sends and receives
-  /// 2(N−1)/N of the buffer.
+  /// The first call chooses the gang's ``path`` (all members together, over
+  /// the ring); then every call takes it.
   ///
-  /// **Fixed order.** An element of segment `s` is summed along the ring
-  /// starting at rank `s`: `((x_s + x_{s+1}) + x_{s+2}) + … + x_{s−1}`
-  /// (ranks mod `size`), whatever the timing; every member ends with the same
-  /// bits, and the same inputs give the same bits run to run.
+  /// **Ring** (members on several hosts): the buffer is cut into `size`
+  /// segments (segment `s` is `count·s/size ..< count·(s+1)/size`, empty
+  /// ones allowed) streamed in chunks of ``Gang/chunkBytes``; `size − 1`
+  /// reduce-scatter steps, then `size − 1` all-gather steps, so each member
+  /// sends and receives 2(N−1)/N of the buffer. An element of segment `s`
+  /// is summed along the ring starting at rank `s`:
+  /// `((x_s + x_{s+1}) + x_{s+2}) + … + x_{s−1}` (ranks mod `size`).
+  ///
+  /// **Shared memory** (every member on this host): each member copies its
+  /// buffer into the segment and sums all members' copies in rank order,
+  /// `((x₀ + x₁) + x₂) + …` (see `SharedMemoryReducer`).
+  ///
+  /// **Fixed order** either way, whatever the timing: every member ends with
+  /// the same bits, and the same inputs on the same path give the same bits
+  /// run to run (with two members both paths give the same bits).
   /// - Throws: ``CollectiveError`` (see ``GangCommunicator``'s contract).
   @_specialize(where T == Float)
   @_specialize(where T == Double)
   public func allReduceSum<T: CollectiveElement>(_ buffer: inout [T]) throws(CollectiveError) {
+    if path == .undecided { try choosePath() }
+    if let reducer {
+      try run(.allReduce, elementCode: T.wireCode, elementCount: buffer.count) { (run) throws(CollectiveError) in
+        try sharedMemoryAllReduce(reducer, &buffer, run)
+      }
+    } else {
+      try ringAllReduceSum(&buffer)
+    }
+  }
+
+  /// ``allReduceSum(_:)`` along the ring, whatever the ``path``.
+  @_specialize(where T == Float)
+  @_specialize(where T == Double)
+  func ringAllReduceSum<T: CollectiveElement>(_ buffer: inout [T]) throws(CollectiveError) {
     try run(.allReduce, elementCode: T.wireCode, elementCount: buffer.count) { (run) throws(CollectiveError) in
       let size = gang.size, rank = gang.rank
       guard size > 1 else { return }

@@ -29,6 +29,7 @@ extension GangCommunicator {
     } catch {
       failure = error
       sendAbortNotice(error, run: run)
+      if error.kind != .closed { reducer?.abort(kind: error.kind, blamed: error.peerRank ?? gang.rank) }
       throw error
     }
   }

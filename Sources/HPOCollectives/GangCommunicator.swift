@@ -46,6 +46,11 @@ public final class GangCommunicator {
   let maxMessageBytes: Int
   /// Messages dropped as not this gang's, not from the predecessor, or stale.
   public internal(set) var refusedMessages = 0
+  /// How this gang's all-reduces travel: chosen by all members together at
+  /// the first ``allReduceSum(_:)`` (see ``GangPath``).
+  public internal(set) var path: GangPath = .undecided
+  /// The shared memory all-reduces go through when ``path`` is `.sharedMemory`.
+  var reducer: SharedMemoryReducer?
 
   /// Takes over `listener` and connects to the ring successor. Returns at
   /// once: the connection completes in the background, and the first
@@ -102,6 +107,8 @@ public final class GangCommunicator {
     }
     sender?.close(discardingQueued: broken)
     listener.close()
+    reducer?.segment.close()
+    reducer = nil
   }
 
   deinit {

@@ -7,10 +7,15 @@ public struct GangPeers: Sendable {
   public var transport: any PeerTransport
   /// The host (an IP address or a name) the other members connect to.
   public var host: String
+  /// Whether this worker offers to all-reduce through shared memory with
+  /// members on its host (``Gang/sharedMemory``); `hpo worker
+  /// --no-gang-shared-memory` turns it off.
+  public var sharedMemory: Bool
 
-  public init(transport: any PeerTransport, host: String) {
+  public init(transport: any PeerTransport, host: String, sharedMemory: Bool = true) {
     self.transport = transport
     self.host = host
+    self.sharedMemory = sharedMemory
   }
 
   /// Where a member's socket is bound: on `host` when it is an IPv4 address,

@@ -65,7 +65,7 @@ extension SlotLoop {
     }
     let gang = Gang(
       id: gangID, rank: role.rank, addresses: start.addresses, deadline: .milliseconds(start.deadlineMilliseconds),
-      security: start.publicKeys.map(GangSecurity.init(publicKeys:)))
+      security: start.publicKeys.map(GangSecurity.init(publicKeys:)), sharedMemory: peers.sharedMemory)
     logger.info("gang started", metadata: metadata.merging([
       "members": "\(start.addresses.count)", "security": "\(start.publicKeys == nil ? "plain TCP" : "CURVE")",
     ]) { $1 })
@@ -80,7 +80,10 @@ extension SlotLoop {
     }
     do {
       let communicator = try GangCommunicator(gang: gang, listener: listener)
-      defer { communicator.close() }
+      defer {
+        logger.info("gang ended", metadata: metadata.merging(["all-reduce": "\(communicator.path)"]) { $1 })
+        communicator.close()
+      }
       switch a.model.kind {
       case .function:
         outcome = .success(try GangFunctionRunner.run(a, communicator: communicator) { epoch, metrics in

@@ -9,15 +9,22 @@ import HPOZeroMQ
 /// between barriers; rank 0 prints one line per size: bytes, iterations,
 /// microseconds per all-reduce, algorithm bandwidth (bytes / time) and bus
 /// bandwidth (algbw · 2(N−1)/N, as nccl-tests), both in GB/s (10⁹ B/s).
-func runBench(gangID: String, rank: Int, addresses: [String], chunkBytes: Int, maxBytes: Int) throws {
+/// With `sharedMemory` the members offer it; rank 0 says on standard error
+/// which path the gang took.
+func runBench(gangID: String, rank: Int, addresses: [String], chunkBytes: Int, maxBytes: Int, sharedMemory: Bool) throws {
   let context = try ZeroMQContext()
   defer { context.close() }
   let listener = try GangListener(
     transport: ZeroMQPeerTransport(context: context), gangID: gangID, rank: rank, endpoint: addresses[rank])
-  let gang = Gang(id: gangID, rank: rank, addresses: addresses, deadline: .seconds(120), chunkBytes: chunkBytes)
+  let gang = Gang(
+    id: gangID, rank: rank, addresses: addresses, deadline: .seconds(120), chunkBytes: chunkBytes,
+    sharedMemory: sharedMemory)
   let communicator = try GangCommunicator(gang: gang, listener: listener)
   defer { communicator.close() }
   try communicator.barrier()
+  var warmUp: [Float] = [0]
+  try communicator.allReduceSum(&warmUp)
+  if rank == 0 { FileHandle.standardError.write(Data("path: \(communicator.path)\n".utf8)) }
   let n = Double(addresses.count)
   var bytes = 4096
   while bytes <= maxBytes {

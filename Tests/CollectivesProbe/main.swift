@@ -12,6 +12,9 @@
 //   hpo-collectives-probe bench GANG RANK ADDR,ADDR,... CHUNK_BYTES MAX_BYTES
 //
 // One member of the all-reduce benchmark (Bench.swift).
+//
+// With HPO_PROBE_SHARED_MEMORY=1 in the environment the member offers shared memory
+// (Gang.sharedMemory); without, the gang all-reduces along the ring.
 import Foundation
 import HPOCollectives
 import HPOCore
@@ -23,11 +26,12 @@ func fail(_ message: String, code: Int32) -> Never {
 }
 
 let args = CommandLine.arguments
+let offersSharedMemory = ProcessInfo.processInfo.environment["HPO_PROBE_SHARED_MEMORY"] == "1"
 if args.count == 7, args[1] == "bench", let rank = Int(args[3]), let chunk = Int(args[5]), let max = Int(args[6]) {
   do {
     try runBench(
       gangID: args[2], rank: rank, addresses: args[4].split(separator: ",").map(String.init), chunkBytes: chunk,
-      maxBytes: max)
+      maxBytes: max, sharedMemory: offersSharedMemory)
     exit(0)
   } catch {
     fail("\(error)", code: 3)
@@ -60,7 +64,9 @@ do {
   FileHandle.standardOutput.write(Data("listening \(listener.address)\n".utf8))
   guard let line = readLine() else { fail("no addresses on stdin", code: 2) }
   let addresses = line.split(separator: " ").map(String.init)
-  let gang = Gang(id: args[1], rank: rank, addresses: addresses, deadline: .milliseconds(deadlineMs), chunkBytes: chunkBytes)
+  let gang = Gang(
+    id: args[1], rank: rank, addresses: addresses, deadline: .milliseconds(deadlineMs), chunkBytes: chunkBytes,
+    sharedMemory: offersSharedMemory)
   let communicator = try GangCommunicator(gang: gang, listener: listener)
   let result = args[4] == "float"
     ? try allReduce(Float.self, communicator: communicator) : try allReduce(Double.self, communicator: communicator)

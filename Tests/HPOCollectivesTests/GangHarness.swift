@@ -9,12 +9,13 @@ enum GangHarness {
   /// Runs `body` on every rank of a gang of `size` except `absent` ones,
   /// whose addresses are bound and released again (a member that never
   /// joins: nothing listens there). With `keys` the gang uses CURVE; a rank
-  /// in `impostors` uses that pair instead of its own. Returns each present rank's result and
-  /// the gang's addresses.
+  /// in `impostors` uses that pair instead of its own. Ranks in `sharedMemory` offer to
+  /// all-reduce through shared memory (none by default: the ring). Returns each present
+  /// rank's result and the gang's addresses.
   static func run<R: Sendable>(
     size: Int, absent: Set<Int> = [], id: String = "gang-1", deadline: Duration = .seconds(30),
     chunkBytes: Int = Gang.defaultChunkBytes, keys: [ZeroMQCurveKeyPair]? = nil,
-    impostors: [Int: ZeroMQCurveKeyPair] = [:], admitLater: Bool = false,
+    impostors: [Int: ZeroMQCurveKeyPair] = [:], admitLater: Bool = false, sharedMemory: Set<Int> = [],
     _ body: @escaping @Sendable (GangCommunicator) throws -> R
   ) throws -> (results: [Int: Result<R, any Error>], addresses: [String]) {
     let addresses = Locked([String](repeating: "", count: size))
@@ -61,7 +62,7 @@ enum GangHarness {
           go.wait()
           let gang = Gang(
             id: id, rank: rank, addresses: addresses.value, deadline: deadline, chunkBytes: chunkBytes,
-            security: security)
+            security: security, sharedMemory: sharedMemory.contains(rank))
           let communicator = try GangCommunicator(gang: gang, listener: listener)
           defer { communicator.close() }
           outcome = .success(try body(communicator))

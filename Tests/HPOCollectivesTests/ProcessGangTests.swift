@@ -35,14 +35,19 @@ struct ProcessGangTests {
 
   /// Starts `size` probes, each all-reducing `dir/in-RANK` into `dir/out-RANK`
   /// once it is given the addresses, and collects the addresses they bound.
+  /// With `sharedMemory` the probes offer it (they are all on this host).
   func launch(
-    size: Int, type: String, chunkBytes: Int, deadlineMs: Int, rounds: Int = 1, in dir: TempDir
+    size: Int, type: String, chunkBytes: Int, deadlineMs: Int, rounds: Int = 1, sharedMemory: Bool = false,
+    in dir: TempDir
   ) throws -> Members {
     let probe = try #require(BuiltExecutable.url("hpo-collectives-probe"), "searched \(BuiltExecutable.searched)")
     var members = Members()
     for rank in 0..<size {
       let process = Process()
       process.executableURL = probe
+      if sharedMemory {
+        process.environment = ProcessInfo.processInfo.environment.merging(["HPO_PROBE_SHARED_MEMORY": "1"]) { $1 }
+      }
       process.arguments = [
         "proc-gang", "\(rank)", "\(size)", type, "\(chunkBytes)", "\(deadlineMs)", dir.path("in-\(rank)"),
         dir.path("out-\(rank)"), "\(rounds)",
@@ -74,7 +79,7 @@ struct ProcessGangTests {
   }
 
   func allReduceInProcesses<T: CollectiveElement>(
-    _ type: T.Type, size: Int, count: Int, chunkBytes: Int
+    _ type: T.Type, size: Int, count: Int, chunkBytes: Int, sharedMemory: Bool = false
   ) throws -> (results: [[UInt8]], expected: [UInt8]) {
     let dir = try TempDir()
     defer { dir.cleanup() }
@@ -83,7 +88,8 @@ struct ProcessGangTests {
       try Data(GangHarness.bits(inputs[rank])).write(to: URL(fileURLWithPath: dir.path("in-\(rank)")))
     }
     let members = try launch(
-      size: size, type: T.self == Float.self ? "float" : "double", chunkBytes: chunkBytes, deadlineMs: 30000, in: dir)
+      size: size, type: T.self == Float.self ? "float" : "double", chunkBytes: chunkBytes, deadlineMs: 30000,
+      sharedMemory: sharedMemory, in: dir)
     defer { members.stop() }
     for rank in 0..<size { members.start(rank) }
     var results: [[UInt8]] = []
@@ -92,7 +98,8 @@ struct ProcessGangTests {
       #expect(status == 0, "rank \(rank): \(errors)")
       results.append(try [UInt8](Data(contentsOf: URL(fileURLWithPath: dir.path("out-\(rank)")))))
     }
-    return (results, GangHarness.bits(GangHarness.ringOrderSum(inputs)))
+    let expected = sharedMemory ? SharedMemoryTests.rankOrderSum(inputs) : GangHarness.ringOrderSum(inputs)
+    return (results, GangHarness.bits(expected))
   }
 
   /// Three processes all-reduce round after round; once rank 2 has joined
@@ -153,5 +160,35 @@ struct ProcessGangTests {
       let run = try allReduceInProcesses(Float.self, size: size, count: count, chunkBytes: 8)
       for (rank, bits) in run.results.enumerated() { #expect(bits == run.expected, "N=\(size) rank \(rank)") }
     }
+  }
+
+  /// Through shared memory, three processes sum in rank order (8 MB: four pieces).
+  @Test func threeProcessesOnThisHost_allReduceThroughSharedMemory_toTheRankOrderSum() throws {
+    let run = try allReduceInProcesses(Double.self, size: 3, count: 1_000_003, chunkBytes: 1 << 20, sharedMemory: true)
+    for (rank, bits) in run.results.enumerated() { #expect(bits == run.expected, "rank \(rank)") }
+  }
+
+  /// Through shared memory every member sees every other's progress, so
+  /// both survivors of a kill -9 name the dead member, within the deadline.
+  @Test func throughSharedMemory_aMemberProcessKilledMidGang_isNamedByBothOthers() throws {
+    let dir = try TempDir()
+    defer { dir.cleanup() }
+    for rank in 0..<3 {
+      try Data(GangHarness.bits(GangHarness.buffer(Float.self, count: 10_000, seed: 1, rank: rank)))
+        .write(to: URL(fileURLWithPath: dir.path("in-\(rank)")))
+    }
+    let members = try launch(
+      size: 3, type: "float", chunkBytes: 4096, deadlineMs: 2000, rounds: 1_000_000, sharedMemory: true, in: dir)
+    defer { members.stop() }
+    for rank in 0..<3 { members.start(rank) }
+    #expect(Self.readLine(members.processes[2].stdout) == "joined")
+    let killed = ContinuousClock.now
+    kill(members.processes[2].process.processIdentifier, SIGKILL)
+    for rank in 0..<2 {
+      let (status, errors) = members.finish(rank)
+      #expect(status == 3, "rank \(rank) exits with the collective's failure")
+      #expect(errors.contains("rank 2 (\(members.addresses[2]))"), "rank \(rank): \(errors)")
+    }
+    #expect(ContinuousClock.now - killed < .seconds(10))
   }
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: hpo's ring all-reduce (HPOCollectives, over ZeroMQ TCP) against
 # Open MPI's MPI_Allreduce (TCP), side by side in this script, between N
-# processes, Float sums of 4 KB to 64 MB (issue 17). Two kinds of links:
-#   loopback  every rank on 127.0.0.1;
+# processes, Float sums of 4 KB to 64 MB (issue 17). Three kinds of links:
+#   shared    every rank on this host, hpo through shared memory (its default there)
+#             against Open MPI's shared-memory transport (--mca btl vader,self);
+#   loopback  every rank on 127.0.0.1, both over TCP;
 #   shaped    one rank per fake host (Cluster/netns, root only), each host's
 #             link limited by tc tbf to RATE in both directions (no added
 #             delay: this kernel has no netem).
@@ -14,18 +16,20 @@
 # Tests/CollectivesProbe/Bench.swift and mpi_allreduce.c, which time alike.
 #
 # Usage: Experiments/benchmarks/distributed/allreduce.sh
-#   LINKS="loopback shaped" MEMBERS="2 3" SIZES_MAX=67108864 CHUNK_BYTES=1048576
+#   LINKS="shared loopback shaped" MEMBERS="2 3" SIZES_MAX=67108864 CHUNK_BYTES=1048576
 #   RATE=1gbit   the shaped links' rate (tc syntax)
 #   PROBE=path/to/hpo-collectives-probe skips the release build.
 # Needs Open MPI (openmpi-bin, libopenmpi-dev: mpicc, mpirun); installs them
 # with apt when missing and root. Open MPI runs with `--mca btl tcp,self`
-# (TCP, as hpo; no shared memory) and, on shaped links, starts its daemons in
+# (TCP, as hpo's ring) on loopback and shaped links, `vader,self` on shared, and, on shaped links, starts its daemons in
 # the fake hosts through netns_agent.sh. Ports: a random block above 20000.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=${HPO_ROOT:-$(cd "$HERE/../../.." && pwd)}
-LINKS=${LINKS:-"loopback shaped"}
+LINKS=${LINKS:-"shared loopback shaped"}
+# KEEP=DIR keeps every raw result (hpo-LINKS-N, mpi-LINKS-N) there, e.g. for model.py.
+KEEP=${KEEP:-}
 MEMBERS=${MEMBERS:-"2 3"}
 SIZES_MAX=${SIZES_MAX:-67108864}
 CHUNK_BYTES=${CHUNK_BYTES:-1048576}
@@ -34,7 +38,7 @@ export HPO_NETNS_PREFIX=${HPO_NETNS_PREFIX:-hpoar}
 export HPO_NETNS_SUBNET=${HPO_NETNS_SUBNET:-10.203.0}
 NETNS="$ROOT/Cluster/netns"
 work=$(mktemp -d)
-trap '"$NETNS" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+trap '[ -z "$KEEP" ] || { mkdir -p "$KEEP" && cp "$work"/hpo-* "$work"/mpi-* "$KEEP"/ 2>/dev/null; }; "$NETNS" down >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 
 if ! command -v mpicc >/dev/null || ! command -v mpirun >/dev/null; then
   [ "$(id -u)" = 0 ] || { echo "allreduce.sh: Open MPI is missing; install openmpi-bin and libopenmpi-dev" >&2; exit 2; }
@@ -59,8 +63,8 @@ hpo() {
   done
   local pids=()
   for ((r = n - 1; r >= 0; r--)); do
-    local run=()
-    [ "${hosts[r]}" = lo ] || run=("$NETNS" run "${hosts[r]}")
+    local run=(env "HPO_PROBE_SHARED_MEMORY=${SHARED:-0}")
+    [ "${hosts[r]}" = lo ] || run=("$NETNS" run "${hosts[r]}" "${run[@]}")
     if [ "$r" = 0 ]; then
       "${run[@]}" "$PROBE" bench "bench-$n" 0 "$addresses" "$CHUNK_BYTES" "$SIZES_MAX" > "$out"
     else
@@ -90,6 +94,16 @@ PY
 echo "# $(nproc) cores; chunk $CHUNK_BYTES bytes; GB/s = 10^9 B/s; Open MPI $(mpirun --version 2>/dev/null | head -1 | awk '{print $NF}') over TCP"
 for links in $LINKS; do
   case $links in
+    shared)
+      for n in $MEMBERS; do
+        hosts=(); for ((r = 0; r < n; r++)); do hosts+=(lo); done
+        SHARED=1 hpo "$work/hpo-$links-$n" "$n" "${hosts[@]}"
+        mpirun --allow-run-as-root --oversubscribe --bind-to none --mca btl vader,self -np "$n" \
+          "$work/mpi_allreduce" "$SIZES_MAX" > "$work/mpi-$links-$n"
+        echo; echo "## one host, shared memory (hpo's default there; Open MPI's vader), N = $n"
+        side_by_side "$work/hpo-$links-$n" "$work/mpi-$links-$n"
+      done
+      ;;
     loopback)
       for n in $MEMBERS; do
         hosts=(); for ((r = 0; r < n; r++)); do hosts+=(lo); done
@@ -120,6 +134,6 @@ for links in $LINKS; do
         side_by_side "$work/hpo-$links-$n" "$work/mpi-$links-$n"
       done
       ;;
-    *) echo "allreduce.sh: unknown links '$links'; accepted: loopback, shaped" >&2; exit 2 ;;
+    *) echo "allreduce.sh: unknown links '$links'; accepted: shared, loopback, shaped" >&2; exit 2 ;;
   esac
 done

@@ -51,6 +51,9 @@ extension HPOCommand {
       valueName: "file"))
     var httpTokenFile: String?
 
+    @Flag(inversion: .prefixedNo, help: "Gang trials (resources.workers_per_trial) all-reduce through shared memory between the workers of this run, instead of over TCP on 127.0.0.1.")
+    var gangSharedMemory = true
+
     @Option(help: "Log level of the coordinator and workers: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = .warning
 
@@ -156,7 +159,8 @@ extension HPOCommand {
           }
           for k in 0..<workers {
             try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"]
-                                         + (allowCommands ? ["--allow-commands"] : []) + parent,
+                                         + (allowCommands ? ["--allow-commands"] : [])
+                                         + (gangSharedMemory ? [] : ["--no-gang-shared-memory"]) + parent,
                                        restartable: true))
           }
         } catch {

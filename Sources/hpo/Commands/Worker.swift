@@ -37,8 +37,11 @@ extension HPOCommand {
     @Flag(help: "Run trials of command experiments (users' own training programs, run as this user). Needs CURVE keys, or an ipc:// endpoint in a folder only you can open.")
     var allowCommands = false
 
-    @Option(help: ArgumentHelp("The address other workers reach this one at, for trials a gang of workers trains together (resources.workers_per_trial) (default: 127.0.0.1 when the coordinator's endpoint is on this machine, else this host's name).", valueName: "host"))
+    @Option(help: ArgumentHelp("The address other workers reach this one at, for trials a gang of workers trains together (resources.workers_per_trial) (default: 127.0.0.1 when the coordinator's endpoint is on this machine, else the address of the interface that reaches the coordinator).", valueName: "host"))
     var peerHost: String?
+
+    @Flag(inversion: .prefixedNo, help: "For gang trials whose members all run on this host: all-reduce through shared memory (/dev/shm) instead of over TCP. Every member must offer it; one that does not keeps the gang on TCP.")
+    var gangSharedMemory = true
 
     @OptionGroup var keys: ClientKeyOptions
 
@@ -82,7 +85,7 @@ extension HPOCommand {
         : nil
       let peers = GangPeers(
         transport: ZeroMQPeerTransport(context: context, keyPair: security?.keyPair),
-        host: peerHost ?? Self.defaultPeerHost(endpoint: endpoint))
+        host: peerHost ?? Self.defaultPeerHost(endpoint: endpoint), sharedMemory: gangSharedMemory)
       let service = WorkerService(options: options, runner: Components.Runner(command: commands), peers: peers, logger: logger) {
         // Every connection (one per slot, one for heartbeats) watches its handshakes.
         // A refusal is logged at once; a dropped handshake only when it happens
@@ -111,11 +114,13 @@ extension HPOCommand {
 
     /// Where gang peers reach this worker by default: loopback when the
     /// coordinator is reached on loopback or over ipc:// (all on this
-    /// machine), else the host's name.
+    /// machine), else the address of the interface that reaches the
+    /// coordinator, else the host's name.
     static func defaultPeerHost(endpoint: String) -> String {
       let local = endpoint.hasPrefix("ipc://") || endpoint.hasPrefix("tcp://127.") || endpoint.hasPrefix("tcp://localhost:")
         || endpoint.hasPrefix("tcp://[::1]")
-      return local ? "127.0.0.1" : ProcessInfo.processInfo.hostName
+      if local { return "127.0.0.1" }
+      return GangPeers.localAddress(reaching: endpoint) ?? ProcessInfo.processInfo.hostName
     }
   }
 }
