@@ -35,8 +35,9 @@ struct GangFormation {
 
   /// The assignment of the member at `rank`, with its share of the data:
   /// training shards `rank`, `rank + size`, `rank + 2·size`, … (fixed for the
-  /// trial); the validation shard only for rank 0, which evaluates; the
-  /// preprocessing and a resume checkpoint for every member.
+  /// trial); the validation shard, the preprocessing and a resume checkpoint
+  /// for every member (each keeps its rows of the validation shard: the
+  /// members evaluate together).
   func assignment(rank: Int) -> TrialAssignment {
     Self.share(of: assignment, rank: rank, size: size)
   }
@@ -52,8 +53,6 @@ struct GangFormation {
       case .train:
         if trainIndex % size == rank { a.shards.append(shard) }
         trainIndex += 1
-      case .validation:
-        if rank == 0 { a.shards.append(shard) }
       default:
         a.shards.append(shard)
       }

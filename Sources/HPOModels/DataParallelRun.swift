@@ -1,7 +1,7 @@
 /// What an iterative run needs to train as one member of a gang: a sum over
 /// the gang, the member's rank and the gang's size, the number of rows all
-/// members hold, and whether this member evaluates (holds the validation
-/// split: rank 0).
+/// members hold, the rows of the whole validation split (each member holds
+/// rows `rank`, `rank + size`, …), and whether this member reports (rank 0).
 struct DataParallelRun {
   /// An error of the sum, kept apart from the run's own errors so that the
   /// run reports it as ``ModelError/Code/collective``.
@@ -17,7 +17,12 @@ struct DataParallelRun {
   let size: Int
   /// Rows of the training split over every member.
   let totalRows: Int
-  let evaluates: Bool
+  /// Rows of the whole validation split; this member holds rows `rank`,
+  /// `rank + size`, … of it, in that order.
+  let validationRows: Int
+  /// Rank 0: it reports the epochs, measures the inference latency and gets
+  /// the outcome. Every member evaluates its validation rows.
+  let reports: Bool
 
   /// Sums `buffer` over the gang.
   /// - Throws: ``Failure`` wrapping the sum's error.

@@ -76,3 +76,44 @@ extension IterativeRun {
     return loss[0] / Double(parallel.totalRows)
   }
 }
+
+/// Distributed validation: every member predicts its own rows.
+extension IterativeRun {
+  /// Validation metrics over the whole split from every member's share:
+  /// this member's outputs for its rows (`rank`, `rank + size`, … of
+  /// ``DataParallelRun/validationRows``) and their labels go into a buffer of
+  /// the whole split, zero elsewhere; one all-reduce fills in the others'
+  /// (adding zeros changes no value), and the metrics are computed on the
+  /// whole, as one worker holding every row computes them. A collective:
+  /// every member calls it at the same point.
+  func evaluateDataParallel(_ vx: Matrix<S>, _ labels: [Double], _ parallel: DataParallelRun) throws(ModelError) -> [Metric: Double] {
+    let width = network.sizes.last ?? 1
+    let stride = width + 1
+    var gathered = [Double](repeating: 0, count: parallel.validationRows * stride)
+    if vx.rows > 0 {
+      let outputs: Matrix<Double>
+      do { outputs = try network.outputs(vx) } catch { throw ModelError.wrapping(error) }
+      let e = outputs.elements
+      for j in 0..<vx.rows {
+        let at = (parallel.rank + j * parallel.size) * stride
+        for c in 0..<width { gathered[at + c] = e[j * width + c] }
+        gathered[at + width] = labels[j]
+      }
+    }
+    do { try parallel.sum(&gathered) } catch let error as DataParallelRun.Failure {
+      throw ModelError(.collective, "\(error.underlying)")
+    } catch {
+      throw ModelError.wrapping(error)
+    }
+    var outputs = [Double](), all = [Double]()
+    outputs.reserveCapacity(parallel.validationRows * width)
+    all.reserveCapacity(parallel.validationRows)
+    for i in 0..<parallel.validationRows {
+      outputs.append(contentsOf: gathered[(i * stride)..<(i * stride + width)])
+      all.append(gathered[i * stride + width])
+    }
+    let whole = matrix(parallel.validationRows, width, outputs)
+    return Scoring.metrics(
+      Scoring.prediction(whole, kind: kind, task: task, shift: targetShift, scale: targetScale), labels: all)
+  }
+}

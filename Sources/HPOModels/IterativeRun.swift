@@ -133,7 +133,10 @@ struct IterativeRun<S: ModelScalar> {
           .diverged,
           "the training loss became \(loss) in epoch \(epoch + 1) (learning_rate \(hyper.learningRate), optimizer \(hyper.optimizer.rawValue)); try a smaller learning_rate")
       }
-      if parallel?.evaluates ?? true {
+      if let parallel {
+        lastMetrics = try evaluateDataParallel(vx, validationLabels, parallel)
+        if parallel.reports, measured.isEmpty { measured = try InferenceProbe.measure(network, rows: vx) }
+      } else {
         lastMetrics = try evaluate(vx, validationLabels)
         if measured.isEmpty { measured = try InferenceProbe.measure(network, rows: vx) }
       }
@@ -146,7 +149,13 @@ struct IterativeRun<S: ModelScalar> {
       }
       if !onEpoch(report) { return (history, epochsCompleted < totalEpochs) }
     }
-    if history.isEmpty && lastMetrics.isEmpty && parallel?.evaluates ?? true { lastMetrics = try evaluate(vx, validationLabels) }
+    if history.isEmpty && lastMetrics.isEmpty {
+      if let parallel {
+        lastMetrics = try evaluateDataParallel(vx, validationLabels, parallel)
+      } else {
+        lastMetrics = try evaluate(vx, validationLabels)
+      }
+    }
     return (history, false)
   }
 

@@ -44,9 +44,14 @@ extension Trainer {
   /// model's mini-batch gradients go through `allReduceFloat` when given (half
   /// the bytes), else through `allReduce` as `Double`s.
   ///
-  /// Every member calls `onEpoch` after each iteration (an epoch); only the
-  /// member given `validation` (rank 0) evaluates, so the others' reports
-  /// carry no metrics, and only it gets the outcome (the others: `nil`).
+  /// Validation is distributed: `validation` is this member's share of a
+  /// split of `validationRows` rows (rows `rank`, `rank + size`, … in the
+  /// split's order; possibly none), every member predicts its rows after each
+  /// epoch, one all-reduce gathers the predictions, and every member computes
+  /// the metrics on the whole split, exactly as one worker would from the same
+  /// predictions. Every member calls `onEpoch` after each iteration (an epoch)
+  /// with those metrics; only rank 0 measures the inference latency and gets
+  /// the outcome (the others: `nil`).
   /// `onEpoch` must return the same answer on every member (the caller
   /// broadcasts rank 0's). `checkpoint` resumes every member from the same
   /// state; `checkpoints` is for rank 0.
@@ -55,7 +60,7 @@ extension Trainer {
   ///   `batch_size` smaller than the gang; `.collective` when a sum over the
   ///   gang failed.
   public static func trainIterativeDataParallel<D: DataScalar>(
-    model: ModelSpec, configuration: Configuration, train: Dataset<D>, validation: Dataset<D>?,
+    model: ModelSpec, configuration: Configuration, train: Dataset<D>, validation: Dataset<D>, validationRows: Int,
     preprocessing: Preprocessing?, seed: UInt64, epochs: Int?, resumingFrom checkpoint: ModelCheckpoint?,
     checkpoints: PeriodicCheckpoints?, rank: Int, size: Int, allReduce: @escaping AllReduceSum,
     allReduceFloat: ((inout [Float]) throws -> Void)? = nil, onEpoch: (EpochReport) -> Bool
@@ -68,14 +73,19 @@ extension Trainer {
     if let p = preprocessing, p.standardization.means.count != train.featureCount {
       throw ModelError(.invalidData, "the preprocessing was fitted on \(p.standardization.means.count) features but the data has \(train.featureCount)")
     }
-    if let validation { try check(train: validation, validation: validation, kind: model.kind, preprocessing: preprocessing) }
+    guard validationRows >= 1, validation.rowCount == (validationRows - rank + size - 1) / size else {
+      throw ModelError(
+        .invalidData,
+        "member \(rank) of \(size) holds \(validation.rowCount) validation rows of \(validationRows); accepted: rows \(rank), \(rank + size), … of at least one")
+    }
+    if validation.rowCount > 0 { try check(train: validation, validation: validation, kind: model.kind, preprocessing: preprocessing) }
     let totalEpochs = epochs ?? model.epochs ?? Hyperparameters.defaultEpochs
     // Rows, and the label sums a regression's target standardisation needs, over the gang.
     var sums = [Double(train.rowCount), train.labels.reduce(0, +), train.labels.reduce(0) { $0 + $1 * $1 }]
     do { try allReduce(&sums) } catch { throw ModelError(.collective, "\(error)") }
     let parallel = DataParallelRun(
       allReduce: allReduce, allReduceFloat: allReduceFloat, rank: rank, size: size, totalRows: Int(sums[0]),
-      evaluates: validation != nil)
+      validationRows: validationRows, reports: rank == 0)
     guard parallel.totalRows >= 1 else { throw ModelError(.invalidData, "the gang holds no training rows") }
     if hyper.optimizer != .lbfgs, hyper.batchSize < size {
       throw ModelError(
@@ -95,12 +105,12 @@ extension Trainer {
 
   private static func iterateDataParallel<S: ModelScalar, D: DataScalar>(
     _: S.Type, _ kind: ModelKind, _ hyper: Hyperparameters, _ resolved: Configuration, _ train: Dataset<D>,
-    _ validation: Dataset<D>?, _ preprocessing: Preprocessing?, _ seed: UInt64, _ totalEpochs: Int,
+    _ validation: Dataset<D>, _ preprocessing: Preprocessing?, _ seed: UInt64, _ totalEpochs: Int,
     _ checkpoint: ModelCheckpoint?, _ checkpoints: PeriodicCheckpoints?, _ parallel: DataParallelRun,
     _ targets: (mean: Double, meanOfSquares: Double), _ onEpoch: (EpochReport) -> Bool
   ) throws(ModelError) -> TrainingOutcome? {
     let x = Scoring.features(train, preprocessing: preprocessing, as: S.self)
-    let vx = validation.map { Scoring.features($0, preprocessing: preprocessing, as: S.self) } ?? Matrix<S>(rows: 0, columns: x.columns)
+    let vx = Scoring.features(validation, preprocessing: preprocessing, as: S.self)
     var run: IterativeRun<S>
     if let checkpoint {
       try checkResumable(
@@ -119,9 +129,9 @@ extension Trainer {
     }
     run.parallel = parallel
     let (history, stopped) = try run.run(
-      train: x, labels: train.labels, validation: vx, validationLabels: validation?.labels ?? [], checkpoints: checkpoints,
+      train: x, labels: train.labels, validation: vx, validationLabels: validation.labels, checkpoints: checkpoints,
       configuration: resolved, onEpoch: onEpoch)
-    guard parallel.evaluates else { return nil }
+    guard parallel.reports else { return nil }
     let measured = run.measured.isEmpty ? try InferenceProbe.measure(run.network, rows: vx) : run.measured
     return TrainingOutcome(
       metrics: run.lastMetrics, measured: measured, epochs: run.epochsCompleted, stoppedEarly: stopped, history: history,

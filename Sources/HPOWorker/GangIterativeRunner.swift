@@ -13,8 +13,11 @@ import Logging
 /// so every member takes the same steps (HPOModels'
 /// `Trainer.trainIterativeDataParallel`).
 ///
-/// After each epoch rank 0 evaluates on the validation shard and reports
-/// through `report`; its go-on answer reaches every member by a broadcast.
+/// After each epoch every member predicts its rows of the validation split
+/// (rows `rank`, `rank + size`, …), the predictions are gathered by one
+/// all-reduce and the metrics computed on the whole split; rank 0 reports
+/// them through `report`, and its go-on answer reaches every member by a
+/// broadcast.
 /// Rank 0 sends the run's state every `model.checkpoint_every` epochs
 /// through `sendCheckpoint`; every member of a later attempt resumes from it.
 struct GangIterativeRunner {
@@ -35,7 +38,7 @@ struct GangIterativeRunner {
     _ report: (Int, [String: Double]) throws -> Bool, _ sendCheckpoint: ([UInt8]) throws -> Void, as: D.Type
   ) throws -> TrialRun? {
     let started = ContinuousClock.now
-    let data = try GangData<D>(a, shardFiles: shardFiles, communicator: communicator)
+    let data = try GangData<D>(a, shardFiles: shardFiles, communicator: communicator, validationShare: .strided)
     let rank = communicator.gang.rank
     var resume: ModelCheckpoint?
     if let url = data.resume {
@@ -56,6 +59,7 @@ struct GangIterativeRunner {
     // The periodic checkpoints hold the sender only while training runs, within this call.
     let outcome = try withoutActuallyEscaping(sendCheckpoint) { sendCheckpoint in try Trainer.trainIterativeDataParallel(
       model: a.model, configuration: a.configuration, train: data.train, validation: data.validation,
+      validationRows: data.validationRows,
       preprocessing: data.preprocessing, seed: a.seed, epochs: a.epochs, resumingFrom: resume,
       checkpoints: rank == 0 ? PeriodicCheckpoints(every: a.model.checkpointCadence) { checkpoint in
         guard failure == nil else { return }

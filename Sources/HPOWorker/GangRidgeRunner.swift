@@ -8,7 +8,7 @@ import HPOWire
 /// Trains a ridge trial on a gang: each member reads only its own training
 /// shards, the members sum their parts of the normal equations with ring
 /// all-reduces (see HPOModels' `Trainer.trainRidgeDataParallel`), and rank 0,
-/// the one member holding the validation shard, evaluates the model and
+/// the one member keeping the validation shard, evaluates the model once and
 /// returns it: the same model as one worker on all the shards, up to the
 /// order of floating-point summation. The other members return `nil`.
 struct GangRidgeRunner {
@@ -23,9 +23,10 @@ struct GangRidgeRunner {
     _ a: TrialAssignment, shardFiles: [String: URL], communicator: GangCommunicator, as: D.Type
   ) throws -> TrialRun? {
     let started = ContinuousClock.now
-    let data = try GangData<D>(a, shardFiles: shardFiles, communicator: communicator)
+    let data = try GangData<D>(a, shardFiles: shardFiles, communicator: communicator, validationShare: .wholeOnRankZero)
     let outcome = try Trainer.trainRidgeDataParallel(
-      configuration: a.configuration, train: data.train, validation: data.validation, preprocessing: data.preprocessing, seed: a.seed
+      configuration: a.configuration, train: data.train, validation: communicator.gang.rank == 0 ? data.validation : nil,
+      preprocessing: data.preprocessing, seed: a.seed
     ) { buffer in
       try communicator.allReduceSum(&buffer)
     }

@@ -167,4 +167,23 @@ import Testing
     }
     #expect(s.experiments.first?.waiting == "waiting for 3 workers to train a trial together (resources.workers_per_trial); have 1")
   }
+
+  /// Training shard i goes to rank i mod N; the validation shard (every
+  /// member evaluates its rows of it), the preprocessing and any other shard
+  /// to every member.
+  @Test func eachMembersShare_isItsTrainingShards_andEveryOtherShard() throws {
+    let core = try T.core(ExperimentStore.inMemory())
+    hello(core, [("a-0", 1), ("b-0", 2)])
+    #expect(T().submit(core, Self.gangSpec())?.accepted == true)
+    var a = try #require(ask(core, "a-0", peer: 1))
+    func ref(_ name: String, _ role: ShardRole) -> ShardReference {
+      ShardReference(sha256: String(repeating: name, count: 64), bytes: 1, role: role)
+    }
+    a.shards = [ref("a", .train), ref("b", .train), ref("c", .validation), ref("d", .train), ref("e", .preprocessing), ref("f", .train), ref("0", .train)]
+    let hashes = { (rank: Int) in GangFormation.share(of: a, rank: rank, size: 2).shards.map { String($0.sha256.prefix(1)) } }
+    #expect(hashes(0) == ["a", "c", "d", "e", "0"])
+    #expect(hashes(1) == ["b", "c", "e", "f"])
+    #expect(GangFormation.share(of: a, rank: 1, size: 2).gang == GangRole(rank: 1, size: 2))
+  }
 }
+

@@ -23,6 +23,7 @@ import Testing
     let reduce = RidgeDataParallelTests.ThreadAllReduce(size: parts.count)
     let outcome = Locked<TrainingOutcome?>(nil)
     let epochs = Locked<[Int: Int]>([:])
+    let reported = Locked<[Int: [[Metric: Double]]]>([:])
     let group = DispatchGroup()
     var start = 0
     for (rank, count) in parts.enumerated() {
@@ -33,13 +34,15 @@ import Testing
         defer { group.leave() }
         do {
           var seen = 0
+          let ownRows = Array(stride(from: rank, to: validation.rowCount, by: parts.count))
           let o = try Trainer.trainIterativeDataParallel(
-            model: model, configuration: configuration, train: share, validation: rank == 0 ? validation : nil,
-            preprocessing: nil, seed: 9, epochs: nil, resumingFrom: nil, checkpoints: nil, rank: rank, size: parts.count,
-            allReduce: { reduce.sum(rank: rank, &$0) }
+            model: model, configuration: configuration, train: share, validation: validation.rows(ownRows),
+            validationRows: validation.rowCount, preprocessing: nil, seed: 9, epochs: nil, resumingFrom: nil,
+            checkpoints: nil, rank: rank, size: parts.count, allReduce: { reduce.sum(rank: rank, &$0) }
           ) { report in
             seen = report.epoch
-            #expect(report.metrics.isEmpty == (rank != 0), "only rank 0 evaluates")
+            #expect(!report.metrics.isEmpty, "every member evaluates its rows, and gets the whole split's metrics")
+            reported.withLock { $0[rank, default: []].append(report.metrics) }
             return true
           }
           #expect((o != nil) == (rank == 0))
@@ -51,6 +54,8 @@ import Testing
       }.start()
     }
     #expect(group.wait(timeout: .now() + 120) == .success)
+    let metrics = reported.withLock { $0 }
+    for rank in metrics.keys { #expect(metrics[rank] == metrics[0], "member \(rank) computed other metrics than rank 0") }
     return (outcome.withLock { $0 }, epochs.withLock { $0 }.sorted { $0.key < $1.key }.map(\.value))
   }
 
@@ -112,7 +117,8 @@ import Testing
     small.values["batch_size"] = .int(2)
     #expect(throws: ModelError.self) {
       try Trainer.trainIterativeDataParallel(
-        model: Self.mlp, configuration: small, train: data, validation: data,
+        model: Self.mlp, configuration: small, train: data, validation: data.rows(Array(stride(from: 0, to: 30, by: 3))),
+        validationRows: data.rowCount,
         preprocessing: nil, seed: 1, epochs: 2, resumingFrom: nil, checkpoints: nil, rank: 0, size: 3,
         allReduce: { _ in }) { _ in true }
     }
