@@ -51,8 +51,8 @@ extension HPOCommand {
       valueName: "file"))
     var httpTokenFile: String?
 
-    @Flag(inversion: .prefixedNo, help: "Gang trials (resources.workers_per_trial) all-reduce through shared memory between the workers of this run, instead of over TCP on 127.0.0.1.")
-    var gangSharedMemory = true
+    @Flag(help: "Gang trials (resources.workers_per_trial) all-reduce over TCP on 127.0.0.1 between this run's workers, not through shared memory.")
+    var noGangSharedMemory = false
 
     @Option(help: "Log level of the coordinator and workers: trace, debug, info, notice, warning, error or critical.")
     var logLevel: LogLevelArgument = .warning
@@ -160,7 +160,7 @@ extension HPOCommand {
           for k in 0..<workers {
             try supervisor.start(.init(name: "worker \(k)", arguments: ["worker", "--coordinator", endpoint, "--id", "local-\(k)"]
                                          + (allowCommands ? ["--allow-commands"] : [])
-                                         + (gangSharedMemory ? [] : ["--no-gang-shared-memory"]) + parent,
+                                         + (noGangSharedMemory ? ["--no-gang-shared-memory"] : []) + parent,
                                        restartable: true))
           }
         } catch {

@@ -40,8 +40,8 @@ extension HPOCommand {
     @Option(help: ArgumentHelp("The address other workers reach this one at, for trials a gang of workers trains together (resources.workers_per_trial) (default: 127.0.0.1 when the coordinator's endpoint is on this machine, else the address of the interface that reaches the coordinator).", valueName: "host"))
     var peerHost: String?
 
-    @Flag(inversion: .prefixedNo, help: "For gang trials whose members all run on this host: all-reduce through shared memory (/dev/shm) instead of over TCP. Every member must offer it; one that does not keeps the gang on TCP.")
-    var gangSharedMemory = true
+    @Flag(help: "Gang trials whose members all run on this host all-reduce over TCP, not through shared memory (/dev/shm): this worker does not offer it, and a gang is on shared memory only when every member offers it.")
+    var noGangSharedMemory = false
 
     @OptionGroup var keys: ClientKeyOptions
 
@@ -85,7 +85,7 @@ extension HPOCommand {
         : nil
       let peers = GangPeers(
         transport: ZeroMQPeerTransport(context: context, keyPair: security?.keyPair),
-        host: peerHost ?? Self.defaultPeerHost(endpoint: endpoint), sharedMemory: gangSharedMemory)
+        host: peerHost ?? Self.defaultPeerHost(endpoint: endpoint), sharedMemory: !noGangSharedMemory)
       let service = WorkerService(options: options, runner: Components.Runner(command: commands), peers: peers, logger: logger) {
         // Every connection (one per slot, one for heartbeats) watches its handshakes.
         // A refusal is logged at once; a dropped handshake only when it happens
