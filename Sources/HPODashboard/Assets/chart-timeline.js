@@ -13,7 +13,15 @@ class TimelineChart extends Chart {
 
   setData(columns) {
     this.columns = columns;
-    const workers = [...new Set(columns.worker.filter((w) => w !== null))].sort();
+    const workers = [...new Set(columns.worker.filter((w) => w !== null))]
+      .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
+    // The span shown in full: to the last end, a running trial's being now.
+    let last = 0;
+    for (let i = 0; i < columns.number.length; i++) {
+      const end = columns.state[i] === "running" ? columns.now : (columns.finished[i] ?? columns.started[i]);
+      if (end !== null && end > last) last = end;
+    }
+    this.last = last;
     const rowHeight = Math.max(4, Math.min(22, 400 / Math.max(1, workers.length)));
     const height = Math.max(120, workers.length * rowHeight + this.margin.top + this.margin.bottom);
     if (height !== this.height) {
@@ -29,7 +37,7 @@ class TimelineChart extends Chart {
   draw() {
     const columns = this.columns;
     const { left, top } = this.margin;
-    const full = [0, Math.max(1, columns.now)];
+    const full = [0, Math.max(1, this.last)];
     const x = d3.scaleLinear().domain(this.zoom || full).range([left, left + this.plotWidth]);
     const y = d3.scaleBand().domain(this.workers).range([top, top + this.plotHeight]).padding(0.15);
     this.x = x;
