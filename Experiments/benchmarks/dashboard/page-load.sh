@@ -2,7 +2,8 @@
 # The experiment page's load at scale (issue 20, "Scale"): a store of N trials written through
 # the real HPOStore API (hpo-dashboard-page-bench: 16 workers, 3 reported epochs per complete
 # trial), served by the real `hpo dashboard`, loaded LOADS times in headless Chromium (the Debian
-# package; a fresh profile each time). The page records when every chart was first drawn
+# package; a fresh browser and profile each time, driven by page_load.py over the DevTools
+# protocol). The page records when every chart was first drawn
 # (<body data-drawn-ms>, ms after the navigation started) and, as the baseline, when the history
 # plot alone was (data-history-ms: the page before the charts came). Prints the medians per
 # store size, and each chart endpoint's answer time (curl, median of 5) and size.
@@ -43,19 +44,11 @@ for size in ${SIZES:-1000 100000}; do
     sleep 0.1
   done
   [ -n "$url" ] || { echo "page-load: hpo dashboard did not start: $(cat "$work/dashboard.log")" >&2; exit 1; }
-  history=()
-  drawn=()
-  for load in $(seq 1 "${LOADS:-5}"); do
-    profile="$work/profile-$load"
-    timeout 120 chromium --headless --no-sandbox --disable-gpu --no-first-run --user-data-dir="$profile" \
-      --timeout=30000 --dump-dom "${url}#experiment=page" >"$work/dom.html" 2>/dev/null
-    rm -rf "$profile"
-    d=$(grep -o 'data-drawn-ms="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*' || true)
-    h=$(grep -o 'data-history-ms="[0-9]*"' "$work/dom.html" | grep -o '[0-9]*' || true)
-    [ -n "$d" ] || { echo "page-load: load $load of $size trials never drew every chart within 30 s" >&2; exit 1; }
-    drawn+=("$d")
-    history+=("$h")
-  done
+  # page_load.py: a fresh headless Chromium per load, driven over the DevTools protocol; it prints
+  # "DRAWN_MS HISTORY_MS" per load once <body data-charts="drawn">.
+  python3 "$here/page_load.py" "${url}#experiment=page" "${LOADS:-5}" >"$work/loads.txt"
+  drawn=($(awk '{ print $1 }' "$work/loads.txt"))
+  history=($(awk '{ print $2 }' "$work/loads.txt"))
   dm=$(printf '%s\n' "${drawn[@]}" | median)
   hm=$(printf '%s\n' "${history[@]}" | median)
   echo "| $size | $hm | $dm | $(awk -v a="$dm" -v b="$hm" 'BEGIN { printf "%.2f", a / b }') | ${drawn[*]} |"
