@@ -12,6 +12,7 @@ import HPOStore
 /// | `GET /api/experiments/{name}/trials` | a page of trials (``TrialListParameters``) |
 /// | `GET /api/experiments/{name}/trials/{number}` | one trial in full |
 /// | `GET /api/experiments/{name}/history` | the optimisation history (``APIHistory``) |
+/// | `GET /api/experiments/{name}/columns`, `…/intermediate`, `…/importance` | chart data (`DashboardAPI+Charts.swift`) |
 ///
 /// **Threads.** `Sendable`; each call reads one snapshot of the store and blocks on its I/O,
 /// so callers run it off the cooperative thread pool (``DashboardServer`` does).
@@ -46,9 +47,11 @@ public struct DashboardAPI: Sendable {
   private func route(_ segments: [String], _ query: [(name: String, value: String)]) throws -> DashboardResponse {
     if let asset = DashboardAssets.asset(at: segments) {
       try Self.noQuery(query)
-      return DashboardResponse(status: 200, contentType: asset.contentType, body: Data(asset.text.utf8))
+      return DashboardResponse(status: 200, contentType: asset.contentType, body: asset.bytes)
     }
-    switch segments.first == "api" ? Array(segments.dropFirst()) : [] {
+    let path = segments.first == "api" ? Array(segments.dropFirst()) : []
+    if let response = try chartResponse(path, query) { return response }
+    switch path {
     case ["experiments"]:
       try Self.noQuery(query)
       return try .json(["experiments": try experiments()])
@@ -101,7 +104,7 @@ public struct DashboardAPI: Sendable {
     return APITrialDetail(t)
   }
 
-  private static func noQuery(_ query: [(name: String, value: String)]) throws(APIError) {
+  static func noQuery(_ query: [(name: String, value: String)]) throws(APIError) {
     if let first = query.first { throw .badRequest("unknown query parameter \"\(first.name)\"; this path takes none") }
   }
 }

@@ -1,8 +1,12 @@
 // One experiment's page of the hpo dashboard (#experiment=NAME, optionally &zoom=LO,HI): a live
-// header (done, running, pruned, failed, trials per second, best so far and its configuration)
-// and the optimisation history plot. Events from /api/events update both in place; the plot
-// keeps its zoom. The state is mirrored in data-* attributes of <body> for tests and scripts:
-// data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live.
+// header (done, running, pruned, failed, trials per second, best so far and its configuration),
+// the optimisation history plot and the charts below it (charts.js). Events from /api/events
+// update them in place; the plots keep their zoom and brushes. The state is mirrored in data-*
+// attributes of <body> for tests and scripts:
+// data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live,
+// data-charts ("drawn" once the history and every chart are), data-drawn-ms and data-history-ms
+// (when every chart, and the history alone, were first drawn: ms after the navigation started),
+// data-chart-updates.
 "use strict";
 
 // The zoom of the address (zoom=LO,HI with integers LO < HI), or null.
@@ -28,10 +32,12 @@ function showExperiment(name) {
 
   const plot = new HistoryPlot(document.getElementById("history"), (range) => {
     body.dataset.zoom = range ? range.join(",") : "all";
-    const parameters = new URLSearchParams({ experiment: name });
+    const parameters = hashParameters();
     if (range) parameters.set("zoom", range.join(","));
+    else parameters.delete("zoom");
     history.replaceState(null, "", "#" + parameters.toString());
   });
+  const charts = new ExperimentCharts(path);
   const zoom = zoomFromHash();
   plot.zoom = zoom;
   body.dataset.zoom = zoom ? zoom.join(",") : "all";
@@ -78,8 +84,12 @@ function showExperiment(name) {
   api("api/experiments").then((answer) => {
     summary = answer.experiments.find((e) => e.name === name);
     if (!summary) throw new Error("no experiment named \"" + name + "\"");
-    return readHistory();
+    const history = readHistory().then(() => { body.dataset.historyMs = String(Math.round(performance.now())); });
+    return Promise.all([history, charts.read()]);
   }).then(() => {
+    // Every chart is drawn: the marker the tests and the page-load benchmark wait for.
+    body.dataset.drawnMs = String(Math.round(performance.now()));
+    body.dataset.charts = "drawn";
     body.dataset.loaded = "experiment";
     listen({
       experiment: (change) => {
@@ -87,6 +97,7 @@ function showExperiment(name) {
         Object.assign(summary, change);
         renderHeader();
         readHistory().catch((error) => setStatus("Cannot read the history: " + error.message, true));
+        charts.refresh();
       },
       problem: (p) => setStatus(p.error, true),
     });
