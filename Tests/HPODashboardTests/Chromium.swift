@@ -18,6 +18,7 @@ final class Chromium: @unchecked Sendable {
 
   private let process = Process()
   private let output = Locked(Data())
+  private let errors = Locked(Data())
   private let profile: URL
 
   /// Starts loading `url`; ``dom()`` waits for the result.
@@ -26,9 +27,10 @@ final class Chromium: @unchecked Sendable {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
       "timeout", "90", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(budget)", "--dump-dom", url,
+      "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=\(budget)",
+      "--dump-dom", url,
     ]
-    collectStandardOutput(of: process, into: output)
+    collectStandardOutput(of: process, into: output, errors: errors)
     try process.run()
   }
 
@@ -51,18 +53,48 @@ final class Chromium: @unchecked Sendable {
   static func dom(_ url: String, budget: Int = 3000) async throws -> String {
     try await Chromium(url, budget: budget).dom()
   }
+
+  /// What a page left: its DOM, and every message it wrote to the console (the dashboard's
+  /// pages write none unless something went wrong: an uncaught exception, a failed request).
+  struct Page {
+    var dom: String
+    var consoleErrors: [String]
+  }
+
+  /// The DOM and the console messages once the page's scripts ran.
+  func page() async throws -> Page {
+    let dom = try await dom()
+    let log = String(decoding: errors.value, as: UTF8.self)
+    // Chromium logs each console message as `[…:INFO:CONSOLE:LINE] "text", source: URL (LINE)`.
+    return Page(dom: dom, consoleErrors: log.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init))
+  }
+
+  /// The page at `url` after `budget` ms of the page's virtual time.
+  static func page(_ url: String, budget: Int = 3000) async throws -> Page {
+    try await Chromium(url, budget: budget).page()
+  }
 }
 
-/// Appends what `process` writes to its standard output to `output` as it arrives (and
-/// discards its standard error); call before `run()`.
-func collectStandardOutput(of process: Process, into output: Locked<Data>) {
+/// Appends what `process` writes to its standard output to `output` and its standard error
+/// to `errors` (discarded when `nil`) as it arrives; call before `run()`.
+func collectStandardOutput(of process: Process, into output: Locked<Data>, errors: Locked<Data>? = nil) {
   let out = Pipe()
   process.standardOutput = out
-  process.standardError = FileHandle.nullDevice
-  out.fileHandleForReading.readabilityHandler = { handle in
+  out.fileHandleForReading.readabilityHandler = collect(into: output)
+  if let errors {
+    let err = Pipe()
+    process.standardError = err
+    err.fileHandleForReading.readabilityHandler = collect(into: errors)
+  } else {
+    process.standardError = FileHandle.nullDevice
+  }
+}
+
+private func collect(into buffer: Locked<Data>) -> @Sendable (FileHandle) -> Void {
+  { handle in
     let data = handle.availableData
     // End of file: no more calls (else the handler is called again and again).
     if data.isEmpty { handle.readabilityHandler = nil }
-    output.withLock { $0.append(data) }
+    buffer.withLock { $0.append(data) }
   }
 }

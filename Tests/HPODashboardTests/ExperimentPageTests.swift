@@ -44,6 +44,8 @@ import Testing
     #expect(dom.contains(#"<dd id="h-pruned">2</dd>"#) && dom.contains(#"<dd id="h-failed">1</dd>"#), "\(dom)")
     #expect(dom.contains(#"<dd id="h-best">0.9 (trial #7)</dd>"#), "\(dom)")
     #expect(dom.contains("Best configuration: lr = 0.012, optimizer = sgd, units = 18"), "\(dom)")
+    // 10 of 20 done since 2025-06-15 at that rate: the other 10 take as long again (hours).
+    #expect(dom.range(of: #"<dd id="h-eta">\d+ h \d+ min</dd>"#, options: .regularExpression) != nil, "\(dom)")
     #expect(dom.contains(#"data-marks="8""#), "a dot drawn for each of the 8 finished trials: \(dom)")
     #expect(dom.contains(#"<h2 id="experiment-name">iris</h2>"#), "\(dom)")
   }

@@ -1,7 +1,8 @@
 // One experiment's page of the hpo dashboard (#experiment=NAME, optionally &zoom=LO,HI): a live
-// header (done, running, pruned, failed, trials per second, best so far and its configuration)
-// and the optimisation history plot. Events from /api/events update both in place; the plot
-// keeps its zoom. The state is mirrored in data-* attributes of <body> for tests and scripts:
+// header (done, running, pruned, failed, trials per second, ETA, best so far and its
+// configuration), the optimisation history plot, the release panel (release.js) and the trial
+// table (table.js). Events from /api/events update them in place; the plot keeps its zoom, the
+// table its sort, filter, page and scroll. The state is mirrored in data-* attributes of <body> for tests and scripts:
 // data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live.
 "use strict";
 
@@ -17,6 +18,15 @@ function zoomFromHash() {
   return [Number(match[1]), Number(match[2])];
 }
 
+// The time left at the rate so far: the trials not yet finished of the budget over trials per
+// second; "—" before a trial finished, "ended" once the experiment has.
+function eta(summary, done, rate) {
+  if (summary.finished || ["finished", "cancelled", "failed"].includes(summary.state)) return "ended";
+  const left = Math.max(0, summary.budget - done);
+  if (left === 0) return "finishing";
+  return rate > 0 ? duration(left / rate) : "—";
+}
+
 function showExperiment(name) {
   const body = document.body;
   const path = "api/experiments/" + encodeURIComponent(name);
@@ -28,9 +38,7 @@ function showExperiment(name) {
 
   const plot = new HistoryPlot(document.getElementById("history"), (range) => {
     body.dataset.zoom = range ? range.join(",") : "all";
-    const parameters = new URLSearchParams({ experiment: name });
-    if (range) parameters.set("zoom", range.join(","));
-    history.replaceState(null, "", "#" + parameters.toString());
+    updateHash({ zoom: range ? range.join(",") : null });
   });
   const zoom = zoomFromHash();
   plot.zoom = zoom;
@@ -47,7 +55,9 @@ function showExperiment(name) {
     const seconds = summary.finished
       ? summary.durationSeconds
       : Math.max(0, (Date.now() - new Date(summary.started).getTime()) / 1000);
-    text("h-rate", seconds > 0 ? (done / seconds).toPrecision(3) : "—");
+    const rate = seconds > 0 ? done / seconds : 0;
+    text("h-rate", rate > 0 ? rate.toPrecision(3) : "—");
+    text("h-eta", eta(summary, done, rate));
     text("h-best", summary.best ? value(summary.best.value) + " (trial #" + summary.best.trial + ")" : "—");
     const best = current && current.best;
     text("h-configuration", best
@@ -75,18 +85,22 @@ function showExperiment(name) {
     });
   };
 
+  const table = new TrialTable(name);
   api("api/experiments").then((answer) => {
     summary = answer.experiments.find((e) => e.name === name);
     if (!summary) throw new Error("no experiment named \"" + name + "\"");
-    return readHistory();
+    return Promise.all([readHistory(), table.refresh()]);
   }).then(() => {
     body.dataset.loaded = "experiment";
+    const readRelease = releasePanel(name);
     listen({
       experiment: (change) => {
         if (change.name !== name) return;
         Object.assign(summary, change);
         renderHeader();
         readHistory().catch((error) => setStatus("Cannot read the history: " + error.message, true));
+        table.refresh();
+        readRelease();
       },
       problem: (p) => setStatus(p.error, true),
     });
