@@ -85,12 +85,9 @@ public struct DashboardAPI: Sendable {
   func trials(of name: String, _ parameters: TrialListParameters) throws -> APITrialPage {
     guard let spec = try store.spec(ofExperiment: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
     let request = try parameters.resolve(space: spec.space)
-    let filter = request.filter
-    var admits: (@Sendable (TrialSortKeys) -> Bool)?
-    if !filter.isEmpty { admits = { @Sendable trial in filter.admits(trial) } }
     let page = try tables.page(
       of: name, parameters: spec.space.names, column: request.column, descending: request.descending,
-      filter: admits, offset: parameters.offset, limit: parameters.limit)
+      filter: request.filter.isEmpty ? nil : request.filter, offset: parameters.offset, limit: parameters.limit)
     return APITrialPage(
       experiment: name, total: page.total, offset: parameters.offset, limit: parameters.limit, sort: parameters.sort,
       order: parameters.order.rawValue, state: parameters.state,

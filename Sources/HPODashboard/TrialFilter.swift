@@ -5,9 +5,9 @@ import HPOStore
 /// range (`float` and `int` parameters: `param.lr=0.001..0.01`, either end may be left out,
 /// both ends included) or a value (`categorical` and `fixed` ones: `param.optimizer=adam`).
 /// Trials without the parameter (a conditional one) do not pass its condition.
-struct TrialFilter: Sendable {
+struct TrialFilter: Hashable, Sendable {
   /// One parameter's condition.
-  enum Condition: Equatable, Sendable {
+  enum Condition: Hashable, Sendable {
     case range(low: Double?, high: Double?)
     case equals(TrialSortKeys.Scalar)
 
@@ -22,9 +22,14 @@ struct TrialFilter: Sendable {
     }
   }
 
+  /// A condition on the parameter at `index` of the space's parameters.
+  struct Clause: Hashable, Sendable {
+    var index: Int
+    var condition: Condition
+  }
+
   var state: TrialState?
-  /// Conditions by index in the space's parameters.
-  var conditions: [(index: Int, condition: Condition)] = []
+  var conditions: [Clause] = []
 
   /// Whether any trial could fail the filter.
   var isEmpty: Bool { state == nil && conditions.isEmpty }

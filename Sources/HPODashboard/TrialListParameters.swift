@@ -77,7 +77,7 @@ struct TrialListParameters {
       guard let index = space.parameters.firstIndex(where: { $0.name == name }) else {
         throw .badRequest("param.\(name)=\(text): \(name) is not a parameter of this experiment; accepted: \(Self.parameterList(space, prefix: "param."))")
       }
-      filter.conditions.append((index, try TrialFilter.condition(text, on: space.parameters[index])))
+      filter.conditions.append(TrialFilter.Clause(index: index, condition: try TrialFilter.condition(text, on: space.parameters[index])))
     }
     return Resolved(column: try column(space: space), descending: order == .desc, filter: filter)
   }

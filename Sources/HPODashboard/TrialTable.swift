@@ -39,6 +39,15 @@ final class TrialTable {
   private(set) var keys: [TrialSortKeys] = []
   private var positionOf: [Int: Int] = [:]
   private var orders: [Column: Order] = [:]
+  /// The orders of the filters asked for lately, kept as the sorted orders are (a reader paging
+  /// through a filtered table pays the pass over every trial once).
+  private var filtered: [Filtered: Order] = [:]
+  private static let filteredKept = 16
+
+  private struct Filtered: Hashable {
+    var column: Column
+    var filter: TrialFilter
+  }
 
   init(experimentID: Int64, parameters: [String]) {
     self.experimentID = experimentID
@@ -73,30 +82,41 @@ final class TrialTable {
         changed = true
       }
     }
-    if changed { orders.removeAll() }
+    if changed {
+      orders.removeAll()
+      filtered.removeAll()
+    }
     return keys.count == read.trialCount
   }
 
   /// The numbers of the page `offset ..< offset + limit` of the trials passing `filter`
   /// (every trial when `nil`) in `column`'s order, and how many pass.
-  func page(
-    _ column: Column, descending: Bool, filter: (@Sendable (TrialSortKeys) -> Bool)?, offset: Int, limit: Int
-  ) -> (total: Int, numbers: [Int]) {
-    let order = self.order(column)
-    guard let filter else {
-      let end = min(keys.count, offset + limit)
-      let numbers = offset < end ? (offset..<end).map { keys[order.position($0, descending: descending)].number } : []
-      return (keys.count, numbers)
-    }
-    var total = 0
-    var numbers: [Int] = []
-    for index in 0..<keys.count {
-      let trial = keys[order.position(index, descending: descending)]
-      guard filter(trial) else { continue }
-      if total >= offset && numbers.count < limit { numbers.append(trial.number) }
-      total += 1
-    }
+  func page(_ column: Column, descending: Bool, filter: TrialFilter?, offset: Int, limit: Int) -> (total: Int, numbers: [Int]) {
+    let order = filter.map { self.order(column, filter: $0) } ?? self.order(column)
+    let total = order.positions.count
+    let end = min(total, offset + limit)
+    let numbers = offset < end ? (offset..<end).map { keys[order.position($0, descending: descending)].number } : []
     return (total, numbers)
+  }
+
+  /// The ascending order of `column` cut to the trials passing `filter`: one pass over the
+  /// column's order, kept until a key changes.
+  private func order(_ column: Column, filter: TrialFilter) -> Order {
+    let key = Filtered(column: column, filter: filter)
+    if let cached = filtered[key] { return cached }
+    let all = order(column)
+    var positions: [Int32] = []
+    var valued = 0
+    keys.withUnsafeBufferPointer { trials in
+      for (index, p) in all.positions.enumerated() where filter.admits(trials[Int(p)]) {
+        positions.append(p)
+        if index < all.valued { valued += 1 }
+      }
+    }
+    if filtered.count >= Self.filteredKept { filtered.removeAll() }
+    let made = Order(positions: positions, valued: valued)
+    filtered[key] = made
+    return made
   }
 
   /// The ascending order of `column`, sorted now if no key changed since it was last asked for.

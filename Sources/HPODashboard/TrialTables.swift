@@ -23,12 +23,12 @@ final class TrialTables: Sendable {
     self.store = store
   }
 
-  /// A page of the experiment `name` (its space's parameters `parameters`): the trials in
-  /// full, in order, and how many pass `filter`.
+  /// A page of the experiment `name` (its space's parameters `parameters`): the trials as rows
+  /// (no reports or final metrics), in order, and how many pass `filter`.
   /// - Throws: `StoreError` (`.unknownExperiment` when there is none of that name).
   func page(
     of name: String, parameters: [String], column: TrialTable.Column, descending: Bool,
-    filter: (@Sendable (TrialSortKeys) -> Bool)?, offset: Int, limit: Int
+    filter: TrialFilter?, offset: Int, limit: Int
   ) throws(StoreError) -> TrialPage {
     let (experimentID, total, numbers) = try held.withLock { held throws(StoreError) -> (Int64, Int, [Int]) in
       let table = try current(name, parameters: parameters, in: &held)
@@ -37,7 +37,7 @@ final class TrialTables: Sendable {
     }
     // Read after the order was taken: a trial that finished in between shows its new state
     // in its old place until the next page.
-    return TrialPage(total: total, trials: try store.trials(ofExperimentID: experimentID, numbers: numbers))
+    return TrialPage(total: total, trials: try store.trialRows(ofExperimentID: experimentID, numbers: numbers))
   }
 
   /// The table of `name`, brought up to date.

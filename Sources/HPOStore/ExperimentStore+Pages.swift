@@ -115,11 +115,12 @@ extension ExperimentStore {
   }
 
   /// The trials `numbers` of the experiment `experimentID`, in the order of `numbers` (numbers
-  /// without a trial left out), each with its reports and final metrics.
-  static func trials(_ db: Database, experimentID id: Int64, numbers: [Int]) throws -> [StoredTrial] {
+  /// without a trial left out), each with its reports and final metrics unless `full` is false.
+  static func trials(_ db: Database, experimentID id: Int64, numbers: [Int], full: Bool = true) throws -> [StoredTrial] {
     guard !numbers.isEmpty else { return [] }
     let list = numbers.map(String.init).joined(separator: ",")
-    let loaded = try TrialRows.load(db, where: "t.experiment_id = ? AND t.number IN (\(list))", [id], withMetrics: true)
+    let loaded = try TrialRows.load(
+      db, where: "t.experiment_id = ? AND t.number IN (\(list))", [id], withMetrics: full, withReports: full)
     let byNumber = Dictionary(uniqueKeysWithValues: loaded.map { ($0.number, $0) })
     return numbers.compactMap { byNumber[$0] }
   }

@@ -47,11 +47,11 @@ extension ExperimentStore {
   }
 
   /// The trials `numbers` of the experiment `experimentID` (as ``trialSortKeys(of:parameters:changedSince:)``
-  /// answered it), in the order of `numbers`, with their reports and final metrics; numbers
-  /// without a trial are left out.
-  public func trials(ofExperimentID experimentID: Int64, numbers: [Int]) throws(StoreError) -> [StoredTrial] {
+  /// answered it) as rows of a table, in the order of `numbers`: without intermediate reports
+  /// and final metrics (``StoredTrial/seconds`` is read); numbers without a trial are left out.
+  public func trialRows(ofExperimentID experimentID: Int64, numbers: [Int]) throws(StoreError) -> [StoredTrial] {
     try perform("reading \(numbers.count) trials") {
-      try writer.read { db in try Self.trials(db, experimentID: experimentID, numbers: numbers) }
+      try writer.read { db in try Self.trials(db, experimentID: experimentID, numbers: numbers, full: false) }
     }
   }
 

@@ -7,7 +7,7 @@ import HPOCore
 /// ``ExperimentStore/trialPage(of:_:)`` orders by in SQL.
 public struct TrialSortKeys: Sendable, Equatable {
   /// A parameter's value as SQLite's `json_extract` sees it: booleans are the numbers 1 and 0.
-  public enum Scalar: Sendable, Equatable {
+  public enum Scalar: Sendable, Hashable {
     case number(Double)
     case text(String)
 
