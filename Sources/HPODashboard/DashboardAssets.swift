@@ -23,6 +23,7 @@ enum DashboardAssets {
     "table.js": Asset(contentType: script, text: tableJavaScript),
     "trial.js": Asset(contentType: script, text: trialJavaScript),
     "release.js": Asset(contentType: script, text: releaseJavaScript),
+    "cancel.js": Asset(contentType: script, text: cancelJavaScript),
   ]
 
   /// The asset served at `segments` (`[]` is `/`, the page), or `nil`.

@@ -14,7 +14,8 @@ import Testing
   @Test(arguments: [("/", "index.html", "text/html"), ("/dashboard.js", "dashboard.js", "text/javascript"),
                     ("/dashboard.css", "dashboard.css", "text/css"), ("/plot.js", "plot.js", "text/javascript"),
                     ("/experiment.js", "experiment.js", "text/javascript"), ("/table.js", "table.js", "text/javascript"),
-                    ("/trial.js", "trial.js", "text/javascript"), ("/release.js", "release.js", "text/javascript")])
+                    ("/trial.js", "trial.js", "text/javascript"), ("/release.js", "release.js", "text/javascript"),
+                    ("/cancel.js", "cancel.js", "text/javascript")])
   func eachAsset_isServed_asItsFileSays(_ path: String, _ file: String, _ type: String) async throws {
     let fixture = try FixtureStore()
     try fixture.write { try writeTwelveTrials($0, "iris") }
@@ -29,7 +30,7 @@ import Testing
   }
 
   /// The script builds the page with DOM calls and `textContent`, never with markup from data.
-  @Test(arguments: ["dashboard.js", "plot.js", "experiment.js", "table.js", "trial.js", "release.js"])
+  @Test(arguments: ["dashboard.js", "plot.js", "experiment.js", "table.js", "trial.js", "release.js", "cancel.js"])
   func theScripts_neverWriteMarkup(_ file: String) throws {
     let script = try String(contentsOf: Self.assets.appendingPathComponent(file), encoding: .utf8)
     for sink in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"] {
@@ -54,7 +55,7 @@ import Testing
     #expect(dom.contains(##"<td><a href="#experiment=iris">iris</a></td>"##), "\(dom)")
     #expect(dom.contains(">&lt;script&gt;alert('x')&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt; &amp; co</a></td>"), "\(dom)")
     #expect(!dom.contains("<img"), "\(dom)")
-    #expect(dom.components(separatedBy: "<script").count == 7, "only the page's own 6 script elements: \(dom)")
+    #expect(dom.components(separatedBy: "<script").count == 8, "only the page's own 7 script elements: \(dom)")
     // The rest of the row: progress, best value and trial.
     #expect(dom.contains(#"<td class="number">10 / 20</td>"#) && dom.contains(#"<td class="number">0.9</td>"#), "\(dom)")
     #expect(dom.contains(#"<td class="number">#7</td>"#), "\(dom)")

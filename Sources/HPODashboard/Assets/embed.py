@@ -16,7 +16,7 @@ TARGET = os.path.join(os.path.dirname(HERE), "Embedded")
 ASSETS = {
     "index.html": "indexHTML", "dashboard.css": "styleSheet", "dashboard.js": "dashboardJavaScript",
     "plot.js": "plotJavaScript", "experiment.js": "experimentJavaScript", "table.js": "tableJavaScript",
-    "trial.js": "trialJavaScript", "release.js": "releaseJavaScript",
+    "trial.js": "trialJavaScript", "release.js": "releaseJavaScript", "cancel.js": "cancelJavaScript",
 }
 DELIMITER = "##"
 

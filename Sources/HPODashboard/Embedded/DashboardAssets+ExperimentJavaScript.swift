@@ -69,6 +69,7 @@ function showExperiment(name) {
       ? "Best configuration: " + Object.keys(best.parameters).sort().map((k) => k + " = " + value(best.parameters[k])).join(", ")
       : "");
     body.dataset.done = String(done);
+    offerCancel(summary.state);
     setStatus(summary.state + " · " + summary.objective + " (" + summary.direction + ")");
   };
 
@@ -91,6 +92,7 @@ function showExperiment(name) {
   };
 
   const table = new TrialTable(name);
+  const offerCancel = cancelButton(name);
   api("api/experiments").then((answer) => {
     summary = answer.experiments.find((e) => e.name === name);
     if (!summary) throw new Error("no experiment named \"" + name + "\"");

@@ -16,6 +16,7 @@ extension DashboardAssets {
 <script src="table.js" defer></script>
 <script src="trial.js" defer></script>
 <script src="release.js" defer></script>
+<script src="cancel.js" defer></script>
 </head>
 <body>
 <header><h1><a href="#">hpo dashboard</a></h1><p id="status">Loading experiments…</p></header>
@@ -29,6 +30,7 @@ extension DashboardAssets {
 </table>
 <section id="experiment" hidden>
 <h2 id="experiment-name"></h2>
+<button type="button" id="cancel" hidden>Cancel experiment</button>
 <dl id="live-header">
 <div><dt>done</dt><dd id="h-done"></dd></div>
 <div><dt>running</dt><dd id="h-running"></dd></div>
