@@ -127,13 +127,22 @@ let keys: [(query: String, sql: TrialPageQuery?)] = [
   ("sort=param.units&order=desc&state=complete&param.optimizer=adam", nil),
 ]
 /// The same request answered by DashboardAPI in this process: the store read and the JSON, without HTTP.
-func respond(_ query: String) {
+@discardableResult
+func respond(_ query: String) -> Data {
   let items = query.split(separator: "&").map { pair -> (name: String, value: String) in
     let parts = pair.split(separator: "=", maxSplits: 1)
     return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
   }
   let response = api.respond(method: "GET", segments: ["api", "experiments", "bench", "trials"], query: items)
   guard response.status == 200 else { fatalError("\(query): \(String(decoding: response.body, as: UTF8.self))") }
+  return response.body
+}
+
+/// How many trials `query` matches (its answer's `total`).
+func matching(_ query: String) -> Int {
+  let answer = try? JSONSerialization.jsonObject(with: respond(query + "&limit=1")) as? [String: Any]
+  guard let total = answer?["total"] as? Int else { fatalError("\(query): no total") }
+  return total
 }
 
 func cells(_ times: [Double]) -> String {
@@ -147,8 +156,9 @@ print("first page (reads the sort keys of every trial): \(String(format: "%.1f",
 print("| request | HTTP p50 ms | HTTP p95 ms | in process p50 | p95 | baseline: SQL p50 | p95 | ratio of p95 |")
 print("|---|---|---|---|---|---|---|---|")
 for key in keys {
-  // Offsets spread over the whole table, the last page included.
-  let offsets = (0..<options.repetitions).map { r in max(0, (total - 100) * r / max(1, options.repetitions - 1)) }
+  // Offsets spread over the whole table of this query, its last page included.
+  let rows = matching(key.query)
+  let offsets = (0..<options.repetitions).map { r in max(0, (rows - 100) * r / max(1, options.repetitions - 1)) }
   let queries = offsets.map { "\(key.query)&offset=\($0)&limit=100" }
   let times = try fetch(queries.map { "/api/experiments/bench/trials?\($0)" })
   var local: [Double] = []
@@ -164,7 +174,7 @@ for key in keys {
     let ratio = percentile(sqlTimes.sorted(), 0.95) / percentile(local.sorted(), 0.95)
     baseline = "\(cells(sqlTimes)) | \(String(format: "%.1f", ratio))×"
   }
-  print("| `\(key.query)` | \(cells(times)) | \(cells(local)) | \(baseline) |")
+  print("| `\(key.query)` (\(rows) trials) | \(cells(times)) | \(cells(local)) | \(baseline) |")
 }
 let list = try fetch(Array(repeating: "/api/experiments", count: options.repetitions))
 print("| `/api/experiments` | \(cells(list)) | | | | | |")
