@@ -60,6 +60,24 @@ final class Chromium: @unchecked Sendable {
   static func dom(_ url: String, budget: Int = 3000) async throws -> String {
     try await Chromium(url, budget: budget).dom()
   }
+
+  /// What a page left: its DOM, and every message it wrote to the console (the dashboard's
+  /// pages write none unless something went wrong: an uncaught exception, a failed request).
+  struct Page {
+    var dom: String
+    var consoleErrors: [String]
+  }
+
+  /// The DOM and the console messages once the page's scripts ran.
+  func page() async throws -> Page {
+    let dom = try await dom()
+    return Page(dom: dom, consoleErrors: consoleMessages())
+  }
+
+  /// The page at `url` after `budget` ms of the page's virtual time.
+  static func page(_ url: String, budget: Int = 3000) async throws -> Page {
+    try await Chromium(url, budget: budget).page()
+  }
 }
 
 /// Appends what `process` writes to its standard output to `output` as it arrives (and its

@@ -45,6 +45,8 @@ import Testing
     #expect(dom.contains(#"<dd id="h-best">0.9 (trial #7)</dd>"#), "\(dom)")
     #expect(dom.contains("Best configuration: lr = 0.012, optimizer = sgd, units = 18"), "\(dom)")
     #expect(dom.contains(#"<canvas id="history" width="900" height="360" data-marks="8""#), "a dot for each of the 8 finished trials: \(dom)")
+    // 10 of 20 done since 2025-06-15 at that rate: the other 10 take as long again (hours).
+    #expect(dom.range(of: #"<dd id="h-eta">\d+ h \d+ min</dd>"#, options: .regularExpression) != nil, "\(dom)")
     #expect(dom.contains(#"<h2 id="experiment-name">iris</h2>"#), "\(dom)")
   }
 

@@ -13,7 +13,8 @@ import Testing
   /// The page's own scripts.
   static let scripts = [
     "dashboard.js", "plot.js", "experiment.js", "chart.js", "charts.js", "chart-intermediate.js", "chart-parallel.js",
-    "chart-importance.js", "chart-slice.js", "chart-contour.js", "chart-edf.js", "chart-timeline.js",
+    "chart-importance.js", "chart-slice.js", "chart-contour.js", "chart-edf.js", "chart-timeline.js", "table.js",
+    "trial.js", "release.js", "cancel.js",
   ]
 
   /// The served bytes are the files under Assets/, as the build plugin embedded them.

@@ -1,8 +1,9 @@
 // One experiment's page of the hpo dashboard (#experiment=NAME, optionally &zoom=LO,HI): a live
-// header (done, running, pruned, failed, trials per second, best so far and its configuration),
-// the optimisation history plot and the charts below it (charts.js). Events from /api/events
-// update them in place; the plots keep their zoom and brushes. The state is mirrored in data-*
-// attributes of <body> for tests and scripts:
+// header (done, running, pruned, failed, trials per second, ETA, best so far and its
+// configuration), the optimisation history plot, the charts below it (charts.js), the release
+// panel (release.js) and the trial table (table.js). Events from /api/events update them in
+// place; the plots keep their zoom and brushes, the table its sort, filter, page and scroll. The
+// state is mirrored in data-* attributes of <body> for tests and scripts:
 // data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live,
 // data-charts ("drawn" once the history and every chart are), data-drawn-ms and data-history-ms
 // (when every chart, and the history alone, were first drawn: ms after the navigation started),
@@ -21,6 +22,15 @@ function zoomFromHash() {
   return [Number(match[1]), Number(match[2])];
 }
 
+// The time left at the rate so far: the trials not yet finished of the budget over trials per
+// second; "—" before a trial finished, "ended" once the experiment has.
+function eta(summary, done, rate) {
+  if (summary.finished || ["finished", "cancelled", "failed"].includes(summary.state)) return "ended";
+  const left = Math.max(0, summary.budget - done);
+  if (left === 0) return "finishing";
+  return rate > 0 ? duration(left / rate) : "—";
+}
+
 function showExperiment(name) {
   const body = document.body;
   const path = "api/experiments/" + encodeURIComponent(name);
@@ -32,10 +42,7 @@ function showExperiment(name) {
 
   const plot = new HistoryPlot(document.getElementById("history"), (range) => {
     body.dataset.zoom = range ? range.join(",") : "all";
-    const parameters = hashParameters();
-    if (range) parameters.set("zoom", range.join(","));
-    else parameters.delete("zoom");
-    history.replaceState(null, "", "#" + parameters.toString());
+    updateHash({ zoom: range ? range.join(",") : null });
   });
   const charts = new ExperimentCharts(path);
   const zoom = zoomFromHash();
@@ -53,13 +60,16 @@ function showExperiment(name) {
     const seconds = summary.finished
       ? summary.durationSeconds
       : Math.max(0, (Date.now() - new Date(summary.started).getTime()) / 1000);
-    text("h-rate", seconds > 0 ? (done / seconds).toPrecision(3) : "—");
+    const rate = seconds > 0 ? done / seconds : 0;
+    text("h-rate", rate > 0 ? rate.toPrecision(3) : "—");
+    text("h-eta", eta(summary, done, rate));
     text("h-best", summary.best ? value(summary.best.value) + " (trial #" + summary.best.trial + ")" : "—");
     const best = current && current.best;
     text("h-configuration", best
       ? "Best configuration: " + Object.keys(best.parameters).sort().map((k) => k + " = " + value(best.parameters[k])).join(", ")
       : "");
     body.dataset.done = String(done);
+    offerCancel(summary.state);
     setStatus(summary.state + " · " + summary.objective + " (" + summary.direction + ")");
   };
 
@@ -81,16 +91,19 @@ function showExperiment(name) {
     });
   };
 
+  const table = new TrialTable(name);
+  const offerCancel = cancelButton(name);
   api("api/experiments").then((answer) => {
     summary = answer.experiments.find((e) => e.name === name);
     if (!summary) throw new Error("no experiment named \"" + name + "\"");
     const history = readHistory().then(() => { body.dataset.historyMs = String(Math.round(performance.now())); });
-    return Promise.all([history, charts.read()]);
+    return Promise.all([history, charts.read(), table.refresh()]);
   }).then(() => {
     // Every chart is drawn: the marker the tests and the page-load benchmark wait for.
     body.dataset.drawnMs = String(Math.round(performance.now()));
     body.dataset.charts = "drawn";
     body.dataset.loaded = "experiment";
+    const readRelease = releasePanel(name);
     listen({
       experiment: (change) => {
         if (change.name !== name) return;
@@ -98,6 +111,8 @@ function showExperiment(name) {
         renderHeader();
         readHistory().catch((error) => setStatus("Cannot read the history: " + error.message, true));
         charts.refresh();
+        table.refresh();
+        readRelease();
       },
       problem: (p) => setStatus(p.error, true),
     });
