@@ -116,14 +116,20 @@ let package = Package(
       ]),
 
     // The live dashboard (`hpo dashboard`): the HTTP server, the read-only JSON API over a store
-    // and the web page, its assets compiled in (Assets/embed.py writes them as Swift literals).
+    // and the web page, its assets and the charting library (d3, Debian's node-d3) compiled in
+    // by the EmbedWebAssets build plugin.
     .target(
       name: "HPODashboard",
       dependencies: [
         "HPOCore", "HPOStore", "HPOReports", .product(name: "FlyingFox", package: "FlyingFox"),
         .product(name: "FlyingSocks", package: "FlyingFox"),
       ],
-      exclude: ["Assets"]),
+      exclude: ["Assets"],
+      plugins: ["EmbedWebAssets"]),
+    // Writes the dashboard's files (Assets/ and the libraries apt installed) into one generated
+    // Swift source at build time; the build fails naming a missing file and its Debian package.
+    .plugin(name: "EmbedWebAssets", capability: .buildTool(), dependencies: ["hpo-embed-assets"]),
+    .executableTarget(name: "hpo-embed-assets", path: "Plugins/EmbedWebAssetsGenerator"),
 
     // The process manager of `hpo run`: starts, watches, restarts and stops its children.
     .target(
@@ -184,8 +190,12 @@ let package = Package(
     .executableTarget(
       name: "hpo-dashboard-bench", dependencies: ["HPODashboard", "HPOStore", "HPOCore"],
       path: "Experiments/benchmarks/dashboard/bench"),
+    // Writes the store of the dashboard's page-load benchmark (Experiments/benchmarks/dashboard/page-load.sh).
+    .executableTarget(
+      name: "hpo-dashboard-page-bench", dependencies: ["HPOStore", "HPOCore"],
+      path: "Experiments/benchmarks/dashboard/page"),
     // In-process servers: Cluster/test runs these tests on their own (see there).
-    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore"]),
+    .testTarget(name: "HPODashboardTests", dependencies: ["HPODashboard", "HPOStore", "HPOCore", "HPOReports"]),
     .testTarget(name: "HPOMetricsTests", dependencies: ["HPOMetrics", "HPOCoordinator", "HPOCore"]),
     // Command trials run the built `hpo` as their guard (`hpo command-guard`).
     .testTarget(name: "HPOWorkerTests", dependencies: ["HPOWorker", "HPOWire", "HPOCore", "HPOTestSupport", "hpo"]),

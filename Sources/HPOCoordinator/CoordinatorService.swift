@@ -27,6 +27,8 @@ public final class CoordinatorService {
   public var observer: (any CoordinatorObserver)?
   /// How often the observer gets a snapshot.
   public var snapshotInterval: Duration = .seconds(1)
+  /// Requests from inside the process (the dashboard's cancel), handled after each batch.
+  public var control: CoordinatorControl?
 
   public init(core: CoordinatorCore, transport: any ServerTransport, drainTimeout: Duration = .seconds(30),
               tickInterval: Duration = .milliseconds(100), logger: Logger = Logger(label: "hpo.coordinator")) {
@@ -91,9 +93,17 @@ public final class CoordinatorService {
       } else if background {
         try core.advanceBackgroundWork(now: afterBatch)
       }
+      let controlled = handleControl()
       // Whatever the batch or the tick freed goes to idle workers at once.
-      replies += try core.serveParked(now: .now())
-      try core.flush()
+      do {
+        replies += try core.serveParked(now: .now())
+        try core.flush()
+      } catch {
+        for (pending, _) in controlled { pending.answer.resume(returning: nil) }
+        throw error
+      }
+      // Answered once committed: an accepted cancel is in the store.
+      for (pending, reply) in controlled { pending.answer.resume(returning: reply) }
       for out in replies { try send(out) }
       let sent = CoordinatorTime.now()
       for out in replies {
@@ -109,6 +119,20 @@ public final class CoordinatorService {
           lastSnapshot = sent
           observer.update(core.snapshot(now: sent))
         }
+      }
+    }
+  }
+
+  /// Handles the requests ``control`` holds, as the same requests from a client would be;
+  /// their answers are given once the batch is committed.
+  private func handleControl() -> [(CoordinatorControl.Pending, SubmitReply)] {
+    guard let control else { return [] }
+    return control.take().map { pending in
+      do {
+        return (pending, try core.cancel(pending.request, now: .now()))
+      } catch {
+        logger.error("could not cancel", metadata: ["experiment": "\(pending.request.experiment)", "error": "\(error)"])
+        return (pending, SubmitReply(experiment: pending.request.experiment, accepted: false, message: "the coordinator could not cancel: \(error)"))
       }
     }
   }

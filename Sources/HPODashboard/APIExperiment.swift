@@ -15,6 +15,8 @@ struct APIExperiment: Encodable {
   var direction: Direction
   /// The best complete trial, or `nil` before one.
   var best: Best?
+  /// The release stage: `none` (none owed), `pending` (owed or running), `done` (recorded).
+  var release: APIRelease.Stage
   /// When it was submitted.
   var started: Date
   var finished: Date?
@@ -38,6 +40,7 @@ struct APIExperiment: Encodable {
     started = e.createdAt
     finished = e.finishedAt
     durationSeconds = max(0, (e.finishedAt ?? now).timeIntervalSince(e.createdAt))
+    release = APIRelease.Stage(e.releaseStage)
   }
 }
 

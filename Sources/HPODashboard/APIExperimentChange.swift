@@ -14,6 +14,8 @@ struct APIExperimentChange: Encodable, Equatable, Sendable {
   var total: Int
   /// The best complete trial, or `nil` before one.
   var best: APIExperiment.Best?
+  /// The release stage: `none` (none owed), `pending` (owed or running), `done` (recorded).
+  var release: APIRelease.Stage
 
   init(_ e: StoredExperiment, best: TrialValue?) {
     name = e.name
@@ -22,5 +24,6 @@ struct APIExperimentChange: Encodable, Equatable, Sendable {
     counts = Dictionary(uniqueKeysWithValues: TrialState.allCases.map { ($0, e.trialCounts[$0]) })
     total = e.trialCounts.total
     self.best = best.map { APIExperiment.Best(trial: $0.number, value: $0.value) }
+    release = APIRelease.Stage(e.releaseStage)
   }
 }

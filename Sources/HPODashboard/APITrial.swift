@@ -42,6 +42,10 @@ struct APITrialPage: Encodable {
   var sort: String
   var order: String
   var state: TrialState?
+  /// The `param.NAME` conditions, by parameter name, as given.
+  var filter: [String: String]
+  /// The experiment's parameters, in the space's order: the table's columns and filters.
+  var space: [APIParameterSpace]
   var trials: [APITrialRow]
 }
 
@@ -70,6 +74,15 @@ struct APITrialDetail: Encodable {
   var intermediate: [Step]
   /// The last 4 KB of a failed command's standard error.
   var outputTail: String?
+  /// The trial's kept checkpoint file, if it has one.
+  var checkpoint: Checkpoint?
+
+  struct Checkpoint: Encodable {
+    var path: String
+    var sha256: String
+    var bytes: Int
+    var created: Date
+  }
 
   struct Step: Encodable {
     var step: Int
@@ -77,7 +90,7 @@ struct APITrialDetail: Encodable {
     var metrics: [String: Double]
   }
 
-  init(_ t: StoredTrial) {
+  init(_ t: StoredTrial, checkpoint: StoredCheckpoint?) {
     experiment = t.experiment
     number = t.number
     state = t.state
@@ -97,5 +110,6 @@ struct APITrialDetail: Encodable {
     metrics = t.metrics
     intermediate = t.record.intermediate.map { Step(step: $0.step, value: $0.value, metrics: t.intermediateMetrics[$0.step] ?? [:]) }
     outputTail = t.outputTail
+    self.checkpoint = checkpoint.map { Checkpoint(path: $0.path, sha256: $0.sha256, bytes: $0.bytes, created: $0.createdAt) }
   }
 }

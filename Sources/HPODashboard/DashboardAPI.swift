@@ -12,6 +12,8 @@ import HPOStore
 /// | `GET /api/experiments/{name}/trials` | a page of trials (``TrialListParameters``) |
 /// | `GET /api/experiments/{name}/trials/{number}` | one trial in full |
 /// | `GET /api/experiments/{name}/history` | the optimisation history (``APIHistory``) |
+/// | `GET /api/experiments/{name}/columns`, `…/intermediate`, `…/importance` | chart data (`DashboardAPI+Charts.swift`) |
+/// | `GET /api/experiments/{name}/release` | the release stage's outcome (``APIRelease``) |
 ///
 /// **Threads.** `Sendable`; each call reads one snapshot of the store and blocks on its I/O,
 /// so callers run it off the cooperative thread pool (``DashboardServer`` does).
@@ -19,10 +21,13 @@ public struct DashboardAPI: Sendable {
   public let store: ExperimentStore
   /// The clock for durations of experiments that have not ended.
   let now: @Sendable () -> Date
+  /// Each experiment's trials as sort keys in memory, for the trial table's pages.
+  let tables: TrialTables
 
   public init(store: ExperimentStore, now: @escaping @Sendable () -> Date = Date.init) {
     self.store = store
     self.now = now
+    tables = TrialTables(store: store)
   }
 
   /// The answer to `method path?query`: `segments` are the path's components, percent-decoded
@@ -46,9 +51,11 @@ public struct DashboardAPI: Sendable {
   private func route(_ segments: [String], _ query: [(name: String, value: String)]) throws -> DashboardResponse {
     if let asset = DashboardAssets.asset(at: segments) {
       try Self.noQuery(query)
-      return DashboardResponse(status: 200, contentType: asset.contentType, body: Data(asset.text.utf8))
+      return DashboardResponse(status: 200, contentType: asset.contentType, body: asset.bytes)
     }
-    switch segments.first == "api" ? Array(segments.dropFirst()) : [] {
+    let path = segments.first == "api" ? Array(segments.dropFirst()) : []
+    if let response = try chartResponse(path, query) { return response }
+    switch path {
     case ["experiments"]:
       try Self.noQuery(query)
       return try .json(["experiments": try experiments()])
@@ -57,6 +64,9 @@ public struct DashboardAPI: Sendable {
     case let s where s.count == 3 && s[0] == "experiments" && s[2] == "history":
       try Self.noQuery(query)
       return try .json(try history(of: s[1]))
+    case let s where s.count == 3 && s[0] == "experiments" && s[2] == "release":
+      try Self.noQuery(query)
+      return try .json(try release(of: s[1]))
     case let s where s.count == 4 && s[0] == "experiments" && s[2] == "trials":
       try Self.noQuery(query)
       return try .json(try trial(s[3], of: s[1]))
@@ -73,13 +83,19 @@ public struct DashboardAPI: Sendable {
     }
   }
 
+  /// A page of the trial table: sorted and filtered in memory (``TrialTables``), the page's
+  /// trials read from the store.
   func trials(of name: String, _ parameters: TrialListParameters) throws -> APITrialPage {
     guard let spec = try store.spec(ofExperiment: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
-    let query = try parameters.query(space: spec.space)
-    let page = try store.trialPage(of: name, query)
+    let request = try parameters.resolve(space: spec.space)
+    let page = try tables.page(
+      of: name, parameters: spec.space.names, column: request.column, descending: request.descending,
+      filter: request.filter.isEmpty ? nil : request.filter, offset: parameters.offset, limit: parameters.limit)
     return APITrialPage(
-      experiment: name, total: page.total, offset: query.offset, limit: query.limit, sort: parameters.sort,
-      order: query.order.rawValue, state: query.state, trials: page.trials.map(APITrialRow.init))
+      experiment: name, total: page.total, offset: parameters.offset, limit: parameters.limit, sort: parameters.sort,
+      order: parameters.order.rawValue, state: parameters.state,
+      filter: Dictionary(parameters.parameterFilters.map { ($0.name, $0.text) }, uniquingKeysWith: { a, _ in a }),
+      space: spec.space.parameters.map(APIParameterSpace.init), trials: page.trials.map(APITrialRow.init))
   }
 
   func history(of name: String) throws -> APIHistory {
@@ -90,6 +106,12 @@ public struct DashboardAPI: Sendable {
       configuration: { number in try store.trial(TrialID(experiment: name, number: number))?.record.configuration })
   }
 
+  /// The release stage's record and the files it names (``APIRelease``).
+  func release(of name: String) throws -> APIRelease {
+    guard let experiment = try store.experiment(named: name) else { throw APIError.notFound("no experiment named \"\(name)\"") }
+    return APIRelease(experiment: experiment, release: try store.release(of: name))
+  }
+
   func trial(_ text: String, of name: String) throws -> APITrialDetail {
     guard let number = Int(text), number >= 0 else {
       throw APIError.badRequest("trial number \"\(text)\": not accepted; give an integer of 0 or more")
@@ -98,10 +120,12 @@ public struct DashboardAPI: Sendable {
     guard let t = try store.trial(TrialID(experiment: name, number: number)) else {
       throw APIError.notFound("experiment \"\(name)\" has no trial \(number)")
     }
-    return APITrialDetail(t)
+    // The experiment's checkpoints are few (its `output.keep_top`).
+    let checkpoint = try store.checkpoints(of: name).first { $0.trial.number == number }
+    return APITrialDetail(t, checkpoint: checkpoint)
   }
 
-  private static func noQuery(_ query: [(name: String, value: String)]) throws(APIError) {
+  static func noQuery(_ query: [(name: String, value: String)]) throws(APIError) {
     if let first = query.first { throw .badRequest("unknown query parameter \"\(first.name)\"; this path takes none") }
   }
 }

@@ -13,7 +13,9 @@ import HPOCore
 /// token. With a token, every API request needs `Authorization: Bearer TOKEN` (else 401); the
 /// page and its script and style sheet hold no experiment data and are served without it, so a
 /// browser can load the page and hand the token (from `#token=…`) to the API. `/metrics` needs
-/// no token (Prometheus scrapers, as before the dashboard shared its port).
+/// no token (Prometheus scrapers, as before the dashboard shared its port). The one request
+/// that changes anything, `POST /api/experiments/{name}/cancel`, needs a canceller (a
+/// coordinator serving its own dashboard) and a token, on loopback too.
 ///
 /// **Threads.** Store reads run on Dispatch's global queue, not on the cooperative pool, so a
 /// slow read never stalls other requests' tasks.
@@ -22,7 +24,7 @@ public final class DashboardServer: Sendable {
   private enum Stage: Sendable {
     /// Bound, the store not open yet: 503.
     case starting
-    case serving(DashboardAPI, StoreWatcher)
+    case serving(DashboardAPI, StoreWatcher, (any ExperimentCanceller)?)
     /// Never served here (the reason, for a 404's message).
     case notServed(String)
     case stopped
@@ -51,12 +53,13 @@ public final class DashboardServer: Sendable {
   ///   `token` (before binding); `.cannotListen` when `host` is not IPv4, or the address is in
   ///   use or cannot be bound within 5 s.
   public static func start(
-    api: DashboardAPI, events: StoreWatcher, host: String, port: UInt16, token: BearerToken?
+    api: DashboardAPI, events: StoreWatcher, host: String, port: UInt16, token: BearerToken?,
+    canceller: (any ExperimentCanceller)? = nil
   ) async throws(DashboardStartError) -> DashboardServer {
     do throws(DashboardStartError) {
       guard isLoopback(host) || token != nil else { throw DashboardStartError(.tokenRequired(host: host)) }
       let server = try await start(host: host, port: port, token: token, metrics: nil)
-      try server.attach(api: api, events: events)
+      try server.attach(api: api, events: events, canceller: canceller)
       return server
     } catch {
       events.stop()
@@ -107,11 +110,14 @@ public final class DashboardServer: Sendable {
   }
 
   /// Starts serving the dashboard of `api` and `events` beside `/metrics`; ``stop()`` stops
-  /// `events`.
+  /// `events`. With `canceller` and a token, `POST /api/experiments/{name}/cancel` cancels
+  /// through it (see ``cancel(_:segments:token:canceller:)``).
   /// - Throws: ``DashboardStartError/Kind/tokenRequired(host:)`` when the address is beyond
   ///   loopback and the server has no token: then `events` is stopped and the dashboard's
   ///   paths answer 404 saying why, while `/metrics` goes on.
-  public func attach(api: DashboardAPI, events: StoreWatcher) throws(DashboardStartError) {
+  public func attach(
+    api: DashboardAPI, events: StoreWatcher, canceller: (any ExperimentCanceller)? = nil
+  ) throws(DashboardStartError) {
     guard Self.isLoopback(host) || token != nil else {
       events.stop()
       let refusal = DashboardStartError(.tokenRequired(host: host))
@@ -120,7 +126,7 @@ public final class DashboardServer: Sendable {
     }
     let attached = stage.withLock { s in
       guard case .starting = s else { return false }
-      s = .serving(api, events)
+      s = .serving(api, events, canceller)
       return true
     }
     if !attached { events.stop() }
@@ -133,7 +139,7 @@ public final class DashboardServer: Sendable {
       defer { s = .stopped }
       return s
     }
-    if case .serving(_, let events) = previous { events.stop() }
+    if case .serving(_, let events, _) = previous { events.stop() }
     await server.stop(timeout: 1)
     task.cancel()
   }
@@ -158,8 +164,9 @@ public final class DashboardServer: Sendable {
     }
     let api: DashboardAPI
     let events: StoreWatcher
+    let canceller: (any ExperimentCanceller)?
     switch stage {
-    case .serving(let a, let e): (api, events) = (a, e)
+    case .serving(let a, let e, let c): (api, events, canceller) = (a, e, c)
     case .starting: return http(.error(APIError(status: 503, message: "the dashboard starts once the store is open; try again")))
     case .notServed(let reason): return http(.error(.notFound(reason)))
     case .stopped: return http(.error(APIError(status: 503, message: "the dashboard is stopping")))
@@ -173,6 +180,12 @@ public final class DashboardServer: Sendable {
     let query = request.query.map { (name: $0.name, value: $0.value) }
     if segments == ["api", "events"] {
       return eventStream(method: method, query: query, events)
+    }
+    if segments.count == 4, segments[0] == "api", segments[1] == "experiments", segments[3] == "cancel" {
+      if let first = query.first {
+        return http(.error(.badRequest("unknown query parameter \"\(first.name)\"; this path takes none")))
+      }
+      return http(await cancel(request.method.rawValue, experiment: segments[2], token: token, canceller: canceller))
     }
     let response = await withCheckedContinuation { (done: CheckedContinuation<DashboardResponse, Never>) in
       DispatchQueue.global().async { done.resume(returning: api.respond(method: method, segments: segments, query: query)) }
@@ -204,7 +217,7 @@ public final class DashboardServer: Sendable {
     ]
   }
 
-  private static func http(_ response: DashboardResponse, extra: [HTTPHeader: String] = [:]) -> HTTPResponse {
+  static func http(_ response: DashboardResponse, extra: [HTTPHeader: String] = [:]) -> HTTPResponse {
     var headers = securityHeaders(contentType: response.contentType)
     for (name, value) in extra { headers[name] = value }
     return HTTPResponse(
@@ -216,8 +229,10 @@ public final class DashboardServer: Sendable {
     case 200: return "OK"
     case 400: return "Bad Request"
     case 401: return "Unauthorized"
+    case 403: return "Forbidden"
     case 404: return "Not Found"
     case 405: return "Method Not Allowed"
+    case 409: return "Conflict"
     case 503: return "Service Unavailable"
     default: return "Internal Server Error"
     }

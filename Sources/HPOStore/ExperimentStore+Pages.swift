@@ -32,11 +32,7 @@ extension ExperimentStore {
           SELECT t.number FROM trials t \(join) WHERE \(filter)
           ORDER BY \(expression) \(direction) NULLS LAST, t.number \(direction) LIMIT ? OFFSET ?
           """, arguments: arguments + keyArguments + [query.limit, query.offset])
-        guard !numbers.isEmpty else { return TrialPage(total: total, trials: []) }
-        let list = numbers.map(String.init).joined(separator: ",")
-        let loaded = try TrialRows.load(db, where: "t.experiment_id = ? AND t.number IN (\(list))", [id], withMetrics: true)
-        let byNumber = Dictionary(uniqueKeysWithValues: loaded.map { ($0.number, $0) })
-        return TrialPage(total: total, trials: numbers.compactMap { byNumber[$0] })
+        return TrialPage(total: total, trials: try Self.trials(db, experimentID: id, numbers: numbers))
       }
     }
     guard let page else { throw StoreError(path: path, kind: .unknownExperiment(name: experiment)) }
@@ -91,20 +87,41 @@ extension ExperimentStore {
       return ("CASE t.state \(cases.joined(separator: " ")) END", false, [])
     case .value:
       // NaN is stored as the text 'NaN' (StoreCoding): not a value to order by.
-      return ("CASE WHEN typeof(t.value) IN ('real', 'integer') THEN t.value END", false, [])
+      return (numericValueSQL, false, [])
     case .parameter(let name):
-      // A quoted JSON path member: any name without a double quote (the spec's names have none).
-      let escaped = name.replacingOccurrences(of: "\"", with: "")
-      return ("json_extract(t.configuration_json, ?)", false, ["$.\"\(escaped)\""])
+      return ("json_extract(t.configuration_json, ?)", false, [jsonPath(name)])
     case .started:
       return ("t.started_at", false, [])
     case .duration:
-      // StoredTrial.elapsedSeconds, in SQL.
-      return ("""
-        CASE WHEN r.seconds IS NOT NULL THEN r.seconds
-        WHEN t.state IN ('complete', 'pruned', 'failed', 'infeasible') AND t.finished_at >= t.started_at
-        THEN (t.finished_at - t.started_at) / 1000.0 END
-        """, true, [])
+      return (durationSQL, true, [])
     }
+  }
+
+  /// The objective of `t` as a number to order by: NaN (stored as the text 'NaN', see
+  /// ``StoreCoding``) and NULL are no value.
+  static let numericValueSQL = "CASE WHEN typeof(t.value) IN ('real', 'integer') THEN t.value END"
+
+  /// ``StoredTrial/elapsedSeconds`` in SQL, over `t` (trials) and `r` (its results row, joined).
+  static let durationSQL = """
+    CASE WHEN r.seconds IS NOT NULL THEN r.seconds
+    WHEN t.state IN ('complete', 'pruned', 'failed', 'infeasible') AND t.finished_at >= t.started_at
+    THEN (t.finished_at - t.started_at) / 1000.0 END
+    """
+
+  /// The JSON path of the parameter `name` in `configuration_json`: a quoted member, for any
+  /// name without a double quote (the spec's names have none).
+  static func jsonPath(_ name: String) -> String {
+    "$.\"\(name.replacingOccurrences(of: "\"", with: ""))\""
+  }
+
+  /// The trials `numbers` of the experiment `experimentID`, in the order of `numbers` (numbers
+  /// without a trial left out), each with its reports and final metrics unless `full` is false.
+  static func trials(_ db: Database, experimentID id: Int64, numbers: [Int], full: Bool = true) throws -> [StoredTrial] {
+    guard !numbers.isEmpty else { return [] }
+    let list = numbers.map(String.init).joined(separator: ",")
+    let loaded = try TrialRows.load(
+      db, where: "t.experiment_id = ? AND t.number IN (\(list))", [id], withMetrics: full, withReports: full)
+    let byNumber = Dictionary(uniqueKeysWithValues: loaded.map { ($0.number, $0) })
+    return numbers.compactMap { byNumber[$0] }
   }
 }

@@ -178,10 +178,11 @@ private enum ExperimentRows {
 enum TrialRows {
   /// Trials matching `condition` (over `t` = trials, `e` = experiments), by experiment and
   /// number. With `experimentID`, all of that experiment's intermediate reports are read in
-  /// one query; otherwise trial by trial (for the few running ones).
+  /// one query; otherwise trial by trial (for the few running ones). Without `withReports`
+  /// none is read: the trials have no intermediate reports (rows of a table).
   static func load(
     _ db: Database, where condition: String, _ arguments: StatementArguments, experimentID: Int64? = nil,
-    withMetrics: Bool
+    withMetrics: Bool, withReports: Bool = true
   ) throws -> [StoredTrial] {
     let coder = StoreCoding.MetricsCoder()
     let rows = try Row.fetchAll(db, sql: """
@@ -204,7 +205,7 @@ enum TrialRows {
       let experiment: String = row["experiment"]
       let number: Int = row["number"]
       let what = "trial \(number) of experiment \"\(experiment)\""
-      let stepRows = experimentID != nil ? reports[number] ?? [] : try Row.fetchAll(db, sql: """
+      let stepRows = !withReports ? [] : experimentID != nil ? reports[number] ?? [] : try Row.fetchAll(db, sql: """
         SELECT trial_number, step, value, metrics_json FROM intermediate_metrics
         WHERE experiment_id = ? AND trial_number = ? ORDER BY step
         """, arguments: [row["experiment_id"] as Int64, number])

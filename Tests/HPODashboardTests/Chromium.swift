@@ -18,6 +18,7 @@ final class Chromium: @unchecked Sendable {
 
   private let process = Process()
   private let output = Locked(Data())
+  private let log = Locked(Data())
   private let profile: URL
 
   /// Starts loading `url`; ``dom()`` waits for the result.
@@ -26,9 +27,10 @@ final class Chromium: @unchecked Sendable {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [
       "timeout", "90", "chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-      "--user-data-dir=\(profile.path)", "--virtual-time-budget=\(budget)", "--dump-dom", url,
+      "--user-data-dir=\(profile.path)", "--enable-logging=stderr", "--v=0", "--virtual-time-budget=\(budget)",
+      "--dump-dom", url,
     ]
-    collectStandardOutput(of: process, into: output)
+    collectStandardOutput(of: process, into: output, standardError: log)
     try process.run()
   }
 
@@ -47,22 +49,52 @@ final class Chromium: @unchecked Sendable {
     return String(decoding: output.value, as: UTF8.self)
   }
 
+  /// What the page wrote to its console (every level: `console.log` to uncaught errors), one
+  /// message a line as Chromium logs them (`[…:INFO:CONSOLE:1] "message", source: URL (line)`);
+  /// call after ``dom()``. The dashboard's pages write nothing there unless something is wrong.
+  func consoleMessages() -> [String] {
+    String(decoding: log.value, as: UTF8.self).split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
+  }
+
   /// The DOM of `url` after `budget` ms of the page's virtual time.
   static func dom(_ url: String, budget: Int = 3000) async throws -> String {
     try await Chromium(url, budget: budget).dom()
   }
+
+  /// What a page left: its DOM, and every message it wrote to the console (the dashboard's
+  /// pages write none unless something went wrong: an uncaught exception, a failed request).
+  struct Page {
+    var dom: String
+    var consoleErrors: [String]
+  }
+
+  /// The DOM and the console messages once the page's scripts ran.
+  func page() async throws -> Page {
+    let dom = try await dom()
+    return Page(dom: dom, consoleErrors: consoleMessages())
+  }
+
+  /// The page at `url` after `budget` ms of the page's virtual time.
+  static func page(_ url: String, budget: Int = 3000) async throws -> Page {
+    try await Chromium(url, budget: budget).page()
+  }
 }
 
-/// Appends what `process` writes to its standard output to `output` as it arrives (and
-/// discards its standard error); call before `run()`.
-func collectStandardOutput(of process: Process, into output: Locked<Data>) {
-  let out = Pipe()
-  process.standardOutput = out
-  process.standardError = FileHandle.nullDevice
-  out.fileHandleForReading.readabilityHandler = { handle in
+/// Appends what `process` writes to its standard output to `output` as it arrives (and its
+/// standard error to `standardError`, or discards it); call before `run()`.
+func collectStandardOutput(of process: Process, into output: Locked<Data>, standardError: Locked<Data>? = nil) {
+  process.standardOutput = collect(into: output)
+  process.standardError = standardError.map(collect) ?? FileHandle.nullDevice
+}
+
+/// A pipe whose bytes are appended to `buffer` as they arrive.
+private func collect(into buffer: Locked<Data>) -> Pipe {
+  let pipe = Pipe()
+  pipe.fileHandleForReading.readabilityHandler = { handle in
     let data = handle.availableData
     // End of file: no more calls (else the handler is called again and again).
     if data.isEmpty { handle.readabilityHandler = nil }
-    output.withLock { $0.append(data) }
+    buffer.withLock { $0.append(data) }
   }
+  return pipe
 }

@@ -117,11 +117,14 @@ final class LiveDashboard {
   let events: StoreWatcher
   var base: String { "http://\(server.address)" }
 
-  init(_ path: String, host: String = "127.0.0.1", token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing()) async throws {
+  init(
+    _ path: String, host: String = "127.0.0.1", token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing(),
+    canceller: (any ExperimentCanceller)? = nil
+  ) async throws {
     store = try ExperimentStore.openReadOnly(path: path)
     events = try watcher(path, timing: timing)
     server = try await DashboardServer.start(
-      api: DashboardAPI(store: store), events: events, host: host, port: 0, token: token)
+      api: DashboardAPI(store: store), events: events, host: host, port: 0, token: token, canceller: canceller)
   }
 
   func stop() async { await server.stop() }
@@ -176,9 +179,9 @@ struct Failure: Error, CustomStringConvertible {
 /// Serves the store at `path` for `body`, then stops the server (also when `body` throws).
 func withDashboard<T>(
   _ path: String, token: BearerToken? = nil, timing: StoreWatcher.Timing = StoreWatcher.Timing(),
-  _ body: (LiveDashboard) async throws -> T
+  canceller: (any ExperimentCanceller)? = nil, _ body: (LiveDashboard) async throws -> T
 ) async throws -> T {
-  let dashboard = try await LiveDashboard(path, token: token, timing: timing)
+  let dashboard = try await LiveDashboard(path, token: token, timing: timing, canceller: canceller)
   do {
     let result = try await body(dashboard)
     await dashboard.stop()

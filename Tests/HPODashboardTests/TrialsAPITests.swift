@@ -123,4 +123,33 @@ import Testing
       #expect(pending["state"] as? String == "pending" && pending["worker"] == nil && pending["started"] == nil)
     }
   }
+
+  /// `param.NAME=LO..HI` (both ends included, either left out) and `param.NAME=CHOICE`, with a
+  /// state and a sort: the total and the page count only the trials that pass.
+  @Test(arguments: [
+    // lr of trial i: ((5 i) mod 12 + 1) / 1000; units: (7 i) mod 12 * 10 + 8; optimizer: adam for even i.
+    ("param.lr=0.004..0.008", 5, [1, 3, 6, 8, 11]),
+    ("param.lr=..0.003", 3, [0, 5, 10]),
+    ("param.units=100..&sort=param.units", 2, [10, 5]),
+    ("param.optimizer=sgd&state=complete", 3, [1, 5, 7]),
+    // Trial 6 (pruned without a value) last.
+    ("param.optimizer=adam&param.lr=0.006..&sort=value&order=desc", 3, [4, 2, 6]),
+  ])
+  func parameterFilters_countAndPageOnlyTheTrialsInRange(_ query: String, _ total: Int, _ expected: [Int]) async throws {
+    let fixture = try Self.twelve()
+    try await withDashboard(fixture.path) { d in
+      let answer = try await d.get("/api/experiments/iris/trials?\(query)")
+      #expect(answer.status == 200, "\(answer.text)")
+      #expect(try answer.json()["total"] as? Int == total, "\(answer.text)")
+      #expect(try Self.numbers(answer) == expected, "\(answer.text)")
+    }
+  }
+
+  @Test func aFilter_isEchoedInTheAnswer() async throws {
+    let fixture = try Self.twelve()
+    try await withDashboard(fixture.path) { d in
+      let json = try await d.get("/api/experiments/iris/trials?param.lr=0.004..0.008&param.optimizer=adam").json()
+      #expect(json["filter"] as? [String: String] == ["lr": "0.004..0.008", "optimizer": "adam"])
+    }
+  }
 }

@@ -46,4 +46,52 @@ import Testing
     let (status, body) = try DashboardCommandTests.curl("http://127.0.0.1:\(port)/api/experiments")
     #expect(status == 404 && body.contains("the dashboard is not served on 0.0.0.0 without a token"), "\(body)")
   }
+
+  /// The dashboard a coordinator serves cancels an experiment through the coordinator's run
+  /// loop, with the token only: the same outcome as `hpo cancel` (state cancelled, running
+  /// trials stop); without the header 401; a coordinator without a token file serves no cancel.
+  @Test func coordinator_withAToken_cancelsFromTheDashboard_withoutOne_refuses() throws {
+    let secret = "cancel-token-0123456789abcdef"
+    let tokenDir = try HPOProcess.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: tokenDir) }
+    let tokenFile = tokenDir.appendingPathComponent("token").path
+    try secret.write(toFile: tokenFile, atomically: true, encoding: .utf8)
+    let c = try TestCoordinator(extra: ["--http", "127.0.0.1:0", "--http-token-file", tokenFile])
+    defer { c.process.stop() }
+    #expect(c.process.waitFor(timeout: 10) { out, _ in out.contains("dashboard on ") }, "\(c.process.standardError)")
+    let line = try #require(c.process.standardOutput.split(separator: "\n").first { $0.hasPrefix("dashboard on ") })
+    let url = String(line.dropFirst("dashboard on ".count).dropLast())
+    let spec = c.directory.appendingPathComponent("long.json").path
+    try sleepExperiment("long", trials: 50, parallel: 1, seconds: 1).write(toFile: spec, atomically: true, encoding: .utf8)
+    let worker = try c.worker("w1")
+    defer { worker.stop() }
+    #expect(try c.run(["submit", spec, "--detach"]).exitCode == 0)
+
+    let post = ["-X", "POST"]
+    let bearer = ["Authorization: Bearer \(secret)"]
+    let (unauthorised, _) = try Self.curl(post, url + "/api/experiments/long/cancel")
+    #expect(unauthorised == 401)
+    let (status, body) = try Self.curl(post, url + "/api/experiments/long/cancel", headers: bearer)
+    #expect(status == 200 && body.contains(#""accepted":true"#) && body.contains("cancelled long"), "\(body)")
+    let list = try DashboardCommandTests.curl(url + "/api/experiments", headers: bearer).1
+    #expect(list.contains(#""state":"cancelled""#), "\(list)")
+    let (unknown, refusal) = try Self.curl(post, url + "/api/experiments/nope/cancel", headers: bearer)
+    #expect(unknown == 409 && refusal.contains("no running experiment named nope"), "\(refusal)")
+
+    // On loopback without a token: the dashboard is served, read-only.
+    let open = try TestCoordinator(extra: ["--http", "127.0.0.1:0"])
+    defer { open.process.stop() }
+    #expect(open.process.waitFor(timeout: 10) { out, _ in out.contains("dashboard on ") }, "\(open.process.standardError)")
+    let openLine = try #require(open.process.standardOutput.split(separator: "\n").first { $0.hasPrefix("dashboard on ") })
+    let openURL = String(openLine.dropFirst("dashboard on ".count).dropLast())
+    let (forbidden, why) = try Self.curl(post, openURL + "/api/experiments/long/cancel")
+    #expect(forbidden == 403 && why.contains("cancelling needs the dashboard's token"), "\(why)")
+  }
+
+  /// curl with `options` before the URL: the status and the body.
+  static func curl(_ options: [String], _ url: String, headers: [String] = []) throws -> (Int, String) {
+    let r = try HPOProcess.tool(["curl", "-s", "-w", "\n%{http_code}"] + options + headers.flatMap { ["-H", $0] } + [url])
+    let lines = r.standardOutput.split(separator: "\n", omittingEmptySubsequences: false)
+    return (Int(lines.last ?? "") ?? -1, lines.dropLast().joined(separator: "\n"))
+  }
 }

@@ -3,9 +3,21 @@
 // textContent (never as markup), so a name containing <script> shows as text.
 "use strict";
 
-// The page's address after "#": view parameters (experiment=NAME, zoom=LO,HI) and, once, token=…
+// The page's address after "#": view parameters (experiment=NAME, trial=N, zoom=LO,HI, the
+// trial table's sort, order, state, param.NAME and page) and, once, token=…
 function hashParameters() {
   return new URLSearchParams(location.hash.slice(1));
+}
+
+// Sets (a string) or removes (null) parameters of the address without a reload or a history
+// entry, keeping the others (a view's zoom and the table's sort live side by side).
+function updateHash(changes) {
+  const parameters = hashParameters();
+  for (const [name, v] of Object.entries(changes)) {
+    if (v === null || v === undefined) parameters.delete(name);
+    else parameters.set(name, v);
+  }
+  history.replaceState(null, "", "#" + parameters.toString());
 }
 
 // A token given as #token=… is kept for this tab, taken out of the address, and sent as a
@@ -153,16 +165,22 @@ function showList() {
   listen({ experiment: read, problem: (p) => setStatus(p.error, true) });
 }
 
-// The view the address names: an experiment's page (#experiment=NAME) or the list.
+// The view the address names: a trial's page (#experiment=NAME&trial=N), an experiment's
+// page (#experiment=NAME) or the list.
 function route() {
-  const name = hashParameters().get("experiment");
+  const parameters = hashParameters();
+  const name = parameters.get("experiment");
   if (name === null) showList();
+  else if (parameters.has("trial")) showTrial(name, parameters.get("trial"));
   else showExperiment(name);
 }
 
 // Another view is another page load, so no view's state or stream lingers.
 window.addEventListener("hashchange", (event) => {
-  const view = (url) => new URLSearchParams(new URL(url).hash.slice(1)).get("experiment");
+  const view = (url) => {
+    const p = new URLSearchParams(new URL(url).hash.slice(1));
+    return JSON.stringify([p.get("experiment"), p.get("trial")]);
+  };
   if (view(event.oldURL) !== view(event.newURL)) location.reload();
 });
 document.addEventListener("DOMContentLoaded", route);

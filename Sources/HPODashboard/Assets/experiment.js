@@ -1,8 +1,13 @@
 // One experiment's page of the hpo dashboard (#experiment=NAME, optionally &zoom=LO,HI): a live
-// header (done, running, pruned, failed, trials per second, best so far and its configuration)
-// and the optimisation history plot. Events from /api/events update both in place; the plot
-// keeps its zoom. The state is mirrored in data-* attributes of <body> for tests and scripts:
-// data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live.
+// header (done, running, pruned, failed, trials per second, ETA, best so far and its
+// configuration), the optimisation history plot, the charts below it (charts.js), the release
+// panel (release.js) and the trial table (table.js). Events from /api/events update them in
+// place; the plots keep their zoom and brushes, the table its sort, filter, page and scroll. The
+// state is mirrored in data-* attributes of <body> for tests and scripts:
+// data-loaded, data-done, data-points, data-updates, data-zoom ("LO,HI" or "all"), data-live,
+// data-charts ("drawn" once the history and every chart are), data-drawn-ms and data-history-ms
+// (when every chart, and the history alone, were first drawn: ms after the navigation started),
+// data-chart-updates.
 "use strict";
 
 // The zoom of the address (zoom=LO,HI with integers LO < HI), or null.
@@ -17,6 +22,15 @@ function zoomFromHash() {
   return [Number(match[1]), Number(match[2])];
 }
 
+// The time left at the rate so far: the trials not yet finished of the budget over trials per
+// second; "—" before a trial finished, "ended" once the experiment has.
+function eta(summary, done, rate) {
+  if (summary.finished || ["finished", "cancelled", "failed"].includes(summary.state)) return "ended";
+  const left = Math.max(0, summary.budget - done);
+  if (left === 0) return "finishing";
+  return rate > 0 ? duration(left / rate) : "—";
+}
+
 function showExperiment(name) {
   const body = document.body;
   const path = "api/experiments/" + encodeURIComponent(name);
@@ -28,10 +42,9 @@ function showExperiment(name) {
 
   const plot = new HistoryPlot(document.getElementById("history"), (range) => {
     body.dataset.zoom = range ? range.join(",") : "all";
-    const parameters = new URLSearchParams({ experiment: name });
-    if (range) parameters.set("zoom", range.join(","));
-    history.replaceState(null, "", "#" + parameters.toString());
+    updateHash({ zoom: range ? range.join(",") : null });
   });
+  const charts = new ExperimentCharts(path);
   const zoom = zoomFromHash();
   plot.zoom = zoom;
   body.dataset.zoom = zoom ? zoom.join(",") : "all";
@@ -47,13 +60,16 @@ function showExperiment(name) {
     const seconds = summary.finished
       ? summary.durationSeconds
       : Math.max(0, (Date.now() - new Date(summary.started).getTime()) / 1000);
-    text("h-rate", seconds > 0 ? (done / seconds).toPrecision(3) : "—");
+    const rate = seconds > 0 ? done / seconds : 0;
+    text("h-rate", rate > 0 ? rate.toPrecision(3) : "—");
+    text("h-eta", eta(summary, done, rate));
     text("h-best", summary.best ? value(summary.best.value) + " (trial #" + summary.best.trial + ")" : "—");
     const best = current && current.best;
     text("h-configuration", best
       ? "Best configuration: " + Object.keys(best.parameters).sort().map((k) => k + " = " + value(best.parameters[k])).join(", ")
       : "");
     body.dataset.done = String(done);
+    offerCancel(summary.state);
     setStatus(summary.state + " · " + summary.objective + " (" + summary.direction + ")");
   };
 
@@ -75,18 +91,28 @@ function showExperiment(name) {
     });
   };
 
+  const table = new TrialTable(name);
+  const offerCancel = cancelButton(name);
   api("api/experiments").then((answer) => {
     summary = answer.experiments.find((e) => e.name === name);
     if (!summary) throw new Error("no experiment named \"" + name + "\"");
-    return readHistory();
+    const history = readHistory().then(() => { body.dataset.historyMs = String(Math.round(performance.now())); });
+    return Promise.all([history, charts.read(), table.refresh()]);
   }).then(() => {
+    // Every chart is drawn: the marker the tests and the page-load benchmark wait for.
+    body.dataset.drawnMs = String(Math.round(performance.now()));
+    body.dataset.charts = "drawn";
     body.dataset.loaded = "experiment";
+    const readRelease = releasePanel(name);
     listen({
       experiment: (change) => {
         if (change.name !== name) return;
         Object.assign(summary, change);
         renderHeader();
         readHistory().catch((error) => setStatus("Cannot read the history: " + error.message, true));
+        charts.refresh();
+        table.refresh();
+        readRelease();
       },
       problem: (p) => setStatus(p.error, true),
     });

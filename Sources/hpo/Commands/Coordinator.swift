@@ -135,7 +135,8 @@ extension HPOCommand {
             logger.warning("the store did not close cleanly", metadata: ["store": "\(store)", "error": "\(error)"])
           }
         }
-        try http?.attach(store: store)
+        let control = CoordinatorControl()
+        try http?.attach(store: store, control: control)
         let configuration = CoordinatorConfiguration(
           coordinatorID: "\(ProcessInfo.processInfo.hostName)-\(getpid())",
           leaseDuration: .milliseconds(Int(lease * 1000)), heartbeatInterval: .milliseconds(Int(min(1000, lease * 250))),
@@ -152,6 +153,7 @@ extension HPOCommand {
         keys.announce(endpoint: transport.endpoint, logger: logger)
         FileHandle.standardOutput.write(Data("listening on \(transport.endpoint)\n".utf8))
         let service = CoordinatorService(core: core, transport: transport, drainTimeout: .milliseconds(Int(drainTimeout * 1000)), logger: logger)
+        service.control = control
         if let http {
           service.observer = http.exporter
           logger.info("http", metadata: ["dashboard": "http://\(http.server.address)/", "metrics": "http://\(http.server.address)/metrics"])

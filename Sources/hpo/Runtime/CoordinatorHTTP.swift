@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HPOCoordinator
 import HPOCore
 import HPODashboard
 import HPOMetrics
@@ -47,16 +48,18 @@ final class CoordinatorHTTP {
     }
   }
 
-  /// Serves the dashboard of the store at `path` (open by the coordinator, so it exists);
-  /// prints `dashboard on http://ADDR/`, or warns why it is not served.
+  /// Serves the dashboard of the store at `path` (open by the coordinator, so it exists), its
+  /// cancel going to `control` (served only with a token); prints `dashboard on http://ADDR/`,
+  /// or warns why it is not served.
   /// - Throws: `StoreError` when the store cannot be opened read-only.
-  func attach(store path: String) throws {
+  func attach(store path: String, control: CoordinatorControl) throws {
     let api = try ExperimentStore.openReadOnly(path: path)
     // The watcher's own connection: `data_version` moves only for other connections' commits.
     let watched = try ExperimentStore.openReadOnly(path: path)
     readers = [api, watched]
     do {
-      try server.attach(api: DashboardAPI(store: api), events: StoreWatcher(store: watched))
+      try server.attach(
+        api: DashboardAPI(store: api), events: StoreWatcher(store: watched), canceller: ControlCanceller(control: control))
       FileHandle.standardOutput.write(Data("dashboard on http://\(server.address)/\n".utf8))
     } catch {
       FileHandleOutput.standardError("warning: only /metrics is served: \(error)")
@@ -69,6 +72,15 @@ final class CoordinatorHTTP {
     Blocking.wait { await server.stop() }
     for reader in readers { try reader.close() }
     readers = []
+  }
+}
+
+/// The dashboard's cancel, handed to the coordinator's run loop (``CoordinatorControl``).
+struct ControlCanceller: ExperimentCanceller {
+  let control: CoordinatorControl
+
+  func cancel(experiment: String) async -> (accepted: Bool, message: String)? {
+    await control.cancel(experiment).map { ($0.accepted, $0.message) }
   }
 }
 

@@ -1,7 +1,8 @@
 // The dashboard's trial-table benchmark: a store of N trials (100,000 by default) written
 // through the real HPOStore API, served by the real DashboardServer on 127.0.0.1, and pages
 // of 100 trials fetched over HTTP, sorted by several keys at offsets spread over the table.
-// Prints p50/p95 per sort key. Run by run.sh (release build); see the README's Benchmarks.
+// Prints p50/p95 per sort key, over HTTP and in process, beside the store's SQL query of the
+// same page (the baseline: what the dashboard did before its in-memory index). Run by run.sh (release build); see the README's Benchmarks.
 import Foundation
 import HPOCore
 import HPODashboard
@@ -89,8 +90,6 @@ let events = StoreWatcher(store: try ExperimentStore.openReadOnly(path: options.
 let server = try await DashboardServer.start(api: api, events: events, host: "127.0.0.1", port: 0, token: nil)
 let total = try store.experiment(named: "bench")?.trialCounts.total ?? 0
 print("dashboard on http://\(server.address)/, experiment bench: \(total) trials; pages of 100, \(options.repetitions) requests per key")
-print("| request | p50 ms | p95 ms | in process: p50 ms | p95 ms |")
-print("|---|---|---|---|---|")
 
 /// Fetches `paths` with one curl (one kept-alive connection, as a browser would) and returns each
 /// request's time (curl's `time_total`: connect, request, answer). Not URLSession: on Linux it
@@ -112,16 +111,38 @@ func fetch(_ paths: [String]) throws -> [Double] {
   return times
 }
 
-let keys = ["number", "value&order=desc", "param.lr", "param.optimizer", "duration&order=desc", "started", "state",
-            "value&state=complete"]
+/// Sort keys with the store's SQL query of the same page (`ExperimentStore.trialPage`, what the
+/// dashboard answered with before its in-memory index): the baseline. Filters on parameters
+/// have no SQL form (`nil`).
+let keys: [(query: String, sql: TrialPageQuery?)] = [
+  ("sort=number", TrialPageQuery(sort: .number)),
+  ("sort=value&order=desc", TrialPageQuery(sort: .value, order: .desc)),
+  ("sort=param.lr", TrialPageQuery(sort: .parameter("lr"))),
+  ("sort=param.optimizer", TrialPageQuery(sort: .parameter("optimizer"))),
+  ("sort=duration&order=desc", TrialPageQuery(sort: .duration, order: .desc)),
+  ("sort=started", TrialPageQuery(sort: .started)),
+  ("sort=state", TrialPageQuery(sort: .state)),
+  ("sort=value&state=complete", TrialPageQuery(sort: .value, state: .complete)),
+  ("sort=value&param.lr=0.001..0.01", nil),
+  ("sort=param.units&order=desc&state=complete&param.optimizer=adam", nil),
+]
 /// The same request answered by DashboardAPI in this process: the store read and the JSON, without HTTP.
-func respond(_ query: String) {
+@discardableResult
+func respond(_ query: String) -> Data {
   let items = query.split(separator: "&").map { pair -> (name: String, value: String) in
     let parts = pair.split(separator: "=", maxSplits: 1)
     return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
   }
   let response = api.respond(method: "GET", segments: ["api", "experiments", "bench", "trials"], query: items)
   guard response.status == 200 else { fatalError("\(query): \(String(decoding: response.body, as: UTF8.self))") }
+  return response.body
+}
+
+/// How many trials `query` matches (its answer's `total`).
+func matching(_ query: String) -> Int {
+  let answer = try? JSONSerialization.jsonObject(with: respond(query + "&limit=1")) as? [String: Any]
+  guard let total = answer?["total"] as? Int else { fatalError("\(query): no total") }
+  return total
 }
 
 func cells(_ times: [Double]) -> String {
@@ -129,16 +150,32 @@ func cells(_ times: [Double]) -> String {
   return "\(String(format: "%.1f", percentile(sorted, 0.5))) | \(String(format: "%.1f", percentile(sorted, 0.95)))"
 }
 
+// The first page reads every trial's sort keys into the dashboard's index: timed apart.
+let first = try fetch(["/api/experiments/bench/trials?sort=value&limit=100"])[0]
+print("first page (reads the sort keys of every trial): \(String(format: "%.1f", first)) ms")
+print("| request | HTTP p50 ms | HTTP p95 ms | in process p50 | p95 | baseline: SQL p50 | p95 | ratio of p95 |")
+print("|---|---|---|---|---|---|---|---|")
 for key in keys {
-  // Offsets spread over the whole table, the last page included.
-  let queries = (0..<options.repetitions).map { r in
-    "sort=\(key)&offset=\(max(0, (total - 100) * r / max(1, options.repetitions - 1)))&limit=100"
-  }
+  // Offsets spread over the whole table of this query, its last page included.
+  let rows = matching(key.query)
+  let offsets = (0..<options.repetitions).map { r in max(0, (rows - 100) * r / max(1, options.repetitions - 1)) }
+  let queries = offsets.map { "\(key.query)&offset=\($0)&limit=100" }
   let times = try fetch(queries.map { "/api/experiments/bench/trials?\($0)" })
   var local: [Double] = []
   for query in queries { local.append(await milliseconds { respond(query) }) }
-  print("| `sort=\(key)` | \(cells(times)) | \(cells(local)) |")
+  var baseline = "| | |"
+  if let sql = key.sql {
+    var sqlTimes: [Double] = []
+    for offset in offsets {
+      var q = sql
+      q.offset = offset
+      sqlTimes.append(try await milliseconds { _ = try store.trialPage(of: "bench", q) })
+    }
+    let ratio = percentile(sqlTimes.sorted(), 0.95) / percentile(local.sorted(), 0.95)
+    baseline = "\(cells(sqlTimes)) | \(String(format: "%.1f", ratio))×"
+  }
+  print("| `\(key.query)` (\(rows) trials) | \(cells(times)) | \(cells(local)) | \(baseline) |")
 }
 let list = try fetch(Array(repeating: "/api/experiments", count: options.repetitions))
-print("| `/api/experiments` | \(cells(list)) | |")
+print("| `/api/experiments` | \(cells(list)) | | | | | |")
 await server.stop()
