@@ -131,9 +131,6 @@ extension ExperimentStore {
     try Int64.fetchOne(db, sql: "SELECT id FROM experiments WHERE name = ?", arguments: [name])
   }
 
-  /// The JSON path of a top-level member named `name` (quoted; the spec's names hold no `"`).
-  static func jsonPath(_ name: String) -> String { "$.\"\(name.replacingOccurrences(of: "\"", with: ""))\"" }
-
   /// A parameter's value from SQLite's `json_type` and `json_extract` of it.
   static func parameterValue(type: String?, value: DatabaseValue) -> ParameterValue? {
     switch (type, value.storage) {
