@@ -38,33 +38,39 @@ while let argument = rest.popFirst() {
 }
 guard let output else { fail("no --output given", code: 2) }
 
-var source = """
-  // Generated at build time by the EmbedWebAssets plugin (Plugins/EmbedWebAssets); do not edit.
+/// The generated source, and written to `output` only when it changed (an unchanged page does
+/// not recompile the module). A function, so that everything it holds is released before the
+/// process ends (LeakSanitizer runs this tool in the sanitizer builds).
+func generate(_ files: [(name: String, path: String, origin: String)], into output: String) {
+  var source = """
+    // Generated at build time by the EmbedWebAssets plugin (Plugins/EmbedWebAssets); do not edit.
 
-  extension DashboardAssets {
-    /// Every embedded file: the name it is served under and its bytes as base64.
-    static let embeddedFiles: [(name: String, base64: String)] = [
+    extension DashboardAssets {
+      /// Every embedded file: the name it is served under and its bytes as base64.
+      static let embeddedFiles: [(name: String, base64: String)] = [
 
-  """
-for (index, file) in files.enumerated() {
-  source += "    (\(literal(file.name)), file\(index)),\n"
-}
-source += "  ]\n"
-for (index, file) in files.enumerated() {
-  guard let data = FileManager.default.contents(atPath: file.path) else {
-    fail("cannot read \(file.path) (\(file.origin))", code: 1)
+    """
+  for (index, file) in files.enumerated() {
+    source += "    (\(literal(file.name)), file\(index)),\n"
   }
-  source += "\n  /// \(file.origin), \(data.count) bytes.\n"
-  source += "  private static let file\(index) = \"\(data.base64EncodedString())\"\n"
-}
-source += "}\n"
+  source += "  ]\n"
+  for (index, file) in files.enumerated() {
+    guard let data = FileManager.default.contents(atPath: file.path) else {
+      fail("cannot read \(file.path) (\(file.origin))", code: 1)
+    }
+    source += "\n  /// \(file.origin), \(data.count) bytes.\n"
+    source += "  private static let file\(index) = \"\(data.base64EncodedString())\"\n"
+  }
+  source += "}\n"
 
-// Written only when it changed, so an unchanged page does not recompile the module.
-let bytes = Data(source.utf8)
-if FileManager.default.contents(atPath: output) != bytes {
-  do {
-    try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
-  } catch {
-    fail("cannot write \(output): \(error)", code: 1)
+  let bytes = Data(source.utf8)
+  if FileManager.default.contents(atPath: output) != bytes {
+    do {
+      try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
+    } catch {
+      fail("cannot write \(output): \(error)", code: 1)
+    }
   }
 }
+
+generate(files, into: output)

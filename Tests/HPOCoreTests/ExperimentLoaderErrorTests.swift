@@ -102,6 +102,8 @@ import Testing
               at: String(#"[]"#), "error: space.activation.choices: no choices; accepted: a non-empty array of distinct strings, numbers or booleans"),
     ErrorCase("duplicate choices", base.with("space", #"{"activation": {"type": "categorical", "choices": ["relu", "tanh", "relu"]}}"#),
               at: String(#""relu"]"#), "error: space.activation.choices[2]: \"relu\" is a duplicate of choice 0; accepted: distinct choices"),
+    ErrorCase("a choice that messages would carry as a number", base.with("space", #"{"kernel": {"type": "categorical", "choices": ["nan", "linear"]}}"#),
+              at: String(#""nan","#), "error: space.kernel.choices[0]: \"nan\" is reserved: messages carry the numbers NaN and ±infinity as the strings \"nan\", \"inf\" and \"-inf\", so it would arrive as a number; accepted: any other string"),
     ErrorCase("unknown parameter type", base.with("space", #"{"learning_rate": {"type": "double", "low": 0.1, "high": 1}}"#),
               at: String(#""double""#), "error: space.learning_rate.type: \"double\" is not a parameter type; accepted: \"float\", \"int\", \"categorical\" or \"fixed\""),
     ErrorCase("unknown key in a parameter", base.with("space", #"{"learning_rate": {"type": "float", "low": 0.1, "high": 1, "lg": true}}"#),

@@ -60,7 +60,10 @@ extension SpecContext {
   /// One parameter: its domain, its `when` node and its `default` node.
   private func parameter(_ node: SpecNode) -> (Domain, SpecNode?, SpecNode?)? {
     // A bare scalar is a fixed value.
-    if let fixed = ParameterValue(json: node.value) { return (.fixed(fixed), nil, nil) }
+    if let fixed = ParameterValue(json: node.value) {
+      guard !isReserved(fixed, node) else { return nil }
+      return (.fixed(fixed), nil, nil)
+    }
     guard case .object = node.value.kind else {
       diagnostics.typeMismatch(node, expected: "a parameter {\"type\": \"float\" | \"int\" | \"categorical\" | \"fixed\", ...} or a fixed value")
       return nil
@@ -191,6 +194,7 @@ extension SpecContext {
         diagnostics.typeMismatch(itemNode, expected: "a string, number or boolean")
         return nil
       }
+      guard !isReserved(v, itemNode) else { return nil }
       // 2 and 2.0 are one choice: a message carries both as 2.
       if let first = choices.firstIndex(where: { $0.wholeNumbersAsInt == v.wholeNumbersAsInt }) {
         diagnostics.error(itemNode, "\(itemNode.shown) is a duplicate of choice \(first); accepted: distinct choices")
@@ -199,6 +203,17 @@ extension SpecContext {
       choices.append(v)
     }
     return .categorical(choices)
+  }
+
+  /// Whether `value` is one of the strings messages use for non-finite numbers (`"nan"`,
+  /// `"inf"`, `"-inf"`): such a string would reach a worker as a number, so it is refused
+  /// (reported on `node`).
+  private func isReserved(_ value: ParameterValue, _ node: SpecNode) -> Bool {
+    guard case .string(let text) = value, ["nan", "inf", "-inf"].contains(text) else { return false }
+    diagnostics.error(
+      node,
+      "\(node.shown) is reserved: messages carry the numbers NaN and ±infinity as the strings \"nan\", \"inf\" and \"-inf\", so it would arrive as a number; accepted: any other string")
+    return true
   }
 
   /// `"when": {"parent": value | [values], ...}`.
